@@ -1,0 +1,154 @@
+/**
+ * createVerifier and inspectToken: the public API over the WebAssembly core.
+ * The core must already be instantiated; each entry point (node.js,
+ * browser.js, workerd.js) does that before re-exporting this module.
+ */
+
+import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
+import { JwtGuardError, fromCore } from './errors.js';
+import { isKeySource, localJwks } from './keys.js';
+
+/** Policy members, passed to the core as JSON (see the README for each). */
+const POLICY_FIELDS = Object.freeze([
+  'issuer', 'audience', 'algorithms', 'typ', 'clockTolerance', 'requireExp', 'maxTokenAge',
+  'maxLifetime', 'subject', 'requiredClaims', 'roles', 'scopes', 'clients', 'tenants', 'maxTokenSize',
+]);
+
+/** Options read by this layer, not by the policy. */
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now']);
+
+/** Same as the core's DEFAULT_MAX_TOKEN_SIZE; checked here before copying into wasm memory. */
+const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
+
+const policyError = (message) => new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${message}`);
+
+function splitOptions(options) {
+  if (!options || typeof options !== 'object') throw policyError('options must be an object');
+  const policy = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (POLICY_FIELDS.includes(name)) {
+      if (value !== undefined) policy[name] = value;
+    } else if (!HOST_FIELDS.includes(name)) {
+      throw policyError(`unknown option ${JSON.stringify(name)}`);
+    }
+  }
+  return policy;
+}
+
+function secretBytes(secret) {
+  if (typeof secret === 'string') return new TextEncoder().encode(secret);
+  if (secret instanceof Uint8Array) return secret;
+  if (secret instanceof ArrayBuffer) return new Uint8Array(secret);
+  throw new JwtGuardError('ERR_KEY_INVALID', 'key is invalid or unsupported: secret must be a string, Uint8Array or ArrayBuffer');
+}
+
+function systemNow() {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Builds a verifier from a policy and keys.
+ * @param {import('./index.d.ts').VerifierOptions} options
+ * @returns {import('./index.d.ts').Verifier}
+ */
+export function createVerifier(options) {
+  const policy = splitOptions(options);
+  let policyJson;
+  try {
+    policyJson = normalizePolicy(JSON.stringify(policy));
+  } catch (error) {
+    throw fromCore(error);
+  }
+  const maxTokenSize = policy.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
+  const now = options.now ?? systemNow;
+  if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
+
+  if ((options.keys === undefined) === (options.secret === undefined)) {
+    throw policyError('give exactly one of keys (a jwks or key source) and secret');
+  }
+
+  let core = null;
+  let generation = null;
+  let source = null;
+  if (options.secret !== undefined) {
+    try {
+      core = WasmVerifier.withSecret(policyJson, secretBytes(options.secret), options.kid ?? undefined);
+    } catch (error) {
+      throw fromCore(error);
+    }
+  } else {
+    source = isKeySource(options.keys) ? options.keys : localJwks(options.keys);
+  }
+
+  /** Brings the core up to date with the source's current keys; null when none are loaded. */
+  function sync() {
+    if (source === null) return core;
+    const snapshot = source.current();
+    if (snapshot === null) return null;
+    if (snapshot.generation !== generation) {
+      try {
+        if (core === null) core = new WasmVerifier(policyJson, snapshot.jwks);
+        else core.setKeys(snapshot.jwks);
+      } catch (error) {
+        throw fromCore(error);
+      }
+      generation = snapshot.generation;
+    }
+    return core;
+  }
+
+  function verifySync(token) {
+    if (typeof token !== 'string') {
+      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+    }
+    // Tokens are ASCII; a longer string is over the byte limit too. The core
+    // checks the exact byte length again.
+    if (token.length > maxTokenSize) {
+      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `token is larger than the size limit: ${token.length} characters, limit ${maxTokenSize}`);
+    }
+    const verifier = sync();
+    if (verifier === null) {
+      throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
+    }
+    try {
+      return verifier.verify(token, now());
+    } catch (error) {
+      throw fromCore(error);
+    }
+  }
+
+  async function ready() {
+    if (source !== null) await source.load();
+    sync();
+  }
+
+  return Object.freeze({
+    policy: Object.freeze(JSON.parse(policyJson)),
+    ready,
+    verifySync,
+    async verify(token) {
+      await ready();
+      return verifySync(token);
+    },
+    /** Entries of the current key set that were skipped, with reasons. */
+    skippedKeys() {
+      const verifier = sync();
+      return verifier === null ? [] : verifier.skipped();
+    },
+  });
+}
+
+/**
+ * Decodes a token without verifying it: for display only.
+ * @param {string} token
+ */
+export function inspectToken(token) {
+  if (typeof token !== 'string') {
+    throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+  }
+  try {
+    return inspect(token);
+  } catch (error) {
+    throw fromCore(error);
+  }
+}

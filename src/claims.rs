@@ -1,0 +1,326 @@
+//! Claim checks, run only after the signature has verified.
+//!
+//! Time is an argument (`now`, Unix seconds): the core never reads a clock.
+//! Each check has one error code; the order is: issuer, audience, times,
+//! subject and required claims, tenant, client, roles, scopes.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::keys::Key;
+use crate::limits::MAX_NUMERIC_DATE;
+use crate::policy::{Policy, TENANT_PLACEHOLDER};
+use crate::text::quote;
+
+type Claims = Map<String, Value>;
+
+/// Client identifier claims: `azp` (Entra v2, OpenID), `appid` (Entra v1),
+/// `client_id` (RFC 9068).
+const CLIENT_CLAIMS: [&str; 3] = ["azp", "appid", "client_id"];
+
+/// Runs every claim check of `policy` against `claims` at time `now`.
+pub(crate) fn check(policy: &Policy, claims: &Claims, key: &Key, now: i64) -> Result<()> {
+    check_issuer(policy, claims, key)?;
+    check_audience(policy, claims)?;
+    check_times(policy, claims, now)?;
+    check_presence(policy, claims)?;
+    check_tenant(policy, claims)?;
+    check_client(policy, claims)?;
+    check_roles(policy, claims)?;
+    check_scopes(policy, claims)
+}
+
+fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must be a string"))),
+    }
+}
+
+fn required_string<'a>(claims: &'a Claims, name: &str) -> Result<&'a str> {
+    string_claim(claims, name)?
+        .ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, name, format!("{name} is required")))
+}
+
+/// Entra tenant ids are GUIDs: 8-4-4-4-12 hex digits.
+fn is_guid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether `iss` equals `expected`, with `{tenantid}` (if any) filled by the
+/// token's `tid`, which must then be a GUID.
+fn issuer_matches(expected: &str, iss: &str, tid: Option<&str>) -> bool {
+    if !expected.contains(TENANT_PLACEHOLDER) {
+        return expected == iss;
+    }
+    match tid {
+        Some(tid) if is_guid(tid) => expected.replace(TENANT_PLACEHOLDER, tid) == iss,
+        _ => false,
+    }
+}
+
+fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
+    let iss = required_string(claims, "iss")?;
+    let tid = string_claim(claims, "tid")?;
+    if !policy.issuer.iter().any(|expected| issuer_matches(expected, iss, tid)) {
+        let templated = policy.issuer.iter().any(|i| i.contains(TENANT_PLACEHOLDER));
+        let hint = if templated && !tid.is_some_and(is_guid) {
+            "; a {tenantid} issuer needs a GUID tid claim"
+        } else {
+            ""
+        };
+        return Err(Error::claim(
+            ErrorKind::IssuerInvalid,
+            "iss",
+            format!("{} is not an accepted issuer{hint}", quote(iss)),
+        ));
+    }
+    // Entra ID v2 key sets bind each key to an issuer (possibly a template):
+    // a key published for one tenant's issuer must not vouch for another's.
+    if let Some(bound) = key.issuer() {
+        if !issuer_matches(bound, iss, tid) {
+            return Err(Error::claim(
+                ErrorKind::IssuerInvalid,
+                "iss",
+                format!("the signing key is bound to issuer {}", quote(bound)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_audience(policy: &Policy, claims: &Claims) -> Result<()> {
+    let invalid = || Error::claim(ErrorKind::ClaimInvalid, "aud", "aud must be a string or a non-empty array of strings");
+    let audiences: Vec<&str> = match claims.get("aud") {
+        None => return Err(Error::claim(ErrorKind::ClaimMissing, "aud", "aud is required")),
+        Some(Value::String(aud)) => vec![aud.as_str()],
+        Some(Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|item| item.as_str().ok_or_else(invalid))
+            .collect::<Result<_>>()?,
+        Some(_) => return Err(invalid()),
+    };
+    if audiences.iter().any(|aud| policy.audience.iter().any(|want| want == aud)) {
+        return Ok(());
+    }
+    let found = audiences.iter().map(|a| quote(a)).collect::<Vec<_>>().join(", ");
+    Err(Error::claim(
+        ErrorKind::AudienceInvalid,
+        "aud",
+        format!("expected {}, found {found}", policy.audience.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" or ")),
+    ))
+}
+
+/// Reads a NumericDate (RFC 7519 §2): a JSON number of seconds, fractions
+/// rounded down, between 0 and [`MAX_NUMERIC_DATE`].
+fn numeric_date(claims: &Claims, name: &str) -> Result<Option<i64>> {
+    let Some(value) = claims.get(name) else {
+        return Ok(None);
+    };
+    let seconds = match value {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && (0.0..=MAX_NUMERIC_DATE as f64).contains(f))
+                .map(|f| f.floor() as i64)
+        }),
+        _ => None,
+    };
+    match seconds {
+        Some(s) if (0..=MAX_NUMERIC_DATE).contains(&s) => Ok(Some(s)),
+        _ => Err(Error::claim(
+            ErrorKind::ClaimInvalid,
+            name,
+            format!("{name} must be a number of seconds between 0 and {MAX_NUMERIC_DATE}"),
+        )),
+    }
+}
+
+fn check_times(policy: &Policy, claims: &Claims, now: i64) -> Result<()> {
+    // The tolerance is capped at one day by `Policy::check`, so no overflow.
+    let skew = i64::try_from(policy.clock_tolerance).unwrap_or(0);
+    let exp = numeric_date(claims, "exp")?;
+    let nbf = numeric_date(claims, "nbf")?;
+    let iat = numeric_date(claims, "iat")?;
+    match exp {
+        None if policy.require_exp => {
+            return Err(Error::claim(ErrorKind::ClaimMissing, "exp", "exp is required"));
+        }
+        Some(exp) if now >= exp.saturating_add(skew) => {
+            return Err(Error::claim(
+                ErrorKind::TokenExpired,
+                "exp",
+                format!("expired {} s ago (exp {exp}, now {now}, tolerance {skew} s)", now - exp),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(nbf) = nbf {
+        if nbf > now.saturating_add(skew) {
+            return Err(Error::claim(
+                ErrorKind::TokenNotYetValid,
+                "nbf",
+                format!("valid in {} s (nbf {nbf}, now {now}, tolerance {skew} s)", nbf - now),
+            ));
+        }
+    }
+    if let Some(iat) = iat {
+        if iat > now.saturating_add(skew) {
+            return Err(Error::claim(
+                ErrorKind::TokenNotYetValid,
+                "iat",
+                format!("issued {} s in the future (iat {iat}, now {now}, tolerance {skew} s)", iat - now),
+            ));
+        }
+    }
+    let needs_iat = || Error::claim(ErrorKind::ClaimMissing, "iat", "iat is required by maxTokenAge or maxLifetime");
+    if let Some(max_age) = policy.max_token_age {
+        let iat = iat.ok_or_else(needs_iat)?;
+        let age = now - iat;
+        if age > i64::try_from(max_age).unwrap_or(i64::MAX).saturating_add(skew) {
+            return Err(Error::claim(
+                ErrorKind::TokenTooOld,
+                "iat",
+                format!("issued {age} s ago; maxTokenAge is {max_age} s"),
+            ));
+        }
+    }
+    if let Some(max_lifetime) = policy.max_lifetime {
+        let iat = iat.ok_or_else(needs_iat)?;
+        let exp = exp.ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, "exp", "exp is required by maxLifetime"))?;
+        let lifetime = exp - iat;
+        if lifetime > i64::try_from(max_lifetime).unwrap_or(i64::MAX) {
+            return Err(Error::claim(
+                ErrorKind::TokenTooOld,
+                "exp",
+                format!("lifetime is {lifetime} s; maxLifetime is {max_lifetime} s"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_presence(policy: &Policy, claims: &Claims) -> Result<()> {
+    if let Some(subject) = &policy.subject {
+        let sub = required_string(claims, "sub")?;
+        if sub != subject {
+            return Err(Error::claim(ErrorKind::ClaimInvalid, "sub", format!("expected {}, found {}", quote(subject), quote(sub))));
+        }
+    }
+    for name in &policy.required_claims {
+        if claims.get(name).is_none_or(Value::is_null) {
+            return Err(Error::claim(ErrorKind::ClaimMissing, name, format!("{} is required", quote(name))));
+        }
+    }
+    Ok(())
+}
+
+fn check_tenant(policy: &Policy, claims: &Claims) -> Result<()> {
+    if policy.tenants.is_empty() {
+        return Ok(());
+    }
+    let tid = required_string(claims, "tid")?;
+    if policy.tenants.iter().any(|t| t.eq_ignore_ascii_case(tid)) {
+        Ok(())
+    } else {
+        Err(Error::claim(ErrorKind::TenantNotAllowed, "tid", format!("tenant {} is not in the allow-list", quote(tid))))
+    }
+}
+
+fn check_client(policy: &Policy, claims: &Claims) -> Result<()> {
+    if policy.clients.is_empty() {
+        return Ok(());
+    }
+    let mut seen = false;
+    for name in CLIENT_CLAIMS {
+        if let Some(client) = string_claim(claims, name)? {
+            seen = true;
+            if !policy.clients.iter().any(|c| c == client) {
+                return Err(Error::claim(
+                    ErrorKind::ClientNotAllowed,
+                    name,
+                    format!("client {} is not in the allow-list", quote(client)),
+                ));
+            }
+        }
+    }
+    if seen {
+        Ok(())
+    } else {
+        Err(Error::claim(ErrorKind::ClaimMissing, "azp", "no client claim (azp, appid or client_id)"))
+    }
+}
+
+/// Reads a claim that is an array of strings.
+fn string_array<'a>(claims: &'a Claims, name: &str) -> Result<Option<Vec<&'a str>>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .ok_or_else(|| Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must hold only strings")))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        Some(_) => Err(Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must be an array of strings"))),
+    }
+}
+
+fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
+    if policy.roles.is_empty() {
+        return Ok(());
+    }
+    let roles = string_array(claims, "roles")?.unwrap_or_default();
+    match policy.roles.iter().find(|want| !roles.contains(&want.as_str())) {
+        None => Ok(()),
+        Some(missing) => Err(Error::claim(ErrorKind::RoleMissing, "roles", format!("role {} is required", quote(missing)))),
+    }
+}
+
+fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
+    if policy.scopes.is_empty() {
+        return Ok(());
+    }
+    // `scp` (Entra, Okta) is a space-separated string or an array of strings;
+    // `scope` (RFC 8693 §4.2, RFC 9068 §2.2.3) is a space-separated string.
+    let mut granted: Vec<&str> = Vec::new();
+    for name in ["scp", "scope"] {
+        match claims.get(name) {
+            None => {}
+            Some(Value::String(list)) => granted.extend(list.split(' ').filter(|s| !s.is_empty())),
+            Some(Value::Array(_)) if name == "scp" => granted.extend(string_array(claims, name)?.unwrap_or_default()),
+            Some(_) => return Err(Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must be a space-separated string"))),
+        }
+    }
+    match policy.scopes.iter().find(|want| !granted.contains(&want.as_str())) {
+        None => Ok(()),
+        Some(missing) => Err(Error::claim(ErrorKind::ScopeMissing, "scp", format!("scope {} is required", quote(missing)))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guids_and_issuer_templates() {
+        let tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+        assert!(is_guid(tid));
+        for bad in ["", "common", "{tenantid}", "../x", "72f988bf-86f1-41af-91ab-2d7cd011db4", "72f988bf_86f1-41af-91ab-2d7cd011db47"] {
+            assert!(!is_guid(bad), "{bad}");
+        }
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        let iss = format!("https://login.microsoftonline.com/{tid}/v2.0");
+        assert!(issuer_matches(template, &iss, Some(tid)));
+        assert!(!issuer_matches(template, &iss, Some("00000000-0000-0000-0000-000000000000")));
+        assert!(!issuer_matches(template, template, Some("{tenantid}")));
+        assert!(!issuer_matches(template, &iss, None));
+        assert!(issuer_matches("https://a", "https://a", None));
+        assert!(!issuer_matches("https://a", "https://a/", None));
+    }
+}

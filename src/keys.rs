@@ -1,0 +1,422 @@
+//! Key sets: JWKS admission, prepared keys, and key selection.
+//!
+//! A JWKS is parsed once. Every entry is checked against the admission rules
+//! and turned into a prepared key (big integers decoded, curve points
+//! decompressed and validated), so verifying a token never re-parses key
+//! material. An entry that breaks a rule is skipped and reported with its
+//! reason; only a set with no usable key is an error.
+
+use jsonwebtoken::{Algorithm, DecodingKey};
+use rsa::traits::PublicKeyParts;
+use rsa::{BigUint, RsaPublicKey};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::{
+    MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MAX_BITS, RSA_MAX_EXPONENT,
+    RSA_MIN_BITS,
+};
+use crate::text::quote;
+use crate::{alg, base64url, json};
+
+/// Private-key members (RFC 7518 §6.2.2, §6.3.2, §6.4.1): a JWK carrying one
+/// is a leaked private key, not a published public key.
+const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+/// Key material, decoded and validated once.
+#[derive(Clone)]
+pub(crate) enum Material {
+    Rsa {
+        key: RsaPublicKey,
+        /// The modulus as big-endian bytes, `size()` long, for the s < n check.
+        modulus: Vec<u8>,
+    },
+    P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+    /// A shared secret configured by the caller; never from a JWKS.
+    Hmac { key: DecodingKey, len: usize },
+}
+
+impl Material {
+    /// Whether this material can verify `alg` at all.
+    fn fits(&self, alg: Algorithm) -> bool {
+        use Algorithm::*;
+        match self {
+            Material::Rsa { .. } => matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512),
+            Material::P256(_) => alg == ES256,
+            Material::P384(_) => alg == ES384,
+            Material::Ed25519(_) => alg == EdDSA,
+            Material::Hmac { len, .. } => match alg {
+                HS256 => *len >= 32,
+                HS384 => *len >= 48,
+                HS512 => *len >= 64,
+                _ => false,
+            },
+        }
+    }
+}
+
+/// One usable key of a [`KeySet`].
+#[derive(Clone)]
+pub struct Key {
+    kid: Option<String>,
+    alg: Option<Algorithm>,
+    issuer: Option<String>,
+    pub(crate) material: Material,
+}
+
+impl Key {
+    /// The key id, when the JWK has one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The JWK's own `alg`, when it has one.
+    pub fn alg(&self) -> Option<Algorithm> {
+        self.alg
+    }
+
+    /// The JWK's `issuer` member (Entra ID v2 key sets), possibly a
+    /// `{tenantid}` template.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// Whether this key may verify a token signed with `alg`: the key type and
+    /// curve must fit, and the JWK's own `alg`, when present, must equal it.
+    pub fn permits(&self, alg: Algorithm) -> bool {
+        self.material.fits(alg) && self.alg.is_none_or(|own| own == alg)
+    }
+}
+
+impl core::fmt::Debug for Key {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Never print key material, not even public key material.
+        f.debug_struct("Key")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A JWKS entry that was not admitted, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedKey {
+    /// Position in the JWKS `keys` array.
+    pub index: usize,
+    /// The entry's `kid`, when it had a usable one.
+    pub kid: Option<String>,
+    /// Why the entry was skipped, in lowercase words.
+    pub reason: String,
+}
+
+/// A prepared set of verification keys.
+#[derive(Debug, Clone)]
+pub struct KeySet {
+    keys: Vec<Key>,
+    skipped: Vec<SkippedKey>,
+}
+
+impl KeySet {
+    /// Parses a JWKS document (RFC 7517 §5) and prepares every usable key.
+    ///
+    /// Entries that break an admission rule are skipped and listed in
+    /// [`KeySet::skipped`]. Fails with `ERR_JWKS_INVALID` when the document
+    /// is not a strict JSON object with a `keys` array, is over
+    /// [`MAX_JWKS_SIZE`] bytes or [`MAX_JWKS_KEYS`] keys, or has no usable key.
+    pub fn from_jwks(jwks: &str) -> Result<Self> {
+        if jwks.len() > MAX_JWKS_SIZE {
+            return Err(Error::with_detail(
+                ErrorKind::JwksInvalid,
+                format!("{} bytes, limit {MAX_JWKS_SIZE}", jwks.len()),
+            ));
+        }
+        let doc = json::parse_object(jwks.as_bytes())
+            .map_err(|why| Error::with_detail(ErrorKind::JwksInvalid, why))?;
+        let Some(Value::Array(entries)) = doc.get("keys") else {
+            return Err(Error::with_detail(
+                ErrorKind::JwksInvalid,
+                "a key set is an object with a \"keys\" array",
+            ));
+        };
+        if entries.len() > MAX_JWKS_KEYS {
+            return Err(Error::with_detail(
+                ErrorKind::JwksInvalid,
+                format!("{} keys, limit {MAX_JWKS_KEYS}", entries.len()),
+            ));
+        }
+        let mut keys = Vec::with_capacity(entries.len());
+        let mut skipped = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            match admit(entry) {
+                Ok(key) => keys.push(key),
+                Err(reason) => skipped.push(SkippedKey {
+                    index,
+                    kid: entry
+                        .get("kid")
+                        .and_then(Value::as_str)
+                        .filter(|kid| kid.len() <= MAX_KID_LEN)
+                        .map(str::to_owned),
+                    reason,
+                }),
+            }
+        }
+        if keys.is_empty() {
+            let why = match skipped.first() {
+                Some(first) if skipped.len() == 1 => format!("no usable key: {}", first.reason),
+                Some(first) => format!(
+                    "no usable key among {} (first: {})",
+                    skipped.len(),
+                    first.reason
+                ),
+                None => "the keys array is empty".to_owned(),
+            };
+            return Err(Error::with_detail(ErrorKind::JwksInvalid, why));
+        }
+        Ok(Self { keys, skipped })
+    }
+
+    /// A key set holding one shared secret for HS256/384/512, configured by
+    /// the caller (never taken from a JWKS).
+    ///
+    /// RFC 7518 §3.2: the secret must be at least as long as the hash output,
+    /// so a 32-byte secret allows HS256 only, 48 bytes HS256 and HS384, 64
+    /// bytes all three. Shorter than 32 bytes is `ERR_KEY_INVALID`.
+    pub fn from_secret(secret: &[u8], kid: Option<&str>) -> Result<Self> {
+        if secret.len() < 32 {
+            return Err(Error::with_detail(
+                ErrorKind::KeyInvalid,
+                format!(
+                    "shared secret is {} bytes; hs256 needs at least 32",
+                    secret.len()
+                ),
+            ));
+        }
+        Ok(Self {
+            keys: vec![Key {
+                kid: kid.map(str::to_owned),
+                alg: None,
+                issuer: None,
+                material: Material::Hmac {
+                    key: DecodingKey::from_secret(secret),
+                    len: secret.len(),
+                },
+            }],
+            skipped: Vec::new(),
+        })
+    }
+
+    /// The usable keys.
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    /// The entries that were skipped, with reasons.
+    pub fn skipped(&self) -> &[SkippedKey] {
+        &self.skipped
+    }
+
+    /// The keys that may verify a token with this `kid` and `alg`.
+    ///
+    /// With a `kid`, only keys with exactly that `kid` (case-sensitive) are
+    /// candidates. Without one, every key that permits `alg` is, but no more
+    /// than [`MAX_KEYS_TRIED`].
+    pub(crate) fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>> {
+        let fitting: Vec<&Key> = self
+            .keys
+            .iter()
+            .filter(|key| kid.is_none_or(|kid| key.kid.as_deref() == Some(kid)))
+            .filter(|key| key.permits(alg))
+            .collect();
+        match (kid, fitting.len()) {
+            (Some(kid), 0) => {
+                let known = self.keys.iter().any(|key| key.kid.as_deref() == Some(kid));
+                let detail = if known {
+                    format!("key {} does not permit {}", quote(kid), alg::name(alg))
+                } else {
+                    format!("no key with kid {}", quote(kid))
+                };
+                Err(Error::claim(ErrorKind::KeyNotFound, "kid", detail))
+            }
+            (None, 0) => Err(Error::with_detail(
+                ErrorKind::KeyNotFound,
+                format!("the token has no kid and no key permits {}", alg::name(alg)),
+            )),
+            (None, n) if n > MAX_KEYS_TRIED => Err(Error::with_detail(
+                ErrorKind::KeyNotFound,
+                format!(
+                "the token has no kid and {n} keys permit {}; at most {MAX_KEYS_TRIED} are tried",
+                alg::name(alg)
+            ),
+            )),
+            _ => Ok(fitting),
+        }
+    }
+}
+
+/// Applies the admission rules to one JWKS entry.
+fn admit(entry: &Value) -> core::result::Result<Key, String> {
+    let Value::Object(jwk) = entry else {
+        return Err("entry is not a json object".to_owned());
+    };
+    let kty = string_member(jwk, "kty")?.ok_or("kty is missing")?;
+    if kty == "oct" {
+        return Err("symmetric (oct) keys are never taken from a key set".to_owned());
+    }
+    if let Some(private) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains_key(**m)) {
+        return Err(format!("private key member {private:?} in a public key set"));
+    }
+    if let Some(usage) = string_member(jwk, "use")? {
+        if usage != "sig" {
+            return Err(format!("use is {}, not \"sig\"", quote(usage)));
+        }
+    }
+    if let Some(ops) = jwk.get("key_ops") {
+        let Some(ops) = ops.as_array() else {
+            return Err("key_ops is not an array".to_owned());
+        };
+        if !ops.iter().any(|op| op.as_str() == Some("verify")) {
+            return Err("key_ops does not include \"verify\"".to_owned());
+        }
+    }
+    let kid = match string_member(jwk, "kid")? {
+        Some(kid) if kid.is_empty() || kid.len() > MAX_KID_LEN => {
+            return Err(format!("kid must be 1 to {MAX_KID_LEN} bytes"));
+        }
+        kid => kid.map(str::to_owned),
+    };
+    let alg = match string_member(jwk, "alg")? {
+        None => None,
+        Some(alg) => Some(
+            alg::from_name(alg).ok_or_else(|| format!("alg {} is not supported", quote(alg)))?,
+        ),
+    };
+    let issuer = string_member(jwk, "issuer")?.map(str::to_owned);
+    let material = match kty {
+        "RSA" => rsa_material(jwk)?,
+        "EC" => ec_material(jwk)?,
+        "OKP" => okp_material(jwk)?,
+        other => return Err(format!("kty {} is not supported", quote(other))),
+    };
+    if let Some(alg) = alg {
+        if !material.fits(alg) {
+            return Err(format!("alg {} does not fit this {kty} key", alg::name(alg)));
+        }
+    }
+    Ok(Key {
+        kid,
+        alg,
+        issuer,
+        material,
+    })
+}
+
+fn string_member<'a>(
+    jwk: &'a Map<String, Value>,
+    name: &str,
+) -> core::result::Result<Option<&'a str>, String> {
+    match jwk.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(format!("{name} is not a string")),
+    }
+}
+
+fn bytes_member(jwk: &Map<String, Value>, name: &str) -> core::result::Result<Vec<u8>, String> {
+    let text = string_member(jwk, name)?.ok_or_else(|| format!("{name} is missing"))?;
+    base64url::decode(text).ok_or_else(|| format!("{name} is not canonical unpadded base64url"))
+}
+
+fn rsa_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+    let n = BigUint::from_bytes_be(&bytes_member(jwk, "n")?);
+    let e = BigUint::from_bytes_be(&bytes_member(jwk, "e")?);
+    let bits = n.bits();
+    if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
+        return Err(format!(
+            "rsa modulus is {bits} bits; {RSA_MIN_BITS} to {RSA_MAX_BITS} are accepted"
+        ));
+    }
+    if e < BigUint::from(3u8) || e > BigUint::from(RSA_MAX_EXPONENT) || e.to_bytes_be().last().is_none_or(|low| low & 1 == 0) {
+        return Err("rsa public exponent must be odd, at least 3 and below 2^33".to_owned());
+    }
+    let key = RsaPublicKey::new_with_max_size(n, e, RSA_MAX_BITS)
+        .map_err(|e| format!("rsa key rejected: {e}"))?;
+    let modulus = key.n().to_bytes_be();
+    Ok(Material::Rsa { key, modulus })
+}
+
+fn ec_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+    let crv = string_member(jwk, "crv")?.ok_or("crv is missing")?;
+    let x = bytes_member(jwk, "x")?;
+    let y = bytes_member(jwk, "y")?;
+    let size = match crv {
+        "P-256" => 32,
+        "P-384" => 48,
+        other => return Err(format!("curve {} is not supported", quote(other))),
+    };
+    if x.len() != size || y.len() != size {
+        return Err(format!("{crv} coordinates must be {size} bytes each"));
+    }
+    let mut point = Vec::with_capacity(1 + 2 * size);
+    point.push(0x04);
+    point.extend_from_slice(&x);
+    point.extend_from_slice(&y);
+    let off_curve = || format!("point is not on {crv}");
+    if crv == "P-256" {
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
+            .map(Material::P256)
+            .map_err(|_| off_curve())
+    } else {
+        p384::ecdsa::VerifyingKey::from_sec1_bytes(&point)
+            .map(Material::P384)
+            .map_err(|_| off_curve())
+    }
+}
+
+fn okp_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+    let crv = string_member(jwk, "crv")?.ok_or("crv is missing")?;
+    if crv != "Ed25519" {
+        return Err(format!("curve {} is not supported", quote(crv)));
+    }
+    let x: [u8; 32] = bytes_member(jwk, "x")?
+        .try_into()
+        .map_err(|_| "ed25519 x must be 32 bytes".to_owned())?;
+    if !is_canonical_ed25519(&x) {
+        return Err("ed25519 x is not a canonical point encoding".to_owned());
+    }
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&x)
+        .map_err(|_| "ed25519 x is not a curve point".to_owned())?;
+    if key.is_weak() {
+        return Err("ed25519 x is a small-order (weak) point".to_owned());
+    }
+    Ok(Material::Ed25519(key))
+}
+
+/// RFC 8032 §5.1.3: the y coordinate (the low 255 bits, little-endian) must be
+/// below p = 2^255 − 19. Non-canonical encodings are y in [p, 2^255).
+fn is_canonical_ed25519(x: &[u8; 32]) -> bool {
+    let [first, middle @ .., last] = x;
+    let at_least_p = *first >= 0xed && middle.iter().all(|b| *b == 0xff) && (*last & 0x7f) == 0x7f;
+    !at_least_p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_ed25519_encodings() {
+        let mut p = [0xffu8; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        assert!(!is_canonical_ed25519(&p));
+        p[0] = 0xec;
+        assert!(is_canonical_ed25519(&p));
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert!(is_canonical_ed25519(&one));
+    }
+}

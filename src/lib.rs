@@ -1,0 +1,45 @@
+//! # jwtguard
+//!
+//! A strict, sans-IO verifier for OAuth 2.0 JWT access tokens: a compact JWS
+//! checked against a JWKS and a [`Policy`], with the time passed in by the
+//! caller. No network, no clock, no global state; the same code runs natively
+//! and in WebAssembly (the npm package `jwtguard`).
+//!
+//! - [`KeySet::from_jwks`] parses a key set once and prepares every usable
+//!   key, skipping (and reporting) the ones that break an admission rule.
+//! - [`Policy`] says what a token must carry: issuer (with Entra ID's
+//!   `{tenantid}` template), audience, times, roles, scopes, clients, tenants.
+//! - [`Verifier::verify`] checks a token at a given time and returns its
+//!   header and claims, or an [`Error`] whose [`ErrorKind::code`] is stable.
+//! - [`inspect`] decodes a token for display, marked unverified.
+//!
+//! Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, EdDSA
+//! (Ed25519); HS256/384/512 only with a shared secret given to
+//! [`KeySet::from_secret`], never from a JWKS.
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+
+mod alg;
+mod base64url;
+mod claims;
+mod error;
+mod inspect;
+mod json;
+mod keys;
+pub mod limits;
+mod policy;
+mod signature;
+mod text;
+mod token;
+mod verifier;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, ErrorKind, Result};
+pub use inspect::{Inspection, inspect};
+pub use jsonwebtoken::Algorithm;
+pub use keys::{Key, KeySet, SkippedKey};
+pub use policy::{DEFAULT_CLOCK_TOLERANCE, Policy, TENANT_PLACEHOLDER};
+pub use verifier::{KeyUsed, Verified, Verifier};

@@ -1,0 +1,59 @@
+//! Every resource limit, with the reason for its value.
+//!
+//! Each limit that input can hit has its own error, so an operator can tell
+//! which one fired. The token size limit is the only one a policy can change
+//! (`maxTokenSize`), up to [`MAX_TOKEN_SIZE_CEILING`].
+
+/// Default cap on a compact token, in bytes. Entra ID access tokens with many
+/// groups or roles reach 4–6 KiB; 16 KiB leaves room while keeping an
+/// attacker's pre-authentication parsing work small.
+pub const DEFAULT_MAX_TOKEN_SIZE: usize = 16 * 1024;
+
+/// The highest `maxTokenSize` a policy may set. Past this, a token is not an
+/// access token but a payload smuggled in a header.
+pub const MAX_TOKEN_SIZE_CEILING: usize = 256 * 1024;
+
+/// Nesting depth of header and payload JSON. Real claims nest two or three
+/// levels; serde_json's own limit is 128, far more than any token needs.
+pub const MAX_JSON_DEPTH: usize = 16;
+
+/// Members in one JSON object of a header or payload. Entra tokens carry about
+/// 30 claims; a thousand leaves room for custom claims.
+pub const MAX_JSON_MEMBERS: usize = 1000;
+
+/// Elements in one JSON array of a header or payload (roles, groups, `aud`).
+/// Entra caps group claims at 200 (tokens switch to an overage claim).
+pub const MAX_JSON_ARRAY_LEN: usize = 1000;
+
+/// Members in a protected header. Real headers have 2 to 6.
+pub const MAX_HEADER_MEMBERS: usize = 16;
+
+/// Length of a `kid`, in bytes, in a token or a JWK. Real ones are under 100.
+pub const MAX_KID_LEN: usize = 256;
+
+/// Size of a JWKS document, in bytes. Entra's common key set is about 10 KiB;
+/// this matches the host layer's default response cap.
+pub const MAX_JWKS_SIZE: usize = 512 * 1024;
+
+/// Keys in one JWKS. Identity providers publish 2 to 10.
+pub const MAX_JWKS_KEYS: usize = 100;
+
+/// Keys tried for a token that has no `kid`. Each try costs a signature
+/// verification, so an unlabelled token cannot make us try every key.
+pub const MAX_KEYS_TRIED: usize = 4;
+
+/// Smallest RSA modulus accepted, in bits (NIST SP 800-131A; RFC 7518 §3.3).
+pub const RSA_MIN_BITS: usize = 2048;
+
+/// Largest RSA modulus accepted, in bits. Bounds the cost of one verification.
+pub const RSA_MAX_BITS: usize = 8192;
+
+/// Largest RSA public exponent accepted (the `rsa` crate's own bound, 2^33 − 1).
+pub const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
+
+/// Latest time accepted in `exp`, `nbf` and `iat`: 9999-12-31T23:59:59Z.
+/// A larger value is a type-confusion attempt, not a date.
+pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
+
+/// Longest clock tolerance a policy may set, in seconds (one day).
+pub const MAX_CLOCK_TOLERANCE: u64 = 86_400;

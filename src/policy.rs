@@ -1,0 +1,235 @@
+//! The verification policy: what a token must say to be accepted.
+//!
+//! One type, serialised to and from JSON (camelCase members), so the npm
+//! package, the Worker middleware, the decoder page and the command line all
+//! run exactly the same policy. Unknown members are an error: a misspelt
+//! `audiences` must not silently turn a check off.
+
+use jsonwebtoken::Algorithm;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::{DEFAULT_MAX_TOKEN_SIZE, MAX_CLOCK_TOLERANCE, MAX_TOKEN_SIZE_CEILING};
+
+/// The placeholder an issuer template uses for the token's `tid` (Entra ID
+/// multi-tenant issuers, e.g. `https://login.microsoftonline.com/{tenantid}/v2.0`).
+pub const TENANT_PLACEHOLDER: &str = "{tenantid}";
+
+/// Default clock tolerance, in seconds: the usual one minute of skew.
+pub const DEFAULT_CLOCK_TOLERANCE: u64 = 60;
+
+/// What a token must satisfy. Build it from JSON with [`Policy::from_json`] or
+/// in Rust with [`Policy::new`] and the public fields; [`crate::Verifier::new`]
+/// checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Policy {
+    /// Accepted issuers (`iss`), compared exactly. An entry containing
+    /// `{tenantid}` matches only when the token's `tid` (a GUID) fills it.
+    /// Required.
+    #[serde(deserialize_with = "one_or_many")]
+    pub issuer: Vec<String>,
+    /// Accepted audiences; the token's `aud` must contain at least one.
+    /// Required.
+    #[serde(deserialize_with = "one_or_many")]
+    pub audience: Vec<String>,
+    /// Allowed signature algorithms. Empty (the default) allows every
+    /// supported one; keys still limit which algorithm each key verifies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub algorithms: Vec<Algorithm>,
+    /// Accepted `typ` header values (e.g. `at+jwt`, `JWT`), compared
+    /// case-insensitively with any `application/` prefix removed. Empty (the
+    /// default) skips the check; when set, a token without `typ` fails.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub typ: Vec<String>,
+    /// Allowed clock skew in seconds for `exp`, `nbf` and `iat`. Default 60.
+    #[serde(default = "default_clock_tolerance")]
+    pub clock_tolerance: u64,
+    /// Whether `exp` must be present. Default `true`.
+    #[serde(default = "default_true")]
+    pub require_exp: bool,
+    /// Maximum age in seconds since `iat` (which then becomes required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_token_age: Option<u64>,
+    /// Maximum `exp - iat` in seconds (both then become required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lifetime: Option<u64>,
+    /// Required exact `sub`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Claims that must be present (any value but `null`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_claims: Vec<String>,
+    /// Roles that must all appear in the `roles` array claim.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// Scopes that must all appear in `scp` or `scope` (space-separated).
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    /// Allowed clients: each of `azp`, `appid`, `client_id` present in the
+    /// token must be one of these. Empty (the default) skips the check.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<String>,
+    /// Allowed tenants (`tid`, compared case-insensitively). Empty (the
+    /// default) skips the check.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<String>,
+    /// Token size cap in bytes. Default 16 KiB, at most 256 KiB.
+    #[serde(default = "default_max_token_size")]
+    pub max_token_size: usize,
+}
+
+fn default_clock_tolerance() -> u64 {
+    DEFAULT_CLOCK_TOLERANCE
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_max_token_size() -> usize {
+    DEFAULT_MAX_TOKEN_SIZE
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    match OneOrMany::deserialize(deserializer) {
+        Ok(OneOrMany::One(one)) => Ok(vec![one]),
+        Ok(OneOrMany::Many(many)) => Ok(many),
+        Err(_) => Err(serde::de::Error::custom("expected a string or an array of strings")),
+    }
+}
+
+impl Policy {
+    /// A policy with the given issuer and audience and every other field at
+    /// its default.
+    pub fn new(issuer: impl Into<String>, audience: impl Into<String>) -> Self {
+        Self {
+            issuer: vec![issuer.into()],
+            audience: vec![audience.into()],
+            algorithms: Vec::new(),
+            typ: Vec::new(),
+            clock_tolerance: DEFAULT_CLOCK_TOLERANCE,
+            require_exp: true,
+            max_token_age: None,
+            max_lifetime: None,
+            subject: None,
+            required_claims: Vec::new(),
+            roles: Vec::new(),
+            scopes: Vec::new(),
+            clients: Vec::new(),
+            tenants: Vec::new(),
+            max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+        }
+    }
+
+    /// Parses a policy from JSON and checks it. Errors are `ERR_POLICY_INVALID`.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let policy: Self = serde_json::from_str(json).map_err(|e| {
+            let text = e.to_string();
+            let text = text.split(" at line ").next().unwrap_or("invalid json").to_owned();
+            Error::with_detail(ErrorKind::PolicyInvalid, text)
+        })?;
+        policy.check()?;
+        Ok(policy)
+    }
+
+    /// Serialises the policy to JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks that the policy is complete and consistent.
+    pub fn check(&self) -> Result<()> {
+        let invalid = |field: &str, why: &str| Err(Error::claim(ErrorKind::PolicyInvalid, field, why));
+        if self.issuer.is_empty() {
+            return invalid("issuer", "at least one issuer is required");
+        }
+        if self.audience.is_empty() {
+            return invalid("audience", "at least one audience is required");
+        }
+        let lists: [(&str, &Vec<String>); 8] = [
+            ("issuer", &self.issuer),
+            ("audience", &self.audience),
+            ("typ", &self.typ),
+            ("requiredClaims", &self.required_claims),
+            ("roles", &self.roles),
+            ("scopes", &self.scopes),
+            ("clients", &self.clients),
+            ("tenants", &self.tenants),
+        ];
+        for (field, list) in lists {
+            if list.iter().any(String::is_empty) {
+                return invalid(field, "empty strings are not allowed");
+            }
+        }
+        for issuer in &self.issuer {
+            if issuer.matches(TENANT_PLACEHOLDER).count() > 1 {
+                return invalid("issuer", "an issuer template may contain {tenantid} once");
+            }
+        }
+        if self.scopes.iter().any(|s| s.contains(' ')) {
+            return invalid("scopes", "a scope cannot contain a space");
+        }
+        if self.clock_tolerance > MAX_CLOCK_TOLERANCE {
+            return invalid("clockTolerance", "at most 86400 seconds");
+        }
+        if self.max_token_size == 0 || self.max_token_size > MAX_TOKEN_SIZE_CEILING {
+            return invalid("maxTokenSize", "between 1 and 262144 bytes");
+        }
+        if self.subject.as_deref() == Some("") {
+            return invalid("subject", "empty strings are not allowed");
+        }
+        Ok(())
+    }
+
+    /// Whether the policy allows `alg`.
+    pub(crate) fn allows(&self, alg: Algorithm) -> bool {
+        self.algorithms.is_empty() || self.algorithms.contains(&alg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_with_defaults_and_round_trips() {
+        let policy = Policy::from_json(r#"{"issuer":"https://i","audience":["a","b"]}"#).unwrap();
+        assert_eq!(policy, {
+            let mut p = Policy::new("https://i", "a");
+            p.audience.push("b".into());
+            p
+        });
+        assert_eq!(Policy::from_json(&policy.to_json()).unwrap(), policy);
+    }
+
+    #[test]
+    fn rejects_bad_policies() {
+        let table: &[(&str, Option<&str>)] = &[
+            (r#"{"audience":"a"}"#, None),
+            (r#"{"issuer":"i"}"#, None),
+            (r#"{"issuer":[],"audience":"a"}"#, Some("issuer")),
+            (r#"{"issuer":"i","audience":[]}"#, Some("audience")),
+            (r#"{"issuer":"i","audience":"a","audiences":"x"}"#, None),
+            (r#"{"issuer":"i","audience":"a","roles":[""]}"#, Some("roles")),
+            (r#"{"issuer":"i","audience":"a","scopes":["a b"]}"#, Some("scopes")),
+            (r#"{"issuer":"i","audience":"a","clockTolerance":999999}"#, Some("clockTolerance")),
+            (r#"{"issuer":"i","audience":"a","clockTolerance":-1}"#, None),
+            (r#"{"issuer":"i","audience":"a","maxTokenSize":0}"#, Some("maxTokenSize")),
+            (r#"{"issuer":"i","audience":"a","algorithms":["none"]}"#, None),
+            (r#"{"issuer":"{tenantid}{tenantid}","audience":"a"}"#, Some("issuer")),
+            (r#"{"issuer":1,"audience":"a"}"#, None),
+        ];
+        for (json, claim) in table {
+            let err = Policy::from_json(json).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::PolicyInvalid, "{json}");
+            assert_eq!(err.claim_name(), *claim, "{json}");
+        }
+    }
+}

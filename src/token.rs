@@ -1,0 +1,256 @@
+//! The compact JWS envelope and its protected header.
+//!
+//! Everything here runs before the signature is checked, on bytes an attacker
+//! chose, so it is strict and bounded: exactly three segments, canonical
+//! base64url, a JSON object header with no duplicate members, and a fixed
+//! set of header rules.
+
+use jsonwebtoken::Algorithm;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::{MAX_HEADER_MEMBERS, MAX_KID_LEN};
+use crate::text::quote;
+use crate::{alg, base64url, json};
+
+/// The three segments of a compact JWS, still encoded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segments<'a> {
+    pub(crate) header: &'a str,
+    pub(crate) payload: &'a str,
+    pub(crate) signature: &'a str,
+    /// `header "." payload`: the bytes the signature covers.
+    pub(crate) signing_input: &'a str,
+}
+
+/// Splits a compact JWS into its segments, checking its size first.
+pub(crate) fn split(token: &str, max_size: usize) -> Result<Segments<'_>> {
+    if token.len() > max_size {
+        return Err(Error::with_detail(
+            ErrorKind::TokenTooLarge,
+            format!("{} bytes, limit {max_size}", token.len()),
+        ));
+    }
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        let count = token.split('.').count();
+        return Err(Error::with_detail(
+            ErrorKind::TokenMalformed,
+            format!("{count} segments, a compact jws has 3"),
+        ));
+    };
+    if header.is_empty() || payload.is_empty() {
+        return Err(Error::with_detail(
+            ErrorKind::TokenMalformed,
+            "empty header or payload segment",
+        ));
+    }
+    let signing_input = token
+        .get(..header.len() + 1 + payload.len())
+        .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+    Ok(Segments {
+        header,
+        payload,
+        signature,
+        signing_input,
+    })
+}
+
+/// Decodes a base64url segment holding a JSON object.
+pub(crate) fn decode_object(segment: &str, what: &str) -> Result<Map<String, Value>> {
+    let bytes = base64url::decode(segment).ok_or_else(|| {
+        Error::with_detail(
+            ErrorKind::TokenMalformed,
+            format!("{what} is not canonical unpadded base64url"),
+        )
+    })?;
+    json::parse_object(&bytes)
+        .map_err(|why| Error::with_detail(ErrorKind::TokenMalformed, format!("{what}: {why}")))
+}
+
+/// A protected header that passed the header rules.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub(crate) alg: Algorithm,
+    pub(crate) kid: Option<String>,
+    pub(crate) typ: Option<String>,
+    pub(crate) members: Map<String, Value>,
+}
+
+/// Members that belong to JWE, nested tokens or unencoded payloads: a token
+/// carrying one is not a plain signed access token.
+const UNSUPPORTED_MEMBERS: &[(&str, &str)] = &[
+    ("b64", "unencoded payloads (b64, RFC 7797) are not supported"),
+    ("zip", "compressed payloads (zip) belong to jwe"),
+    ("enc", "content encryption (enc) belongs to jwe"),
+    ("cty", "nested tokens (cty) are not supported"),
+    ("jwk", "keys embedded in the header (jwk) are never trusted"),
+    ("jku", "key set urls in the header (jku) are never fetched"),
+    ("x5u", "certificate urls in the header (x5u) are never fetched"),
+];
+
+impl Header {
+    /// Applies the header rules that do not depend on the policy.
+    pub(crate) fn parse(members: Map<String, Value>) -> Result<Self> {
+        if members.len() > MAX_HEADER_MEMBERS {
+            return Err(Error::with_detail(
+                ErrorKind::HeaderInvalid,
+                format!("more than {MAX_HEADER_MEMBERS} members"),
+            ));
+        }
+        // Microsoft Graph (and other first-party Microsoft APIs) put a `nonce`
+        // in the header and sign a hash of it: such a token can never verify
+        // here, and the caller needs to hear why.
+        if members.contains_key("nonce") {
+            return Err(Error::claim(
+                ErrorKind::ForeignToken,
+                "nonce",
+                "the header carries a nonce, as Microsoft Graph tokens do; request a token for \
+                 your own API (scope=api://<your-api>/.default)",
+            ));
+        }
+        let alg = parse_alg(members.get("alg"))?;
+        if members.contains_key("crit") {
+            return Err(Error::claim(
+                ErrorKind::CritUnsupported,
+                "crit",
+                "no critical header extension is understood",
+            ));
+        }
+        for (name, why) in UNSUPPORTED_MEMBERS {
+            if members.contains_key(*name) {
+                return Err(Error::claim(ErrorKind::HeaderInvalid, name, *why));
+            }
+        }
+        let kid = match members.get("kid") {
+            None => None,
+            Some(Value::String(kid)) if !kid.is_empty() && kid.len() <= MAX_KID_LEN => {
+                Some(kid.clone())
+            }
+            Some(Value::String(_)) => {
+                return Err(Error::claim(
+                    ErrorKind::HeaderInvalid,
+                    "kid",
+                    format!("kid must be 1 to {MAX_KID_LEN} bytes"),
+                ));
+            }
+            Some(_) => {
+                return Err(Error::claim(ErrorKind::HeaderInvalid, "kid", "kid must be a string"));
+            }
+        };
+        let typ = match members.get("typ") {
+            None => None,
+            Some(Value::String(typ)) => Some(typ.clone()),
+            Some(_) => {
+                return Err(Error::claim(ErrorKind::HeaderInvalid, "typ", "typ must be a string"));
+            }
+        };
+        Ok(Self {
+            alg,
+            kid,
+            typ,
+            members,
+        })
+    }
+}
+
+fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
+    let alg = match value {
+        Some(Value::String(alg)) => alg,
+        Some(_) => {
+            return Err(Error::claim(ErrorKind::HeaderInvalid, "alg", "alg must be a string"));
+        }
+        None => return Err(Error::claim(ErrorKind::HeaderInvalid, "alg", "alg is missing")),
+    };
+    if alg.eq_ignore_ascii_case("none") {
+        return Err(Error::claim(
+            ErrorKind::AlgNotAllowed,
+            "alg",
+            "unsecured tokens (alg none) are never accepted",
+        ));
+    }
+    alg::from_name(alg).ok_or_else(|| {
+        Error::claim(
+            ErrorKind::AlgNotAllowed,
+            "alg",
+            format!("{} is not a supported algorithm", quote(alg)),
+        )
+    })
+}
+
+/// Normalises a media type for `typ` comparison (RFC 7515 §4.1.9): ASCII
+/// case-insensitive, with an `application/` prefix removed.
+pub(crate) fn normalise_typ(typ: &str) -> String {
+    let lower = typ.to_ascii_lowercase();
+    match lower.strip_prefix("application/") {
+        Some(rest) => rest.to_owned(),
+        None => lower,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(json: &str) -> Result<Header> {
+        Header::parse(json::parse_object(json.as_bytes()).unwrap())
+    }
+
+    #[test]
+    fn header_rules() {
+        let table: &[(&str, Option<(ErrorKind, Option<&str>)>)] = &[
+            (r#"{"alg":"RS256","kid":"k","typ":"at+jwt"}"#, None),
+            (r#"{"alg":"EdDSA","x5t":"abc","x5c":["!!"]}"#, None),
+            (r#"{"alg":"none"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
+            (r#"{"alg":"nOnE"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
+            (r#"{"alg":"rs256"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
+            (r#"{"alg":"ES512"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
+            (r#"{"alg":"RS256 "}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
+            (r#"{"alg":["RS256"]}"#, Some((ErrorKind::HeaderInvalid, Some("alg")))),
+            (r#"{"kid":"k"}"#, Some((ErrorKind::HeaderInvalid, Some("alg")))),
+            (r#"{"alg":"RS256","crit":[]}"#, Some((ErrorKind::CritUnsupported, Some("crit")))),
+            (r#"{"alg":"RS256","b64":false,"crit":["b64"]}"#, Some((ErrorKind::CritUnsupported, Some("crit")))),
+            (r#"{"alg":"RS256","b64":true}"#, Some((ErrorKind::HeaderInvalid, Some("b64")))),
+            (r#"{"alg":"RS256","jwk":{}}"#, Some((ErrorKind::HeaderInvalid, Some("jwk")))),
+            (r#"{"alg":"RS256","jku":"https://x"}"#, Some((ErrorKind::HeaderInvalid, Some("jku")))),
+            (r#"{"alg":"RS256","x5u":"https://x"}"#, Some((ErrorKind::HeaderInvalid, Some("x5u")))),
+            (r#"{"alg":"RS256","zip":"DEF"}"#, Some((ErrorKind::HeaderInvalid, Some("zip")))),
+            (r#"{"alg":"RS256","enc":"A128GCM"}"#, Some((ErrorKind::HeaderInvalid, Some("enc")))),
+            (r#"{"alg":"RS256","cty":"JWT"}"#, Some((ErrorKind::HeaderInvalid, Some("cty")))),
+            (r#"{"alg":"RS256","kid":5}"#, Some((ErrorKind::HeaderInvalid, Some("kid")))),
+            (r#"{"alg":"RS256","kid":""}"#, Some((ErrorKind::HeaderInvalid, Some("kid")))),
+            (r#"{"alg":"RS256","typ":1}"#, Some((ErrorKind::HeaderInvalid, Some("typ")))),
+            (r#"{"alg":"RS256","nonce":"n"}"#, Some((ErrorKind::ForeignToken, Some("nonce")))),
+        ];
+        for (json, want) in table {
+            let got = header(json).err().map(|e| (e.kind(), e.claim_name().map(str::to_owned)));
+            let want = want.map(|(k, c)| (k, c.map(str::to_owned)));
+            assert_eq!(got, want, "header {json}");
+        }
+        let long_kid = format!(r#"{{"alg":"RS256","kid":"{}"}}"#, "k".repeat(MAX_KID_LEN + 1));
+        assert_eq!(header(&long_kid).unwrap_err().kind(), ErrorKind::HeaderInvalid);
+        let many = format!(
+            "{{\"alg\":\"RS256\",{}}}",
+            (0..MAX_HEADER_MEMBERS).map(|i| format!("\"m{i}\":0")).collect::<Vec<_>>().join(",")
+        );
+        assert_eq!(header(&many).unwrap_err().kind(), ErrorKind::HeaderInvalid);
+    }
+
+    #[test]
+    fn split_counts_segments() {
+        assert!(split("a.b.c", 100).is_ok());
+        assert!(split("a.b.", 100).is_ok());
+        for bad in ["a.b", "a.b.c.d", "a.b.c.d.e", ".b.c", "a..c", ""] {
+            assert_eq!(split(bad, 100).unwrap_err().kind(), ErrorKind::TokenMalformed, "{bad}");
+        }
+        assert_eq!(split("a.b.c", 4).unwrap_err().kind(), ErrorKind::TokenTooLarge);
+    }
+
+    #[test]
+    fn typ_normalisation() {
+        assert_eq!(normalise_typ("application/AT+JWT"), "at+jwt");
+        assert_eq!(normalise_typ("JWT"), "jwt");
+    }
+}

@@ -1,0 +1,133 @@
+//! The verifier: a policy and a key set, applied to one token at a time.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::keys::KeySet;
+use crate::policy::Policy;
+use crate::token::{self, Header, normalise_typ};
+use crate::{alg, base64url, claims, signature};
+
+/// A verified token: its header, its claims, and the key that verified it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verified {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The claims (payload), checked against the policy.
+    pub claims: Map<String, Value>,
+    /// Which key verified the signature.
+    pub key: KeyUsed,
+}
+
+/// The key that verified a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyUsed {
+    /// The key's `kid`, when it has one.
+    pub kid: Option<String>,
+    /// The algorithm the token was signed with.
+    pub alg: String,
+}
+
+/// Verifies compact JWS access tokens against a [`Policy`] and a [`KeySet`].
+///
+/// Pure: no clock, no network, no global state. The caller passes the time.
+///
+/// ```
+/// # fn demo(jwks: &str, token: &str) -> jwtguard::Result<()> {
+/// use jwtguard::{KeySet, Policy, Verifier};
+/// let policy = Policy::from_json(r#"{"issuer":"https://issuer.example","audience":"api://my-api"}"#)?;
+/// let verifier = Verifier::new(policy, KeySet::from_jwks(jwks)?)?;
+/// let verified = verifier.verify(token, 1_700_000_000)?;
+/// println!("client {:?}", verified.claims.get("azp"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    policy: Policy,
+    keys: KeySet,
+}
+
+impl Verifier {
+    /// A verifier for `policy` (checked here) and `keys`.
+    pub fn new(policy: Policy, keys: KeySet) -> Result<Self> {
+        policy.check()?;
+        Ok(Self { policy, keys })
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The key set.
+    pub fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+
+    /// Replaces the key set (after a key rotation), keeping the policy.
+    pub fn set_keys(&mut self, keys: KeySet) {
+        self.keys = keys;
+    }
+
+    /// Verifies `token` at time `now` (Unix seconds).
+    ///
+    /// Order: size, envelope, header rules, algorithm and type policy, key
+    /// selection, signature; only then is the payload parsed and its claims
+    /// checked.
+    pub fn verify(&self, token: &str, now: i64) -> Result<Verified> {
+        let segments = token::split(token, self.policy.max_token_size)?;
+        let header = Header::parse(token::decode_object(segments.header, "header")?)?;
+        if !self.policy.allows(header.alg) {
+            return Err(Error::claim(
+                ErrorKind::AlgNotAllowed,
+                "alg",
+                format!("{} is not in the policy's algorithms", alg::name(header.alg)),
+            ));
+        }
+        self.check_typ(&header)?;
+        let candidates = self.keys.candidates(header.kid.as_deref(), header.alg)?;
+        let signature = base64url::decode(segments.signature)
+            .filter(|bytes| !bytes.is_empty())
+            .ok_or_else(|| {
+                Error::with_detail(
+                    ErrorKind::TokenMalformed,
+                    "signature is empty or not canonical unpadded base64url",
+                )
+            })?;
+        let message = segments.signing_input.as_bytes();
+        let key = candidates
+            .into_iter()
+            .find(|key| signature::verify(&key.material, header.alg, message, &signature, segments.signature))
+            .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
+        let claims = token::decode_object(segments.payload, "payload")?;
+        claims::check(&self.policy, &claims, key, now)?;
+        Ok(Verified {
+            key: KeyUsed {
+                kid: key.kid().map(str::to_owned),
+                alg: alg::name(header.alg).to_owned(),
+            },
+            header: header.members,
+            claims,
+        })
+    }
+
+    fn check_typ(&self, header: &Header) -> Result<()> {
+        if self.policy.typ.is_empty() {
+            return Ok(());
+        }
+        let Some(typ) = &header.typ else {
+            return Err(Error::claim(ErrorKind::TypInvalid, "typ", "the token has no typ"));
+        };
+        let found = normalise_typ(typ);
+        if self.policy.typ.iter().any(|want| normalise_typ(want) == found) {
+            Ok(())
+        } else {
+            Err(Error::claim(
+                ErrorKind::TypInvalid,
+                "typ",
+                format!("{} is not one of the accepted types", crate::text::quote(typ)),
+            ))
+        }
+    }
+}

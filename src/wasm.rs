@@ -1,0 +1,111 @@
+//! The WebAssembly bindings: thin wrappers that move strings in and plain JS
+//! values out. Policies and key sets cross as JSON text so the core's strict
+//! parser sees exactly the bytes the host received.
+#![expect(unreachable_pub, reason = "items are exported to JavaScript by wasm-bindgen")]
+
+use js_sys::{Error as JsError, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::{Error, ErrorKind, KeySet, Policy, Verifier};
+
+fn to_js_error(error: &Error) -> JsValue {
+    let js = JsError::new(&error.to_string());
+    js.set_name("JwtGuardError");
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&js, &"code".into(), &error.code().into());
+    let claim = error.claim_name().map_or(JsValue::NULL, JsValue::from);
+    let _ = Reflect::set(&js, &"claim".into(), &claim);
+    js.into()
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| to_js_error(&Error::new(ErrorKind::Internal)))
+}
+
+fn policy(json: &str) -> Result<Policy, JsValue> {
+    Policy::from_json(json).map_err(|e| to_js_error(&e))
+}
+
+/// A verifier held by JavaScript: a policy and a prepared key set.
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: Verifier,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// A verifier from a policy and a JWKS, both as JSON text.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy_json: &str, jwks_json: &str) -> Result<WasmVerifier, JsValue> {
+        let keys = KeySet::from_jwks(jwks_json).map_err(|e| to_js_error(&e))?;
+        let inner = Verifier::new(policy(policy_json)?, keys).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner })
+    }
+
+    /// A verifier from a policy (JSON text) and an HMAC shared secret.
+    #[wasm_bindgen(js_name = withSecret)]
+    pub fn with_secret(
+        policy_json: &str,
+        secret: &[u8],
+        kid: Option<String>,
+    ) -> Result<WasmVerifier, JsValue> {
+        let keys = KeySet::from_secret(secret, kid.as_deref()).map_err(|e| to_js_error(&e))?;
+        let inner = Verifier::new(policy(policy_json)?, keys).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner })
+    }
+
+    /// Verifies `token` at `now` (Unix seconds); returns `{ header, claims, key }`.
+    pub fn verify(&self, token: &str, now: f64) -> Result<JsValue, JsValue> {
+        if !now.is_finite() {
+            return Err(to_js_error(&Error::with_detail(
+                ErrorKind::PolicyInvalid,
+                "now must be a finite number of seconds",
+            )));
+        }
+        // Float-to-int `as` saturates; any real time fits.
+        let now = now.floor() as i64;
+        let verified = self.inner.verify(token, now).map_err(|e| to_js_error(&e))?;
+        to_js(&verified)
+    }
+
+    /// Replaces the key set with a new JWKS (JSON text); returns the skipped entries.
+    #[wasm_bindgen(js_name = setKeys)]
+    pub fn set_keys(&mut self, jwks_json: &str) -> Result<JsValue, JsValue> {
+        let keys = KeySet::from_jwks(jwks_json).map_err(|e| to_js_error(&e))?;
+        let skipped = to_js(&keys.skipped())?;
+        self.inner.set_keys(keys);
+        Ok(skipped)
+    }
+
+    /// The key set's skipped entries: `[{ index, kid, reason }]`.
+    pub fn skipped(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.keys().skipped())
+    }
+
+    /// The kids of the usable keys (`null` for keys without one).
+    pub fn kids(&self) -> Result<JsValue, JsValue> {
+        let kids: Vec<Option<&str>> = self.inner.keys().keys().iter().map(|k| k.kid()).collect();
+        to_js(&kids)
+    }
+}
+
+/// Checks a policy (JSON text) and returns it normalised, with every default filled in.
+#[wasm_bindgen(js_name = normalizePolicy)]
+pub fn normalize_policy(policy_json: &str) -> Result<String, JsValue> {
+    Ok(policy(policy_json)?.to_json())
+}
+
+/// Decodes a token without verifying it.
+#[wasm_bindgen]
+pub fn inspect(token: &str) -> Result<JsValue, JsValue> {
+    let inspection = crate::inspect(token).map_err(|e| to_js_error(&e))?;
+    to_js(&inspection)
+}
+
+/// Every error code, in table order.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    ErrorKind::ALL.iter().map(|k| k.code().to_owned()).collect()
+}
