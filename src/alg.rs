@@ -21,7 +21,10 @@ const ALGORITHMS: [(Algorithm, &str); 12] = [
 
 /// The algorithm named `name`, if it is supported.
 pub(crate) fn from_name(name: &str) -> Option<Algorithm> {
-    ALGORITHMS.iter().find(|(_, n)| *n == name).map(|(alg, _)| *alg)
+    ALGORITHMS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(alg, _)| *alg)
 }
 
 /// The JOSE name of `alg`.
@@ -42,7 +45,9 @@ mod tests {
             assert_eq!(from_name(n), Some(alg));
             assert_eq!(name(alg), n);
         }
-        for bad in ["none", "rs256", "RS256 ", "ES512", "Ed25519", "ES256K", "RS1", ""] {
+        for bad in [
+            "none", "rs256", "RS256 ", "ES512", "Ed25519", "ES256K", "RS1", "",
+        ] {
             assert_eq!(from_name(bad), None, "{bad}");
         }
     }

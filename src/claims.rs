@@ -34,7 +34,11 @@ fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
     match claims.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must be a string"))),
+        Some(_) => Err(Error::claim(
+            ErrorKind::ClaimInvalid,
+            name,
+            format!("{name} must be a string"),
+        )),
     }
 }
 
@@ -67,7 +71,11 @@ fn issuer_matches(expected: &str, iss: &str, tid: Option<&str>) -> bool {
 fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
     let iss = required_string(claims, "iss")?;
     let tid = string_claim(claims, "tid")?;
-    if !policy.issuer.iter().any(|expected| issuer_matches(expected, iss, tid)) {
+    if !policy
+        .issuer
+        .iter()
+        .any(|expected| issuer_matches(expected, iss, tid))
+    {
         let templated = policy.issuer.iter().any(|i| i.contains(TENANT_PLACEHOLDER));
         let hint = if templated && !tid.is_some_and(is_guid) {
             "; a {tenantid} issuer needs a GUID tid claim"
@@ -82,22 +90,34 @@ fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
     }
     // Entra ID v2 key sets bind each key to an issuer (possibly a template):
     // a key published for one tenant's issuer must not vouch for another's.
-    if let Some(bound) = key.issuer() {
-        if !issuer_matches(bound, iss, tid) {
-            return Err(Error::claim(
-                ErrorKind::IssuerInvalid,
-                "iss",
-                format!("the signing key is bound to issuer {}", quote(bound)),
-            ));
-        }
+    if let Some(bound) = key.issuer()
+        && !issuer_matches(bound, iss, tid)
+    {
+        return Err(Error::claim(
+            ErrorKind::IssuerInvalid,
+            "iss",
+            format!("the signing key is bound to issuer {}", quote(bound)),
+        ));
     }
     Ok(())
 }
 
 fn check_audience(policy: &Policy, claims: &Claims) -> Result<()> {
-    let invalid = || Error::claim(ErrorKind::ClaimInvalid, "aud", "aud must be a string or a non-empty array of strings");
+    let invalid = || {
+        Error::claim(
+            ErrorKind::ClaimInvalid,
+            "aud",
+            "aud must be a string or a non-empty array of strings",
+        )
+    };
     let audiences: Vec<&str> = match claims.get("aud") {
-        None => return Err(Error::claim(ErrorKind::ClaimMissing, "aud", "aud is required")),
+        None => {
+            return Err(Error::claim(
+                ErrorKind::ClaimMissing,
+                "aud",
+                "aud is required",
+            ));
+        }
         Some(Value::String(aud)) => vec![aud.as_str()],
         Some(Value::Array(items)) if !items.is_empty() => items
             .iter()
@@ -105,14 +125,29 @@ fn check_audience(policy: &Policy, claims: &Claims) -> Result<()> {
             .collect::<Result<_>>()?,
         Some(_) => return Err(invalid()),
     };
-    if audiences.iter().any(|aud| policy.audience.iter().any(|want| want == aud)) {
+    if audiences
+        .iter()
+        .any(|aud| policy.audience.iter().any(|want| want == aud))
+    {
         return Ok(());
     }
-    let found = audiences.iter().map(|a| quote(a)).collect::<Vec<_>>().join(", ");
+    let found = audiences
+        .iter()
+        .map(|a| quote(a))
+        .collect::<Vec<_>>()
+        .join(", ");
     Err(Error::claim(
         ErrorKind::AudienceInvalid,
         "aud",
-        format!("expected {}, found {found}", policy.audience.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" or ")),
+        format!(
+            "expected {}, found {found}",
+            policy
+                .audience
+                .iter()
+                .map(|a| quote(a))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
     ))
 }
 
@@ -148,40 +183,63 @@ fn check_times(policy: &Policy, claims: &Claims, now: i64) -> Result<()> {
     let iat = numeric_date(claims, "iat")?;
     match exp {
         None if policy.require_exp => {
-            return Err(Error::claim(ErrorKind::ClaimMissing, "exp", "exp is required"));
+            return Err(Error::claim(
+                ErrorKind::ClaimMissing,
+                "exp",
+                "exp is required",
+            ));
         }
         Some(exp) if now >= exp.saturating_add(skew) => {
             return Err(Error::claim(
                 ErrorKind::TokenExpired,
                 "exp",
-                format!("expired {} s ago (exp {exp}, now {now}, tolerance {skew} s)", now - exp),
+                format!(
+                    "expired {} s ago (exp {exp}, now {now}, tolerance {skew} s)",
+                    now.saturating_sub(exp)
+                ),
             ));
         }
         _ => {}
     }
-    if let Some(nbf) = nbf {
-        if nbf > now.saturating_add(skew) {
-            return Err(Error::claim(
-                ErrorKind::TokenNotYetValid,
-                "nbf",
-                format!("valid in {} s (nbf {nbf}, now {now}, tolerance {skew} s)", nbf - now),
-            ));
-        }
+    if let Some(nbf) = nbf
+        && nbf > now.saturating_add(skew)
+    {
+        return Err(Error::claim(
+            ErrorKind::TokenNotYetValid,
+            "nbf",
+            format!(
+                "valid in {} s (nbf {nbf}, now {now}, tolerance {skew} s)",
+                nbf.saturating_sub(now)
+            ),
+        ));
     }
-    if let Some(iat) = iat {
-        if iat > now.saturating_add(skew) {
-            return Err(Error::claim(
-                ErrorKind::TokenNotYetValid,
-                "iat",
-                format!("issued {} s in the future (iat {iat}, now {now}, tolerance {skew} s)", iat - now),
-            ));
-        }
+    if let Some(iat) = iat
+        && iat > now.saturating_add(skew)
+    {
+        return Err(Error::claim(
+            ErrorKind::TokenNotYetValid,
+            "iat",
+            format!(
+                "issued {} s in the future (iat {iat}, now {now}, tolerance {skew} s)",
+                iat.saturating_sub(now)
+            ),
+        ));
     }
-    let needs_iat = || Error::claim(ErrorKind::ClaimMissing, "iat", "iat is required by maxTokenAge or maxLifetime");
+    let needs_iat = || {
+        Error::claim(
+            ErrorKind::ClaimMissing,
+            "iat",
+            "iat is required by maxTokenAge or maxLifetime",
+        )
+    };
     if let Some(max_age) = policy.max_token_age {
         let iat = iat.ok_or_else(needs_iat)?;
-        let age = now - iat;
-        if age > i64::try_from(max_age).unwrap_or(i64::MAX).saturating_add(skew) {
+        let age = now.saturating_sub(iat);
+        if age
+            > i64::try_from(max_age)
+                .unwrap_or(i64::MAX)
+                .saturating_add(skew)
+        {
             return Err(Error::claim(
                 ErrorKind::TokenTooOld,
                 "iat",
@@ -191,8 +249,14 @@ fn check_times(policy: &Policy, claims: &Claims, now: i64) -> Result<()> {
     }
     if let Some(max_lifetime) = policy.max_lifetime {
         let iat = iat.ok_or_else(needs_iat)?;
-        let exp = exp.ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, "exp", "exp is required by maxLifetime"))?;
-        let lifetime = exp - iat;
+        let exp = exp.ok_or_else(|| {
+            Error::claim(
+                ErrorKind::ClaimMissing,
+                "exp",
+                "exp is required by maxLifetime",
+            )
+        })?;
+        let lifetime = exp.saturating_sub(iat);
         if lifetime > i64::try_from(max_lifetime).unwrap_or(i64::MAX) {
             return Err(Error::claim(
                 ErrorKind::TokenTooOld,
@@ -208,12 +272,20 @@ fn check_presence(policy: &Policy, claims: &Claims) -> Result<()> {
     if let Some(subject) = &policy.subject {
         let sub = required_string(claims, "sub")?;
         if sub != subject {
-            return Err(Error::claim(ErrorKind::ClaimInvalid, "sub", format!("expected {}, found {}", quote(subject), quote(sub))));
+            return Err(Error::claim(
+                ErrorKind::ClaimInvalid,
+                "sub",
+                format!("expected {}, found {}", quote(subject), quote(sub)),
+            ));
         }
     }
     for name in &policy.required_claims {
         if claims.get(name).is_none_or(Value::is_null) {
-            return Err(Error::claim(ErrorKind::ClaimMissing, name, format!("{} is required", quote(name))));
+            return Err(Error::claim(
+                ErrorKind::ClaimMissing,
+                name,
+                format!("{} is required", quote(name)),
+            ));
         }
     }
     Ok(())
@@ -227,7 +299,11 @@ fn check_tenant(policy: &Policy, claims: &Claims) -> Result<()> {
     if policy.tenants.iter().any(|t| t.eq_ignore_ascii_case(tid)) {
         Ok(())
     } else {
-        Err(Error::claim(ErrorKind::TenantNotAllowed, "tid", format!("tenant {} is not in the allow-list", quote(tid))))
+        Err(Error::claim(
+            ErrorKind::TenantNotAllowed,
+            "tid",
+            format!("tenant {} is not in the allow-list", quote(tid)),
+        ))
     }
 }
 
@@ -251,7 +327,11 @@ fn check_client(policy: &Policy, claims: &Claims) -> Result<()> {
     if seen {
         Ok(())
     } else {
-        Err(Error::claim(ErrorKind::ClaimMissing, "azp", "no client claim (azp, appid or client_id)"))
+        Err(Error::claim(
+            ErrorKind::ClaimMissing,
+            "azp",
+            "no client claim (azp, appid or client_id)",
+        ))
     }
 }
 
@@ -262,12 +342,21 @@ fn string_array<'a>(claims: &'a Claims, name: &str) -> Result<Option<Vec<&'a str
         Some(Value::Array(items)) => items
             .iter()
             .map(|item| {
-                item.as_str()
-                    .ok_or_else(|| Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must hold only strings")))
+                item.as_str().ok_or_else(|| {
+                    Error::claim(
+                        ErrorKind::ClaimInvalid,
+                        name,
+                        format!("{name} must hold only strings"),
+                    )
+                })
             })
             .collect::<Result<Vec<_>>>()
             .map(Some),
-        Some(_) => Err(Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must be an array of strings"))),
+        Some(_) => Err(Error::claim(
+            ErrorKind::ClaimInvalid,
+            name,
+            format!("{name} must be an array of strings"),
+        )),
     }
 }
 
@@ -276,9 +365,17 @@ fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
         return Ok(());
     }
     let roles = string_array(claims, "roles")?.unwrap_or_default();
-    match policy.roles.iter().find(|want| !roles.contains(&want.as_str())) {
+    match policy
+        .roles
+        .iter()
+        .find(|want| !roles.contains(&want.as_str()))
+    {
         None => Ok(()),
-        Some(missing) => Err(Error::claim(ErrorKind::RoleMissing, "roles", format!("role {} is required", quote(missing)))),
+        Some(missing) => Err(Error::claim(
+            ErrorKind::RoleMissing,
+            "roles",
+            format!("role {} is required", quote(missing)),
+        )),
     }
 }
 
@@ -293,13 +390,29 @@ fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
         match claims.get(name) {
             None => {}
             Some(Value::String(list)) => granted.extend(list.split(' ').filter(|s| !s.is_empty())),
-            Some(Value::Array(_)) if name == "scp" => granted.extend(string_array(claims, name)?.unwrap_or_default()),
-            Some(_) => return Err(Error::claim(ErrorKind::ClaimInvalid, name, format!("{name} must be a space-separated string"))),
+            Some(Value::Array(_)) if name == "scp" => {
+                granted.extend(string_array(claims, name)?.unwrap_or_default())
+            }
+            Some(_) => {
+                return Err(Error::claim(
+                    ErrorKind::ClaimInvalid,
+                    name,
+                    format!("{name} must be a space-separated string"),
+                ));
+            }
         }
     }
-    match policy.scopes.iter().find(|want| !granted.contains(&want.as_str())) {
+    match policy
+        .scopes
+        .iter()
+        .find(|want| !granted.contains(&want.as_str()))
+    {
         None => Ok(()),
-        Some(missing) => Err(Error::claim(ErrorKind::ScopeMissing, "scp", format!("scope {} is required", quote(missing)))),
+        Some(missing) => Err(Error::claim(
+            ErrorKind::ScopeMissing,
+            "scp",
+            format!("scope {} is required", quote(missing)),
+        )),
     }
 }
 
@@ -311,13 +424,24 @@ mod tests {
     fn guids_and_issuer_templates() {
         let tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
         assert!(is_guid(tid));
-        for bad in ["", "common", "{tenantid}", "../x", "72f988bf-86f1-41af-91ab-2d7cd011db4", "72f988bf_86f1-41af-91ab-2d7cd011db47"] {
+        for bad in [
+            "",
+            "common",
+            "{tenantid}",
+            "../x",
+            "72f988bf-86f1-41af-91ab-2d7cd011db4",
+            "72f988bf_86f1-41af-91ab-2d7cd011db47",
+        ] {
             assert!(!is_guid(bad), "{bad}");
         }
         let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
         let iss = format!("https://login.microsoftonline.com/{tid}/v2.0");
         assert!(issuer_matches(template, &iss, Some(tid)));
-        assert!(!issuer_matches(template, &iss, Some("00000000-0000-0000-0000-000000000000")));
+        assert!(!issuer_matches(
+            template,
+            &iss,
+            Some("00000000-0000-0000-0000-000000000000")
+        ));
         assert!(!issuer_matches(template, template, Some("{tenantid}")));
         assert!(!issuer_matches(template, &iss, None));
         assert!(issuer_matches("https://a", "https://a", None));

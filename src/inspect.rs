@@ -30,7 +30,10 @@ pub fn inspect(token: &str) -> Result<Inspection> {
     let header = token::decode_object(segments.header, "header")?;
     let claims = token::decode_object(segments.payload, "payload")?;
     let signature = base64url::decode(segments.signature).ok_or_else(|| {
-        Error::with_detail(ErrorKind::TokenMalformed, "signature is not canonical unpadded base64url")
+        Error::with_detail(
+            ErrorKind::TokenMalformed,
+            "signature is not canonical unpadded base64url",
+        )
     })?;
     Ok(Inspection {
         verified: false,

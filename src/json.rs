@@ -153,8 +153,16 @@ mod tests {
 
     #[test]
     fn rejects_what_it_must() {
-        let deep_ok = format!("{}1{}", "[".repeat(MAX_JSON_DEPTH - 1), "]".repeat(MAX_JSON_DEPTH - 1));
-        let too_deep = format!("{}1{}", "[".repeat(MAX_JSON_DEPTH + 1), "]".repeat(MAX_JSON_DEPTH + 1));
+        let deep_ok = format!(
+            "{}1{}",
+            "[".repeat(MAX_JSON_DEPTH - 1),
+            "]".repeat(MAX_JSON_DEPTH - 1)
+        );
+        let too_deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_JSON_DEPTH + 1),
+            "]".repeat(MAX_JSON_DEPTH + 1)
+        );
         assert!(parse(deep_ok.as_bytes()).is_ok());
         let long = format!("[{}0]", "0,".repeat(MAX_JSON_ARRAY_LEN));
         let cases: &[(&[u8], &str)] = &[

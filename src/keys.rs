@@ -36,7 +36,10 @@ pub(crate) enum Material {
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     /// A shared secret configured by the caller; never from a JWKS.
-    Hmac { key: DecodingKey, len: usize },
+    Hmac {
+        key: DecodingKey,
+        len: usize,
+    },
 }
 
 impl Material {
@@ -248,9 +251,9 @@ impl KeySet {
             (None, n) if n > MAX_KEYS_TRIED => Err(Error::with_detail(
                 ErrorKind::KeyNotFound,
                 format!(
-                "the token has no kid and {n} keys permit {}; at most {MAX_KEYS_TRIED} are tried",
-                alg::name(alg)
-            ),
+                    "the token has no kid and {n} keys permit {}; at most {MAX_KEYS_TRIED} are tried",
+                    alg::name(alg)
+                ),
             )),
             _ => Ok(fitting),
         }
@@ -267,12 +270,14 @@ fn admit(entry: &Value) -> core::result::Result<Key, String> {
         return Err("symmetric (oct) keys are never taken from a key set".to_owned());
     }
     if let Some(private) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains_key(**m)) {
-        return Err(format!("private key member {private:?} in a public key set"));
+        return Err(format!(
+            "private key member {private:?} in a public key set"
+        ));
     }
-    if let Some(usage) = string_member(jwk, "use")? {
-        if usage != "sig" {
-            return Err(format!("use is {}, not \"sig\"", quote(usage)));
-        }
+    if let Some(usage) = string_member(jwk, "use")?
+        && usage != "sig"
+    {
+        return Err(format!("use is {}, not \"sig\"", quote(usage)));
     }
     if let Some(ops) = jwk.get("key_ops") {
         let Some(ops) = ops.as_array() else {
@@ -301,10 +306,13 @@ fn admit(entry: &Value) -> core::result::Result<Key, String> {
         "OKP" => okp_material(jwk)?,
         other => return Err(format!("kty {} is not supported", quote(other))),
     };
-    if let Some(alg) = alg {
-        if !material.fits(alg) {
-            return Err(format!("alg {} does not fit this {kty} key", alg::name(alg)));
-        }
+    if let Some(alg) = alg
+        && !material.fits(alg)
+    {
+        return Err(format!(
+            "alg {} does not fit this {kty} key",
+            alg::name(alg)
+        ));
     }
     Ok(Key {
         kid,
@@ -339,7 +347,10 @@ fn rsa_material(jwk: &Map<String, Value>) -> core::result::Result<Material, Stri
             "rsa modulus is {bits} bits; {RSA_MIN_BITS} to {RSA_MAX_BITS} are accepted"
         ));
     }
-    if e < BigUint::from(3u8) || e > BigUint::from(RSA_MAX_EXPONENT) || e.to_bytes_be().last().is_none_or(|low| low & 1 == 0) {
+    if e < BigUint::from(3u8)
+        || e > BigUint::from(RSA_MAX_EXPONENT)
+        || e.to_bytes_be().last().is_none_or(|low| low & 1 == 0)
+    {
         return Err("rsa public exponent must be odd, at least 3 and below 2^33".to_owned());
     }
     let key = RsaPublicKey::new_with_max_size(n, e, RSA_MAX_BITS)

@@ -40,7 +40,11 @@ pub struct Policy {
     /// Accepted `typ` header values (e.g. `at+jwt`, `JWT`), compared
     /// case-insensitively with any `application/` prefix removed. Empty (the
     /// default) skips the check; when set, a token without `typ` fails.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub typ: Vec<String>,
     /// Allowed clock skew in seconds for `exp`, `nbf` and `iat`. Default 60.
     #[serde(default = "default_clock_tolerance")]
@@ -61,18 +65,34 @@ pub struct Policy {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required_claims: Vec<String>,
     /// Roles that must all appear in the `roles` array claim.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub roles: Vec<String>,
     /// Scopes that must all appear in `scp` or `scope` (space-separated).
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub scopes: Vec<String>,
     /// Allowed clients: each of `azp`, `appid`, `client_id` present in the
     /// token must be one of these. Empty (the default) skips the check.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub clients: Vec<String>,
     /// Allowed tenants (`tid`, compared case-insensitively). Empty (the
     /// default) skips the check.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub tenants: Vec<String>,
     /// Token size cap in bytes. Default 16 KiB, at most 256 KiB.
     #[serde(default = "default_max_token_size")]
@@ -91,7 +111,9 @@ fn default_max_token_size() -> usize {
     DEFAULT_MAX_TOKEN_SIZE
 }
 
-fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Vec<String>, D::Error> {
+fn one_or_many<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> core::result::Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
@@ -101,7 +123,9 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> core::result::Resu
     match OneOrMany::deserialize(deserializer) {
         Ok(OneOrMany::One(one)) => Ok(vec![one]),
         Ok(OneOrMany::Many(many)) => Ok(many),
-        Err(_) => Err(serde::de::Error::custom("expected a string or an array of strings")),
+        Err(_) => Err(serde::de::Error::custom(
+            "expected a string or an array of strings",
+        )),
     }
 }
 
@@ -132,7 +156,11 @@ impl Policy {
     pub fn from_json(json: &str) -> Result<Self> {
         let policy: Self = serde_json::from_str(json).map_err(|e| {
             let text = e.to_string();
-            let text = text.split(" at line ").next().unwrap_or("invalid json").to_owned();
+            let text = text
+                .split(" at line ")
+                .next()
+                .unwrap_or("invalid json")
+                .to_owned();
             Error::with_detail(ErrorKind::PolicyInvalid, text)
         })?;
         policy.check()?;
@@ -146,7 +174,8 @@ impl Policy {
 
     /// Checks that the policy is complete and consistent.
     pub fn check(&self) -> Result<()> {
-        let invalid = |field: &str, why: &str| Err(Error::claim(ErrorKind::PolicyInvalid, field, why));
+        let invalid =
+            |field: &str, why: &str| Err(Error::claim(ErrorKind::PolicyInvalid, field, why));
         if self.issuer.is_empty() {
             return invalid("issuer", "at least one issuer is required");
         }
@@ -217,13 +246,31 @@ mod tests {
             (r#"{"issuer":[],"audience":"a"}"#, Some("issuer")),
             (r#"{"issuer":"i","audience":[]}"#, Some("audience")),
             (r#"{"issuer":"i","audience":"a","audiences":"x"}"#, None),
-            (r#"{"issuer":"i","audience":"a","roles":[""]}"#, Some("roles")),
-            (r#"{"issuer":"i","audience":"a","scopes":["a b"]}"#, Some("scopes")),
-            (r#"{"issuer":"i","audience":"a","clockTolerance":999999}"#, Some("clockTolerance")),
+            (
+                r#"{"issuer":"i","audience":"a","roles":[""]}"#,
+                Some("roles"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","scopes":["a b"]}"#,
+                Some("scopes"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","clockTolerance":999999}"#,
+                Some("clockTolerance"),
+            ),
             (r#"{"issuer":"i","audience":"a","clockTolerance":-1}"#, None),
-            (r#"{"issuer":"i","audience":"a","maxTokenSize":0}"#, Some("maxTokenSize")),
-            (r#"{"issuer":"i","audience":"a","algorithms":["none"]}"#, None),
-            (r#"{"issuer":"{tenantid}{tenantid}","audience":"a"}"#, Some("issuer")),
+            (
+                r#"{"issuer":"i","audience":"a","maxTokenSize":0}"#,
+                Some("maxTokenSize"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","algorithms":["none"]}"#,
+                None,
+            ),
+            (
+                r#"{"issuer":"{tenantid}{tenantid}","audience":"a"}"#,
+                Some("issuer"),
+            ),
             (r#"{"issuer":1,"audience":"a"}"#, None),
         ];
         for (json, claim) in table {

@@ -27,12 +27,45 @@ pub(crate) fn verify(
 ) -> bool {
     use Algorithm::*;
     match (material, alg) {
-        (Material::Rsa { key, .. }, RS256) => pkcs1(key, Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature),
-        (Material::Rsa { key, .. }, RS384) => pkcs1(key, Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(message), signature),
-        (Material::Rsa { key, .. }, RS512) => pkcs1(key, Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(message), signature),
-        (Material::Rsa { key, modulus }, PS256) => pss(key, modulus, Pss::new::<Sha256>(), &Sha256::digest(message), signature),
-        (Material::Rsa { key, modulus }, PS384) => pss(key, modulus, Pss::new::<Sha384>(), &Sha384::digest(message), signature),
-        (Material::Rsa { key, modulus }, PS512) => pss(key, modulus, Pss::new::<Sha512>(), &Sha512::digest(message), signature),
+        (Material::Rsa { key, .. }, RS256) => pkcs1(
+            key,
+            Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(message),
+            signature,
+        ),
+        (Material::Rsa { key, .. }, RS384) => pkcs1(
+            key,
+            Pkcs1v15Sign::new::<Sha384>(),
+            &Sha384::digest(message),
+            signature,
+        ),
+        (Material::Rsa { key, .. }, RS512) => pkcs1(
+            key,
+            Pkcs1v15Sign::new::<Sha512>(),
+            &Sha512::digest(message),
+            signature,
+        ),
+        (Material::Rsa { key, modulus }, PS256) => pss(
+            key,
+            modulus,
+            Pss::new::<Sha256>(),
+            &Sha256::digest(message),
+            signature,
+        ),
+        (Material::Rsa { key, modulus }, PS384) => pss(
+            key,
+            modulus,
+            Pss::new::<Sha384>(),
+            &Sha384::digest(message),
+            signature,
+        ),
+        (Material::Rsa { key, modulus }, PS512) => pss(
+            key,
+            modulus,
+            Pss::new::<Sha512>(),
+            &Sha512::digest(message),
+            signature,
+        ),
         (Material::P256(key), ES256) => {
             use p256::ecdsa::signature::Verifier as _;
             p256::ecdsa::Signature::from_slice(signature)
@@ -60,6 +93,8 @@ fn pss(key: &RsaPublicKey, modulus: &[u8], scheme: Pss, hashed: &[u8], signature
     // RFC 8017 §8.1.2 step 1 and §5.2.2 step 1: the signature is exactly k
     // bytes and, as an integer, below n. Equal-length big-endian byte strings
     // compare like the integers they encode.
-    signature.len() == key.size() && signature.len() == modulus.len() && signature < modulus
+    signature.len() == key.size()
+        && signature.len() == modulus.len()
+        && signature < modulus
         && key.verify(scheme, hashed, signature).is_ok()
 }

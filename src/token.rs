@@ -82,13 +82,19 @@ pub(crate) struct Header {
 /// Members that belong to JWE, nested tokens or unencoded payloads: a token
 /// carrying one is not a plain signed access token.
 const UNSUPPORTED_MEMBERS: &[(&str, &str)] = &[
-    ("b64", "unencoded payloads (b64, RFC 7797) are not supported"),
+    (
+        "b64",
+        "unencoded payloads (b64, RFC 7797) are not supported",
+    ),
     ("zip", "compressed payloads (zip) belong to jwe"),
     ("enc", "content encryption (enc) belongs to jwe"),
     ("cty", "nested tokens (cty) are not supported"),
     ("jwk", "keys embedded in the header (jwk) are never trusted"),
     ("jku", "key set urls in the header (jku) are never fetched"),
-    ("x5u", "certificate urls in the header (x5u) are never fetched"),
+    (
+        "x5u",
+        "certificate urls in the header (x5u) are never fetched",
+    ),
 ];
 
 impl Header {
@@ -137,14 +143,22 @@ impl Header {
                 ));
             }
             Some(_) => {
-                return Err(Error::claim(ErrorKind::HeaderInvalid, "kid", "kid must be a string"));
+                return Err(Error::claim(
+                    ErrorKind::HeaderInvalid,
+                    "kid",
+                    "kid must be a string",
+                ));
             }
         };
         let typ = match members.get("typ") {
             None => None,
             Some(Value::String(typ)) => Some(typ.clone()),
             Some(_) => {
-                return Err(Error::claim(ErrorKind::HeaderInvalid, "typ", "typ must be a string"));
+                return Err(Error::claim(
+                    ErrorKind::HeaderInvalid,
+                    "typ",
+                    "typ must be a string",
+                ));
             }
         };
         Ok(Self {
@@ -160,9 +174,19 @@ fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
     let alg = match value {
         Some(Value::String(alg)) => alg,
         Some(_) => {
-            return Err(Error::claim(ErrorKind::HeaderInvalid, "alg", "alg must be a string"));
+            return Err(Error::claim(
+                ErrorKind::HeaderInvalid,
+                "alg",
+                "alg must be a string",
+            ));
         }
-        None => return Err(Error::claim(ErrorKind::HeaderInvalid, "alg", "alg is missing")),
+        None => {
+            return Err(Error::claim(
+                ErrorKind::HeaderInvalid,
+                "alg",
+                "alg is missing",
+            ));
+        }
     };
     if alg.eq_ignore_ascii_case("none") {
         return Err(Error::claim(
@@ -200,40 +224,112 @@ mod tests {
 
     #[test]
     fn header_rules() {
-        let table: &[(&str, Option<(ErrorKind, Option<&str>)>)] = &[
+        type Want = Option<(ErrorKind, Option<&'static str>)>;
+        let table: &[(&str, Want)] = &[
             (r#"{"alg":"RS256","kid":"k","typ":"at+jwt"}"#, None),
             (r#"{"alg":"EdDSA","x5t":"abc","x5c":["!!"]}"#, None),
-            (r#"{"alg":"none"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
-            (r#"{"alg":"nOnE"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
-            (r#"{"alg":"rs256"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
-            (r#"{"alg":"ES512"}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
-            (r#"{"alg":"RS256 "}"#, Some((ErrorKind::AlgNotAllowed, Some("alg")))),
-            (r#"{"alg":["RS256"]}"#, Some((ErrorKind::HeaderInvalid, Some("alg")))),
-            (r#"{"kid":"k"}"#, Some((ErrorKind::HeaderInvalid, Some("alg")))),
-            (r#"{"alg":"RS256","crit":[]}"#, Some((ErrorKind::CritUnsupported, Some("crit")))),
-            (r#"{"alg":"RS256","b64":false,"crit":["b64"]}"#, Some((ErrorKind::CritUnsupported, Some("crit")))),
-            (r#"{"alg":"RS256","b64":true}"#, Some((ErrorKind::HeaderInvalid, Some("b64")))),
-            (r#"{"alg":"RS256","jwk":{}}"#, Some((ErrorKind::HeaderInvalid, Some("jwk")))),
-            (r#"{"alg":"RS256","jku":"https://x"}"#, Some((ErrorKind::HeaderInvalid, Some("jku")))),
-            (r#"{"alg":"RS256","x5u":"https://x"}"#, Some((ErrorKind::HeaderInvalid, Some("x5u")))),
-            (r#"{"alg":"RS256","zip":"DEF"}"#, Some((ErrorKind::HeaderInvalid, Some("zip")))),
-            (r#"{"alg":"RS256","enc":"A128GCM"}"#, Some((ErrorKind::HeaderInvalid, Some("enc")))),
-            (r#"{"alg":"RS256","cty":"JWT"}"#, Some((ErrorKind::HeaderInvalid, Some("cty")))),
-            (r#"{"alg":"RS256","kid":5}"#, Some((ErrorKind::HeaderInvalid, Some("kid")))),
-            (r#"{"alg":"RS256","kid":""}"#, Some((ErrorKind::HeaderInvalid, Some("kid")))),
-            (r#"{"alg":"RS256","typ":1}"#, Some((ErrorKind::HeaderInvalid, Some("typ")))),
-            (r#"{"alg":"RS256","nonce":"n"}"#, Some((ErrorKind::ForeignToken, Some("nonce")))),
+            (
+                r#"{"alg":"none"}"#,
+                Some((ErrorKind::AlgNotAllowed, Some("alg"))),
+            ),
+            (
+                r#"{"alg":"nOnE"}"#,
+                Some((ErrorKind::AlgNotAllowed, Some("alg"))),
+            ),
+            (
+                r#"{"alg":"rs256"}"#,
+                Some((ErrorKind::AlgNotAllowed, Some("alg"))),
+            ),
+            (
+                r#"{"alg":"ES512"}"#,
+                Some((ErrorKind::AlgNotAllowed, Some("alg"))),
+            ),
+            (
+                r#"{"alg":"RS256 "}"#,
+                Some((ErrorKind::AlgNotAllowed, Some("alg"))),
+            ),
+            (
+                r#"{"alg":["RS256"]}"#,
+                Some((ErrorKind::HeaderInvalid, Some("alg"))),
+            ),
+            (
+                r#"{"kid":"k"}"#,
+                Some((ErrorKind::HeaderInvalid, Some("alg"))),
+            ),
+            (
+                r#"{"alg":"RS256","crit":[]}"#,
+                Some((ErrorKind::CritUnsupported, Some("crit"))),
+            ),
+            (
+                r#"{"alg":"RS256","b64":false,"crit":["b64"]}"#,
+                Some((ErrorKind::CritUnsupported, Some("crit"))),
+            ),
+            (
+                r#"{"alg":"RS256","b64":true}"#,
+                Some((ErrorKind::HeaderInvalid, Some("b64"))),
+            ),
+            (
+                r#"{"alg":"RS256","jwk":{}}"#,
+                Some((ErrorKind::HeaderInvalid, Some("jwk"))),
+            ),
+            (
+                r#"{"alg":"RS256","jku":"https://x"}"#,
+                Some((ErrorKind::HeaderInvalid, Some("jku"))),
+            ),
+            (
+                r#"{"alg":"RS256","x5u":"https://x"}"#,
+                Some((ErrorKind::HeaderInvalid, Some("x5u"))),
+            ),
+            (
+                r#"{"alg":"RS256","zip":"DEF"}"#,
+                Some((ErrorKind::HeaderInvalid, Some("zip"))),
+            ),
+            (
+                r#"{"alg":"RS256","enc":"A128GCM"}"#,
+                Some((ErrorKind::HeaderInvalid, Some("enc"))),
+            ),
+            (
+                r#"{"alg":"RS256","cty":"JWT"}"#,
+                Some((ErrorKind::HeaderInvalid, Some("cty"))),
+            ),
+            (
+                r#"{"alg":"RS256","kid":5}"#,
+                Some((ErrorKind::HeaderInvalid, Some("kid"))),
+            ),
+            (
+                r#"{"alg":"RS256","kid":""}"#,
+                Some((ErrorKind::HeaderInvalid, Some("kid"))),
+            ),
+            (
+                r#"{"alg":"RS256","typ":1}"#,
+                Some((ErrorKind::HeaderInvalid, Some("typ"))),
+            ),
+            (
+                r#"{"alg":"RS256","nonce":"n"}"#,
+                Some((ErrorKind::ForeignToken, Some("nonce"))),
+            ),
         ];
         for (json, want) in table {
-            let got = header(json).err().map(|e| (e.kind(), e.claim_name().map(str::to_owned)));
+            let got = header(json)
+                .err()
+                .map(|e| (e.kind(), e.claim_name().map(str::to_owned)));
             let want = want.map(|(k, c)| (k, c.map(str::to_owned)));
             assert_eq!(got, want, "header {json}");
         }
-        let long_kid = format!(r#"{{"alg":"RS256","kid":"{}"}}"#, "k".repeat(MAX_KID_LEN + 1));
-        assert_eq!(header(&long_kid).unwrap_err().kind(), ErrorKind::HeaderInvalid);
+        let long_kid = format!(
+            r#"{{"alg":"RS256","kid":"{}"}}"#,
+            "k".repeat(MAX_KID_LEN + 1)
+        );
+        assert_eq!(
+            header(&long_kid).unwrap_err().kind(),
+            ErrorKind::HeaderInvalid
+        );
         let many = format!(
             "{{\"alg\":\"RS256\",{}}}",
-            (0..MAX_HEADER_MEMBERS).map(|i| format!("\"m{i}\":0")).collect::<Vec<_>>().join(",")
+            (0..MAX_HEADER_MEMBERS)
+                .map(|i| format!("\"m{i}\":0"))
+                .collect::<Vec<_>>()
+                .join(",")
         );
         assert_eq!(header(&many).unwrap_err().kind(), ErrorKind::HeaderInvalid);
     }
@@ -243,9 +339,16 @@ mod tests {
         assert!(split("a.b.c", 100).is_ok());
         assert!(split("a.b.", 100).is_ok());
         for bad in ["a.b", "a.b.c.d", "a.b.c.d.e", ".b.c", "a..c", ""] {
-            assert_eq!(split(bad, 100).unwrap_err().kind(), ErrorKind::TokenMalformed, "{bad}");
+            assert_eq!(
+                split(bad, 100).unwrap_err().kind(),
+                ErrorKind::TokenMalformed,
+                "{bad}"
+            );
         }
-        assert_eq!(split("a.b.c", 4).unwrap_err().kind(), ErrorKind::TokenTooLarge);
+        assert_eq!(
+            split("a.b.c", 4).unwrap_err().kind(),
+            ErrorKind::TokenTooLarge
+        );
     }
 
     #[test]

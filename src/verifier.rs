@@ -82,7 +82,10 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,
                 "alg",
-                format!("{} is not in the policy's algorithms", alg::name(header.alg)),
+                format!(
+                    "{} is not in the policy's algorithms",
+                    alg::name(header.alg)
+                ),
             ));
         }
         self.check_typ(&header)?;
@@ -98,7 +101,15 @@ impl Verifier {
         let message = segments.signing_input.as_bytes();
         let key = candidates
             .into_iter()
-            .find(|key| signature::verify(&key.material, header.alg, message, &signature, segments.signature))
+            .find(|key| {
+                signature::verify(
+                    &key.material,
+                    header.alg,
+                    message,
+                    &signature,
+                    segments.signature,
+                )
+            })
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         let claims = token::decode_object(segments.payload, "payload")?;
         claims::check(&self.policy, &claims, key, now)?;
@@ -117,16 +128,28 @@ impl Verifier {
             return Ok(());
         }
         let Some(typ) = &header.typ else {
-            return Err(Error::claim(ErrorKind::TypInvalid, "typ", "the token has no typ"));
+            return Err(Error::claim(
+                ErrorKind::TypInvalid,
+                "typ",
+                "the token has no typ",
+            ));
         };
         let found = normalise_typ(typ);
-        if self.policy.typ.iter().any(|want| normalise_typ(want) == found) {
+        if self
+            .policy
+            .typ
+            .iter()
+            .any(|want| normalise_typ(want) == found)
+        {
             Ok(())
         } else {
             Err(Error::claim(
                 ErrorKind::TypInvalid,
                 "typ",
-                format!("{} is not one of the accepted types", crate::text::quote(typ)),
+                format!(
+                    "{} is not one of the accepted types",
+                    crate::text::quote(typ)
+                ),
             ))
         }
     }

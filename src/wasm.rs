@@ -1,7 +1,10 @@
 //! The WebAssembly bindings: thin wrappers that move strings in and plain JS
 //! values out. Policies and key sets cross as JSON text so the core's strict
 //! parser sees exactly the bytes the host received.
-#![expect(unreachable_pub, reason = "items are exported to JavaScript by wasm-bindgen")]
+#![expect(
+    unreachable_pub,
+    reason = "items are exported to JavaScript by wasm-bindgen"
+)]
 
 use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;

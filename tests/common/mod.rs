@@ -1,7 +1,14 @@
 //! Shared helpers for the integration tests: the jose-signed fixtures, a
 //! fixed clock, and signers for building attack tokens (Ed25519 and ES256,
 //! deterministic, so the same bytes come out natively and in wasm).
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::OnceLock;
 
@@ -13,7 +20,8 @@ use serde_json::{Value, json};
 /// The fixtures made by `tests/fixtures/make-fixtures.mjs` with panva/jose.
 pub fn fixtures() -> &'static Value {
     static FIXTURES: OnceLock<Value> = OnceLock::new();
-    FIXTURES.get_or_init(|| serde_json::from_str(include_str!("../fixtures/jose-signed.json")).unwrap())
+    FIXTURES
+        .get_or_init(|| serde_json::from_str(include_str!("../fixtures/jose-signed.json")).unwrap())
 }
 
 /// The fixed time the fixture tokens are valid at.
@@ -78,7 +86,9 @@ pub fn good_claims() -> Value {
 /// Signs raw header and payload bytes with the fixtures' Ed25519 key.
 pub fn sign_eddsa_raw(header: &[u8], payload: &[u8]) -> String {
     use ed25519_dalek::Signer as _;
-    let d: [u8; 32] = unb64(private_jwk("EdDSA")["d"].as_str().unwrap()).try_into().unwrap();
+    let d: [u8; 32] = unb64(private_jwk("EdDSA")["d"].as_str().unwrap())
+        .try_into()
+        .unwrap();
     let key = ed25519_dalek::SigningKey::from_bytes(&d);
     let input = format!("{}.{}", b64(header), b64(payload));
     let signature = key.sign(input.as_bytes());
@@ -100,7 +110,11 @@ pub fn sign_es256(header: &Value, claims: &Value) -> String {
     use p256::ecdsa::signature::Signer as _;
     let d = unb64(private_jwk("ES256")["d"].as_str().unwrap());
     let key = p256::ecdsa::SigningKey::from_slice(&d).unwrap();
-    let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
     let signature: p256::ecdsa::Signature = key.sign(input.as_bytes());
     format!("{input}.{}", b64(&signature.to_bytes()))
 }

@@ -1,0 +1,894 @@
+//! Every check, table-driven: each row builds a token (signed, so that only
+//! the property under test is wrong) and names the error code it must get.
+//! Removing any check makes its row fail. The table also proves that every
+//! error code the core can produce is produced.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use common::*;
+use jwtguard::{ErrorKind, KeySet, Policy, Verifier};
+use serde_json::{Value, json};
+
+/// Codes only the JavaScript host produces (fetching keys); tested in tests/js.
+const HOST_ONLY: [&str; 4] = [
+    "ERR_KEYS_NOT_LOADED",
+    "ERR_JWKS_FETCH_FAILED",
+    "ERR_JWKS_TIMEOUT",
+    "ERR_DISCOVERY_INVALID",
+];
+
+struct Case {
+    name: &'static str,
+    token: String,
+    policy: Policy,
+    /// `None`: accepted. `Some((code, claim))`: rejected with that code.
+    want: Option<(&'static str, Option<&'static str>)>,
+}
+
+fn claims_with(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Value {
+    let mut claims = good_claims();
+    edit(claims.as_object_mut().unwrap());
+    claims
+}
+
+fn signed(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
+    sign_eddsa(&eddsa_header(), &claims_with(edit))
+}
+
+fn header_with(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
+    let mut header = eddsa_header();
+    edit(header.as_object_mut().unwrap());
+    sign_eddsa(&header, &good_claims())
+}
+
+fn policy_with(edit: impl FnOnce(&mut Policy)) -> Policy {
+    let mut policy = policy();
+    edit(&mut policy);
+    policy
+}
+
+fn case(
+    name: &'static str,
+    token: String,
+    want: Option<(&'static str, Option<&'static str>)>,
+) -> Case {
+    Case {
+        name,
+        token,
+        policy: policy(),
+        want,
+    }
+}
+
+fn with_policy(
+    name: &'static str,
+    token: String,
+    policy: Policy,
+    want: Option<(&'static str, Option<&'static str>)>,
+) -> Case {
+    Case {
+        name,
+        token,
+        policy,
+        want,
+    }
+}
+
+fn err(
+    code: &'static str,
+    claim: Option<&'static str>,
+) -> Option<(&'static str, Option<&'static str>)> {
+    Some((code, claim))
+}
+
+fn cases() -> Vec<Case> {
+    let n = now();
+    let good = signed(|_| {});
+    let template = "https://login.microsoftonline.com/{tenantid}/v2.0".to_owned();
+    let entra_iss = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
+    vec![
+        case("good eddsa token", good.clone(), None),
+        case(
+            "good es256 token",
+            sign_es256(&json!({"alg":"ES256","kid":"es256-key"}), &good_claims()),
+            None,
+        ),
+        // Envelope.
+        case(
+            "two segments",
+            good.rsplit_once('.').unwrap().0.to_owned(),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "four segments",
+            format!("{good}.x"),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "padded signature",
+            format!("{good}=="),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "empty signature",
+            format!("{}.", good.rsplit_once('.').unwrap().0),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "whitespace in token",
+            format!(" {good}"),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "header is an array",
+            sign_eddsa_raw(b"[\"EdDSA\"]", good_claims().to_string().as_bytes()),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "payload is an array, positional claims",
+            sign_eddsa_raw(
+                eddsa_header().to_string().as_bytes(),
+                format!(
+                    "[{},null,\"x\",\"{}\",\"{}\"]",
+                    n + 60,
+                    issuer(),
+                    audience()
+                )
+                .as_bytes(),
+            ),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "duplicate alg in header",
+            sign_eddsa_raw(
+                br#"{"alg":"EdDSA","alg":"none","kid":"eddsa-key"}"#,
+                good_claims().to_string().as_bytes(),
+            ),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "duplicate claim",
+            sign_eddsa_raw(
+                eddsa_header().to_string().as_bytes(),
+                format!(
+                    r#"{{"iss":"{}","aud":"{}","exp":1,"exp":{}}}"#,
+                    issuer(),
+                    audience(),
+                    n + 60
+                )
+                .as_bytes(),
+            ),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "duplicate nested claim",
+            sign_eddsa_raw(
+                eddsa_header().to_string().as_bytes(),
+                good_claims()
+                    .to_string()
+                    .replacen('{', r#"{"x":{"a":1,"a":2},"#, 1)
+                    .as_bytes(),
+            ),
+            err("ERR_TOKEN_MALFORMED", None),
+        ),
+        case(
+            "token over 16 KiB",
+            signed(|c| {
+                c.insert("pad".into(), json!("x".repeat(16 * 1024)));
+            }),
+            err("ERR_TOKEN_TOO_LARGE", None),
+        ),
+        with_policy(
+            "token under a raised size cap",
+            signed(|c| {
+                c.insert("pad".into(), json!("x".repeat(16 * 1024)));
+            }),
+            policy_with(|p| p.max_token_size = 64 * 1024),
+            None,
+        ),
+        // Header.
+        case(
+            "alg none",
+            header_with(|h| {
+                h.insert("alg".into(), json!("none"));
+            }),
+            err("ERR_ALG_NOT_ALLOWED", Some("alg")),
+        ),
+        case(
+            "alg NoNe",
+            header_with(|h| {
+                h.insert("alg".into(), json!("NoNe"));
+            }),
+            err("ERR_ALG_NOT_ALLOWED", Some("alg")),
+        ),
+        case(
+            "alg ES512",
+            header_with(|h| {
+                h.insert("alg".into(), json!("ES512"));
+            }),
+            err("ERR_ALG_NOT_ALLOWED", Some("alg")),
+        ),
+        with_policy(
+            "alg outside the policy",
+            good.clone(),
+            policy_with(|p| p.algorithms = vec![jwtguard::Algorithm::RS256]),
+            err("ERR_ALG_NOT_ALLOWED", Some("alg")),
+        ),
+        case(
+            "hs256 against a jwks",
+            header_with(|h| {
+                h.insert("alg".into(), json!("HS256"));
+            }),
+            err("ERR_KEY_NOT_FOUND", Some("kid")),
+        ),
+        case(
+            "crit",
+            header_with(|h| {
+                h.insert("crit".into(), json!(["exp"]));
+                h.insert("exp".into(), json!(1));
+            }),
+            err("ERR_CRIT_UNSUPPORTED", Some("crit")),
+        ),
+        case(
+            "b64 false",
+            header_with(|h| {
+                h.insert("b64".into(), json!(false));
+            }),
+            err("ERR_HEADER_INVALID", Some("b64")),
+        ),
+        case(
+            "jku",
+            header_with(|h| {
+                h.insert("jku".into(), json!("https://attacker.example/jwks"));
+            }),
+            err("ERR_HEADER_INVALID", Some("jku")),
+        ),
+        case(
+            "embedded jwk",
+            header_with(|h| {
+                h.insert("jwk".into(), json!({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}));
+            }),
+            err("ERR_HEADER_INVALID", Some("jwk")),
+        ),
+        case(
+            "kid is a number",
+            header_with(|h| {
+                h.insert("kid".into(), json!(5));
+            }),
+            err("ERR_HEADER_INVALID", Some("kid")),
+        ),
+        case(
+            "nonce header (graph token)",
+            header_with(|h| {
+                h.insert("nonce".into(), json!("AQAB"));
+            }),
+            err("ERR_FOREIGN_TOKEN", Some("nonce")),
+        ),
+        with_policy(
+            "typ required, JWT given",
+            header_with(|h| {
+                h.insert("typ".into(), json!("JWT"));
+            }),
+            policy_with(|p| p.typ = vec!["at+jwt".into()]),
+            err("ERR_TYP_INVALID", Some("typ")),
+        ),
+        with_policy(
+            "typ required, none given",
+            header_with(|h| {
+                h.remove("typ");
+            }),
+            policy_with(|p| p.typ = vec!["at+jwt".into()]),
+            err("ERR_TYP_INVALID", Some("typ")),
+        ),
+        with_policy(
+            "typ application/AT+JWT",
+            header_with(|h| {
+                h.insert("typ".into(), json!("application/AT+JWT"));
+            }),
+            policy_with(|p| p.typ = vec!["at+jwt".into()]),
+            None,
+        ),
+        // Keys.
+        case(
+            "unknown kid",
+            header_with(|h| {
+                h.insert("kid".into(), json!("nobody"));
+            }),
+            err("ERR_KEY_NOT_FOUND", Some("kid")),
+        ),
+        case(
+            "kid in another case",
+            header_with(|h| {
+                h.insert("kid".into(), json!("EDDSA-KEY"));
+            }),
+            err("ERR_KEY_NOT_FOUND", Some("kid")),
+        ),
+        case(
+            "no kid, one fitting key",
+            header_with(|h| {
+                h.remove("kid");
+            }),
+            None,
+        ),
+        case(
+            "kid of a key of another type",
+            header_with(|h| {
+                h.insert("kid".into(), json!("rs256-key"));
+            }),
+            err("ERR_KEY_NOT_FOUND", Some("kid")),
+        ),
+        case(
+            "es256 token naming the es384 key",
+            sign_es256(&json!({"alg":"ES256","kid":"es384-key"}), &good_claims()),
+            err("ERR_KEY_NOT_FOUND", Some("kid")),
+        ),
+        // Signature.
+        case(
+            "signature of another payload",
+            {
+                let other = signed(|c| {
+                    c.insert("sub".into(), json!("admin"));
+                });
+                with_signature(&good, &signature_of(&other))
+            },
+            err("ERR_SIGNATURE_INVALID", None),
+        ),
+        case(
+            "zero signature",
+            with_signature(&good, &[0; 64]),
+            err("ERR_SIGNATURE_INVALID", None),
+        ),
+        case(
+            "short signature",
+            with_signature(&good, &signature_of(&good)[..63]),
+            err("ERR_SIGNATURE_INVALID", None),
+        ),
+        // Times.
+        case(
+            "expired",
+            signed(|c| {
+                c.insert("exp".into(), json!(n - 61));
+            }),
+            err("ERR_TOKEN_EXPIRED", Some("exp")),
+        ),
+        case(
+            "expired within tolerance",
+            signed(|c| {
+                c.insert("exp".into(), json!(n - 59));
+            }),
+            None,
+        ),
+        with_policy(
+            "expired with zero tolerance",
+            signed(|c| {
+                c.insert("exp".into(), json!(n));
+            }),
+            policy_with(|p| p.clock_tolerance = 0),
+            err("ERR_TOKEN_EXPIRED", Some("exp")),
+        ),
+        case(
+            "exp missing",
+            signed(|c| {
+                c.remove("exp");
+            }),
+            err("ERR_CLAIM_MISSING", Some("exp")),
+        ),
+        with_policy(
+            "exp missing, not required",
+            signed(|c| {
+                c.remove("exp");
+            }),
+            policy_with(|p| p.require_exp = false),
+            None,
+        ),
+        case(
+            "exp a string",
+            signed(|c| {
+                c.insert("exp".into(), json!(format!("{}", n + 60)));
+            }),
+            err("ERR_CLAIM_INVALID", Some("exp")),
+        ),
+        case(
+            "exp past year 9999",
+            signed(|c| {
+                c.insert("exp".into(), json!(u64::MAX));
+            }),
+            err("ERR_CLAIM_INVALID", Some("exp")),
+        ),
+        case(
+            "exp negative",
+            signed(|c| {
+                c.insert("exp".into(), json!(-1));
+            }),
+            err("ERR_CLAIM_INVALID", Some("exp")),
+        ),
+        case(
+            "exp fractional",
+            signed(|c| {
+                c.insert("exp".into(), json!(n as f64 + 100.5));
+            }),
+            None,
+        ),
+        case(
+            "nbf in the future",
+            signed(|c| {
+                c.insert("nbf".into(), json!(n + 61));
+            }),
+            err("ERR_TOKEN_NOT_YET_VALID", Some("nbf")),
+        ),
+        case(
+            "nbf within tolerance",
+            signed(|c| {
+                c.insert("nbf".into(), json!(n + 59));
+            }),
+            None,
+        ),
+        case(
+            "nbf a string",
+            signed(|c| {
+                c.insert("nbf".into(), json!("x"));
+            }),
+            err("ERR_CLAIM_INVALID", Some("nbf")),
+        ),
+        case(
+            "iat in the future",
+            signed(|c| {
+                c.insert("iat".into(), json!(n + 3000));
+            }),
+            err("ERR_TOKEN_NOT_YET_VALID", Some("iat")),
+        ),
+        case(
+            "iat a string",
+            signed(|c| {
+                c.insert("iat".into(), json!("yesterday"));
+            }),
+            err("ERR_CLAIM_INVALID", Some("iat")),
+        ),
+        with_policy(
+            "older than maxTokenAge",
+            signed(|c| {
+                c.insert("iat".into(), json!(n - 7200));
+            }),
+            policy_with(|p| p.max_token_age = Some(3600)),
+            err("ERR_TOKEN_TOO_OLD", Some("iat")),
+        ),
+        with_policy(
+            "maxTokenAge without iat",
+            signed(|c| {
+                c.remove("iat");
+            }),
+            policy_with(|p| p.max_token_age = Some(3600)),
+            err("ERR_CLAIM_MISSING", Some("iat")),
+        ),
+        with_policy(
+            "lifetime over maxLifetime",
+            signed(|c| {
+                c.insert("exp".into(), json!(n + 86_400 * 30));
+            }),
+            policy_with(|p| p.max_lifetime = Some(86_400)),
+            err("ERR_TOKEN_TOO_OLD", Some("exp")),
+        ),
+        // Issuer.
+        case(
+            "wrong issuer",
+            signed(|c| {
+                c.insert("iss".into(), json!("https://issuer.test/tenant-2/v2.0"));
+            }),
+            err("ERR_ISSUER_INVALID", Some("iss")),
+        ),
+        case(
+            "issuer with trailing slash",
+            signed(|c| {
+                c.insert("iss".into(), json!(format!("{}/", issuer())));
+            }),
+            err("ERR_ISSUER_INVALID", Some("iss")),
+        ),
+        case(
+            "issuer missing",
+            signed(|c| {
+                c.remove("iss");
+            }),
+            err("ERR_CLAIM_MISSING", Some("iss")),
+        ),
+        case(
+            "issuer as an array",
+            signed(|c| {
+                c.insert("iss".into(), json!(["https://evil", issuer()]));
+            }),
+            err("ERR_CLAIM_INVALID", Some("iss")),
+        ),
+        with_policy(
+            "tenant template filled by tid",
+            signed(|c| {
+                c.insert("iss".into(), json!(entra_iss));
+            }),
+            policy_with(|p| p.issuer = vec![template.clone()]),
+            None,
+        ),
+        with_policy(
+            "tenant template, tid of another tenant",
+            signed(|c| {
+                c.insert("iss".into(), json!(entra_iss));
+                c.insert("tid".into(), json!("00000000-0000-0000-0000-000000000001"));
+            }),
+            policy_with(|p| p.issuer = vec![template.clone()]),
+            err("ERR_ISSUER_INVALID", Some("iss")),
+        ),
+        with_policy(
+            "tenant template, tid not a guid",
+            signed(|c| {
+                c.insert(
+                    "iss".into(),
+                    json!("https://login.microsoftonline.com/common/v2.0"),
+                );
+                c.insert("tid".into(), json!("common"));
+            }),
+            policy_with(|p| p.issuer = vec![template.clone()]),
+            err("ERR_ISSUER_INVALID", Some("iss")),
+        ),
+        with_policy(
+            "tenant template, literal placeholder",
+            signed(|c| {
+                c.insert("iss".into(), json!(template));
+                c.insert("tid".into(), json!("{tenantid}"));
+            }),
+            policy_with(|p| p.issuer = vec![template.clone()]),
+            err("ERR_ISSUER_INVALID", Some("iss")),
+        ),
+        // Audience.
+        case(
+            "wrong audience",
+            signed(|c| {
+                c.insert("aud".into(), json!("api://other"));
+            }),
+            err("ERR_AUDIENCE_INVALID", Some("aud")),
+        ),
+        case(
+            "audience in an array",
+            signed(|c| {
+                c.insert("aud".into(), json!(["api://other", audience()]));
+            }),
+            None,
+        ),
+        case(
+            "audience in another case",
+            signed(|c| {
+                c.insert("aud".into(), json!(audience().to_uppercase()));
+            }),
+            err("ERR_AUDIENCE_INVALID", Some("aud")),
+        ),
+        case(
+            "audience missing",
+            signed(|c| {
+                c.remove("aud");
+            }),
+            err("ERR_CLAIM_MISSING", Some("aud")),
+        ),
+        case(
+            "audience a number",
+            signed(|c| {
+                c.insert("aud".into(), json!(123));
+            }),
+            err("ERR_CLAIM_INVALID", Some("aud")),
+        ),
+        case(
+            "audience an empty array",
+            signed(|c| {
+                c.insert("aud".into(), json!([]));
+            }),
+            err("ERR_CLAIM_INVALID", Some("aud")),
+        ),
+        // Subject and required claims.
+        with_policy(
+            "subject matches",
+            good.clone(),
+            policy_with(|p| p.subject = Some("service-principal-1".into())),
+            None,
+        ),
+        with_policy(
+            "subject differs",
+            good.clone(),
+            policy_with(|p| p.subject = Some("someone-else".into())),
+            err("ERR_CLAIM_INVALID", Some("sub")),
+        ),
+        with_policy(
+            "required claim missing",
+            good.clone(),
+            policy_with(|p| p.required_claims = vec!["jti".into()]),
+            err("ERR_CLAIM_MISSING", Some("jti")),
+        ),
+        with_policy(
+            "required claim null",
+            signed(|c| {
+                c.insert("jti".into(), json!(null));
+            }),
+            policy_with(|p| p.required_claims = vec!["jti".into()]),
+            err("ERR_CLAIM_MISSING", Some("jti")),
+        ),
+        // Tenants, clients.
+        with_policy(
+            "tenant allowed",
+            good.clone(),
+            policy_with(|p| p.tenants = vec![TENANT.to_uppercase()]),
+            None,
+        ),
+        with_policy(
+            "tenant not allowed",
+            good.clone(),
+            policy_with(|p| p.tenants = vec!["00000000-0000-0000-0000-000000000001".into()]),
+            err("ERR_TENANT_NOT_ALLOWED", Some("tid")),
+        ),
+        with_policy(
+            "client allowed",
+            good.clone(),
+            policy_with(|p| p.clients = vec!["client-app-1".into()]),
+            None,
+        ),
+        with_policy(
+            "client not allowed",
+            good.clone(),
+            policy_with(|p| p.clients = vec!["client-app-2".into()]),
+            err("ERR_CLIENT_NOT_ALLOWED", Some("azp")),
+        ),
+        with_policy(
+            "v1 appid not allowed",
+            signed(|c| {
+                c.remove("azp");
+                c.insert("appid".into(), json!("client-app-9"));
+            }),
+            policy_with(|p| p.clients = vec!["client-app-1".into()]),
+            err("ERR_CLIENT_NOT_ALLOWED", Some("appid")),
+        ),
+        with_policy(
+            "azp and appid disagree",
+            signed(|c| {
+                c.insert("appid".into(), json!("client-app-9"));
+            }),
+            policy_with(|p| p.clients = vec!["client-app-1".into()]),
+            err("ERR_CLIENT_NOT_ALLOWED", Some("appid")),
+        ),
+        with_policy(
+            "no client claim",
+            signed(|c| {
+                c.remove("azp");
+            }),
+            policy_with(|p| p.clients = vec!["client-app-1".into()]),
+            err("ERR_CLAIM_MISSING", Some("azp")),
+        ),
+        // Roles and scopes.
+        with_policy(
+            "role present",
+            good.clone(),
+            policy_with(|p| p.roles = vec!["Data.Read".into()]),
+            None,
+        ),
+        with_policy(
+            "role missing",
+            good.clone(),
+            policy_with(|p| p.roles = vec!["Data.Read".into(), "Data.Admin".into()]),
+            err("ERR_ROLE_MISSING", Some("roles")),
+        ),
+        with_policy(
+            "role in another case",
+            good.clone(),
+            policy_with(|p| p.roles = vec!["data.read".into()]),
+            err("ERR_ROLE_MISSING", Some("roles")),
+        ),
+        with_policy(
+            "roles not an array",
+            signed(|c| {
+                c.insert("roles".into(), json!("Data.Read"));
+            }),
+            policy_with(|p| p.roles = vec!["Data.Read".into()]),
+            err("ERR_CLAIM_INVALID", Some("roles")),
+        ),
+        with_policy(
+            "scopes present",
+            good.clone(),
+            policy_with(|p| p.scopes = vec!["write".into(), "read".into()]),
+            None,
+        ),
+        with_policy(
+            "scope missing",
+            good.clone(),
+            policy_with(|p| p.scopes = vec!["admin".into()]),
+            err("ERR_SCOPE_MISSING", Some("scp")),
+        ),
+        with_policy(
+            "scope is a substring",
+            good.clone(),
+            policy_with(|p| p.scopes = vec!["rea".into()]),
+            err("ERR_SCOPE_MISSING", Some("scp")),
+        ),
+        with_policy(
+            "scope from the scope claim",
+            signed(|c| {
+                c.remove("scp");
+                c.insert("scope".into(), json!("read"));
+            }),
+            policy_with(|p| p.scopes = vec!["read".into()]),
+            None,
+        ),
+        with_policy(
+            "scp as an array",
+            signed(|c| {
+                c.insert("scp".into(), json!(["read"]));
+            }),
+            policy_with(|p| p.scopes = vec!["read".into()]),
+            None,
+        ),
+        with_policy(
+            "scp a number",
+            signed(|c| {
+                c.insert("scp".into(), json!(1));
+            }),
+            policy_with(|p| p.scopes = vec!["read".into()]),
+            err("ERR_CLAIM_INVALID", Some("scp")),
+        ),
+    ]
+}
+
+#[test]
+fn every_check_has_its_code() {
+    let keys = KeySet::from_jwks(&jwks()).unwrap();
+    let mut failures = Vec::new();
+    for case in cases() {
+        let verifier = Verifier::new(case.policy, keys.clone()).unwrap();
+        let got = verifier.verify(&case.token, now());
+        let got = match &got {
+            Ok(_) => None,
+            Err(e) => Some((e.code(), e.claim_name())),
+        };
+        if got != case.want {
+            failures.push(format!(
+                "{}: want {:?}, got {:?} ({:?})",
+                case.name,
+                case.want,
+                got,
+                verifier
+                    .verify(&case.token, now())
+                    .err()
+                    .map(|e| e.to_string())
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn configuration_errors_have_their_codes() {
+    assert_eq!(
+        KeySet::from_secret(b"short", None).unwrap_err().code(),
+        "ERR_KEY_INVALID"
+    );
+    assert_eq!(
+        KeySet::from_jwks("[]").unwrap_err().code(),
+        "ERR_JWKS_INVALID"
+    );
+    assert_eq!(
+        KeySet::from_jwks(r#"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#)
+            .unwrap_err()
+            .code(),
+        "ERR_JWKS_INVALID"
+    );
+    assert_eq!(
+        Policy::from_json(r#"{"issuer":"x"}"#).unwrap_err().code(),
+        "ERR_POLICY_INVALID"
+    );
+    let mut policy = policy();
+    policy.audience.clear();
+    assert_eq!(
+        Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap())
+            .unwrap_err()
+            .code(),
+        "ERR_POLICY_INVALID"
+    );
+}
+
+#[test]
+fn shared_secrets_verify_hs_tokens_only_with_enough_bytes() {
+    let secret = [7u8; 48];
+    let header = b64(br#"{"alg":"HS384","kid":"s1"}"#);
+    let payload = b64(good_claims().to_string().as_bytes());
+    let input = format!("{header}.{payload}");
+    let key = jsonwebtoken::EncodingKey::from_secret(&secret);
+    let mac =
+        jsonwebtoken::crypto::sign(input.as_bytes(), &key, jsonwebtoken::Algorithm::HS384).unwrap();
+    let token = format!("{input}.{mac}");
+    let verifier =
+        Verifier::new(policy(), KeySet::from_secret(&secret, Some("s1")).unwrap()).unwrap();
+    assert_eq!(verifier.verify(&token, now()).unwrap().key.alg, "HS384");
+    // HS512 needs a 64-byte secret: the 48-byte one does not permit it.
+    let header512 = b64(br#"{"alg":"HS512","kid":"s1"}"#);
+    let input512 = format!("{header512}.{payload}");
+    let mac512 =
+        jsonwebtoken::crypto::sign(input512.as_bytes(), &key, jsonwebtoken::Algorithm::HS512)
+            .unwrap();
+    assert_eq!(
+        verifier
+            .verify(&format!("{input512}.{mac512}"), now())
+            .unwrap_err()
+            .code(),
+        "ERR_KEY_NOT_FOUND"
+    );
+    // An asymmetric token never verifies against a secret.
+    assert_eq!(
+        verifier
+            .verify(&jose_token("RS256"), now())
+            .unwrap_err()
+            .code(),
+        "ERR_KEY_NOT_FOUND"
+    );
+}
+
+#[test]
+fn the_table_covers_every_core_code() {
+    let mut produced: BTreeSet<&str> = cases()
+        .iter()
+        .filter_map(|c| c.want.map(|(code, _)| code))
+        .collect();
+    produced.extend(["ERR_KEY_INVALID", "ERR_JWKS_INVALID", "ERR_POLICY_INVALID"]); // configuration_errors_have_their_codes
+    produced.insert("ERR_INTERNAL"); // unreachable by construction; the JS tests map a trap to it
+    produced.extend(HOST_ONLY);
+    let all: BTreeSet<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+    assert_eq!(produced, all);
+}
+
+#[test]
+fn the_code_list_is_pinned() {
+    let codes: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "ERR_TOKEN_MALFORMED",
+            "ERR_TOKEN_TOO_LARGE",
+            "ERR_HEADER_INVALID",
+            "ERR_ALG_NOT_ALLOWED",
+            "ERR_CRIT_UNSUPPORTED",
+            "ERR_TYP_INVALID",
+            "ERR_KEY_NOT_FOUND",
+            "ERR_KEY_INVALID",
+            "ERR_JWKS_INVALID",
+            "ERR_SIGNATURE_INVALID",
+            "ERR_TOKEN_EXPIRED",
+            "ERR_TOKEN_NOT_YET_VALID",
+            "ERR_TOKEN_TOO_OLD",
+            "ERR_ISSUER_INVALID",
+            "ERR_AUDIENCE_INVALID",
+            "ERR_CLAIM_MISSING",
+            "ERR_CLAIM_INVALID",
+            "ERR_ROLE_MISSING",
+            "ERR_SCOPE_MISSING",
+            "ERR_CLIENT_NOT_ALLOWED",
+            "ERR_TENANT_NOT_ALLOWED",
+            "ERR_FOREIGN_TOKEN",
+            "ERR_POLICY_INVALID",
+            "ERR_KEYS_NOT_LOADED",
+            "ERR_JWKS_FETCH_FAILED",
+            "ERR_JWKS_TIMEOUT",
+            "ERR_DISCOVERY_INVALID",
+            "ERR_INTERNAL",
+        ]
+    );
+    for kind in ErrorKind::ALL {
+        let message = kind.message();
+        assert_eq!(message, message.to_lowercase(), "{kind:?}");
+        assert!(!message.is_empty());
+    }
+}
