@@ -37,6 +37,9 @@ pub(crate) fn name(alg: Algorithm) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use super::*;
 
     #[test]

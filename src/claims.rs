@@ -418,6 +418,9 @@ fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use super::*;
 
     #[test]

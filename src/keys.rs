@@ -416,6 +416,9 @@ fn is_canonical_ed25519(x: &[u8; 32]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use super::*;
 
     #[test]

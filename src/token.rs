@@ -216,6 +216,9 @@ pub(crate) fn normalise_typ(typ: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use super::*;
 
     fn header(json: &str) -> Result<Header> {

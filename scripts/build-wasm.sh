@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the release wasm and its JS glue into pkg/ (the npm package's core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/wasm-cargo.sh build --release --lib
+wasm-bindgen --target web --out-dir pkg target-wasm/wasm32-unknown-unknown/release/jwtguard.wasm
+# The package ships its own declarations (js/index.d.ts); wasm-bindgen's are internal.
+rm -f pkg/jwtguard.d.ts pkg/jwtguard_bg.wasm.d.ts pkg/package.json pkg/.gitignore
+echo "pkg/jwtguard_bg.wasm: $(wc -c < pkg/jwtguard_bg.wasm) bytes, $(gzip -9c pkg/jwtguard_bg.wasm | wc -c) gzipped"

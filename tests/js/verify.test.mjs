@@ -1,0 +1,183 @@
+// The npm API in Node: tokens signed by jose verify; rejected tokens give
+// JwtGuardError with stable codes; the instance survives every rejection.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { SignJWT } from 'jose';
+import { JwtGuardError, createVerifier, errorCodes, inspectToken, localJwks } from 'jwtguard';
+import { errorCodes as coreErrorCodes } from '../../pkg/jwtguard.js';
+import { fromCore } from '../../js/errors.js';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
+
+const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+
+let pairs;
+let jwks;
+before(async () => {
+  pairs = Object.fromEntries(await Promise.all(ALGORITHMS.map(async (alg) => [alg, await keyPair(alg)])));
+  jwks = { keys: Object.values(pairs).map((p) => p.jwk) };
+});
+
+const verifierFor = (extra = {}) => createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks, ...extra });
+
+function assertCode(fn, code, claim) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof JwtGuardError, `not a JwtGuardError: ${error}`);
+    assert.equal(error.name, 'JwtGuardError');
+    assert.equal(error.code, code, error.message);
+    if (claim !== undefined) assert.equal(error.claim, claim);
+    return true;
+  });
+}
+
+describe('tokens signed by jose', () => {
+  for (const alg of ALGORITHMS) {
+    test(`${alg} verifies, sync and async`, async () => {
+      const verifier = verifierFor();
+      const token = await sign(pairs[alg]);
+      const result = verifier.verifySync(token);
+      assert.deepEqual(result.key, { kid: pairs[alg].kid, alg });
+      assert.equal(result.claims.sub, 'service-principal-1');
+      assert.deepEqual(result.claims.roles, ['Data.Read']);
+      assert.equal(result.header.typ, 'at+jwt');
+      assert.deepEqual(await verifier.verify(token), result);
+    });
+  }
+
+  test('a JWKS given as JSON text or as a key source works the same', async () => {
+    const token = await sign(pairs.ES256);
+    for (const keys of [JSON.stringify(jwks), localJwks(jwks)]) {
+      const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys });
+      assert.equal(verifier.verifySync(token).key.alg, 'ES256');
+    }
+  });
+
+  test('HS256 with a configured shared secret', async () => {
+    const secret = new TextEncoder().encode('a shared secret of at least 32 bytes!');
+    const token = await new SignJWT(goodClaims()).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, secret });
+    assert.equal(verifier.verifySync(token).key.alg, 'HS256');
+    assertCode(() => verifierFor().verifySync(token), 'ERR_KEY_NOT_FOUND');
+    assertCode(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE, secret: 'too short' }), 'ERR_KEY_INVALID');
+  });
+});
+
+describe('rejections through the npm API', () => {
+  const now = () => nowSeconds();
+  const cases = [
+    ['garbage', async () => 'not.a.token', {}, 'ERR_TOKEN_MALFORMED'],
+    ['two segments', async () => (await sign(pairs.EdDSA)).split('.').slice(0, 2).join('.'), {}, 'ERR_TOKEN_MALFORMED'],
+    ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(goodClaims())).toString('base64url')}.`, {}, 'ERR_ALG_NOT_ALLOWED', 'alg'],
+    ['crit', async () => sign(pairs.EdDSA, goodClaims(), { crit: ['b64'], b64: true }), {}, 'ERR_CRIT_UNSUPPORTED', 'crit'],
+    ['jku header', async () => sign(pairs.EdDSA, goodClaims(), { jku: 'https://attacker.example/jwks' }), {}, 'ERR_HEADER_INVALID', 'jku'],
+    ['graph token', async () => sign(pairs.RS256, goodClaims({ aud: '00000003-0000-0000-c000-000000000000' }), { nonce: 'abc' }), {}, 'ERR_FOREIGN_TOKEN', 'nonce'],
+    ['typ JWT where at+jwt is required', async () => sign(pairs.EdDSA, goodClaims(), { typ: 'JWT' }), { typ: 'at+jwt' }, 'ERR_TYP_INVALID', 'typ'],
+    ['unknown kid', async () => sign({ ...pairs.EdDSA, kid: 'unknown' }), {}, 'ERR_KEY_NOT_FOUND', 'kid'],
+    ['key of another signer', async () => sign({ ...(await keyPair('ES256')), kid: pairs.ES256.kid }), {}, 'ERR_SIGNATURE_INVALID'],
+    ['expired', async () => sign(pairs.ES384, goodClaims({ exp: nowSeconds() - 120 })), {}, 'ERR_TOKEN_EXPIRED', 'exp'],
+    ['not yet valid', async () => sign(pairs.ES384, goodClaims({ nbf: nowSeconds() + 600 })), {}, 'ERR_TOKEN_NOT_YET_VALID', 'nbf'],
+    ['too old', async () => sign(pairs.ES384, goodClaims({ iat: nowSeconds() - 7200 })), { maxTokenAge: 3600 }, 'ERR_TOKEN_TOO_OLD', 'iat'],
+    ['wrong issuer', async () => sign(pairs.PS256, goodClaims({ iss: 'https://evil.test' })), {}, 'ERR_ISSUER_INVALID', 'iss'],
+    ['wrong audience', async () => sign(pairs.PS256, goodClaims({ aud: 'api://other' })), {}, 'ERR_AUDIENCE_INVALID', 'aud'],
+    ['missing audience', async () => sign(pairs.PS256, goodClaims({ aud: undefined })), {}, 'ERR_CLAIM_MISSING', 'aud'],
+    ['issuer array', async () => sign(pairs.PS256, goodClaims({ iss: [ISSUER] })), {}, 'ERR_CLAIM_INVALID', 'iss'],
+    ['missing role', async () => sign(pairs.RS256), { roles: ['Data.Admin'] }, 'ERR_ROLE_MISSING', 'roles'],
+    ['missing scope', async () => sign(pairs.RS256), { scopes: ['admin'] }, 'ERR_SCOPE_MISSING', 'scp'],
+    ['client not allowed', async () => sign(pairs.RS256), { clients: ['other-client'] }, 'ERR_CLIENT_NOT_ALLOWED', 'azp'],
+    ['tenant not allowed', async () => sign(pairs.RS256), { tenants: ['00000000-0000-0000-0000-000000000001'] }, 'ERR_TENANT_NOT_ALLOWED', 'tid'],
+    ['token over the size cap', async () => sign(pairs.EdDSA, goodClaims({ pad: 'x'.repeat(20_000) })), {}, 'ERR_TOKEN_TOO_LARGE'],
+  ];
+  for (const [name, makeToken, policy, code, claim] of cases) {
+    test(`${name} → ${code}`, async () => {
+      const verifier = verifierFor({ ...policy, now });
+      const token = await makeToken();
+      assertCode(() => verifier.verifySync(token), code, claim);
+      await assert.rejects(verifier.verify(token), (error) => error.code === code);
+      // The same instance verifies a good token (one that meets this policy) right after.
+      const good = goodClaims({
+        roles: policy.roles ?? ['Data.Read'],
+        scp: (policy.scopes ?? ['read']).join(' '),
+        azp: policy.clients?.[0] ?? 'client-app-1',
+        tid: policy.tenants?.[0],
+      });
+      assert.equal(verifier.verifySync(await sign(pairs.EdDSA, good)).key.alg, 'EdDSA');
+    });
+  }
+
+  test('a 20 MB token is refused before it reaches wasm memory', () => {
+    assertCode(() => verifierFor().verifySync('a'.repeat(20 * 1024 * 1024)), 'ERR_TOKEN_TOO_LARGE');
+  });
+
+  test('non-string tokens are malformed', () => {
+    for (const token of [undefined, null, 42, {}, ['a.b.c']]) {
+      assertCode(() => verifierFor().verifySync(token), 'ERR_TOKEN_MALFORMED');
+    }
+  });
+});
+
+describe('configuration', () => {
+  test('the injected clock decides expiry', async () => {
+    const token = await sign(pairs.EdDSA);
+    const late = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks, now: () => nowSeconds() + 7200 });
+    assertCode(() => late.verifySync(token), 'ERR_TOKEN_EXPIRED', 'exp');
+  });
+
+  test('policy mistakes are ERR_POLICY_INVALID', () => {
+    const table = [
+      { issuer: ISSUER, audiences: AUDIENCE, keys: jwks },
+      { audience: AUDIENCE, keys: jwks },
+      { issuer: ISSUER, audience: [], keys: jwks },
+      { issuer: ISSUER, audience: AUDIENCE, clockTolerance: -5, keys: jwks },
+      { issuer: ISSUER, audience: AUDIENCE, algorithms: ['none'], keys: jwks },
+      { issuer: ISSUER, audience: AUDIENCE },
+      { issuer: ISSUER, audience: AUDIENCE, keys: jwks, secret: 'x'.repeat(32) },
+      { issuer: ISSUER, audience: AUDIENCE, keys: jwks, now: 5 },
+    ];
+    for (const options of table) assertCode(() => createVerifier(options), 'ERR_POLICY_INVALID');
+  });
+
+  test('the normalised policy has every default', () => {
+    const { policy } = verifierFor();
+    assert.equal(policy.clockTolerance, 60);
+    assert.equal(policy.requireExp, true);
+    assert.equal(policy.maxTokenSize, 16384);
+    assert.deepEqual(policy.issuer, [ISSUER]);
+  });
+
+  test('a JWKS with no usable key is ERR_JWKS_INVALID; skipped keys are reported', async () => {
+    assertCode(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [{ kty: 'oct', k: 'AA' }] } }).verifySync('a.b.c'), 'ERR_JWKS_INVALID');
+    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [...jwks.keys, { kty: 'RSA', kid: 'weak', n: 'AQAB', e: 'AQAB' }] } });
+    verifier.verifySync(await sign(pairs.EdDSA));
+    assert.deepEqual(verifier.skippedKeys(), [{ index: 5, kid: 'weak', reason: 'rsa modulus is 17 bits; 2048 to 8192 are accepted' }]);
+  });
+
+  test('a key source with nothing loaded yet gives ERR_KEYS_NOT_LOADED', async () => {
+    const pending = { [Symbol.for('jwtguard.keySource')]: true, kind: 'test', current: () => null, load: async () => ({ jwks: JSON.stringify(jwks), generation: 1 }) };
+    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: pending });
+    assertCode(() => verifier.verifySync(sign), 'ERR_TOKEN_MALFORMED');
+    assertCode(() => verifier.verifySync('a.b.c'), 'ERR_KEYS_NOT_LOADED');
+  });
+});
+
+describe('errors and inspection', () => {
+  test('the JS code list equals the core table', () => {
+    assert.deepEqual([...errorCodes], coreErrorCodes());
+    assert.equal(new Set(errorCodes).size, 28);
+  });
+
+  test('anything that is not a core error becomes ERR_INTERNAL', () => {
+    const trap = new WebAssembly.RuntimeError('unreachable');
+    const error = fromCore(trap);
+    assert.equal(error.code, 'ERR_INTERNAL');
+    assert.equal(error.cause, trap);
+  });
+
+  test('inspectToken decodes without verifying, and says so', async () => {
+    const token = await sign(pairs.EdDSA, goodClaims({ exp: 1 }));
+    const inspected = inspectToken(token);
+    assert.equal(inspected.verified, false);
+    assert.equal(inspected.claims.exp, 1);
+    assert.equal(inspected.header.alg, 'EdDSA');
+    assert.equal(inspected.signatureLen, 64);
+    assert.throws(() => inspectToken('x'), (e) => e.code === 'ERR_TOKEN_MALFORMED');
+  });
+});
