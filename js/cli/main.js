@@ -1,0 +1,156 @@
+/**
+ * The jwtguard command line: inspect, verify, and obtain client-credentials tokens.
+ * Exit codes: 0 success, 1 rejected token or failed request, 2 usage error.
+ */
+
+import { parseArgs } from 'node:util';
+import { JwtGuardError } from '../node.js';
+import { inspectCommand } from './inspect.js';
+import { UsageError, readToken } from './io.js';
+import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
+import { verifierOptions, verifyCommand } from './verify.js';
+
+const USAGE = `usage: jwtguard <command> [options]
+
+commands:
+  inspect [token|-] [--json]
+      Decode a token (argument or standard input) and show its header and
+      claims with times. Nothing is verified.
+  verify [token|-] --jwks <file> --issuer <iss> --audience <aud> [options]
+      Verify a token with the same code and policy as the servers.
+      --policy <file.json>     a policy (the README's Policy table); flags add to it
+      --require-role <role>    repeatable     --require-scope <scope>  repeatable
+      --allow-client <id>      repeatable     --tolerance <seconds>    clock skew
+      --json                   print the result as JSON
+      Exit 0 when valid, 1 when rejected (the code on stderr), 2 for usage errors.
+  token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
+      Request an access token with the client-credentials grant.
+      --scope <api>/.default   (v2, Entra default)   --resource <app id uri> (v1)
+      --client-secret <s>      or JWTGUARD_CLIENT_SECRET / AZURE_CLIENT_SECRET
+      --secret-auth post|basic how to send the secret (default post)
+      --certificate <pem> --key <pem> [--assertion-alg PS256|RS256]
+                               authenticate with a signed client assertion
+      --cloud public|usgov|china, --authority <url>   Entra login host
+      --timeout <seconds>      wait for the token endpoint (default 10)
+      --verify --jwks <file> --issuer <iss> [--audience <aud>]
+                               verify the new token (audience defaults to the
+                               requested resource or scope)
+`;
+
+const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+const VERIFY_FLAGS = {
+  jwks: { type: 'string' },
+  policy: { type: 'string' },
+  issuer: { type: 'string', multiple: true },
+  audience: { type: 'string', multiple: true },
+  'require-role': { type: 'string', multiple: true },
+  'require-scope': { type: 'string', multiple: true },
+  'allow-client': { type: 'string', multiple: true },
+  tolerance: { type: 'string' },
+};
+const TOKEN_FLAGS = {
+  ...VERIFY_FLAGS,
+  'client-id': { type: 'string' },
+  'token-endpoint': { type: 'string' },
+  tenant: { type: 'string' },
+  cloud: { type: 'string' },
+  authority: { type: 'string' },
+  scope: { type: 'string' },
+  resource: { type: 'string' },
+  'client-secret': { type: 'string' },
+  'secret-auth': { type: 'string' },
+  certificate: { type: 'string' },
+  key: { type: 'string' },
+  'assertion-alg': { type: 'string' },
+  verify: { type: 'boolean' },
+  timeout: { type: 'string' },
+};
+const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS };
+
+function parse(command, args) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error.message);
+  }
+}
+
+/** The audience a requested token will carry: the resource, or the scope's resource. */
+function requestedAudience(target) {
+  if (target.resource) return target.resource;
+  return target.scope?.split(' ')[0].replace(/\/\.default$/, '');
+}
+
+/**
+ * Runs the command line; returns the exit code.
+ * @param {string[]} argv arguments after the program name
+ * @param {{ stdin: NodeJS.ReadableStream, stdout: { write(s: string): void }, stderr: { write(s: string): void }, env: Record<string, string | undefined>, now?: () => number, fetch?: typeof fetch }} io
+ */
+export async function run(argv, io) {
+  const now = Math.floor((io.now ?? (() => Date.now() / 1000))());
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (!(command in COMMANDS)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    const { values: flags, positionals } = parse(command, rest);
+    if (flags.help) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    let output;
+    if (command === 'inspect') {
+      output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
+    } else if (command === 'verify') {
+      const options = await verifierOptions(flags);
+      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now });
+    } else {
+      output = await tokenCommand(flags, positionals, io, now);
+    }
+    io.stdout.write(`${output}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`jwtguard: ${error.message}\n(run jwtguard --help for usage)\n`);
+      return 2;
+    }
+    if (error instanceof JwtGuardError) {
+      io.stderr.write(`rejected: ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof TokenError) {
+      const lines = [`jwtguard: ${error.message}`];
+      if (error.description) lines.push(`  ${error.description.split(/\r?\n/)[0]}`);
+      const aadsts = error.description?.match(/AADSTS\d+/)?.[0];
+      if (aadsts) lines.push(`  Entra error ${aadsts}: see https://login.microsoftonline.com/error?code=${aadsts.slice(6)}`);
+      io.stderr.write(`${lines.join('\n')}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function timeoutMs(flag) {
+  if (flag === undefined) return TOKEN_TIMEOUT_MS;
+  const seconds = Number(flag);
+  if (!(seconds > 0 && seconds <= 300)) throw new UsageError('--timeout is a number of seconds between 0 and 300');
+  return Math.round(seconds * 1000);
+}
+
+async function tokenCommand(flags, positionals, io, now) {
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const clientId = flags['client-id'];
+  if (!clientId) throw new UsageError('give --client-id');
+  const { endpoint, target } = tokenRequestTarget(flags);
+  const auth = await authFromFlags(flags, io.env, { clientId, audience: endpoint, now });
+  const response = await requestToken({ endpoint, target, clientId, auth, fetch: io.fetch, timeoutMs: timeoutMs(flags.timeout) });
+  if (!flags.verify) {
+    return flags.json ? JSON.stringify(response, null, 2) : response.access_token;
+  }
+  const audience = requestedAudience(target);
+  const verifyFlags = { ...flags, audience: flags.audience ?? (audience ? [audience] : undefined) };
+  const options = await verifierOptions(verifyFlags);
+  return verifyCommand(response.access_token, options, { json: Boolean(flags.json), now });
+}

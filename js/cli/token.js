@@ -1,0 +1,227 @@
+/**
+ * `jwtguard token`: the OAuth 2.0 client-credentials grant (RFC 6749 §4.4),
+ * authenticating with a client secret (form post or HTTP Basic) or a signed
+ * client assertion (RFC 7523, `private_key_jwt`), against any token endpoint
+ * or Microsoft Entra ID by tenant.
+ */
+
+import { X509Certificate, constants, createHash, createPrivateKey, randomUUID, sign as cryptoSign } from 'node:crypto';
+import { UsageError, readText } from './io.js';
+
+/** Lifetime of a client assertion: short, as Entra asks (5–10 minutes). */
+export const ASSERTION_LIFETIME_SECONDS = 300;
+
+/** How long to wait for the token endpoint. */
+export const TOKEN_TIMEOUT_MS = 10_000;
+
+/** Largest token endpoint response read. */
+const MAX_RESPONSE_BYTES = 256 * 1024;
+
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** Entra ID login hosts by cloud (shared/research/entra.md §7). */
+export const ENTRA_AUTHORITIES = Object.freeze({
+  public: 'https://login.microsoftonline.com',
+  usgov: 'https://login.microsoftonline.us',
+  china: 'https://login.chinacloudapi.cn',
+});
+
+const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
+
+/**
+ * Works out the token endpoint and the request's target parameter.
+ * @returns {{ endpoint: string, target: Record<string, string>, entraVersion: 1 | 2 | null }}
+ */
+export function tokenRequestTarget(flags) {
+  if (flags['token-endpoint'] && flags.tenant) throw new UsageError('give --token-endpoint or --tenant, not both');
+  if (flags.resource && flags.scope) throw new UsageError('give --resource (v1) or --scope (v2), not both');
+  if (flags['token-endpoint']) {
+    const target = {};
+    if (flags.scope) target.scope = flags.scope;
+    if (flags.resource) target.resource = flags.resource;
+    return { endpoint: endpointUrl(flags['token-endpoint']), target, entraVersion: null };
+  }
+  if (!flags.tenant) throw new UsageError('give --token-endpoint <url> or --tenant <tenant id>');
+  if (['common', 'consumers'].includes(flags.tenant.toLowerCase())) {
+    // AADSTS9001023: the grant is not supported over /common or /consumers.
+    throw new UsageError('client credentials need a tenant id or domain, not common or consumers');
+  }
+  const authority = flags.authority ?? ENTRA_AUTHORITIES[flags.cloud ?? 'public'];
+  if (!authority) throw new UsageError(`unknown --cloud ${JSON.stringify(flags.cloud)}; use public, usgov or china`);
+  const base = `${endpointUrl(authority).replace(/\/$/, '')}/${encodeURIComponent(flags.tenant)}`;
+  if (flags.resource) {
+    return { endpoint: `${base}/oauth2/token`, target: { resource: flags.resource }, entraVersion: 1 };
+  }
+  if (!flags.scope) throw new UsageError('give --scope (e.g. api://<api-client-id>/.default) or --resource');
+  return { endpoint: `${base}/oauth2/v2.0/token`, target: { scope: flags.scope }, entraVersion: 2 };
+}
+
+/** https only, except loopback for development and tests. */
+function endpointUrl(text) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`not a url: ${JSON.stringify(text)}`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new UsageError(`token endpoint must be https (http only on loopback): ${url.origin}`);
+  }
+  return url.href;
+}
+
+/**
+ * A signed client assertion (RFC 7523 §3; Entra's certificate credential format).
+ * @param {{ clientId: string, audience: string, certificatePem: string, keyPem: string, alg: 'PS256' | 'RS256', now: number }} input
+ */
+export function clientAssertion({ clientId, audience, certificatePem, keyPem, alg, now }) {
+  let certificate;
+  let key;
+  try {
+    certificate = new X509Certificate(certificatePem);
+  } catch (error) {
+    throw new UsageError(`--certificate is not a PEM certificate: ${error.message}`);
+  }
+  try {
+    key = createPrivateKey(keyPem);
+  } catch (error) {
+    throw new UsageError(`--key is not a PEM private key: ${error.message}`);
+  }
+  if (key.asymmetricKeyType !== 'rsa') throw new UsageError(`--key must be an RSA key, not ${key.asymmetricKeyType}`);
+  if (!certificate.checkPrivateKey(key)) throw new UsageError('--key does not belong to --certificate');
+  const thumbprint = b64url(createHash('sha256').update(certificate.raw).digest());
+  const header = { alg, typ: 'JWT', 'x5t#S256': thumbprint };
+  const claims = {
+    aud: audience,
+    iss: clientId,
+    sub: clientId,
+    jti: randomUUID(),
+    iat: now,
+    nbf: now,
+    exp: now + ASSERTION_LIFETIME_SECONDS,
+  };
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  const padding = alg === 'PS256'
+    ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+    : { padding: constants.RSA_PKCS1_PADDING };
+  const signature = cryptoSign('sha256', Buffer.from(input), { key, ...padding });
+  return `${input}.${b64url(signature)}`;
+}
+
+/** Reads a response body as text, refusing more than MAX_RESPONSE_BYTES. */
+async function boundedText(response) {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw new TokenError(`the token endpoint sent more than ${MAX_RESPONSE_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A failed token request, with the endpoint's OAuth error when it sent one. */
+export class TokenError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    this.name = 'TokenError';
+    this.error = details.error ?? null;
+    this.description = details.description ?? null;
+    this.status = details.status ?? null;
+  }
+}
+
+/**
+ * Requests a token. `auth` is `{ kind: 'post' | 'basic', secret }` or `{ kind: 'assertion', assertion }`.
+ * @returns {Promise<{ access_token: string, token_type?: string, expires_in?: number | string }>}
+ */
+export async function requestToken({ endpoint, target, clientId, auth, fetch, timeoutMs = TOKEN_TIMEOUT_MS }) {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', ...target });
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (auth.kind === 'basic') {
+    // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
+    const user = encodeURIComponent(clientId);
+    const password = encodeURIComponent(auth.secret);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  } else {
+    form.set('client_id', clientId);
+    if (auth.kind === 'post') form.set('client_secret', auth.secret);
+    else {
+      form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
+      form.set('client_assertion', auth.assertion);
+    }
+  }
+  let response;
+  try {
+    response = await (fetch ?? globalThis.fetch)(endpoint, {
+      method: 'POST',
+      headers,
+      body: form.toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    if (error?.name === 'TimeoutError') {
+      throw new TokenError(`no answer from ${new URL(endpoint).origin} within ${timeoutMs / 1000} s (--timeout)`);
+    }
+    throw new TokenError(`cannot reach ${new URL(endpoint).origin}: ${error?.cause?.code ?? error?.message ?? error}`);
+  }
+  const text = await boundedText(response);
+  let body = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // handled below
+  }
+  if (!response.ok) {
+    if (body && typeof body.error === 'string') {
+      throw new TokenError(`the token endpoint refused: ${body.error}`, {
+        error: body.error,
+        description: typeof body.error_description === 'string' ? body.error_description : null,
+        status: response.status,
+      });
+    }
+    throw new TokenError(`the token endpoint answered HTTP ${response.status}`, { status: response.status });
+  }
+  if (!body || typeof body.access_token !== 'string') {
+    throw new TokenError('the token endpoint answered without an access_token');
+  }
+  return body;
+}
+
+/** Reads the secret or certificate flags into an `auth` for requestToken. */
+export async function authFromFlags(flags, env, { clientId, audience, now }) {
+  const secret = flags['client-secret'] ?? env.JWTGUARD_CLIENT_SECRET ?? env.AZURE_CLIENT_SECRET;
+  const certificate = flags.certificate;
+  if (secret !== undefined && certificate !== undefined) {
+    throw new UsageError('give a client secret or --certificate/--key, not both');
+  }
+  if (certificate !== undefined) {
+    if (!flags.key) throw new UsageError('--certificate needs --key <private key pem>');
+    const alg = flags['assertion-alg'] ?? 'PS256';
+    if (!['PS256', 'RS256'].includes(alg)) throw new UsageError('--assertion-alg is PS256 or RS256');
+    const assertion = clientAssertion({
+      clientId,
+      audience,
+      certificatePem: await readText(certificate, '--certificate'),
+      keyPem: await readText(flags.key, '--key'),
+      alg,
+      now,
+    });
+    return { kind: 'assertion', assertion };
+  }
+  if (secret === undefined || secret === '') {
+    throw new UsageError('give --client-secret (or JWTGUARD_CLIENT_SECRET / AZURE_CLIENT_SECRET), or --certificate and --key');
+  }
+  const kind = flags['secret-auth'] ?? 'post';
+  if (!['post', 'basic'].includes(kind)) throw new UsageError('--secret-auth is post or basic');
+  return { kind, secret };
+}
