@@ -37,6 +37,13 @@ export const errorCodes = Object.freeze([
 
 /** A verification or configuration failure with a stable `code`. */
 export class JwtGuardError extends Error {
+  /** @type {string} the stable code */
+  code;
+  /** @type {string | null} the claim or header member concerned */
+  claim;
+  /** @type {string} the generic reason for the code, safe to show to a caller */
+  reason;
+
   /**
    * @param {string} code one of `errorCodes`
    * @param {string} message lowercase, names the check, no secrets
@@ -47,6 +54,9 @@ export class JwtGuardError extends Error {
     this.name = 'JwtGuardError';
     this.code = code;
     this.claim = details.claim ?? null;
+    // Messages are "<reason>: <detail>"; the reason names the check and
+    // carries no token data, so servers may show it to callers.
+    this.reason = message.split(': ')[0];
   }
 }
 

@@ -120,5 +120,7 @@ export declare class JwtGuardError extends Error {
   readonly name: 'JwtGuardError';
   readonly code: ErrorCode;
   readonly claim: string | null;
+  /** The generic reason for the code: names the check, carries no token data. */
+  readonly reason: string;
   constructor(code: ErrorCode, message: string, details?: { claim?: string | null; cause?: unknown });
 }

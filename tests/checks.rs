@@ -889,6 +889,9 @@ fn the_code_list_is_pinned() {
     for kind in ErrorKind::ALL {
         let message = kind.message();
         assert_eq!(message, message.to_lowercase(), "{kind:?}");
+        // Hosts split "<message>: <detail>" at the first ": " to get the
+        // generic reason they may show to callers (js/errors.js).
+        assert!(!message.contains(':'), "{kind:?}");
         assert!(!message.is_empty());
     }
 }

@@ -1,0 +1,20 @@
+import type { Result, VerifierOptions } from './index.d.ts';
+
+/** What a protected handler receives as its fourth argument. */
+export type Auth = Pick<Result, 'claims' | 'header' | 'key'>;
+
+/** Middleware settings. */
+export interface ProtectSettings {
+  /** The `realm` of `WWW-Authenticate` challenges. Default "api". */
+  realm?: string;
+}
+
+/**
+ * Wraps a Workers fetch handler: requests without a valid bearer token get
+ * 401 (or 403 for a missing role or scope) with an RFC 6750 challenge.
+ */
+export declare function protect<Env = unknown, Ctx = unknown>(
+  options: VerifierOptions | ((env: Env) => VerifierOptions),
+  handler: (request: Request, env: Env, ctx: Ctx, auth: Auth) => Response | Promise<Response>,
+  settings?: ProtectSettings,
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
