@@ -111,7 +111,7 @@ const storeError = (url, what, cause) =>
  * @param {object} spec
  * @param {string} spec.kind `jwks` or `discovery`; part of the store key
  * @param {(text: string) => unknown} spec.parse checks the text; throws a JwtGuardError
- * @param {(entry: object) => void} spec.onUpdate called when a new entry is taken in
+ * @param {(entry: object) => void} spec.onUpdate called after a new entry is taken in
  * @param {ReturnType<typeof keySourceSettings>} spec.settings
  */
 export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
@@ -133,7 +133,6 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
     const value = parse(text);
     const freshUntil = fetchedAt + maxAge;
     entry = { value, text, fetchedAt, maxAge, freshUntil, usableUntil: freshUntil + settings.staleIfError };
-    onUpdate(entry);
     return entry;
   }
 
@@ -160,7 +159,8 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
     if (typeof text !== 'string' || !Number.isFinite(fetchedAt) || !Number.isFinite(maxAge)) return null;
     if (now() >= fetchedAt + maxAge + settings.staleIfError) return null;
     try {
-      return take(text, fetchedAt, maxAge);
+      onUpdate(take(text, fetchedAt, maxAge));
+      return entry;
     } catch (error) {
       emit({ type: 'error', url, error });
       return null;
@@ -173,6 +173,7 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
       const maxAge = maxAgeOf(cacheControl, settings);
       const fresh = take(text, now(), maxAge);
       emit({ type: 'fetch', url, reason, status, maxAge });
+      onUpdate(fresh);
       await persist(fresh);
       return fresh;
     } catch (error) {

@@ -96,8 +96,8 @@ export async function startProvider() {
       handler = (await quietly(() => provider(issuer, key))).callback();
       local.kid = key.kid;
     },
-    /** A client-credentials access token, requested as curl would: a form POST. */
-    async token() {
+    /** A client-credentials access token for `resource`, requested as curl would: a form POST. */
+    async token(resource = RESOURCE) {
       const response = await fetch(`${issuer}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -105,7 +105,7 @@ export async function startProvider() {
           grant_type: 'client_credentials',
           client_id: CLIENT_ID,
           client_secret: CLIENT_SECRET,
-          resource: RESOURCE,
+          resource,
           scope: SCOPE,
         }),
       });
