@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { JwtGuardError, KEY_SOURCE_DEFAULTS, createVerifier, discover } from 'jwtguard';
-import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../scripts/local-provider.mjs';
+import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
 import { fakeClock, recorder } from './net.mjs';
 
 const JWKS_PATH = '/jwks';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { JwtGuardError, KEY_SOURCE_DEFAULTS, createVerifier, discover, remoteJwks } from 'jwtguard';
-import { AUDIENCE, ISSUER, keyPair, sign } from './helpers.mjs';
+import { AUDIENCE, ISSUER, keyPair, sign } from '../helpers.mjs';
 import { deferred, fakeClock, fakeFetch, jsonResponse, recorder, sendJson, serve } from './net.mjs';
 
 const JWKS_URL = 'https://idp.test/keys';

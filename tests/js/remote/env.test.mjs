@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createVerifier, fromEnv } from 'jwtguard';
-import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../scripts/local-provider.mjs';
+import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
 import { fakeFetch, jsonResponse } from './net.mjs';
 
 const TENANT = 'aaaabbbb-0000-cccc-1111-dddd2222eeee';
