@@ -247,6 +247,17 @@ describe('entraId against an Entra-shaped server', () => {
     await assert.rejects(verifier.verify(await sign(v1AppOnly())), /the signing key is bound to issuer/);
   });
 
+  test('verifiers spread from one entraId() result share its key cache', async () => {
+    const from = server.hits.length;
+    const entra = entraId({ fetch: entraFetch, ...single() });
+    const readers = createVerifier({ ...entra, roles: ['Orders.Read.All'] });
+    const writers = createVerifier({ ...entra, roles: ['Orders.Write.All'] });
+    const token = await sign(v1AppOnly());
+    await readers.verify(token);
+    await writers.verify(token);
+    assert.equal(server.hits.length - from, 2, 'one discovery document and one key set');
+  });
+
   test('Azure AD B2C: policy metadata, trailing-slash issuer, permissions in scp', async () => {
     const options = { b2c: { tenantName: 'contosob2c', tenantId: B2C_TENANT, policy: 'B2C_1_susi' }, clientId: API };
     const token = await sign(b2cToken(), { key: keys.b2c });
