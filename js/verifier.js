@@ -11,7 +11,8 @@ import { isKeySource, localJwks } from './keys.js';
 /** Policy members, passed to the core as JSON (see the README for each). */
 const POLICY_FIELDS = Object.freeze([
   'issuer', 'audience', 'algorithms', 'typ', 'clockTolerance', 'requireExp', 'maxTokenAge',
-  'maxLifetime', 'subject', 'requiredClaims', 'forbiddenClaims', 'claimValues', 'roles', 'scopes', 'clients', 'tenants', 'maxTokenSize',
+  'maxLifetime', 'subject', 'requiredClaims', 'forbiddenClaims', 'claimValues', 'roles', 'scopes',
+  'clients', 'tenants', 'maxTokenSize',
 ]);
 
 /** Options read by this layer, not by the policy. */
