@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wasm test-js test-worker lint
+.PHONY: setup build demo test test-rust test-wasm test-js test-worker test-remote lint
 
 setup:
 	@bash scripts/setup.sh
@@ -14,7 +14,7 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wasm test-js test-worker
+test: build lint test-rust test-wasm test-js test-remote test-worker
 
 lint:
 	cargo fmt --all -- --check
@@ -31,3 +31,8 @@ test-js:
 
 test-worker:
 	node --test tests/worker/*.test.mjs
+
+# Remote key sources, discovery, the Entra ID preset and fromEnv, against
+# oidc-provider and local servers on 127.0.0.1.
+test-remote:
+	node --test tests/js/remote/*.test.mjs

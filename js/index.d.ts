@@ -35,6 +35,10 @@ export interface Policy {
   subject?: string;
   /** Claims that must be present and not null. */
   requiredClaims?: string[];
+  /** Claims that must be absent (or null), e.g. `["scp"]` for app-only tokens. */
+  forbiddenClaims?: string[];
+  /** Accepted values of string claims, checked when present, e.g. `{ idtyp: ["app"] }`. */
+  claimValues?: Record<string, string[]>;
   /** Roles that must all be in `roles`. */
   roles?: string | string[];
   /** Scopes that must all be in `scp` / `scope`. */
@@ -58,11 +62,118 @@ export interface KeySnapshot {
   generation: number;
 }
 
-/** A source of keys: in memory (`localJwks`) or remote. */
+/**
+ * A source of keys: in memory (`localJwks`), fetched (`remoteJwks`) or found
+ * through discovery (`discover`). Marked with `Symbol.for('jwtguard.keySource')`.
+ */
 export interface KeySource {
   readonly kind: string;
+  /** The keys loaded now, or null; never waits. Remote: past max age, starts a background refresh. */
   current(): KeySnapshot | null;
+  /** Makes sure keys are loaded (remote: from memory, the store, else the network). */
   load(): Promise<KeySnapshot>;
+  /**
+   * Called by the verifier once when a token's key is not in the set. Remote:
+   * fetches unless a fetch ran within the cooldown; rejects if the fetch fails.
+   * @param kid the token's kid, null when it has none
+   */
+  refresh(kid?: string | null): Promise<KeySnapshot | null>;
+}
+
+/** A fetching key source. */
+export interface RemoteKeySource extends KeySource {
+  readonly kind: 'remote' | 'discovery';
+  /** The JWKS URL (`remote`) or the discovery document URL (`discovery`). */
+  readonly url: string;
+}
+
+/** What a remote key source reports through `onEvent`; `url` is the document concerned. */
+export type KeySourceEvent =
+  | { type: 'fetch'; url: string; reason: 'load' | 'expired' | 'kid-miss'; status: number; maxAge: number }
+  | { type: 'refresh'; url: string; reason: 'expired' | 'kid-miss' }
+  | { type: 'kid-miss'; url: string; kid: string | null }
+  | { type: 'cooldown'; url: string; kid: string | null; retryIn: number }
+  | { type: 'stale-served'; url: string; age: number; until: number }
+  | { type: 'keys-changed'; url: string; added: string[]; removed: string[]; generation: number }
+  | { type: 'error'; url: string; error: JwtGuardError };
+
+/** Persistent text storage with a TTL, e.g. over Workers KV or the Cache API. */
+export interface KeyStore {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, ttlSeconds: number): Promise<void>;
+}
+
+/** Options of `remoteJwks` and `discover`. Times are in seconds. */
+export interface KeySourceOptions {
+  /** The fetch to use (tests, proxies). Default: the global fetch. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Where fetched documents persist across isolates or restarts. Default: memory only. */
+  store?: KeyStore;
+  /** Receives every cache event; a listener that throws is ignored. */
+  onEvent?: (event: KeySourceEvent) => void;
+  /** The cache clock, in Unix seconds. Default: `Date.now() / 1000`. */
+  now?: () => number;
+  /** Seconds for one request, body included. Default 5. */
+  timeout?: number;
+  /** Response size cap in bytes. Default 524288. */
+  maxResponseSize?: number;
+  /** Lower clamp of Cache-Control max-age. Default 300. */
+  maxAgeFloor?: number;
+  /** Upper clamp of Cache-Control max-age. Default 86400. */
+  maxAgeCeiling?: number;
+  /** Max age when the response gives none. Default 3600. */
+  defaultMaxAge?: number;
+  /** How long past max age the last good keys serve while refreshes fail. Default 86400. */
+  staleIfError?: number;
+  /** Minimum seconds between kid-miss fetches, and before retrying a failed fetch. Default 30. */
+  cooldown?: number;
+  /** Whether callers await a fetch another caller started. Default: true, except on Cloudflare Workers. */
+  shareInFlight?: boolean;
+}
+
+/** Options of `discover`. */
+export interface DiscoveryOptions extends KeySourceOptions {
+  /** The discovery document. Default: `{issuer}/.well-known/openid-configuration`. Required for a `{tenantid}` issuer. */
+  metadataUrl?: string;
+}
+
+/** The defaults of the numeric `KeySourceOptions`. */
+export declare const KEY_SOURCE_DEFAULTS: Readonly<{
+  timeout: number;
+  maxResponseSize: number;
+  maxAgeFloor: number;
+  maxAgeCeiling: number;
+  defaultMaxAge: number;
+  staleIfError: number;
+  cooldown: number;
+}>;
+
+/** Options of the Entra ID preset; key-source options are passed to its key source. */
+export interface EntraIdOptions extends KeySourceOptions {
+  /** A tenant GUID, or `organizations` / `common` (multi-tenant). Not with `b2c` / `externalId`. */
+  tenant?: string;
+  /** Allowed tenants (GUIDs) for a multi-tenant API. */
+  tenants?: string | string[];
+  /** The API's application (client) id. Alone, `clientId` and `api://clientId` are accepted audiences. */
+  clientId?: string;
+  /** Accepted audiences (App ID URIs); with `clientId`, the client id is accepted too. */
+  audience?: string | string[];
+  /** Token version the API accepts. Default `'any'`. 2 reads the v2 keys and checks each key's issuer. */
+  version?: 1 | 2 | 'any';
+  /** Default `public`. */
+  cloud?: 'public' | 'usgov' | 'china';
+  roles?: string | string[];
+  scopes?: string | string[];
+  /** Allowed calling clients (`appid` in v1, `azp` in v2). */
+  clients?: string | string[];
+  /** Require app-only tokens: no `scp`, and `idtyp` is `app` when present. */
+  appOnly?: boolean;
+  /** Read the app-specific key set (`?appid=<clientId>`), for apps with custom signing keys. */
+  appKeys?: boolean;
+  /** Azure AD B2C: a user flow or custom policy of a B2C tenant. */
+  b2c?: { tenantName: string; tenantId: string; policy: string };
+  /** Entra External ID (CIAM). */
+  externalId?: { tenantName: string; tenantId: string };
 }
 
 export interface VerifierOptions extends Policy {
@@ -93,11 +204,11 @@ export interface SkippedKey {
 export interface Verifier {
   /** The normalised policy, every default filled in. */
   readonly policy: Required<Pick<Policy, 'issuer' | 'audience'>> & Policy;
-  /** Loads keys if needed, then verifies. */
+  /** Loads keys if needed, then verifies; on ERR_KEY_NOT_FOUND asks the key source once for fresh keys. */
   verify(token: string): Promise<Result>;
   /** Verifies with the keys already loaded; throws ERR_KEYS_NOT_LOADED before. */
   verifySync(token: string): Result;
-  /** Loads the keys of a remote source. */
+  /** Loads the keys of a remote source; rejects with ERR_JWKS_FETCH_FAILED, ERR_JWKS_TIMEOUT, ERR_DISCOVERY_INVALID... */
   ready(): Promise<void>;
   /** Entries of the current key set that were skipped. */
   skippedKeys(): SkippedKey[];
@@ -113,6 +224,14 @@ export interface Inspection {
 
 export declare function createVerifier(options: VerifierOptions): Verifier;
 export declare function localJwks(jwks: Jwks | string): KeySource;
+/** A key source for the JWKS at `url` (https, or http to localhost/127.0.0.1/[::1]). */
+export declare function remoteJwks(url: string, options?: KeySourceOptions): RemoteKeySource;
+/** A key source found through OpenID Connect discovery; the document must name `issuer` exactly. */
+export declare function discover(issuer: string, options?: DiscoveryOptions): RemoteKeySource;
+/** createVerifier options for Microsoft Entra ID, Azure AD B2C or Entra External ID access tokens. */
+export declare function entraId(options: EntraIdOptions): VerifierOptions;
+/** createVerifier options from AZURE_* / JWT_* environment variables. */
+export declare function fromEnv(env: Record<string, unknown>, options?: KeySourceOptions): VerifierOptions;
 export declare function inspectToken(token: string): Inspection;
 export declare const errorCodes: readonly ErrorCode[];
 

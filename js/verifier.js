@@ -11,7 +11,8 @@ import { isKeySource, localJwks } from './keys.js';
 /** Policy members, passed to the core as JSON (see the README for each). */
 const POLICY_FIELDS = Object.freeze([
   'issuer', 'audience', 'algorithms', 'typ', 'clockTolerance', 'requireExp', 'maxTokenAge',
-  'maxLifetime', 'subject', 'requiredClaims', 'roles', 'scopes', 'clients', 'tenants', 'maxTokenSize',
+  'maxLifetime', 'subject', 'requiredClaims', 'forbiddenClaims', 'claimValues', 'roles', 'scopes',
+  'clients', 'tenants', 'maxTokenSize',
 ]);
 
 /** Options read by this layer, not by the policy. */
@@ -122,13 +123,34 @@ export function createVerifier(options) {
     sync();
   }
 
+  /**
+   * A token whose key is not in the set: asks the source once for fresh keys
+   * (a remote source fetches unless it is cooling down) and, if they changed,
+   * verifies once more. Otherwise the original error stands.
+   */
+  async function retryWithFreshKeys(token, error) {
+    const before = generation;
+    try {
+      await source.refresh(kidOf(token));
+    } catch {
+      throw error; // the fetch failure is reported through the source's onEvent
+    }
+    if (sync() === null || generation === before) throw error;
+    return verifySync(token);
+  }
+
   return Object.freeze({
     policy: Object.freeze(JSON.parse(policyJson)),
     ready,
     verifySync,
     async verify(token) {
       await ready();
-      return verifySync(token);
+      try {
+        return verifySync(token);
+      } catch (error) {
+        if (source === null || error.code !== 'ERR_KEY_NOT_FOUND') throw error;
+        return retryWithFreshKeys(token, error);
+      }
     },
     /** Entries of the current key set that were skipped, with reasons. */
     skippedKeys() {
@@ -136,6 +158,12 @@ export function createVerifier(options) {
       return verifier === null ? [] : verifier.skipped();
     },
   });
+}
+
+/** The `kid` of a token that has passed the header checks, or null. */
+function kidOf(token) {
+  const { kid } = inspect(token).header;
+  return typeof kid === 'string' ? kid : null;
 }
 
 /**

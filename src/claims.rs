@@ -2,7 +2,8 @@
 //!
 //! Time is an argument (`now`, Unix seconds): the core never reads a clock.
 //! Each check has one error code; the order is: issuer, audience, times,
-//! subject and required claims, tenant, client, roles, scopes.
+//! subject, required, forbidden and valued claims, tenant, client, roles,
+//! scopes.
 
 use serde_json::{Map, Value};
 
@@ -279,13 +280,54 @@ fn check_presence(policy: &Policy, claims: &Claims) -> Result<()> {
             ));
         }
     }
+    let present = |name: &str| claims.get(name).filter(|value| !value.is_null());
     for name in &policy.required_claims {
-        if claims.get(name).is_none_or(Value::is_null) {
+        if present(name).is_none() {
             return Err(Error::claim(
                 ErrorKind::ClaimMissing,
                 name,
                 format!("{} is required", quote(name)),
             ));
+        }
+    }
+    if let Some(name) = policy
+        .forbidden_claims
+        .iter()
+        .find(|name| present(name).is_some())
+    {
+        return Err(Error::claim(
+            ErrorKind::ClaimInvalid,
+            name,
+            format!("{} must be absent", quote(name)),
+        ));
+    }
+    for (name, accepted) in &policy.claim_values {
+        match present(name) {
+            None => {}
+            Some(Value::String(value)) if accepted.contains(value) => {}
+            Some(Value::String(value)) => {
+                return Err(Error::claim(
+                    ErrorKind::ClaimInvalid,
+                    name,
+                    format!(
+                        "{} is {}; accepted: {}",
+                        quote(name),
+                        quote(value),
+                        accepted
+                            .iter()
+                            .map(|v| quote(v))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            Some(_) => {
+                return Err(Error::claim(
+                    ErrorKind::ClaimInvalid,
+                    name,
+                    format!("{} must be a string", quote(name)),
+                ));
+            }
         }
     }
     Ok(())

@@ -5,6 +5,8 @@
 //! run exactly the same policy. Unknown members are an error: a misspelt
 //! `audiences` must not silently turn a check off.
 
+use std::collections::BTreeMap;
+
 use jsonwebtoken::Algorithm;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -64,6 +66,15 @@ pub struct Policy {
     /// Claims that must be present (any value but `null`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required_claims: Vec<String>,
+    /// Claims that must be absent (or `null`), e.g. `scp` for app-only
+    /// tokens, which carry no delegated scopes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbidden_claims: Vec<String>,
+    /// Accepted values of string claims, checked when the claim is present
+    /// (and not `null`), e.g. `{"idtyp": ["app"]}`. List a claim in
+    /// `requiredClaims` too to make it mandatory.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub claim_values: BTreeMap<String, Vec<String>>,
     /// Roles that must all appear in the `roles` array claim.
     #[serde(
         default,
@@ -144,6 +155,8 @@ impl Policy {
             max_lifetime: None,
             subject: None,
             required_claims: Vec::new(),
+            forbidden_claims: Vec::new(),
+            claim_values: BTreeMap::new(),
             roles: Vec::new(),
             scopes: Vec::new(),
             clients: Vec::new(),
@@ -182,11 +195,12 @@ impl Policy {
         if self.audience.is_empty() {
             return invalid("audience", "at least one audience is required");
         }
-        let lists: [(&str, &Vec<String>); 8] = [
+        let lists: [(&str, &Vec<String>); 9] = [
             ("issuer", &self.issuer),
             ("audience", &self.audience),
             ("typ", &self.typ),
             ("requiredClaims", &self.required_claims),
+            ("forbiddenClaims", &self.forbidden_claims),
             ("roles", &self.roles),
             ("scopes", &self.scopes),
             ("clients", &self.clients),
@@ -196,6 +210,22 @@ impl Policy {
             if list.iter().any(String::is_empty) {
                 return invalid(field, "empty strings are not allowed");
             }
+        }
+        for (name, values) in &self.claim_values {
+            if name.is_empty() || values.is_empty() || values.iter().any(String::is_empty) {
+                return invalid(
+                    "claimValues",
+                    "each entry needs a claim name and a non-empty list of non-empty values",
+                );
+            }
+        }
+        if let Some(name) = self.forbidden_claims.iter().find(|name| {
+            self.required_claims.contains(name) || self.claim_values.contains_key(name.as_str())
+        }) {
+            return invalid(
+                "forbiddenClaims",
+                &format!("{name} is also required or given accepted values"),
+            );
         }
         for issuer in &self.issuer {
             if issuer.matches(TENANT_PLACEHOLDER).count() > 1 {
@@ -275,6 +305,30 @@ mod tests {
                 Some("issuer"),
             ),
             (r#"{"issuer":1,"audience":"a"}"#, None),
+            (
+                r#"{"issuer":"i","audience":"a","forbiddenClaims":[""]}"#,
+                Some("forbiddenClaims"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","forbiddenClaims":["scp"],"requiredClaims":["scp"]}"#,
+                Some("forbiddenClaims"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","forbiddenClaims":["idtyp"],"claimValues":{"idtyp":["app"]}}"#,
+                Some("forbiddenClaims"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","claimValues":{"idtyp":[]}}"#,
+                Some("claimValues"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","claimValues":{"":["x"]}}"#,
+                Some("claimValues"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","claimValues":{"idtyp":"app"}}"#,
+                None,
+            ),
         ];
         for (json, claim) in table {
             let err = Policy::from_json(json).unwrap_err();

@@ -616,6 +616,67 @@ fn cases() -> Vec<Case> {
             policy_with(|p| p.required_claims = vec!["jti".into()]),
             err("ERR_CLAIM_MISSING", Some("jti")),
         ),
+        // Forbidden claims and accepted claim values (app-only tokens).
+        with_policy(
+            "forbidden claim present",
+            good.clone(),
+            policy_with(|p| p.forbidden_claims = vec!["scp".into()]),
+            err("ERR_CLAIM_INVALID", Some("scp")),
+        ),
+        with_policy(
+            "forbidden claim absent",
+            signed(|c| {
+                c.remove("scp");
+            }),
+            policy_with(|p| p.forbidden_claims = vec!["scp".into()]),
+            None,
+        ),
+        with_policy(
+            "forbidden claim null",
+            signed(|c| {
+                c.insert("scp".into(), json!(null));
+            }),
+            policy_with(|p| p.forbidden_claims = vec!["scp".into()]),
+            None,
+        ),
+        with_policy(
+            "claim value accepted",
+            signed(|c| {
+                c.insert("idtyp".into(), json!("app"));
+            }),
+            policy_with(|p| {
+                p.claim_values.insert("idtyp".into(), vec!["app".into()]);
+            }),
+            None,
+        ),
+        with_policy(
+            "claim value absent is not checked",
+            good.clone(),
+            policy_with(|p| {
+                p.claim_values.insert("idtyp".into(), vec!["app".into()]);
+            }),
+            None,
+        ),
+        with_policy(
+            "claim value not accepted",
+            signed(|c| {
+                c.insert("idtyp".into(), json!("user"));
+            }),
+            policy_with(|p| {
+                p.claim_values.insert("idtyp".into(), vec!["app".into()]);
+            }),
+            err("ERR_CLAIM_INVALID", Some("idtyp")),
+        ),
+        with_policy(
+            "claim value not a string",
+            signed(|c| {
+                c.insert("idtyp".into(), json!(["app"]));
+            }),
+            policy_with(|p| {
+                p.claim_values.insert("idtyp".into(), vec!["app".into()]);
+            }),
+            err("ERR_CLAIM_INVALID", Some("idtyp")),
+        ),
         // Tenants, clients.
         with_policy(
             "tenant allowed",

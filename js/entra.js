@@ -1,0 +1,168 @@
+/**
+ * entraId: createVerifier options for access tokens from Microsoft Entra ID
+ * (workforce tenants, single or multi-tenant, in the public, US Government or
+ * China cloud), Azure AD B2C and Entra External ID.
+ *
+ * Key endpoint choice. Entra's v2 key set binds each key to an issuer
+ * (`https://login.microsoftonline.com/{tenantid}/v2.0`) and the core enforces
+ * that binding against the token's `iss`, so a v1 token
+ * (`https://sts.windows.net/{tid}/`) never verifies with a v2 key set. The v1
+ * key set holds the same keys without that binding. So:
+ *   version 2      → v2 metadata and keys: the per-key issuer check applies;
+ *   version 1/any  → v1 metadata and keys: v1 and v2 tokens both verify, and
+ *                    the issuer is still checked exactly against the policy.
+ * Set `version: 2` when the API's manifest asks for v2 tokens, to gain the
+ * per-key check.
+ */
+
+import { KEY_SOURCE_OPTIONS } from './cache.js';
+import { TENANT_PLACEHOLDER, discover } from './discovery.js';
+import { JwtGuardError } from './errors.js';
+
+/** Hosts per cloud: where metadata lives, and the hosts of v2 and v1 issuers. */
+const CLOUDS = Object.freeze({
+  public: { login: 'login.microsoftonline.com', v2: 'login.microsoftonline.com', v1: 'sts.windows.net' },
+  usgov: { login: 'login.microsoftonline.us', v2: 'login.microsoftonline.us', v1: 'sts.windows.net' },
+  // In China the issuers are on other hosts than the login endpoint.
+  china: { login: 'login.chinacloudapi.cn', v2: 'login.partner.microsoftonline.cn', v1: 'sts.chinacloudapi.cn' },
+});
+
+const MULTI_TENANT = Object.freeze(['organizations', 'common']);
+const VERSIONS = Object.freeze([1, 2, 'any']);
+
+const ENTRA_OPTIONS = Object.freeze([
+  'tenant', 'tenants', 'clientId', 'audience', 'version', 'cloud', 'roles', 'scopes', 'clients',
+  'appOnly', 'appKeys', 'b2c', 'externalId',
+]);
+/** Options that only make sense for a workforce tenant. */
+const WORKFORCE_ONLY = Object.freeze(['tenant', 'tenants', 'version', 'cloud', 'appKeys']);
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+const B2C_POLICY = /^b2c_1a?_[0-9a-z._-]+$/i;
+
+const invalid = (option, why) =>
+  new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${option} ${why}`, { claim: option });
+
+function guid(value, option) {
+  if (typeof value !== 'string' || !GUID.test(value)) throw invalid(option, 'must be a GUID');
+  return value.toLowerCase();
+}
+
+function hostLabel(value, option) {
+  if (typeof value !== 'string' || !HOST_LABEL.test(value)) throw invalid(option, 'must be a tenant name such as "contoso"');
+  return value.toLowerCase();
+}
+
+/** `value` as a non-empty list of non-empty strings, or undefined. */
+function list(value, option) {
+  if (value === undefined) return undefined;
+  const items = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(items) || items.length === 0 || items.some((item) => typeof item !== 'string' || item === '')) {
+    throw invalid(option, 'must be a non-empty string or a non-empty array of them');
+  }
+  return items;
+}
+
+/** Metadata URL and issuers for a workforce tenant. */
+function workforce(options) {
+  const { tenant, version = 'any', cloud = 'public', appKeys = false, clientId } = options;
+  if (tenant === undefined) throw invalid('tenant', 'is required: a tenant GUID, "organizations" or "common" (or give b2c or externalId)');
+  const multi = MULTI_TENANT.includes(tenant);
+  const tid = multi ? TENANT_PLACEHOLDER : guid(tenant, 'tenant');
+  if (!VERSIONS.includes(version)) throw invalid('version', 'must be 1, 2 or "any"');
+  if (typeof cloud !== 'string' || !Object.hasOwn(CLOUDS, cloud)) throw invalid('cloud', 'must be "public", "usgov" or "china"');
+  const hosts = CLOUDS[cloud];
+  if (typeof appKeys !== 'boolean') throw invalid('appKeys', 'must be a boolean');
+  if (appKeys && clientId === undefined) throw invalid('appKeys', 'needs clientId: the app-specific key set is read with ?appid=<clientId>');
+  const tenants = list(options.tenants, 'tenants')?.map((t) => guid(t, 'tenants'));
+  if (tenants !== undefined && !multi) throw invalid('tenants', 'is an allow-list for tenant "organizations" or "common"');
+
+  const v1 = `https://${hosts.v1}/${tid}/`;
+  const v2 = `https://${hosts.v2}/${tid}/v2.0`;
+  // IdentityModel maps the v1 "organizations" authority to "common" too: v1 has no organizations metadata.
+  const metadataUrl = version === 2
+    ? `https://${hosts.login}/${multi ? tenant : tid}/v2.0/.well-known/openid-configuration`
+    : `https://${hosts.login}/${multi ? 'common' : tid}/.well-known/openid-configuration`;
+  return {
+    metadataUrl: appKeys ? `${metadataUrl}?appid=${encodeURIComponent(clientId)}` : metadataUrl,
+    metadataIssuer: version === 2 ? v2 : v1,
+    issuer: { 1: [v1], 2: [v2], any: [v1, v2] }[version],
+    tenants,
+  };
+}
+
+/** Metadata URL and issuer for Azure AD B2C (a user flow or custom policy). */
+function b2c({ tenantName, tenantId, policy, ...rest }) {
+  if (Object.keys(rest).length > 0) throw invalid('b2c', 'takes tenantName, tenantId and policy');
+  const name = hostLabel(tenantName, 'b2c.tenantName');
+  const id = guid(tenantId, 'b2c.tenantId');
+  if (typeof policy !== 'string' || !B2C_POLICY.test(policy)) throw invalid('b2c.policy', 'must be a policy name such as "B2C_1_signin"');
+  const issuer = `https://${name}.b2clogin.com/${id}/v2.0/`;
+  return {
+    metadataUrl: `https://${name}.b2clogin.com/${name}.onmicrosoft.com/${policy.toLowerCase()}/v2.0/.well-known/openid-configuration`,
+    metadataIssuer: issuer,
+    issuer: [issuer],
+  };
+}
+
+/** Metadata URL and issuer for Entra External ID (CIAM): the tenant id is the issuer's host. */
+function externalId({ tenantName, tenantId, ...rest }) {
+  if (Object.keys(rest).length > 0) throw invalid('externalId', 'takes tenantName and tenantId');
+  const name = hostLabel(tenantName, 'externalId.tenantName');
+  const id = guid(tenantId, 'externalId.tenantId');
+  const issuer = `https://${id}.ciamlogin.com/${id}/v2.0`;
+  return {
+    metadataUrl: `https://${name}.ciamlogin.com/${id}/v2.0/.well-known/openid-configuration`,
+    metadataIssuer: issuer,
+    issuer: [issuer],
+  };
+}
+
+/**
+ * createVerifier options for Entra ID access tokens.
+ * @param {import('./index.d.ts').EntraIdOptions} options
+ * @returns {import('./index.d.ts').VerifierOptions}
+ */
+export function entraId(options) {
+  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
+  const keyOptions = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (KEY_SOURCE_OPTIONS.includes(name)) keyOptions[name] = value;
+    else if (!ENTRA_OPTIONS.includes(name)) throw invalid(JSON.stringify(name), 'is not an entraId option');
+  }
+
+  const { clientId, appOnly = false } = options;
+  if (clientId !== undefined) guid(clientId, 'clientId');
+  const audience = list(options.audience, 'audience');
+  if (clientId === undefined && audience === undefined) throw invalid('clientId', 'or audience is required');
+  if (typeof appOnly !== 'boolean') throw invalid('appOnly', 'must be a boolean');
+
+  const flavours = ['b2c', 'externalId'].filter((name) => options[name] !== undefined);
+  if (flavours.length > 1) throw invalid('b2c', 'and externalId cannot be combined');
+  const other = flavours.length === 1 ? WORKFORCE_ONLY.find((name) => options[name] !== undefined) : undefined;
+  if (other !== undefined) throw invalid(other, `does not apply with ${flavours[0]}`);
+  if (flavours[0] === 'b2c' && appOnly) throw invalid('appOnly', 'does not apply with b2c: B2C app permissions arrive in scp; require them with scopes');
+  const flavour = options[flavours[0]];
+  if (flavours.length === 1 && (!flavour || typeof flavour !== 'object')) throw invalid(flavours[0], 'must be an object');
+  const authority = { b2c, externalId }[flavours[0]]?.(flavour) ?? workforce(options);
+
+  const verifierOptions = {
+    issuer: authority.issuer,
+    // v2 tokens carry the client id; v1 tokens the App ID URI the client asked for.
+    audience: [...(clientId === undefined ? [] : [clientId.toLowerCase()]), ...(audience ?? [`api://${clientId.toLowerCase()}`])],
+    // Entra signs access tokens with RS256 only.
+    algorithms: ['RS256'],
+    keys: discover(authority.metadataIssuer, { ...keyOptions, metadataUrl: authority.metadataUrl }),
+    roles: list(options.roles, 'roles'),
+    scopes: list(options.scopes, 'scopes'),
+    clients: list(options.clients, 'clients'),
+    tenants: authority.tenants,
+  };
+  if (appOnly) {
+    // App-only tokens carry no delegated scopes; idtyp (an optional claim) says "app" when present.
+    verifierOptions.forbiddenClaims = ['scp'];
+    verifierOptions.claimValues = { idtyp: ['app'] };
+  }
+  return Object.fromEntries(Object.entries(verifierOptions).filter(([, value]) => value !== undefined));
+}

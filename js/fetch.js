@@ -1,0 +1,143 @@
+/**
+ * One HTTP GET of a key set or discovery document, with the rules every
+ * remote key source follows: https only (plain http only to loopback), no
+ * redirects, a timeout over the whole exchange, a response size cap, and
+ * any status outside 2xx is an error.
+ */
+
+import { JwtGuardError } from './errors.js';
+
+/** Hosts that may be reached over plain http: this machine only, for development and tests. */
+const LOOPBACK_HOSTS = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Checks that `value` is an absolute https URL (or http to a loopback host)
+ * and returns it normalised; throws `code` otherwise.
+ * @param {unknown} value
+ * @param {string} code the error code to throw (ERR_POLICY_INVALID for configuration, ERR_DISCOVERY_INVALID for a document)
+ * @param {string} what the name used in the message, e.g. "jwks_uri"
+ */
+export function checkUrl(value, code, what) {
+  const fail = (why) => {
+    const prefix = code === 'ERR_POLICY_INVALID' ? 'policy is invalid' : 'discovery document is invalid';
+    return new JwtGuardError(code, `${prefix}: ${what} ${why}`, { claim: what });
+  };
+  if (typeof value !== 'string') throw fail('must be a url string');
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw fail(`is not a url: ${JSON.stringify(value.slice(0, 200))}`);
+  }
+  if (url.username || url.password) throw fail('must not carry credentials');
+  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) {
+    throw fail(`must use https (plain http only to localhost, 127.0.0.1 or [::1]): ${url.origin}`);
+  }
+  return url.href;
+}
+
+/**
+ * The freshness lifetime a response asks for: `Cache-Control: max-age`
+ * (`no-cache`/`no-store` count as 0), clamped to [floor, ceiling]; `fallback`
+ * when the header says nothing about it.
+ * @param {string | null} header
+ * @param {{ maxAgeFloor: number, maxAgeCeiling: number, defaultMaxAge: number }} limits seconds
+ */
+export function maxAgeOf(header, { maxAgeFloor, maxAgeCeiling, defaultMaxAge }) {
+  let seconds = defaultMaxAge;
+  for (const directive of (header ?? '').toLowerCase().split(',')) {
+    const [name, value] = directive.trim().split('=');
+    if (name === 'no-cache' || name === 'no-store') seconds = 0;
+    if (name === 'max-age' && /^\d+$/.test(value ?? '')) seconds = Number(value);
+  }
+  return Math.min(Math.max(seconds, maxAgeFloor), maxAgeCeiling);
+}
+
+const fetchFailed = (url, detail, cause) =>
+  new JwtGuardError('ERR_JWKS_FETCH_FAILED', `fetching the key set failed: GET ${url}: ${detail}`, cause === undefined ? {} : { cause });
+
+/** What a failed `fetch()` says, without the stack: Node puts the socket error in `cause`. */
+function reasonOf(error) {
+  const cause = error?.cause;
+  if (cause && typeof cause === 'object' && typeof cause.code === 'string') return cause.code;
+  return String(error?.message ?? error);
+}
+
+async function readCapped(response, url, maxBytes) {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw fetchFailed(url, `the response is ${declared} bytes, over the ${maxBytes}-byte limit`);
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw fetchFailed(url, `the response is over the ${maxBytes}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+async function request(url, signal, { fetch, maxResponseSize }) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: 'GET',
+      redirect: 'manual',
+      signal,
+      headers: { accept: 'application/json, application/jwk-set+json' },
+    });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw fetchFailed(url, reasonOf(error), error);
+  }
+  if (response.status < 200 || response.status > 299) {
+    await response.body?.cancel();
+    // Browsers report a manual redirect as an opaque response with status 0.
+    const redirect = response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+    throw fetchFailed(url, `answered ${response.status}${redirect ? ' (redirects are not followed)' : ''}`);
+  }
+  const text = await readCapped(response, url, maxResponseSize);
+  return { text, status: response.status, cacheControl: response.headers.get('cache-control') };
+}
+
+/**
+ * GETs `url` and returns `{ text, status, cacheControl }`. Rejects with
+ * ERR_JWKS_TIMEOUT when the whole exchange (body included) takes longer than
+ * `timeout` seconds, and with ERR_JWKS_FETCH_FAILED for any other failure.
+ * The timer runs here, so a `fetch` that ignores its AbortSignal still cannot
+ * hang the caller.
+ * @param {string} url
+ * @param {{ fetch: typeof fetch, timeout: number, maxResponseSize: number }} settings
+ */
+export async function fetchDocument(url, settings) {
+  const controller = new AbortController();
+  let timer;
+  const timedOut = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new JwtGuardError('ERR_JWKS_TIMEOUT', `fetching the key set timed out: GET ${url}: no complete answer within ${settings.timeout} s`);
+      controller.abort(error);
+      reject(error);
+    }, settings.timeout * 1000);
+  });
+  try {
+    return await Promise.race([request(url, controller.signal, settings), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

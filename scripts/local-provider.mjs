@@ -1,0 +1,124 @@
+// A real OpenID Provider on this machine, for the demo and the tests:
+// panva's oidc-provider (a certified OpenID Provider implementation) on
+// 127.0.0.1 with an ephemeral port, one confidential client allowed the
+// client_credentials grant, and resource indicators so that it issues JWT
+// access tokens (typ at+jwt, RFC 9068). It can be restarted with a new signing
+// key (same issuer, same port) and stopped, and it counts the requests it
+// serves per path.
+import { createServer } from 'node:http';
+import { exportJWK, generateKeyPair } from 'jose';
+
+/**
+ * Runs `fn` with oidc-provider's console warnings muted: it warns about its
+ * in-memory storage and about Node 20, both intended for a local test provider.
+ */
+async function quietly(fn) {
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (!String(args[0]).includes('oidc-provider WARNING')) warn(...args);
+  };
+  try {
+    return await fn();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+const { default: Provider } = await quietly(() => import('oidc-provider'));
+
+export const CLIENT_ID = 'daemon-app';
+export const CLIENT_SECRET = 'a-client-secret-for-local-tests-only-0123456789';
+export const RESOURCE = 'https://api.example.test';
+export const SCOPE = 'tasks:read';
+
+/** A fresh RS256 signing key as a private JWK with a random kid. */
+async function signingKey() {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid: `key-${crypto.randomUUID()}`, alg: 'RS256', use: 'sig' };
+}
+
+function provider(issuer, key) {
+  const oidc = new Provider(issuer, {
+    clients: [{
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_post',
+    }],
+    jwks: { keys: [key] },
+    cookies: { keys: ['local-provider-cookie-key'] },
+    ttl: { ClientCredentials: 600 },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: SCOPE,
+          accessTokenTTL: 600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+  });
+  oidc.on('server_error', (_ctx, error) => console.error('local provider error:', error));
+  return oidc;
+}
+
+/**
+ * Starts the provider on 127.0.0.1 (port 0: the system picks a free one).
+ * @returns {Promise<{ issuer: string, kid: string, hits: Map<string, number>,
+ *   token(): Promise<string>, restart(): Promise<void>, stop(): Promise<void> }>}
+ */
+export async function startProvider() {
+  let handler = null;
+  const hits = new Map();
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://localhost').pathname;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    handler(req, res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+
+  const local = {
+    issuer,
+    kid: null,
+    hits,
+    /** Restarts the provider with a new signing key: same issuer, new kid. */
+    async restart() {
+      const key = await signingKey();
+      handler = (await quietly(() => provider(issuer, key))).callback();
+      local.kid = key.kid;
+    },
+    /** A client-credentials access token for `resource`, requested as curl would: a form POST. */
+    async token(resource = RESOURCE) {
+      const response = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: CLIENT_ID,
+          client_secret: CLIENT_SECRET,
+          resource,
+          scope: SCOPE,
+        }),
+      });
+      const body = await response.json();
+      if (!response.ok) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+    /** Stops listening and drops open connections: the provider is down. */
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  await local.restart();
+  return local;
+}

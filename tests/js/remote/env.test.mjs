@@ -1,0 +1,112 @@
+// fromEnv: the variables deployments set, the options they give, and every
+// unknown or contradictory setting refused with the variable named. The
+// generic path is also run end to end against the local oidc-provider.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createVerifier, fromEnv } from 'jwtguard';
+import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
+import { fakeFetch, jsonResponse } from './net.mjs';
+
+const TENANT = 'aaaabbbb-0000-cccc-1111-dddd2222eeee';
+const API = '00001111-aaaa-2222-bbbb-3333cccc4444';
+
+/** The options without the key source, and the source's kind and URL. */
+function describeOptions(options) {
+  const { keys, ...policy } = options;
+  return { policy, keys: { kind: keys.kind, url: keys.url } };
+}
+
+test('Entra ID from AZURE_TENANT_ID and AZURE_API_CLIENT_ID', () => {
+  const options = fromEnv({
+    AZURE_TENANT_ID: TENANT,
+    AZURE_API_CLIENT_ID: API,
+    JWT_REQUIRED_ROLES: 'Orders.Read.All, Orders.Write.All',
+    JWT_ALLOWED_CLIENTS: '11112222-bbbb-3333-cccc-4444dddd5555',
+    PATH: '/usr/bin',
+    AZURE_CLIENT_SECRET: 'the Azure SDK reads this, not us',
+  });
+  assert.deepEqual(describeOptions(options), {
+    policy: {
+      issuer: [`https://sts.windows.net/${TENANT}/`, `https://login.microsoftonline.com/${TENANT}/v2.0`],
+      audience: [API, `api://${API}`],
+      algorithms: ['RS256'],
+      roles: ['Orders.Read.All', 'Orders.Write.All'],
+      clients: ['11112222-bbbb-3333-cccc-4444dddd5555'],
+    },
+    keys: { kind: 'discovery', url: `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration` },
+  });
+  assert.deepEqual(fromEnv({ AZURE_TENANT_ID: 'common', AZURE_AUDIENCE: 'api://orders,https://orders.example' }).audience, ['api://orders', 'https://orders.example']);
+});
+
+test('any issuer from JWT_ISSUER and JWT_AUDIENCE, with discovery or JWT_JWKS_URI', () => {
+  const env = { JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'https://api.example', JWT_REQUIRED_SCOPES: 'tasks:read,,tasks:write ' };
+  assert.deepEqual(describeOptions(fromEnv(env)), {
+    policy: { issuer: 'https://idp.example', audience: ['https://api.example'], scopes: ['tasks:read', 'tasks:write'] },
+    keys: { kind: 'discovery', url: 'https://idp.example/.well-known/openid-configuration' },
+  });
+  assert.deepEqual(describeOptions(fromEnv({ ...env, JWT_JWKS_URI: 'https://idp.example/keys' })).keys, { kind: 'remote', url: 'https://idp.example/keys' });
+  // AZURE_TENANT_ID alone belongs to the Azure SDK and does not switch to Entra ID.
+  assert.equal(fromEnv({ ...env, AZURE_TENANT_ID: TENANT }).issuer, 'https://idp.example');
+  // Empty variables count as unset.
+  assert.equal(fromEnv({ ...env, JWT_JWKS_URI: '' }).keys.kind, 'discovery');
+});
+
+test('unknown or contradictory settings are ERR_POLICY_INVALID naming the variable', () => {
+  const generic = { JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'api://x' };
+  const entra = { AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API };
+  const table = [
+    [{}, 'JWT_ISSUER'],
+    [{ ...generic, JWT_ISSUERS: 'https://other.example' }, 'JWT_ISSUERS'],
+    [{ ...generic, JWT_REQUIRED_ROLE: 'admin' }, 'JWT_REQUIRED_ROLE'],
+    [{ ...entra, AZURE_API_AUDIENCE: 'api://x' }, 'AZURE_API_AUDIENCE'],
+    [{ JWT_ISSUER: 'https://idp.example' }, 'JWT_AUDIENCE'],
+    [{ ...generic, JWT_AUDIENCE: ' , ' }, 'JWT_AUDIENCE'],
+    [{ ...generic, JWT_ISSUER: 'http://idp.example' }, 'JWT_ISSUER'],
+    [{ ...generic, JWT_JWKS_URI: 'ftp://idp.example/keys' }, 'JWT_JWKS_URI'],
+    [{ ...generic, JWT_REQUIRED_ROLES: ',' }, 'JWT_REQUIRED_ROLES'],
+    [{ ...generic, JWT_ALLOWED_CLIENTS: 42 }, 'JWT_ALLOWED_CLIENTS'],
+    [{ ...entra, ...generic }, 'JWT_ISSUER'],
+    [{ ...entra, JWT_JWKS_URI: 'https://idp.example/keys' }, 'JWT_JWKS_URI'],
+    [{ ...entra, JWT_AUDIENCE: 'api://x' }, 'JWT_AUDIENCE'],
+    [{ AZURE_API_CLIENT_ID: API }, 'AZURE_TENANT_ID'],
+    [{ ...entra, AZURE_TENANT_ID: 'contoso.com' }, 'AZURE_TENANT_ID'],
+    [{ ...entra, AZURE_API_CLIENT_ID: 'orders-api' }, 'AZURE_API_CLIENT_ID'],
+  ];
+  for (const [env, variable] of table) {
+    assert.throws(() => fromEnv(env), (error) => {
+      assert.equal(error.code, 'ERR_POLICY_INVALID', `${JSON.stringify(env)}: ${error.message}`);
+      assert.equal(error.claim, variable, error.message);
+      assert.ok(error.message.includes(variable), error.message);
+      return true;
+    });
+  }
+  assert.throws(() => fromEnv(generic, { retries: 3 }), (error) => error.code === 'ERR_POLICY_INVALID' && error.claim === '"retries"');
+});
+
+test('key-source options reach the key source: an injected fetch serves the Entra metadata', async () => {
+  const { fetch, calls } = fakeFetch((url) => (url.endsWith('openid-configuration')
+    ? jsonResponse({ issuer: `https://sts.windows.net/${TENANT}/`, jwks_uri: `https://login.microsoftonline.com/${TENANT}/discovery/keys` })
+    : jsonResponse({ keys: [] })));
+  const options = fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API }, { fetch });
+  await assert.rejects(options.keys.load(), (error) => error.code === 'ERR_JWKS_INVALID');
+  assert.deepEqual(calls, [
+    `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`,
+    `https://login.microsoftonline.com/${TENANT}/discovery/keys`,
+  ]);
+});
+
+test('end to end: JWT_* pointing at the local oidc-provider', async () => {
+  const provider = await startProvider();
+  try {
+    const verifier = createVerifier(fromEnv({
+      JWT_ISSUER: provider.issuer,
+      JWT_AUDIENCE: RESOURCE,
+      JWT_REQUIRED_SCOPES: SCOPE,
+      JWT_ALLOWED_CLIENTS: CLIENT_ID,
+    }));
+    const { claims } = await verifier.verify(await provider.token());
+    assert.equal(claims.client_id, CLIENT_ID);
+  } finally {
+    await provider.stop();
+  }
+});
