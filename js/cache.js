@@ -114,6 +114,12 @@ const storeError = (url, what, cause) =>
  * @param {(entry: object) => void} spec.onUpdate called after a new entry is taken in
  * @param {ReturnType<typeof keySourceSettings>} spec.settings
  */
+/**
+ * How often a caller that must not share another request's promise looks
+ * again for the document that request is fetching.
+ */
+const IN_FLIGHT_POLL_MS = 10;
+
 export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
   const { emit, now, store } = settings;
   const storeKey = `jwtguard:${kind}:${url}`;
@@ -203,23 +209,47 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
     return entry;
   }
 
-  /** The usable entry or null, without waiting; past max age it starts a background refresh. */
-  function peek() {
+  /**
+   * The usable entry or null, without waiting; past max age it starts a
+   * background refresh, handed to `context.waitUntil` when the caller has one
+   * (a Worker's `ctx.waitUntil`, so the runtime lets it finish).
+   */
+  function peek(context) {
     const t = now();
     if (!usable(t)) return null;
     if (t >= entry.freshUntil && !inFlight(t) && t - lastAttempt >= settings.cooldown) {
       emit({ type: 'refresh', url, reason: 'expired' });
-      start('expired').catch(staleServed);
+      const background = start('expired').catch(staleServed);
+      context?.waitUntil?.(background);
     }
     return entry;
   }
 
+  /**
+   * Waits, on the caller's own timers, while another caller's fetch is in
+   * flight: on Workers a promise started by one request must not be awaited
+   * by another (it can hang), but many cold requests should still cause one
+   * fetch. Returns true when that fetch was given up on (still unsettled
+   * after the timeout: its request may be gone).
+   */
+  async function awaitOthers() {
+    const awaited = pending;
+    while (pending === awaited && inFlight(now()) && !usable(now())) {
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+    }
+    return pending === awaited && !usable(now());
+  }
+
   /** A usable entry: from memory, else the store, else the network. */
-  async function get() {
-    const ready = peek() ?? (await fromStore());
+  async function get(context) {
+    const ready = peek(context) ?? (await fromStore());
     if (ready !== null) return ready;
+    if (inFlight(now())) {
+      if (settings.shareInFlight) return pending.promise;
+      if (await awaitOthers()) return start('load');
+      if (usable(now())) return entry;
+    }
     const t = now();
-    if (inFlight(t) && settings.shareInFlight) return pending.promise;
     if (lastError !== null && t - lastAttempt < settings.cooldown) throw lastError;
     return start('load');
   }
@@ -229,7 +259,7 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
    * entry (changed or not); rejects when the fetch fails.
    * @param {string | null} kid
    */
-  async function refresh(kid) {
+  async function refresh(kid, context) {
     const t = now();
     emit({ type: 'kid-miss', url, kid });
     if (inFlight(t) && settings.shareInFlight) return pending.promise;

@@ -77,9 +77,9 @@ export function discover(issuer, options = {}) {
     },
   });
 
-  function current() {
-    document.peek();
-    return keys?.current() ?? null;
+  function current(context) {
+    document.peek(context);
+    return keys?.current(context) ?? null;
   }
 
   return Object.freeze({
@@ -87,15 +87,15 @@ export function discover(issuer, options = {}) {
     kind: 'discovery',
     url,
     current,
-    async load() {
-      const loaded = current();
+    async load(context) {
+      const loaded = current(context);
       if (loaded !== null) return loaded;
-      await document.get();
-      return keys.load();
+      await document.get(context);
+      return keys.load(context);
     },
-    async refresh(kid = null) {
-      document.peek();
-      return keys === null ? null : keys.refresh(kid);
+    async refresh(kid = null, context = undefined) {
+      document.peek(context);
+      return keys === null ? null : keys.refresh(kid, context);
     },
   });
 }

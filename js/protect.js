@@ -8,7 +8,7 @@ import { createVerifier, JwtGuardError } from 'jwtguard';
 import { bearerToken, failureResponse } from './bearer.js';
 
 /**
- * Returns `authenticate(request, env)` → `{ auth }` or `{ failure }`.
+ * Returns `authenticate(request, env, ctx)` → `{ auth }` or `{ failure }`.
  * `options` is createVerifier's options or `(env) => options`; with a
  * function, one verifier is built per `env` object (one per isolate in
  * Workers) and kept.
@@ -28,13 +28,19 @@ export function authenticator(options, { realm = 'api' } = {}) {
     return verifier;
   }
 
-  return async function authenticate(request, env) {
+  /**
+   * @param {Request} request
+   * @param {object} env
+   * @param {{ waitUntil?: (promise: Promise<unknown>) => void }} [ctx] background key refreshes go to `ctx.waitUntil`
+   */
+  return async function authenticate(request, env, ctx) {
     const extracted = bearerToken(request.headers.get('authorization'));
     if (!extracted.token) return { failure: failureResponse({ problem: extracted.problem, realm }) };
     let verifier;
     try {
       verifier = verifierFor(env);
-      const { claims, header, key } = await verifier.verify(extracted.token);
+      const waitUntil = ctx?.waitUntil ? (promise) => ctx.waitUntil(promise) : undefined;
+      const { claims, header, key } = await verifier.verify(extracted.token, { waitUntil });
       return { auth: { claims, header, key } };
     } catch (error) {
       const guarded = error instanceof JwtGuardError ? error : new JwtGuardError('ERR_INTERNAL', 'internal error', { cause: error });

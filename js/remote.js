@@ -58,14 +58,14 @@ export function remoteJwks(url, options = {}) {
     [KEY_SOURCE]: true,
     kind: 'remote',
     url: href,
-    current: () => (document.peek() === null ? null : snapshot),
-    async load() {
-      await document.get();
+    current: (context) => (document.peek(context) === null ? null : snapshot),
+    async load(context) {
+      await document.get(context);
       return snapshot;
     },
-    async refresh(kid = null) {
-      await document.refresh(kid);
-      return document.peek() === null ? null : snapshot;
+    async refresh(kid = null, context = undefined) {
+      await document.refresh(kid, context);
+      return document.peek(context) === null ? null : snapshot;
     },
   });
 }

@@ -81,10 +81,13 @@ export function createVerifier(options) {
     source = isKeySource(options.keys) ? options.keys : localJwks(options.keys);
   }
 
-  /** Brings the core up to date with the source's current keys; null when none are loaded. */
-  function sync() {
+  /**
+   * Brings the core up to date with the source's current keys; null when none
+   * are loaded. `context` is the caller's request context ({ waitUntil }).
+   */
+  function sync(context) {
     if (source === null) return core;
-    const snapshot = source.current();
+    const snapshot = source.current(context);
     if (snapshot === null) return null;
     if (snapshot.generation !== generation) {
       try {
@@ -98,7 +101,7 @@ export function createVerifier(options) {
     return core;
   }
 
-  function verifySync(token) {
+  function verifySync(token, context) {
     if (typeof token !== 'string') {
       throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
     }
@@ -107,7 +110,7 @@ export function createVerifier(options) {
     if (token.length > maxTokenSize) {
       throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `token is larger than the size limit: ${token.length} characters, limit ${maxTokenSize}`);
     }
-    const verifier = sync();
+    const verifier = sync(context);
     if (verifier === null) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
     }
@@ -118,9 +121,9 @@ export function createVerifier(options) {
     }
   }
 
-  async function ready() {
-    if (source !== null) await source.load();
-    sync();
+  async function ready(context) {
+    if (source !== null) await source.load(context);
+    sync(context);
   }
 
   /**
@@ -128,28 +131,32 @@ export function createVerifier(options) {
    * (a remote source fetches unless it is cooling down) and, if they changed,
    * verifies once more. Otherwise the original error stands.
    */
-  async function retryWithFreshKeys(token, error) {
+  async function retryWithFreshKeys(token, error, context) {
     const before = generation;
     try {
-      await source.refresh(kidOf(token));
+      await source.refresh(kidOf(token), context);
     } catch {
       throw error; // the fetch failure is reported through the source's onEvent
     }
-    if (sync() === null || generation === before) throw error;
-    return verifySync(token);
+    if (sync(context) === null || generation === before) throw error;
+    return verifySync(token, context);
   }
 
   return Object.freeze({
     policy: Object.freeze(JSON.parse(policyJson)),
-    ready,
-    verifySync,
-    async verify(token) {
-      await ready();
+    ready: () => ready(),
+    verifySync: (token) => verifySync(token),
+    /**
+     * Loads keys if needed, then verifies. `context.waitUntil` (a Worker's
+     * `ctx.waitUntil`) receives background key refreshes this call starts.
+     */
+    async verify(token, context) {
+      await ready(context);
       try {
-        return verifySync(token);
+        return verifySync(token, context);
       } catch (error) {
         if (source === null || error.code !== 'ERR_KEY_NOT_FOUND') throw error;
-        return retryWithFreshKeys(token, error);
+        return retryWithFreshKeys(token, error, context);
       }
     },
     /** Entries of the current key set that were skipped, with reasons. */

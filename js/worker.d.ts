@@ -18,3 +18,18 @@ export declare function protect<Env = unknown, Ctx = unknown>(
   handler: (request: Request, env: Env, ctx: Ctx, auth: Auth) => Response | Promise<Response>,
   settings?: ProtectSettings,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
+
+/** A KV namespace, as far as the key store uses it. */
+export interface KvNamespaceLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options: { expirationTtl: number }): Promise<void>;
+}
+
+/**
+ * A key-source store for Workers: the Cache API (`caches.default`), then an
+ * optional KV namespace. Pass it as `store` to remoteJwks, discover, entraId or fromEnv.
+ */
+export declare function workersStore(options?: { kv?: KvNamespaceLike; cache?: Cache }): {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, ttlSeconds: number): Promise<void>;
+};

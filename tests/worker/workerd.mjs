@@ -6,12 +6,19 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 
 const WASM = new URL('../../pkg/jwtguard_bg.wasm', import.meta.url);
+const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
-/** esbuild leaves `.wasm` imports to the runtime, under a flat module name. */
+/**
+ * esbuild leaves `.wasm` imports to the runtime, under a flat module name;
+ * `jwtguard` resolves to this repository (as an installed package would),
+ * also from examples that have their own package.json.
+ */
 const wasmModules = {
   name: 'wasm-modules',
   setup(build) {
     build.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: args.path.split('/').pop(), external: true }));
+    build.onResolve({ filter: /^jwtguard(\/|$)/ }, (args) =>
+      args.pluginData === ROOT ? undefined : build.resolve(args.path, { kind: args.kind, resolveDir: ROOT, pluginData: ROOT }));
   },
 };
 

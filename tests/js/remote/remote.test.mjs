@@ -238,12 +238,26 @@ describe('Cloudflare Workers mode (shareInFlight: false)', () => {
     assert.equal(net.calls.length, 2);
   });
 
-  test('a request without keys fetches for itself instead of awaiting a pending fetch', async () => {
-    const hung = deferred();
-    const { net, keys } = setup((_url, _init, n) => (n === 1 ? hung.promise : jsonResponse(jwksOf(one))), { shareInFlight: false, timeout: 0.2 });
+  test('cold requests do not await each other\'s fetch, yet 200 of them cause one fetch', async () => {
+    const { net, keys } = setup(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return jsonResponse(jwksOf(one));
+    }, { shareInFlight: false });
+    const loads = await Promise.all(Array.from({ length: 200 }, () => keys.load()));
+    assert.ok(loads.every((snapshot) => JSON.parse(snapshot.jwks).keys[0].kid === 'key-one'));
+    assert.equal(net.calls.length, 1);
+  });
+
+  test('a request without keys fetches for itself once another request\'s fetch is overdue', async () => {
+    const hung = deferred(); // never settles by itself: the request that started it is gone
+    const { clock, net, keys } = setup((_url, _init, n) => (n === 1 ? hung.promise : jsonResponse(jwksOf(one))), { shareInFlight: false, timeout: 1 });
     const first = keys.load();
-    const second = await keys.load();
-    assert.equal(JSON.parse(second.jwks).keys[0].kid, 'key-one');
+    const second = keys.load();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(net.calls.length, 1, 'the second request waits on its own timers');
+    clock.advance(2); // past the timeout: the first fetch is given up on
+    const loaded = await second;
+    assert.equal(JSON.parse(loaded.jwks).keys[0].kid, 'key-one');
     assert.equal(net.calls.length, 2);
     await rejects(first, 'ERR_JWKS_TIMEOUT'); // the hung one ends by our own timer
   });
