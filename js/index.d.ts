@@ -51,6 +51,11 @@ export interface Policy {
   maxTokenSize?: number;
 }
 
+/** The caller's request, for work that outlives a verification (a Worker's `ctx.waitUntil`). */
+export interface RequestContext {
+  waitUntil?(promise: Promise<unknown>): void;
+}
+
 /** A JSON Web Key Set. */
 export interface Jwks {
   keys: Array<Record<string, unknown>>;
@@ -69,15 +74,15 @@ export interface KeySnapshot {
 export interface KeySource {
   readonly kind: string;
   /** The keys loaded now, or null; never waits. Remote: past max age, starts a background refresh. */
-  current(): KeySnapshot | null;
+  current(context?: RequestContext): KeySnapshot | null;
   /** Makes sure keys are loaded (remote: from memory, the store, else the network). */
-  load(): Promise<KeySnapshot>;
+  load(context?: RequestContext): Promise<KeySnapshot>;
   /**
    * Called by the verifier once when a token's key is not in the set. Remote:
    * fetches unless a fetch ran within the cooldown; rejects if the fetch fails.
    * @param kid the token's kid, null when it has none
    */
-  refresh(kid?: string | null): Promise<KeySnapshot | null>;
+  refresh(kid?: string | null, context?: RequestContext): Promise<KeySnapshot | null>;
 }
 
 /** A fetching key source. */
@@ -205,7 +210,7 @@ export interface Verifier {
   /** The normalised policy, every default filled in. */
   readonly policy: Required<Pick<Policy, 'issuer' | 'audience'>> & Policy;
   /** Loads keys if needed, then verifies; on ERR_KEY_NOT_FOUND asks the key source once for fresh keys. */
-  verify(token: string): Promise<Result>;
+  verify(token: string, context?: RequestContext): Promise<Result>;
   /** Verifies with the keys already loaded; throws ERR_KEYS_NOT_LOADED before. */
   verifySync(token: string): Result;
   /** Loads the keys of a remote source; rejects with ERR_JWKS_FETCH_FAILED, ERR_JWKS_TIMEOUT, ERR_DISCOVERY_INVALID... */
