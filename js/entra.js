@@ -88,7 +88,8 @@ function workforce(options) {
     metadataUrl: appKeys ? `${metadataUrl}?appid=${encodeURIComponent(clientId)}` : metadataUrl,
     metadataIssuer: version === 2 ? v2 : v1,
     issuer: { 1: [v1], 2: [v2], any: [v1, v2] }[version],
-    tenants,
+    // Single tenant: the issuer names the tenant; `tid` must name it too.
+    tenants: multi ? tenants : [tid],
   };
 }
 

@@ -37,16 +37,10 @@ async function signingKey() {
   return { ...(await exportJWK(privateKey)), kid: `key-${crypto.randomUUID()}`, alg: 'RS256', use: 'sig' };
 }
 
-function provider(issuer, key) {
+function provider(issuer, key, clients) {
   const oidc = new Provider(issuer, {
-    clients: [{
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-      token_endpoint_auth_method: 'client_secret_post',
-    }],
+    clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post' }, ...clients]
+      .map((client) => ({ grant_types: ['client_credentials'], redirect_uris: [], response_types: [], ...client })),
     jwks: { keys: [key] },
     cookies: { keys: ['local-provider-cookie-key'] },
     ttl: { ClientCredentials: 600 },
@@ -72,10 +66,13 @@ function provider(issuer, key) {
 
 /**
  * Starts the provider on 127.0.0.1 (port 0: the system picks a free one).
+ * `clients` adds client registrations (oidc-provider client metadata), e.g.
+ * `client_secret_basic` or `private_key_jwt` clients; all get the
+ * client_credentials grant.
  * @returns {Promise<{ issuer: string, kid: string, hits: Map<string, number>,
  *   token(): Promise<string>, restart(): Promise<void>, stop(): Promise<void> }>}
  */
-export async function startProvider() {
+export async function startProvider({ clients = [] } = {}) {
   let handler = null;
   const hits = new Map();
   const server = createServer((req, res) => {
@@ -93,7 +90,7 @@ export async function startProvider() {
     /** Restarts the provider with a new signing key: same issuer, new kid. */
     async restart() {
       const key = await signingKey();
-      handler = (await quietly(() => provider(issuer, key))).callback();
+      handler = (await quietly(() => provider(issuer, key, clients))).callback();
       local.kid = key.kid;
     },
     /** A client-credentials access token for `resource`, requested as curl would: a form POST. */

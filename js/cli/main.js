@@ -16,8 +16,11 @@ commands:
   inspect [token|-] [--json]
       Decode a token (argument or standard input) and show its header and
       claims with times. Nothing is verified.
-  verify [token|-] --jwks <file> --issuer <iss> --audience <aud> [options]
-      Verify a token with the same code and policy as the servers.
+  verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
+  verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
+      Verify a token with the same code and policy as the servers. Keys come
+      from a JWKS file or URL, OpenID discovery (the issuer or its metadata
+      url), or Entra ID's discovery for the tenant (GUID, organizations, common).
       --policy <file.json>     a policy (the README's Policy table); flags add to it
       --require-role <role>    repeatable     --require-scope <scope>  repeatable
       --allow-client <id>      repeatable     --tolerance <seconds>    clock skew
@@ -32,14 +35,17 @@ commands:
                                authenticate with a signed client assertion
       --cloud public|usgov|china, --authority <url>   Entra login host
       --timeout <seconds>      wait for the token endpoint (default 10)
-      --verify --jwks <file> --issuer <iss> [--audience <aud>]
-                               verify the new token (audience defaults to the
-                               requested resource or scope)
+      --verify                 verify the new token: the audience defaults to the
+                               requested resource or scope; with --tenant the
+                               Entra issuer and keys are used, else give
+                               --issuer with --jwks or --discovery
 `;
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const VERIFY_FLAGS = {
   jwks: { type: 'string' },
+  discovery: { type: 'string' },
+  'entra-tenant': { type: 'string' },
   policy: { type: 'string' },
   issuer: { type: 'string', multiple: true },
   audience: { type: 'string', multiple: true },
@@ -47,10 +53,10 @@ const VERIFY_FLAGS = {
   'require-scope': { type: 'string', multiple: true },
   'allow-client': { type: 'string', multiple: true },
   tolerance: { type: 'string' },
+  'client-id': { type: 'string' },
 };
 const TOKEN_FLAGS = {
   ...VERIFY_FLAGS,
-  'client-id': { type: 'string' },
   'token-endpoint': { type: 'string' },
   tenant: { type: 'string' },
   cloud: { type: 'string' },
@@ -104,7 +110,7 @@ export async function run(argv, io) {
     if (command === 'inspect') {
       output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
     } else if (command === 'verify') {
-      const options = await verifierOptions(flags);
+      const options = await verifierOptions(flags, io);
       output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now });
     } else {
       output = await tokenCommand(flags, positionals, io, now);
@@ -149,8 +155,11 @@ async function tokenCommand(flags, positionals, io, now) {
   if (!flags.verify) {
     return flags.json ? JSON.stringify(response, null, 2) : response.access_token;
   }
-  const audience = requestedAudience(target);
-  const verifyFlags = { ...flags, audience: flags.audience ?? (audience ? [audience] : undefined) };
-  const options = await verifierOptions(verifyFlags);
+  // Verify what was asked for: the requested audience, and for Entra the
+  // tenant's issuer and keys, unless flags say otherwise.
+  const audience = flags.audience ?? [requestedAudience(target)];
+  const verifyFlags = { ...flags, audience, 'client-id': undefined };
+  if (flags.tenant && !flags.jwks && !flags.discovery && !flags.issuer) verifyFlags['entra-tenant'] = flags.tenant;
+  const options = await verifierOptions(verifyFlags, io);
   return verifyCommand(response.access_token, options, { json: Boolean(flags.json), now });
 }

@@ -34,14 +34,15 @@ const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
  */
 export function tokenRequestTarget(flags) {
   if (flags['token-endpoint'] && flags.tenant) throw new UsageError('give --token-endpoint or --tenant, not both');
-  if (flags.resource && flags.scope) throw new UsageError('give --resource (v1) or --scope (v2), not both');
   if (flags['token-endpoint']) {
+    // RFC 8707: a resource indicator and scopes may go together.
     const target = {};
     if (flags.scope) target.scope = flags.scope;
     if (flags.resource) target.resource = flags.resource;
     return { endpoint: endpointUrl(flags['token-endpoint']), target, entraVersion: null };
   }
   if (!flags.tenant) throw new UsageError('give --token-endpoint <url> or --tenant <tenant id>');
+  if (flags.resource && flags.scope) throw new UsageError('give --resource (v1) or --scope (v2), not both');
   if (['common', 'consumers'].includes(flags.tenant.toLowerCase())) {
     // AADSTS9001023: the grant is not supported over /common or /consumers.
     throw new UsageError('client credentials need a tenant id or domain, not common or consumers');

@@ -1,32 +1,77 @@
 /** `jwtguard verify`: the same verification the servers run, with a report. */
 
-import { createVerifier } from '../node.js';
+import { createVerifier, discover, entraId, remoteJwks } from '../node.js';
 import { formatTime } from './format.js';
 import { UsageError, readJson, readText } from './io.js';
 
-/** Builds createVerifier options from the command-line flags. */
-export async function verifierOptions(flags) {
-  const options = flags.policy ? await readJson(flags.policy, '--policy') : {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+const WELL_KNOWN = '/.well-known/openid-configuration';
+
+const toList = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const isUrl = (text) => /^https?:\/\//i.test(text);
+
+/**
+ * Builds createVerifier options from the command-line flags. Keys come from
+ * `--jwks <file|url>`, `--discovery <issuer|metadata url>` or `--entra-tenant`.
+ * @param {Record<string, unknown>} flags
+ * @param {{ fetch?: typeof fetch }} [io] an injected fetch for key sources
+ */
+export async function verifierOptions(flags, { fetch } = {}) {
+  const keySources = ['jwks', 'discovery', 'entra-tenant'].filter((flag) => flags[flag] !== undefined);
+  if (keySources.length !== 1) {
+    throw new UsageError('give one of --jwks <file|url>, --discovery <url> or --entra-tenant <tenant>');
+  }
+  const policy = flags.policy ? await readJson(flags.policy, '--policy') : {};
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
     throw new UsageError('--policy must hold a JSON object');
   }
-  const lists = { issuer: 'issuer', audience: 'audience', 'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients' };
+  const lists = { 'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients' };
   for (const [flag, field] of Object.entries(lists)) {
-    if (flags[flag]?.length) options[field] = [...toList(options[field]), ...flags[flag]];
+    if (flags[flag]?.length) policy[field] = [...toList(policy[field]), ...flags[flag]];
   }
   if (flags.tolerance !== undefined) {
     const seconds = Number(flags.tolerance);
     if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError('--tolerance is a whole number of seconds');
-    options.clockTolerance = seconds;
+    policy.clockTolerance = seconds;
   }
-  if (!flags.jwks) throw new UsageError('give --jwks <file> with the issuer\'s key set');
-  options.keys = await readText(flags.jwks, '--jwks');
+  const sourceOptions = fetch ? { fetch } : {};
+
+  if (flags['entra-tenant'] !== undefined) {
+    if (flags.issuer?.length) throw new UsageError('--entra-tenant sets the issuer; do not give --issuer');
+    const { roles, scopes, clients, ...rest } = policy;
+    const preset = entraId({
+      tenant: flags['entra-tenant'],
+      clientId: flags['client-id'],
+      audience: flags.audience?.length ? flags.audience : undefined,
+      roles,
+      scopes,
+      clients,
+      ...sourceOptions,
+    });
+    return { ...preset, ...rest };
+  }
+
+  const options = { ...policy };
+  for (const field of ['issuer', 'audience']) {
+    if (flags[field]?.length) options[field] = [...toList(options[field]), ...flags[field]];
+  }
+  if (flags.discovery !== undefined) {
+    const metadata = flags.discovery.endsWith(WELL_KNOWN);
+    if (!options.issuer) {
+      if (metadata) throw new UsageError('--discovery with a metadata url needs --issuer');
+      options.issuer = flags.discovery;
+    }
+    const [issuer, ...others] = toList(options.issuer);
+    if (others.length) throw new UsageError('--discovery checks one issuer; give one --issuer');
+    options.keys = discover(issuer, { ...(metadata ? { metadataUrl: flags.discovery } : {}), ...sourceOptions });
+  } else if (isUrl(flags.jwks)) {
+    options.keys = remoteJwks(flags.jwks, sourceOptions);
+  } else {
+    options.keys = await readText(flags.jwks, '--jwks');
+  }
   if (!options.issuer) throw new UsageError('give --issuer (or a --policy with one)');
   if (!options.audience) throw new UsageError('give --audience (or a --policy with one)');
   return options;
 }
-
-const toList = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
  * Verifies and returns the report to print; throws JwtGuardError when rejected.

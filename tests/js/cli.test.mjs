@@ -95,10 +95,25 @@ before(async () => {
 
 after(() => server.closeAllConnections() || server.close());
 
+/** Sends Entra's hosts to the local server: metadata and keys as Entra serves them (v1, no per-key issuer). */
+async function entraFetch(url, init) {
+  const target = new URL(url);
+  if (target.origin !== 'https://login.microsoftonline.com') return fetch(url, init);
+  if (target.pathname === `/${TENANT}/.well-known/openid-configuration`) {
+    return Response.json({ issuer: `https://sts.windows.net/${TENANT}/`, jwks_uri: 'https://login.microsoftonline.com/common/discovery/keys' });
+  }
+  if (target.pathname === '/common/discovery/keys') {
+    const { alg, ...jwk } = issuerKey.jwk;
+    return Response.json({ keys: [{ ...jwk, x5t: issuerKey.kid }] });
+  }
+  return fetch(`${base}${target.pathname}`, init);
+}
+
 async function cli(args, { env = {}, stdin = '' } = {}) {
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
+    fetch: entraFetch,
     stdin: [Buffer.from(stdin)],
     stdout: { write: (s) => { stdout += s; } },
     stderr: { write: (s) => { stderr += s; } },
@@ -151,6 +166,33 @@ describe('token', () => {
     assert.match(stdout, /client    aaaabbbb-0000-cccc-1111-dddd2222eeee/);
   });
 
+  test('--verify with --tenant checks the token against the tenant\'s issuer and keys', async () => {
+    for (const target of [['--scope', `${API}/.default`], ['--resource', API]]) {
+      const { code, stdout, stderr } = await cli(['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--client-secret', SECRET, ...target, '--verify', '--require-role', 'Tasks.Read']);
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /^valid: signature verified \(RS256, kid entra-key-1\)/);
+    }
+    const missing = await cli(['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--client-secret', SECRET, '--scope', `${API}/.default`, '--verify', '--require-role', 'Tasks.Admin']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^rejected: ERR_ROLE_MISSING: /);
+  });
+
+  test('verify --entra-tenant --client-id: the Entra preset from the command line', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const v2 = { aud: API.replace('api://', ''), iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, azp: CLIENT_ID, tid: TENANT, roles: ['Tasks.Read'], iat: now, exp: now + 600 };
+    const flags = ['--entra-tenant', TENANT, '--client-id', API.replace('api://', '')];
+    const ok = await cli(['verify', await sign(issuerKey, v2), ...flags, '--allow-client', CLIENT_ID]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const other = '00000000-0000-0000-0000-000000000001';
+    const otherTenant = await cli(['verify', await sign(issuerKey, { ...v2, tid: other, iss: `https://login.microsoftonline.com/${other}/v2.0` }), ...flags]);
+    assert.equal(otherTenant.code, 1);
+    assert.match(otherTenant.stderr, /ERR_ISSUER_INVALID/);
+    const mismatched = await cli(['verify', await sign(issuerKey, { ...v2, tid: other }), ...flags]);
+    assert.match(mismatched.stderr, /ERR_TENANT_NOT_ALLOWED/);
+    const otherClient = await cli(['verify', await sign(issuerKey, v2), ...flags, '--allow-client', 'someone-else']);
+    assert.match(otherClient.stderr, /ERR_CLIENT_NOT_ALLOWED/);
+  });
+
   test('--verify rejects a v1 token under a v2-only issuer', async () => {
     const { code, stderr } = await cli(entra('--client-secret', SECRET, '--resource', API, '--verify', '--jwks', jwksPath, '--issuer', `https://login.microsoftonline.com/${TENANT}/v2.0`));
     assert.equal(code, 1);
@@ -190,7 +232,8 @@ describe('token', () => {
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--client-secret', SECRET, '--certificate', CERT_PATH, '--scope', 'x'], /not both/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--certificate', CERT_PATH, '--key', CERT_PATH, '--scope', 'x'], /--key is not a PEM private key/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--certificate', '/nonexistent.pem', '--key', KEY_PATH, '--scope', 'x'], /--certificate: cannot read "\/nonexistent\.pem" \(ENOENT\)/],
-    [['verify', 'a.b.c', '--issuer', 'i', '--audience', 'a'], /give --jwks/],
+    [['verify', 'a.b.c', '--issuer', 'i', '--audience', 'a'], /give one of --jwks <file\|url>, --discovery <url> or --entra-tenant <tenant>/],
+    [['verify', 'a.b.c', '--entra-tenant', TENANT, '--issuer', 'i', '--client-id', 'x'], /--entra-tenant sets the issuer/],
     [['verify', 'a.b.c', '--jwks', CERT_PATH, '--policy', CERT_PATH], /--policy: .* is not valid JSON/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['inspect', '--nope'], /Unknown option '--nope'/],

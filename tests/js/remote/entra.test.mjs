@@ -285,6 +285,7 @@ describe('entraId options', () => {
       roles: ['Orders.Read.All'],
       forbiddenClaims: ['scp'],
       claimValues: { idtyp: ['app'] },
+      tenants: [TENANT],
     });
     assert.equal(source.kind, 'discovery');
     assert.equal(source.url, `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`);

@@ -32,6 +32,7 @@ test('Entra ID from AZURE_TENANT_ID and AZURE_API_CLIENT_ID', () => {
       algorithms: ['RS256'],
       roles: ['Orders.Read.All', 'Orders.Write.All'],
       clients: ['11112222-bbbb-3333-cccc-4444dddd5555'],
+      tenants: [TENANT],
     },
     keys: { kind: 'discovery', url: `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration` },
   });
