@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wasm test-js lint
+.PHONY: setup build demo test test-rust test-wasm test-js lint test-wycheproof fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -20,8 +20,19 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets --quiet -- -D warnings
 
+# The Wycheproof runner prints a line per vector; here only its summaries.
 test-rust:
-	cargo test --quiet
+	cargo test --quiet -- --skip wycheproof
+	cargo test --quiet --lib wycheproof -- --nocapture | grep '^wycheproof summary'
+
+# Every Wycheproof vector, one line each (pass / FAIL / skip with its reason).
+test-wycheproof:
+	cargo test --quiet --lib wycheproof -- --nocapture
+
+# Fuzzing (cargo-fuzz, nightly): each target for FUZZ_SECONDS. Not part of `make test`.
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 test-wasm:
 	bash scripts/wasm-cargo.sh test --quiet --tests

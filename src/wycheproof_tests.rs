@@ -62,7 +62,14 @@ struct Tally {
 
 impl Tally {
     /// Records one case; `accepted` is what this product did.
-    fn record(&mut self, label: &str, expected: &str, accepted: bool, why: &str, documented: Option<&str>) {
+    fn record(
+        &mut self,
+        label: &str,
+        expected: &str,
+        accepted: bool,
+        why: &str,
+        documented: Option<&str>,
+    ) {
         let line = match (expected, accepted, documented) {
             ("valid", true, None) | ("invalid", false, None) | ("acceptable", _, _) => {
                 self.pass += 1;
@@ -74,11 +81,17 @@ impl Tally {
                 } else {
                     self.rejected += 1;
                 }
-                format!("skip {label}: {expected}, {}; documented: {reason}", outcome(accepted, why))
+                format!(
+                    "skip {label}: {expected}, {}; documented: {reason}",
+                    outcome(accepted, why)
+                )
             }
             (_, _, Some(_)) => {
                 self.fail.push(label.to_owned());
-                format!("FAIL {label}: {expected}, {}, but listed as a documented exception (stale entry)", outcome(accepted, why))
+                format!(
+                    "FAIL {label}: {expected}, {}, but listed as a documented exception (stale entry)",
+                    outcome(accepted, why)
+                )
             }
             _ => {
                 self.fail.push(label.to_owned());
@@ -210,7 +223,10 @@ fn every_documented_exception_names_a_real_case() {
         for group in doc["testGroups"].as_array().unwrap() {
             for case in group["tests"].as_array().unwrap() {
                 let result = case["result"].as_str().unwrap().to_owned();
-                cases.insert(format!("{file}#{}", case["tcId"]), (result, case["jws"].clone()));
+                cases.insert(
+                    format!("{file}#{}", case["tcId"]),
+                    (result, case["jws"].clone()),
+                );
             }
         }
     }
@@ -403,7 +419,13 @@ mod primitives {
                 // invalid ones include edits such as "s_len changed to 32".
                 for t in group.tests.iter().filter(|t| t.result == TestResult::Valid) {
                     total += 1;
-                    if signature::verify(material, Algorithm::PS256, &t.msg, &t.sig, &encode(&t.sig)) {
+                    if signature::verify(
+                        material,
+                        Algorithm::PS256,
+                        &t.msg,
+                        &t.sig,
+                        &encode(&t.sig),
+                    ) {
                         accepted.push(format!("{name:?}#{}", t.tc_id));
                     }
                 }

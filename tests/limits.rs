@@ -24,7 +24,10 @@ fn fails<T>(result: Result<T, Error>, code: &str, detail: &str) {
         panic!("expected {code} ({detail}), got a success");
     };
     assert_eq!(err.code(), code, "{err}");
-    assert!(err.to_string().contains(detail), "want {detail:?} in {err:?}");
+    assert!(
+        err.to_string().contains(detail),
+        "want {detail:?} in {err:?}"
+    );
 }
 
 fn roomy() -> Verifier {
@@ -46,9 +49,17 @@ fn default_max_token_size() {
     let verifier = verifier();
     // The size is checked before anything else: at the limit, garbage is malformed.
     let at = "a".repeat(DEFAULT_MAX_TOKEN_SIZE);
-    fails(verifier.verify(&at, now()), "ERR_TOKEN_MALFORMED", "segments");
+    fails(
+        verifier.verify(&at, now()),
+        "ERR_TOKEN_MALFORMED",
+        "segments",
+    );
     let over = "a".repeat(DEFAULT_MAX_TOKEN_SIZE + 1);
-    fails(verifier.verify(&over, now()), "ERR_TOKEN_TOO_LARGE", "16385 bytes, limit 16384");
+    fails(
+        verifier.verify(&over, now()),
+        "ERR_TOKEN_TOO_LARGE",
+        "16385 bytes, limit 16384",
+    );
 }
 
 #[test]
@@ -62,9 +73,17 @@ fn max_token_size_ceiling() {
         max_token_size: MAX_TOKEN_SIZE_CEILING + 1,
         ..policy()
     };
-    fails(over.check(), "ERR_POLICY_INVALID", "between 1 and 262144 bytes");
+    fails(
+        over.check(),
+        "ERR_POLICY_INVALID",
+        "between 1 and 262144 bytes",
+    );
     let huge = "a".repeat(MAX_TOKEN_SIZE_CEILING + 1);
-    fails(roomy().verify(&huge, now()), "ERR_TOKEN_TOO_LARGE", "limit 262144");
+    fails(
+        roomy().verify(&huge, now()),
+        "ERR_TOKEN_TOO_LARGE",
+        "limit 262144",
+    );
 }
 
 fn nested(depth: usize) -> String {
@@ -75,24 +94,52 @@ fn nested(depth: usize) -> String {
 fn max_json_depth() {
     // The object itself is the first level.
     let verifier = verifier();
-    assert!(verifier.verify(&eddsa_claims_raw(&format!(r#""x":{}"#, nested(MAX_JSON_DEPTH - 1))), now()).is_ok());
+    assert!(
+        verifier
+            .verify(
+                &eddsa_claims_raw(&format!(r#""x":{}"#, nested(MAX_JSON_DEPTH - 1))),
+                now()
+            )
+            .is_ok()
+    );
     fails(
-        verifier.verify(&eddsa_claims_raw(&format!(r#""x":{}"#, nested(MAX_JSON_DEPTH))), now()),
+        verifier.verify(
+            &eddsa_claims_raw(&format!(r#""x":{}"#, nested(MAX_JSON_DEPTH))),
+            now(),
+        ),
         "ERR_TOKEN_MALFORMED",
         "json nested deeper than 16 levels",
     );
     let header = |depth: usize| {
         sign_eddsa_raw(
-            format!(r#"{{"alg":"EdDSA","kid":"eddsa-key","x":{}}}"#, nested(depth)).as_bytes(),
+            format!(
+                r#"{{"alg":"EdDSA","kid":"eddsa-key","x":{}}}"#,
+                nested(depth)
+            )
+            .as_bytes(),
             good_claims().to_string().as_bytes(),
         )
     };
     assert!(verifier.verify(&header(MAX_JSON_DEPTH - 1), now()).is_ok());
-    fails(verifier.verify(&header(MAX_JSON_DEPTH), now()), "ERR_TOKEN_MALFORMED", "header: json nested deeper");
+    fails(
+        verifier.verify(&header(MAX_JSON_DEPTH), now()),
+        "ERR_TOKEN_MALFORMED",
+        "header: json nested deeper",
+    );
     // Key sets too.
-    let deep_jwks = |depth: usize| format!(r#"{{"keys":[{}],"x":{}}}"#, public_jwk_text(), nested(depth));
+    let deep_jwks = |depth: usize| {
+        format!(
+            r#"{{"keys":[{}],"x":{}}}"#,
+            public_jwk_text(),
+            nested(depth)
+        )
+    };
     assert!(KeySet::from_jwks(&deep_jwks(MAX_JSON_DEPTH - 1)).is_ok());
-    fails(KeySet::from_jwks(&deep_jwks(MAX_JSON_DEPTH)), "ERR_JWKS_INVALID", "nested deeper");
+    fails(
+        KeySet::from_jwks(&deep_jwks(MAX_JSON_DEPTH)),
+        "ERR_JWKS_INVALID",
+        "nested deeper",
+    );
 }
 
 fn public_jwk_text() -> String {
@@ -115,9 +162,16 @@ fn max_json_members() {
             .join(",")
     };
     let base = good_claims().as_object().unwrap().len();
-    assert!(verifier.verify(&eddsa_claims_raw(&members(MAX_JSON_MEMBERS - base)), now()).is_ok());
+    assert!(
+        verifier
+            .verify(&eddsa_claims_raw(&members(MAX_JSON_MEMBERS - base)), now())
+            .is_ok()
+    );
     fails(
-        verifier.verify(&eddsa_claims_raw(&members(MAX_JSON_MEMBERS - base + 1)), now()),
+        verifier.verify(
+            &eddsa_claims_raw(&members(MAX_JSON_MEMBERS - base + 1)),
+            now(),
+        ),
         "ERR_TOKEN_MALFORMED",
         "json object with more than 1000 members",
     );
@@ -127,7 +181,11 @@ fn max_json_members() {
 fn max_json_array_len() {
     let verifier = roomy();
     let array = |n: usize| format!(r#""x":[{}]"#, vec!["0"; n].join(","));
-    assert!(verifier.verify(&eddsa_claims_raw(&array(MAX_JSON_ARRAY_LEN)), now()).is_ok());
+    assert!(
+        verifier
+            .verify(&eddsa_claims_raw(&array(MAX_JSON_ARRAY_LEN)), now())
+            .is_ok()
+    );
     fails(
         verifier.verify(&eddsa_claims_raw(&array(MAX_JSON_ARRAY_LEN + 1)), now()),
         "ERR_TOKEN_MALFORMED",
@@ -146,7 +204,11 @@ fn max_header_members() {
     };
     let verifier = verifier();
     assert!(verifier.verify(&header(MAX_HEADER_MEMBERS), now()).is_ok());
-    fails(verifier.verify(&header(MAX_HEADER_MEMBERS + 1), now()), "ERR_HEADER_INVALID", "more than 16 members");
+    fails(
+        verifier.verify(&header(MAX_HEADER_MEMBERS + 1), now()),
+        "ERR_HEADER_INVALID",
+        "more than 16 members",
+    );
 }
 
 #[test]
@@ -165,9 +227,15 @@ fn max_kid_len() {
     .unwrap();
     let token = |kid: &str| sign_eddsa(&json!({"alg": "EdDSA", "kid": kid}), &good_claims());
     assert!(verifier.verify(&token(&at), now()).is_ok());
-    fails(verifier.verify(&token(&kid(MAX_KID_LEN + 1)), now()), "ERR_HEADER_INVALID", "kid must be 1 to 256 bytes");
+    fails(
+        verifier.verify(&token(&kid(MAX_KID_LEN + 1)), now()),
+        "ERR_HEADER_INVALID",
+        "kid must be 1 to 256 bytes",
+    );
     // A JWK with a longer kid is skipped, and not echoed.
-    let keys = KeySet::from_jwks(&json!({"keys": [jwk(&at), jwk(&kid(MAX_KID_LEN + 1))]}).to_string()).unwrap();
+    let keys =
+        KeySet::from_jwks(&json!({"keys": [jwk(&at), jwk(&kid(MAX_KID_LEN + 1))]}).to_string())
+            .unwrap();
     assert_eq!(keys.skipped()[0].reason, "kid must be 1 to 256 bytes");
     assert_eq!(keys.skipped()[0].kid, None);
 }
@@ -181,7 +249,11 @@ fn max_jwks_size() {
     };
     assert_eq!(padded(MAX_JWKS_SIZE).len(), MAX_JWKS_SIZE);
     assert!(KeySet::from_jwks(&padded(MAX_JWKS_SIZE)).is_ok());
-    fails(KeySet::from_jwks(&padded(MAX_JWKS_SIZE + 1)), "ERR_JWKS_INVALID", "524289 bytes, limit 524288");
+    fails(
+        KeySet::from_jwks(&padded(MAX_JWKS_SIZE + 1)),
+        "ERR_JWKS_INVALID",
+        "524289 bytes, limit 524288",
+    );
 }
 
 #[test]
@@ -191,7 +263,11 @@ fn max_jwks_keys() {
         json!({"keys": vec![key; n]}).to_string()
     };
     assert!(KeySet::from_jwks(&set(MAX_JWKS_KEYS)).is_ok());
-    fails(KeySet::from_jwks(&set(MAX_JWKS_KEYS + 1)), "ERR_JWKS_INVALID", "101 keys, limit 100");
+    fails(
+        KeySet::from_jwks(&set(MAX_JWKS_KEYS + 1)),
+        "ERR_JWKS_INVALID",
+        "101 keys, limit 100",
+    );
 }
 
 #[test]
@@ -213,17 +289,29 @@ fn max_keys_tried() {
                 }
             }
         }
-        Verifier::new(policy(), KeySet::from_jwks(&json!({ "keys": keys }).to_string()).unwrap()).unwrap()
+        Verifier::new(
+            policy(),
+            KeySet::from_jwks(&json!({ "keys": keys }).to_string()).unwrap(),
+        )
+        .unwrap()
     };
     let with_kid = sign_eddsa(&json!({"alg": "EdDSA", "kid": "shared"}), &good_claims());
-    assert!(set(MAX_KEYS_TRIED - 1, Some("shared")).verify(&with_kid, now()).is_ok());
+    assert!(
+        set(MAX_KEYS_TRIED - 1, Some("shared"))
+            .verify(&with_kid, now())
+            .is_ok()
+    );
     fails(
         set(MAX_KEYS_TRIED, Some("shared")).verify(&with_kid, now()),
         "ERR_KEY_NOT_FOUND",
         "5 keys share kid \"shared\" and permit EdDSA; at most 4 are tried",
     );
     let without_kid = sign_eddsa(&json!({"alg": "EdDSA"}), &good_claims());
-    assert!(set(MAX_KEYS_TRIED - 1, None).verify(&without_kid, now()).is_ok());
+    assert!(
+        set(MAX_KEYS_TRIED - 1, None)
+            .verify(&without_kid, now())
+            .is_ok()
+    );
     fails(
         set(MAX_KEYS_TRIED, None).verify(&without_kid, now()),
         "ERR_KEY_NOT_FOUND",
@@ -242,16 +330,25 @@ fn rsa_min_and_max_bits() {
     };
     let admit = |bits: usize| {
         let jwk = json!({"kty": "RSA", "n": b64(&modulus(bits)), "e": "AQAB"});
-        KeySet::from_jwks(&json!({"keys": [serde_json::from_str::<Value>(&public_jwk_text()).unwrap(), jwk]}).to_string())
-            .unwrap()
-            .skipped()
-            .first()
-            .map(|s| s.reason.clone())
+        KeySet::from_jwks(
+            &json!({"keys": [serde_json::from_str::<Value>(&public_jwk_text()).unwrap(), jwk]})
+                .to_string(),
+        )
+        .unwrap()
+        .skipped()
+        .first()
+        .map(|s| s.reason.clone())
     };
     assert_eq!(admit(RSA_MIN_BITS), None);
-    assert_eq!(admit(RSA_MIN_BITS - 1).unwrap(), "rsa modulus is 2047 bits; 2048 to 8192 are accepted");
+    assert_eq!(
+        admit(RSA_MIN_BITS - 1).unwrap(),
+        "rsa modulus is 2047 bits; 2048 to 8192 are accepted"
+    );
     assert_eq!(admit(RSA_MAX_BITS), None);
-    assert_eq!(admit(RSA_MAX_BITS + 1).unwrap(), "rsa modulus is 8193 bits; 2048 to 8192 are accepted");
+    assert_eq!(
+        admit(RSA_MAX_BITS + 1).unwrap(),
+        "rsa modulus is 8193 bits; 2048 to 8192 are accepted"
+    );
 }
 
 #[test]
@@ -264,7 +361,11 @@ fn rsa_max_exponent() {
         KeySet::from_jwks(&json!({"keys": [jwk]}).to_string()).map(|_| ())
     };
     assert!(admit(RSA_MAX_EXPONENT).is_ok());
-    fails(admit(RSA_MAX_EXPONENT + 2), "ERR_JWKS_INVALID", "rsa public exponent must be odd, at least 3 and below 2^33");
+    fails(
+        admit(RSA_MAX_EXPONENT + 2),
+        "ERR_JWKS_INVALID",
+        "rsa public exponent must be odd, at least 3 and below 2^33",
+    );
 }
 
 #[test]
@@ -276,7 +377,11 @@ fn max_numeric_date() {
         sign_eddsa(&eddsa_header(), &claims)
     };
     assert!(verifier.verify(&exp(MAX_NUMERIC_DATE), now()).is_ok());
-    fails(verifier.verify(&exp(MAX_NUMERIC_DATE + 1), now()), "ERR_CLAIM_INVALID", "between 0 and 253402300799");
+    fails(
+        verifier.verify(&exp(MAX_NUMERIC_DATE + 1), now()),
+        "ERR_CLAIM_INVALID",
+        "between 0 and 253402300799",
+    );
 }
 
 #[test]
@@ -286,5 +391,9 @@ fn max_clock_tolerance() {
         ..policy()
     };
     assert!(with(MAX_CLOCK_TOLERANCE).check().is_ok());
-    fails(with(MAX_CLOCK_TOLERANCE + 1).check(), "ERR_POLICY_INVALID", "at most 86400 seconds");
+    fails(
+        with(MAX_CLOCK_TOLERANCE + 1).check(),
+        "ERR_POLICY_INVALID",
+        "at most 86400 seconds",
+    );
 }

@@ -19,11 +19,25 @@ fn a01_alg_none_in_every_casing() {
     let secret = [0x5a; 32];
     let mut rows = Vec::new();
     for alg in ["none", "None", "NONE", "nOnE", "NoNe"] {
-        let header = b64(json!({"alg": alg, "kid": "eddsa-key"}).to_string().as_bytes());
+        let header = b64(json!({"alg": alg, "kid": "eddsa-key"})
+            .to_string()
+            .as_bytes());
         let input = format!("{header}.{payload}");
-        rows.push(row(format!("{alg}, empty signature"), format!("{input}."), no("ERR_ALG_NOT_ALLOWED")));
-        rows.push(row(format!("{alg}, no third segment"), input.clone(), no("ERR_TOKEN_MALFORMED")));
-        rows.push(row(format!("{alg}, eddsa signature"), sign_input_eddsa(&input), no("ERR_ALG_NOT_ALLOWED")));
+        rows.push(row(
+            format!("{alg}, empty signature"),
+            format!("{input}."),
+            no("ERR_ALG_NOT_ALLOWED"),
+        ));
+        rows.push(row(
+            format!("{alg}, no third segment"),
+            input.clone(),
+            no("ERR_TOKEN_MALFORMED"),
+        ));
+        rows.push(row(
+            format!("{alg}, eddsa signature"),
+            sign_input_eddsa(&input),
+            no("ERR_ALG_NOT_ALLOWED"),
+        ));
         rows.push(row(
             format!("{alg}, hs256 mac"),
             sign_hmac(&secret, &json!({"alg": alg}), &good_claims()),
@@ -86,7 +100,10 @@ fn confusable_secrets(jwk: &Value) -> Vec<(String, Vec<u8>)> {
             out.push(("raw n".to_owned(), n));
             out.push(("der spki".to_owned(), der));
             out.push(("pem".to_owned(), pem.clone().into_bytes()));
-            out.push(("pem with newline".to_owned(), format!("{pem}\n").into_bytes()));
+            out.push((
+                "pem with newline".to_owned(),
+                format!("{pem}\n").into_bytes(),
+            ));
         }
         "EC" => {
             let mut point = vec![4u8];
@@ -104,7 +121,13 @@ fn confusable_secrets(jwk: &Value) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn a02_hmac_with_public_key_bytes() {
     let mut rows = Vec::new();
-    for kid in ["rs256-key", "ps256-key", "es256-key", "es384-key", "eddsa-key"] {
+    for kid in [
+        "rs256-key",
+        "ps256-key",
+        "es256-key",
+        "es384-key",
+        "eddsa-key",
+    ] {
         let jwk = public_jwk(kid);
         for (what, secret) in confusable_secrets(&jwk) {
             for alg in ["HS256", "HS384", "HS512"] {
@@ -129,15 +152,43 @@ fn a03_key_alg_binds_the_token_alg() {
         sign(signer, &json!({"alg": alg, "kid": kid}), &good_claims())
     };
     let rows = vec![
-        row("rs384 key, RS384", sign_as("RS384", "RS384", "rs384-key"), OK),
-        row("rs384 key, PS256", sign_as("RS384", "PS256", "rs384-key"), no("ERR_KEY_NOT_FOUND")),
-        row("rs384 key, RS512", sign_as("RS384", "RS512", "rs384-key"), no("ERR_KEY_NOT_FOUND")),
-        row("rs384 key, RS256", sign_as("RS384", "RS256", "rs384-key"), no("ERR_KEY_NOT_FOUND")),
-        row("ps256 key (alg PS256), PS384", sign_as("PS256", "PS384", "ps256-key"), no("ERR_KEY_NOT_FOUND")),
-        row("es256 token naming the es384 key", sign_as("ES256", "ES256", "es384-key"), no("ERR_KEY_NOT_FOUND")),
+        row(
+            "rs384 key, RS384",
+            sign_as("RS384", "RS384", "rs384-key"),
+            OK,
+        ),
+        row(
+            "rs384 key, PS256",
+            sign_as("RS384", "PS256", "rs384-key"),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
+        row(
+            "rs384 key, RS512",
+            sign_as("RS384", "RS512", "rs384-key"),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
+        row(
+            "rs384 key, RS256",
+            sign_as("RS384", "RS256", "rs384-key"),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
+        row(
+            "ps256 key (alg PS256), PS384",
+            sign_as("PS256", "PS384", "ps256-key"),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
+        row(
+            "es256 token naming the es384 key",
+            sign_as("ES256", "ES256", "es384-key"),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
         // A JWK without "alg" (Entra's shape) serves every algorithm of its
         // type unless the policy narrows them (tests/deviations.json, A03).
-        row("rs256 key without alg, PS256", sign_as("RS256", "PS256", "rs256-key"), OK),
+        row(
+            "rs256 key without alg, PS256",
+            sign_as("RS256", "PS256", "rs256-key"),
+            OK,
+        ),
     ];
     fixture_check("A03", rows);
     let narrowed = verifier_with(Policy {
@@ -149,8 +200,16 @@ fn a03_key_alg_binds_the_token_alg() {
         &narrowed,
         &jose_token("EdDSA"),
         vec![
-            row("rs256 key, RS256", sign_as("RS256", "RS256", "rs256-key"), OK),
-            row("rs256 key, PS256", sign_as("RS256", "PS256", "rs256-key"), no("ERR_ALG_NOT_ALLOWED")),
+            row(
+                "rs256 key, RS256",
+                sign_as("RS256", "RS256", "rs256-key"),
+                OK,
+            ),
+            row(
+                "rs256 key, PS256",
+                sign_as("RS256", "PS256", "rs256-key"),
+                no("ERR_ALG_NOT_ALLOWED"),
+            ),
         ],
     );
     // An EC key whose JWK says ES256 is never offered an ES384 token.
@@ -166,17 +225,22 @@ fn a03_key_alg_binds_the_token_alg() {
         &jose_token("EdDSA"),
         vec![
             row("ES256", sign_as("ES256", "ES256", "es256-key"), OK),
-            row("ES384 naming it", sign_as("ES384", "ES384", "es256-key"), no("ERR_KEY_NOT_FOUND")),
+            row(
+                "ES384 naming it",
+                sign_as("ES384", "ES384", "es256-key"),
+                no("ERR_KEY_NOT_FOUND"),
+            ),
         ],
     );
 }
-
 
 /// A04: unsupported, unknown or fully-specified `alg` values.
 #[test]
 fn a04_unsupported_alg() {
     let mut rows = Vec::new();
-    for alg in ["ES512", "Ed25519", "Ed448", "ES256K", "RS1", "HS256 ", "hs256", "eddsa", ""] {
+    for alg in [
+        "ES512", "Ed25519", "Ed448", "ES256K", "RS1", "HS256 ", "hs256", "eddsa", "",
+    ] {
         rows.push(row(
             format!("alg {alg:?}"),
             eddsa_header_with(|h| {
@@ -185,7 +249,12 @@ fn a04_unsupported_alg() {
             no("ERR_ALG_NOT_ALLOWED"),
         ));
     }
-    for alg in [json!(123), json!(["EdDSA"]), json!(null), json!({"alg": "EdDSA"})] {
+    for alg in [
+        json!(123),
+        json!(["EdDSA"]),
+        json!(null),
+        json!({"alg": "EdDSA"}),
+    ] {
         rows.push(row(
             format!("alg {alg}"),
             eddsa_header_with(|h| {
@@ -218,7 +287,11 @@ fn a05_mixed_family_allowlist() {
         &jose_token("RS256"),
         vec![
             row("RS256 from the key set", jose_token("RS256"), OK),
-            row("EdDSA outside the list", jose_token("EdDSA"), no("ERR_ALG_NOT_ALLOWED")),
+            row(
+                "EdDSA outside the list",
+                jose_token("EdDSA"),
+                no("ERR_ALG_NOT_ALLOWED"),
+            ),
             row(
                 "HS256 against the key set",
                 sign_hmac(&[1; 32], &json!({"alg": "HS256"}), &good_claims()),
@@ -235,7 +308,11 @@ fn a05_mixed_family_allowlist() {
         &good,
         vec![
             row("HS256 with the secret", good.clone(), OK),
-            row("RS256 against the secret", jose_token("RS256"), no("ERR_KEY_NOT_FOUND")),
+            row(
+                "RS256 against the secret",
+                jose_token("RS256"),
+                no("ERR_KEY_NOT_FOUND"),
+            ),
         ],
     );
 }
@@ -249,7 +326,9 @@ fn a06_symmetric_keys_in_a_key_set() {
     let mut rows = Vec::new();
     for (i, secret) in secrets.iter().enumerate() {
         let kid = format!("h{i}");
-        keys.push(json!({"kty": "oct", "kid": kid, "k": b64(secret), "alg": "HS256", "use": "sig"}));
+        keys.push(
+            json!({"kty": "oct", "kid": kid, "k": b64(secret), "alg": "HS256", "use": "sig"}),
+        );
         rows.push(row(
             format!("hs256 with the published secret {kid}"),
             sign_hmac(secret, &json!({"alg": "HS256", "kid": kid}), &good_claims()),
@@ -259,7 +338,10 @@ fn a06_symmetric_keys_in_a_key_set() {
     let verifier = verifier_of(&keys);
     assert_eq!(verifier.keys().keys().len(), 1);
     for skipped in verifier.keys().skipped() {
-        assert_eq!(skipped.reason, "symmetric (oct) keys are never taken from a key set");
+        assert_eq!(
+            skipped.reason,
+            "symmetric (oct) keys are never taken from a key set"
+        );
     }
     check("A06", &verifier, &jose_token("EdDSA"), rows);
 }
@@ -274,7 +356,8 @@ fn a07_weak_hmac_secrets() {
     }
     for len in [32usize, 47, 48, 63, 64, 65] {
         let secret = vec![9u8; len];
-        let verifier = Verifier::new(policy(), KeySet::from_secret(&secret, None).unwrap()).unwrap();
+        let verifier =
+            Verifier::new(policy(), KeySet::from_secret(&secret, None).unwrap()).unwrap();
         let good = sign_hmac(&secret, &json!({"alg": "HS256"}), &good_claims());
         let rows = [("HS256", 32), ("HS384", 48), ("HS512", 64)]
             .into_iter()
@@ -282,7 +365,11 @@ fn a07_weak_hmac_secrets() {
                 row(
                     format!("{len}-byte secret, {alg}"),
                     sign_hmac(&secret, &json!({"alg": alg}), &good_claims()),
-                    if len >= needs { OK } else { no("ERR_KEY_NOT_FOUND") },
+                    if len >= needs {
+                        OK
+                    } else {
+                        no("ERR_KEY_NOT_FOUND")
+                    },
                 )
             })
             .collect();

@@ -43,7 +43,11 @@ fn b01_embedded_jwk() {
         ),
         row(
             "rsa key embedded in an rs256 token",
-            sign("RS384", &json!({"alg": "RS256", "kid": "rs256-key", "jwk": public_jwk("rs384-key")}), &good_claims()),
+            sign(
+                "RS384",
+                &json!({"alg": "RS256", "kid": "rs256-key", "jwk": public_jwk("rs384-key")}),
+                &good_claims(),
+            ),
             no("ERR_HEADER_INVALID"),
         ),
         row(
@@ -109,12 +113,16 @@ fn b03_x5c_and_x5t_are_ignored() {
         ),
         row(
             "attacker signature with its own x5c, legit kid",
-            attacker_eddsa(&json!({"alg": "EdDSA", "kid": "eddsa-key", "x5c": ["MIIBszCCAVmgAwIBAgIU"]})),
+            attacker_eddsa(
+                &json!({"alg": "EdDSA", "kid": "eddsa-key", "x5c": ["MIIBszCCAVmgAwIBAgIU"]}),
+            ),
             no("ERR_SIGNATURE_INVALID"),
         ),
         row(
             "attacker signature with its own x5c, unknown kid",
-            attacker_eddsa(&json!({"alg": "EdDSA", "kid": "attacker", "x5c": ["MIIBszCCAVmgAwIBAgIU"]})),
+            attacker_eddsa(
+                &json!({"alg": "EdDSA", "kid": "attacker", "x5c": ["MIIBszCCAVmgAwIBAgIU"]}),
+            ),
             no("ERR_KEY_NOT_FOUND"),
         ),
     ];
@@ -130,13 +138,25 @@ fn b04_kid_tricks() {
         })
     };
     let mut rows = vec![
-        row("no kid, one fitting key", eddsa_header_with(|h| {
-            h.remove("kid");
-        }), OK),
+        row(
+            "no kid, one fitting key",
+            eddsa_header_with(|h| {
+                h.remove("kid");
+            }),
+            OK,
+        ),
         row("unknown kid", kid(json!("nobody")), no("ERR_KEY_NOT_FOUND")),
         row("empty kid", kid(json!("")), no("ERR_HEADER_INVALID")),
-        row("kid of 257 bytes", kid(json!("k".repeat(257))), no("ERR_HEADER_INVALID")),
-        row("kid of 64 KiB", kid(json!("k".repeat(64 * 1024))), no("ERR_TOKEN_TOO_LARGE")),
+        row(
+            "kid of 257 bytes",
+            kid(json!("k".repeat(257))),
+            no("ERR_HEADER_INVALID"),
+        ),
+        row(
+            "kid of 64 KiB",
+            kid(json!("k".repeat(64 * 1024))),
+            no("ERR_TOKEN_TOO_LARGE"),
+        ),
         row(
             "duplicate kid member",
             sign_eddsa_raw(
@@ -146,11 +166,32 @@ fn b04_kid_tricks() {
             no("ERR_TOKEN_MALFORMED"),
         ),
     ];
-    for odd in ["../../dev/null", "' OR 1=1 --", "\u{0}", "eddsa-key\u{0}", "\u{435}ddsa-key", "EdDSA-key", "eddsa-key "] {
-        rows.push(row(format!("kid {odd:?}"), kid(json!(odd)), no("ERR_KEY_NOT_FOUND")));
+    for odd in [
+        "../../dev/null",
+        "' OR 1=1 --",
+        "\u{0}",
+        "eddsa-key\u{0}",
+        "\u{435}ddsa-key",
+        "EdDSA-key",
+        "eddsa-key ",
+    ] {
+        rows.push(row(
+            format!("kid {odd:?}"),
+            kid(json!(odd)),
+            no("ERR_KEY_NOT_FOUND"),
+        ));
     }
-    for value in [json!(5), json!(["eddsa-key"]), json!(null), json!({"kid": "eddsa-key"})] {
-        rows.push(row(format!("kid {value}"), kid(value.clone()), no("ERR_HEADER_INVALID")));
+    for value in [
+        json!(5),
+        json!(["eddsa-key"]),
+        json!(null),
+        json!({"kid": "eddsa-key"}),
+    ] {
+        rows.push(row(
+            format!("kid {value}"),
+            kid(value.clone()),
+            no("ERR_HEADER_INVALID"),
+        ));
     }
     fixture_check("B04", rows);
     // With the size cap raised, a 64 KiB kid meets the kid limit instead.
@@ -162,7 +203,11 @@ fn b04_kid_tricks() {
         "B04 (raised size cap)",
         &roomy,
         &jose_token("EdDSA"),
-        vec![row("kid of 64 KiB", kid(json!("k".repeat(64 * 1024))), no("ERR_HEADER_INVALID"))],
+        vec![row(
+            "kid of 64 KiB",
+            kid(json!("k".repeat(64 * 1024))),
+            no("ERR_HEADER_INVALID"),
+        )],
     );
     // Two RSA keys share a kid: each is tried for the algorithms it permits.
     let shared = verifier_of(&[
@@ -174,7 +219,13 @@ fn b04_kid_tricks() {
         }),
         public_jwk("eddsa-key"),
     ]);
-    let shared_kid = |signer: &str, alg: &str| sign(signer, &json!({"alg": alg, "kid": "shared"}), &good_claims());
+    let shared_kid = |signer: &str, alg: &str| {
+        sign(
+            signer,
+            &json!({"alg": alg, "kid": "shared"}),
+            &good_claims(),
+        )
+    };
     check(
         "B04 (shared kid)",
         &shared,
@@ -182,7 +233,11 @@ fn b04_kid_tricks() {
         vec![
             row("rs256 key's token", shared_kid("RS256", "RS256"), OK),
             row("ps256 key's token", shared_kid("PS256", "PS256"), OK),
-            row("rs384 key's token (not in the set)", shared_kid("RS384", "RS256"), no("ERR_SIGNATURE_INVALID")),
+            row(
+                "rs384 key's token (not in the set)",
+                shared_kid("RS384", "RS256"),
+                no("ERR_SIGNATURE_INVALID"),
+            ),
         ],
     );
 }
@@ -197,10 +252,19 @@ fn b05_key_use_and_operations() {
         ("key_ops sign only", json!({"key_ops": ["sign"]})),
         ("alg RSA-OAEP", json!({"alg": "RSA-OAEP"})),
         ("alg RSA1_5", json!({"alg": "RSA1_5"})),
-        ("use sig, key_ops encrypt", json!({"use": "sig", "key_ops": ["encrypt"]})),
-        ("use enc, key_ops verify", json!({"use": "enc", "key_ops": ["verify"]})),
+        (
+            "use sig, key_ops encrypt",
+            json!({"use": "sig", "key_ops": ["encrypt"]}),
+        ),
+        (
+            "use enc, key_ops verify",
+            json!({"use": "enc", "key_ops": ["verify"]}),
+        ),
         // jsonwebtoken 11.1.0 verified a PS256 token against this key.
-        ("alg RS256, use enc, key_ops encrypt", json!({"alg": "RS256", "use": "enc", "key_ops": ["encrypt"]})),
+        (
+            "alg RS256, use enc, key_ops encrypt",
+            json!({"alg": "RS256", "use": "enc", "key_ops": ["encrypt"]}),
+        ),
     ];
     for (name, members) in variants {
         let jwk = jwk_with("ps256-key", |k| {
@@ -279,10 +343,22 @@ fn b06_key_type_curve_and_size() {
         );
     }
     for (name, jwk) in [
-        ("okp Ed448", json!({"kty": "OKP", "crv": "Ed448", "x": b64(&[1; 57])})),
-        ("okp X25519", json!({"kty": "OKP", "crv": "X25519", "x": b64(&[9; 32])})),
-        ("ec P-521", json!({"kty": "EC", "crv": "P-521", "x": b64(&[1; 66]), "y": b64(&[1; 66])})),
-        ("ec secp256k1", json!({"kty": "EC", "crv": "secp256k1", "x": b64(&[1; 32]), "y": b64(&[1; 32])})),
+        (
+            "okp Ed448",
+            json!({"kty": "OKP", "crv": "Ed448", "x": b64(&[1; 57])}),
+        ),
+        (
+            "okp X25519",
+            json!({"kty": "OKP", "crv": "X25519", "x": b64(&[9; 32])}),
+        ),
+        (
+            "ec P-521",
+            json!({"kty": "EC", "crv": "P-521", "x": b64(&[1; 66]), "y": b64(&[1; 66])}),
+        ),
+        (
+            "ec secp256k1",
+            json!({"kty": "EC", "crv": "secp256k1", "x": b64(&[1; 32]), "y": b64(&[1; 32])}),
+        ),
     ] {
         let keys = KeySet::from_jwks(&json!({"keys": [ed, jwk]}).to_string()).unwrap();
         assert_eq!(keys.skipped().len(), 1, "{name}");
@@ -307,9 +383,14 @@ fn b06_key_type_curve_and_size() {
 fn b07_private_members() {
     for signer in ["RS256", "ES256", "EdDSA"] {
         let private = private_jwk(signer).clone();
-        let keys = KeySet::from_jwks(&json!({"keys": [public_jwk("rs512-key"), private]}).to_string()).unwrap();
+        let keys =
+            KeySet::from_jwks(&json!({"keys": [public_jwk("rs512-key"), private]}).to_string())
+                .unwrap();
         let reason = &keys.skipped()[0].reason;
-        assert!(reason.starts_with("private key member"), "{signer}: {reason}");
+        assert!(
+            reason.starts_with("private key member"),
+            "{signer}: {reason}"
+        );
         let d = private_jwk(signer)["d"].as_str().unwrap();
         assert!(!reason.contains(d), "{signer}: the reason leaks d");
         let verifier = Verifier::new(policy(), keys).unwrap();
@@ -317,7 +398,11 @@ fn b07_private_members() {
             "B07",
             &verifier,
             &jose_token("RS512"),
-            vec![row(format!("{signer} token, its key published with d"), jose_token(signer), no("ERR_KEY_NOT_FOUND"))],
+            vec![row(
+                format!("{signer} token, its key published with d"),
+                jose_token(signer),
+                no("ERR_KEY_NOT_FOUND"),
+            )],
         );
     }
 }
@@ -357,7 +442,10 @@ fn b08_one_bad_key_does_not_break_the_set() {
         public_jwk("eddsa-key")["x"].as_str().unwrap(),
         public_jwk("eddsa-key")
     );
-    assert_eq!(KeySet::from_jwks(&duplicate).unwrap_err().code(), "ERR_JWKS_INVALID");
+    assert_eq!(
+        KeySet::from_jwks(&duplicate).unwrap_err().code(),
+        "ERR_JWKS_INVALID"
+    );
 }
 
 /// B09: a key bound to an issuer (the JWK's `issuer` member, as Entra
@@ -378,9 +466,11 @@ fn b09_issuer_key_binding() {
         KeySet::from_jwks(&keys.to_string()).unwrap(),
     )
     .unwrap();
-    let with_iss = |iss: &str| claims_with(|c| {
-        c.insert("iss".into(), json!(iss));
-    });
+    let with_iss = |iss: &str| {
+        claims_with(|c| {
+            c.insert("iss".into(), json!(iss));
+        })
+    };
     let es256 = json!({"alg": "ES256", "kid": "es256-key"});
     let good = sign_eddsa(&eddsa_header(), &with_iss(a));
     check(
@@ -389,9 +479,17 @@ fn b09_issuer_key_binding() {
         &good,
         vec![
             row("A's key, iss A", good.clone(), OK),
-            row("A's key, iss B", sign_eddsa(&eddsa_header(), &with_iss(b)), no("ERR_ISSUER_INVALID")),
+            row(
+                "A's key, iss B",
+                sign_eddsa(&eddsa_header(), &with_iss(b)),
+                no("ERR_ISSUER_INVALID"),
+            ),
             row("B's key, iss B", sign_es256(&es256, &with_iss(b)), OK),
-            row("B's key, iss A", sign_es256(&es256, &with_iss(a)), no("ERR_ISSUER_INVALID")),
+            row(
+                "B's key, iss A",
+                sign_es256(&es256, &with_iss(a)),
+                no("ERR_ISSUER_INVALID"),
+            ),
         ],
     );
 }

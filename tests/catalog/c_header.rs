@@ -51,8 +51,16 @@ fn c02_unencoded_payload() {
     // (c): the raw payload is itself valid base64url text of a claim set.
     let raw = b64(good_claims().to_string().as_bytes());
     let rows = vec![
-        row("b64 false with crit", sign_input_eddsa(&format!("{}.{raw}", header(true))), no("ERR_CRIT_UNSUPPORTED")),
-        row("b64 false without crit", sign_input_eddsa(&format!("{}.{raw}", header(false))), no("ERR_HEADER_INVALID")),
+        row(
+            "b64 false with crit",
+            sign_input_eddsa(&format!("{}.{raw}", header(true))),
+            no("ERR_CRIT_UNSUPPORTED"),
+        ),
+        row(
+            "b64 false without crit",
+            sign_input_eddsa(&format!("{}.{raw}", header(false))),
+            no("ERR_HEADER_INVALID"),
+        ),
         row(
             "b64 false, raw json payload",
             sign_input_eddsa(&format!("{}.{}", header(false), r#"{"sub":"admin"}"#)),
@@ -93,7 +101,15 @@ fn c03_explicit_typing() {
         row("AT+JWT", typ(Some("AT+JWT")), OK),
         row("absent", typ(None), no("ERR_TYP_INVALID")),
     ];
-    for other in ["JWT", "dpop+jwt", "logout+jwt", "secevent+jwt", "client-authentication+jwt", "at+jwt ", "application/jwt"] {
+    for other in [
+        "JWT",
+        "dpop+jwt",
+        "logout+jwt",
+        "secevent+jwt",
+        "client-authentication+jwt",
+        "at+jwt ",
+        "application/jwt",
+    ] {
         rows.push(row(other, typ(Some(other)), no("ERR_TYP_INVALID")));
     }
     // An OIDC ID token: typ JWT, aud = the client id, nonce and at_hash.
@@ -108,7 +124,10 @@ fn c03_explicit_typing() {
     rows.push(row("id token", id_token.clone(), no("ERR_TYP_INVALID")));
     check("C03", &typed, &jose_token("EdDSA"), rows);
     // Without a typ policy (Entra access tokens say JWT), the audience tells them apart.
-    fixture_check("C03 (no typ policy)", vec![row("id token", id_token, no("ERR_AUDIENCE_INVALID"))]);
+    fixture_check(
+        "C03 (no typ policy)",
+        vec![row("id token", id_token, no("ERR_AUDIENCE_INVALID"))],
+    );
 }
 
 /// C04: `cty` (nested tokens) is refused; a payload that is itself a
@@ -121,16 +140,31 @@ fn c04_nested_tokens() {
         b64(good_claims().to_string().as_bytes())
     );
     let rows = vec![
-        row("cty JWT", eddsa_header_with(|h| {
-            h.insert("cty".into(), json!("JWT"));
-        }), no("ERR_HEADER_INVALID")),
-        row("cty json", eddsa_header_with(|h| {
-            h.insert("cty".into(), json!("json"));
-        }), no("ERR_HEADER_INVALID")),
-        row("payload is an unsecured inner jws", eddsa_payload(&inner), no("ERR_TOKEN_MALFORMED")),
+        row(
+            "cty JWT",
+            eddsa_header_with(|h| {
+                h.insert("cty".into(), json!("JWT"));
+            }),
+            no("ERR_HEADER_INVALID"),
+        ),
+        row(
+            "cty json",
+            eddsa_header_with(|h| {
+                h.insert("cty".into(), json!("json"));
+            }),
+            no("ERR_HEADER_INVALID"),
+        ),
+        row(
+            "payload is an unsecured inner jws",
+            eddsa_payload(&inner),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
         row(
             "cty JWT around an inner jws",
-            sign_eddsa_raw(br#"{"alg":"EdDSA","kid":"eddsa-key","cty":"JWT"}"#, inner.as_bytes()),
+            sign_eddsa_raw(
+                br#"{"alg":"EdDSA","kid":"eddsa-key","cty":"JWT"}"#,
+                inner.as_bytes(),
+            ),
             no("ERR_HEADER_INVALID"),
         ),
     ];
@@ -143,18 +177,39 @@ fn c04_nested_tokens() {
 fn c05_jwe_and_json_serialization() {
     let good = jose_token("EdDSA");
     let parts: Vec<&str> = good.split('.').collect();
-    let flattened = json!({"protected": parts[0], "payload": parts[1], "signature": parts[2]}).to_string();
+    let flattened =
+        json!({"protected": parts[0], "payload": parts[1], "signature": parts[2]}).to_string();
     let general = json!({"payload": parts[1], "signatures": [{"protected": parts[0], "signature": parts[2]}]}).to_string();
     let rows = vec![
-        row("five segments (jwe)", format!("{}.{}.{}.{}.{}", parts[0], "", parts[1], "AAAA", parts[2]), no("ERR_TOKEN_MALFORMED")),
-        row("enc in a jws header", eddsa_header_with(|h| {
-            h.insert("enc".into(), json!("A128GCM"));
-        }), no("ERR_HEADER_INVALID")),
-        row("zip in a jws header", eddsa_header_with(|h| {
-            h.insert("zip".into(), json!("DEF"));
-        }), no("ERR_HEADER_INVALID")),
-        row("flattened json serialization", flattened, no("ERR_TOKEN_MALFORMED")),
-        row("general json serialization", general, no("ERR_TOKEN_MALFORMED")),
+        row(
+            "five segments (jwe)",
+            format!("{}.{}.{}.{}.{}", parts[0], "", parts[1], "AAAA", parts[2]),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "enc in a jws header",
+            eddsa_header_with(|h| {
+                h.insert("enc".into(), json!("A128GCM"));
+            }),
+            no("ERR_HEADER_INVALID"),
+        ),
+        row(
+            "zip in a jws header",
+            eddsa_header_with(|h| {
+                h.insert("zip".into(), json!("DEF"));
+            }),
+            no("ERR_HEADER_INVALID"),
+        ),
+        row(
+            "flattened json serialization",
+            flattened,
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "general json serialization",
+            general,
+            no("ERR_TOKEN_MALFORMED"),
+        ),
     ];
     fixture_check("C05", rows);
 }
@@ -163,12 +218,29 @@ fn c05_jwe_and_json_serialization() {
 /// case-sensitive, so `ALG` or `Kid` are merely unknown members (ignored).
 #[test]
 fn c06_duplicate_and_extra_header_members() {
-    let raw = |header: &str| sign_eddsa_raw(header.as_bytes(), good_claims().to_string().as_bytes());
+    let raw =
+        |header: &str| sign_eddsa_raw(header.as_bytes(), good_claims().to_string().as_bytes());
     let rows = vec![
-        row("duplicate x", raw(r#"{"alg":"EdDSA","kid":"eddsa-key","x":"a","x":"b"}"#), no("ERR_TOKEN_MALFORMED")),
-        row("duplicate typ", raw(r#"{"alg":"EdDSA","kid":"eddsa-key","typ":"JWT","typ":"at+jwt"}"#), no("ERR_TOKEN_MALFORMED")),
-        row("ALG beside alg", raw(r#"{"alg":"EdDSA","ALG":"none","kid":"eddsa-key"}"#), OK),
-        row("Kid beside kid", raw(r#"{"alg":"EdDSA","kid":"eddsa-key","Kid":"b"}"#), OK),
+        row(
+            "duplicate x",
+            raw(r#"{"alg":"EdDSA","kid":"eddsa-key","x":"a","x":"b"}"#),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "duplicate typ",
+            raw(r#"{"alg":"EdDSA","kid":"eddsa-key","typ":"JWT","typ":"at+jwt"}"#),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "ALG beside alg",
+            raw(r#"{"alg":"EdDSA","ALG":"none","kid":"eddsa-key"}"#),
+            OK,
+        ),
+        row(
+            "Kid beside kid",
+            raw(r#"{"alg":"EdDSA","kid":"eddsa-key","Kid":"b"}"#),
+            OK,
+        ),
     ];
     fixture_check("C06", rows);
 }

@@ -15,10 +15,12 @@ fn d01_segment_structure() {
     let good = jose_token("EdDSA");
     let (input, _) = good.rsplit_once('.').unwrap();
     let (header, _) = input.split_once('.').unwrap();
-    let mut rows: Vec<Row> = ["", "a", "a.b", "a.b.c.d", "a.b.c.", ".b.c", "a..c", "a.b.", "..", "..."]
-        .into_iter()
-        .map(|t| row(format!("{t:?}"), t, no("ERR_TOKEN_MALFORMED")))
-        .collect();
+    let mut rows: Vec<Row> = [
+        "", "a", "a.b", "a.b.c.d", "a.b.c.", ".b.c", "a..c", "a.b.", "..", "...",
+    ]
+    .into_iter()
+    .map(|t| row(format!("{t:?}"), t, no("ERR_TOKEN_MALFORMED")))
+    .collect();
     for (name, token) in [
         ("leading space", format!(" {good}")),
         ("trailing space", format!("{good} ")),
@@ -27,7 +29,10 @@ fn d01_segment_structure() {
         ("bearer prefix", format!("Bearer {good}")),
         ("bearer, two spaces", format!("bearer  {good}")),
         ("no signature segment", input.to_owned()),
-        ("empty payload", format!("{header}..{}", good.rsplit('.').next().unwrap())),
+        (
+            "empty payload",
+            format!("{header}..{}", good.rsplit('.').next().unwrap()),
+        ),
         ("five segments", format!("{good}.{header}.{header}")),
     ] {
         rows.push(row(name, token, no("ERR_TOKEN_MALFORMED")));
@@ -61,31 +66,65 @@ fn d02_non_canonical_base64url() {
     };
     let variants = [
         ("padding on the header", format!("{header}=.{payload}")),
-        ("%3D padding on the header", format!("{header}%3D.{payload}")),
-        ("unused bits set in the header", format!("{unused_bits}.{payload}")),
-        ("+ and / alphabet in the payload", format!("{header}.{std_alphabet}")),
-        ("CR in the payload", format!("{header}.{}", payload_with(10, "\r"))),
-        ("LF in the payload", format!("{header}.{}", payload_with(10, "\n"))),
-        ("TAB in the payload", format!("{header}.{}", payload_with(10, "\t"))),
-        ("space in the payload", format!("{header}.{}", payload_with(10, " "))),
+        (
+            "%3D padding on the header",
+            format!("{header}%3D.{payload}"),
+        ),
+        (
+            "unused bits set in the header",
+            format!("{unused_bits}.{payload}"),
+        ),
+        (
+            "+ and / alphabet in the payload",
+            format!("{header}.{std_alphabet}"),
+        ),
+        (
+            "CR in the payload",
+            format!("{header}.{}", payload_with(10, "\r")),
+        ),
+        (
+            "LF in the payload",
+            format!("{header}.{}", payload_with(10, "\n")),
+        ),
+        (
+            "TAB in the payload",
+            format!("{header}.{}", payload_with(10, "\t")),
+        ),
+        (
+            "space in the payload",
+            format!("{header}.{}", payload_with(10, " ")),
+        ),
     ];
     let mut rows: Vec<Row> = variants
         .into_iter()
         .map(|(name, input)| row(name, sign_input_eddsa(&input), no("ERR_TOKEN_MALFORMED")))
         .collect();
     // The control: the canonical encoding of the same header and payload verifies.
-    rows.push(row("canonical", sign_input_eddsa(&format!("{header}.{payload}")), OK));
+    rows.push(row(
+        "canonical",
+        sign_input_eddsa(&format!("{header}.{payload}")),
+        OK,
+    ));
     // Padding on the signature segment.
     let good = jose_token("EdDSA");
-    rows.push(row("padding on the signature", format!("{good}=="), no("ERR_TOKEN_MALFORMED")));
+    rows.push(row(
+        "padding on the signature",
+        format!("{good}=="),
+        no("ERR_TOKEN_MALFORMED"),
+    ));
     fixture_check("D02", rows);
     // JWK members in the std alphabet or padded: that key is skipped (B08).
     let jwk = jwk_with("eddsa-key", |k| {
         let x = k["x"].as_str().unwrap().replace('-', "+").replace('_', "/");
         k.insert("x".into(), json!(format!("{x}=")));
     });
-    let keys = jwtguard::KeySet::from_jwks(&json!({"keys": [public_jwk("rs256-key"), jwk]}).to_string()).unwrap();
-    assert_eq!(keys.skipped()[0].reason, "x is not canonical unpadded base64url");
+    let keys =
+        jwtguard::KeySet::from_jwks(&json!({"keys": [public_jwk("rs256-key"), jwk]}).to_string())
+            .unwrap();
+    assert_eq!(
+        keys.skipped()[0].reason,
+        "x is not canonical unpadded base64url"
+    );
 }
 
 /// D03: duplicate member names, anywhere, after unescaping, are refused.
@@ -95,21 +134,63 @@ fn d03_duplicate_member_names() {
     let header = |raw: &str| sign_eddsa_raw(raw.as_bytes(), good_claims().to_string().as_bytes());
     let base = format!(r#""iss":"{iss}","aud":"{aud}","exp":{exp}"#);
     let rows = vec![
-        row("alg then alg", header(r#"{"alg":"EdDSA","alg":"none","kid":"eddsa-key"}"#), no("ERR_TOKEN_MALFORMED")),
-        row("escaped alg", header(r#"{"a\u006cg":"none","alg":"EdDSA","kid":"eddsa-key"}"#), no("ERR_TOKEN_MALFORMED")),
-        row("kid twice", header(r#"{"alg":"EdDSA","kid":"x","kid":"eddsa-key"}"#), no("ERR_TOKEN_MALFORMED")),
-        row("exp twice", eddsa_payload(&format!(r#"{{{base},"exp":1}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("escaped exp", eddsa_payload(&format!(r#"{{{base},"ex\u0070":1}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("aud twice", eddsa_payload(&format!(r#"{{"aud":"evil",{base}}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("iss twice", eddsa_payload(&format!(r#"{{"iss":"https://evil",{base}}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("roles twice", eddsa_payload(&format!(r#"{{{base},"roles":["user"],"roles":["admin"]}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("scope twice", eddsa_payload(&format!(r#"{{{base},"scope":"read","scope":"admin"}}"#)), no("ERR_TOKEN_MALFORMED")),
         row(
-            "nested realm_access.roles twice",
-            eddsa_payload(&format!(r#"{{{base},"realm_access":{{"roles":["user"],"roles":["admin"]}}}}"#)),
+            "alg then alg",
+            header(r#"{"alg":"EdDSA","alg":"none","kid":"eddsa-key"}"#),
             no("ERR_TOKEN_MALFORMED"),
         ),
-        row("no duplicates (control)", eddsa_payload(&format!("{{{base}}}")), OK),
+        row(
+            "escaped alg",
+            header(r#"{"a\u006cg":"none","alg":"EdDSA","kid":"eddsa-key"}"#),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "kid twice",
+            header(r#"{"alg":"EdDSA","kid":"x","kid":"eddsa-key"}"#),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "exp twice",
+            eddsa_payload(&format!(r#"{{{base},"exp":1}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "escaped exp",
+            eddsa_payload(&format!(r#"{{{base},"ex\u0070":1}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "aud twice",
+            eddsa_payload(&format!(r#"{{"aud":"evil",{base}}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "iss twice",
+            eddsa_payload(&format!(r#"{{"iss":"https://evil",{base}}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "roles twice",
+            eddsa_payload(&format!(r#"{{{base},"roles":["user"],"roles":["admin"]}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "scope twice",
+            eddsa_payload(&format!(r#"{{{base},"scope":"read","scope":"admin"}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "nested realm_access.roles twice",
+            eddsa_payload(&format!(
+                r#"{{{base},"realm_access":{{"roles":["user"],"roles":["admin"]}}}}"#
+            )),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "no duplicates (control)",
+            eddsa_payload(&format!("{{{base}}}")),
+            OK,
+        ),
     ];
     fixture_check("D03", rows);
 }
@@ -141,23 +222,79 @@ fn d05_json_text_edge_cases() {
     let base = format!(r#""iss":"{iss}","aud":"{aud}","exp":{exp}"#);
     let bytes = |payload: &[u8]| sign_eddsa_raw(eddsa_header().to_string().as_bytes(), payload);
     let rows = vec![
-        row("utf-8 bom", bytes(format!("\u{feff}{{{base}}}").as_bytes()), no("ERR_TOKEN_MALFORMED")),
-        row("whitespace and crlf", eddsa_payload(&format!("\r\n {{ {} }} \r\n", base.replace(',', " ,\r\n\t"))), OK),
         row(
-            "whitespace in the header",
-            sign_eddsa_raw(b"{\r\n \"alg\" : \"EdDSA\" ,\r\n \"kid\":\"eddsa-key\" }", format!("{{{base}}}").as_bytes()),
+            "utf-8 bom",
+            bytes(format!("\u{feff}{{{base}}}").as_bytes()),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "whitespace and crlf",
+            eddsa_payload(&format!(
+                "\r\n {{ {} }} \r\n",
+                base.replace(',', " ,\r\n\t")
+            )),
             OK,
         ),
-        row("lone byte 0xff", bytes(&[b"{".as_slice(), base.as_bytes(), b",\"x\":\"\xff\"}"].concat()), no("ERR_TOKEN_MALFORMED")),
-        row("overlong utf-8", bytes(&[b"{".as_slice(), base.as_bytes(), b",\"x\":\"\xc0\xaf\"}"].concat()), no("ERR_TOKEN_MALFORMED")),
-        row("lone surrogate", eddsa_payload(&format!(r#"{{{base},"x":"\ud800"}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("nul in iss", eddsa_payload(&format!(r#"{{"iss":"{iss}\u0000","aud":"{aud}","exp":{exp}}}"#)), no("ERR_ISSUER_INVALID")),
-        row("trailing garbage", eddsa_payload(&format!("{{{base}}}x")), no("ERR_TOKEN_MALFORMED")),
-        row("two objects", eddsa_payload(&format!("{{{base}}}{{}}")), no("ERR_TOKEN_MALFORMED")),
-        row("comment", eddsa_payload(&format!("{{{base} /* admin */}}")), no("ERR_TOKEN_MALFORMED")),
-        row("NaN", eddsa_payload(&format!(r#"{{{base},"x":NaN}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("Infinity", eddsa_payload(&format!(r#"{{{base},"x":Infinity}}"#)), no("ERR_TOKEN_MALFORMED")),
-        row("single quotes", eddsa_payload(&format!("{{{base},'x':1}}")), no("ERR_TOKEN_MALFORMED")),
+        row(
+            "whitespace in the header",
+            sign_eddsa_raw(
+                b"{\r\n \"alg\" : \"EdDSA\" ,\r\n \"kid\":\"eddsa-key\" }",
+                format!("{{{base}}}").as_bytes(),
+            ),
+            OK,
+        ),
+        row(
+            "lone byte 0xff",
+            bytes(&[b"{".as_slice(), base.as_bytes(), b",\"x\":\"\xff\"}"].concat()),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "overlong utf-8",
+            bytes(&[b"{".as_slice(), base.as_bytes(), b",\"x\":\"\xc0\xaf\"}"].concat()),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "lone surrogate",
+            eddsa_payload(&format!(r#"{{{base},"x":"\ud800"}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "nul in iss",
+            eddsa_payload(&format!(
+                r#"{{"iss":"{iss}\u0000","aud":"{aud}","exp":{exp}}}"#
+            )),
+            no("ERR_ISSUER_INVALID"),
+        ),
+        row(
+            "trailing garbage",
+            eddsa_payload(&format!("{{{base}}}x")),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "two objects",
+            eddsa_payload(&format!("{{{base}}}{{}}")),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "comment",
+            eddsa_payload(&format!("{{{base} /* admin */}}")),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "NaN",
+            eddsa_payload(&format!(r#"{{{base},"x":NaN}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "Infinity",
+            eddsa_payload(&format!(r#"{{{base},"x":Infinity}}"#)),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
+        row(
+            "single quotes",
+            eddsa_payload(&format!("{{{base},'x':1}}")),
+            no("ERR_TOKEN_MALFORMED"),
+        ),
         row(
             "a number of 10 000 digits",
             eddsa_payload(&format!(r#"{{{base},"x":{}}}"#, "9".repeat(10_000))),
@@ -207,7 +344,11 @@ fn d06_numeric_dates() {
     }
     // Zero and negative zero are valid dates, long past for exp.
     rows.push(row("exp = 0", with("exp", "0"), no("ERR_TOKEN_EXPIRED")));
-    rows.push(row("exp = -0.0", with("exp", "-0.0"), no("ERR_TOKEN_EXPIRED")));
+    rows.push(row(
+        "exp = -0.0",
+        with("exp", "-0.0"),
+        no("ERR_TOKEN_EXPIRED"),
+    ));
     rows.push(row("nbf = 0", with("nbf", "0"), OK));
     fixture_check("D06", rows);
     // Fractions round down: an exp of now + 0.9 is past with zero tolerance.
@@ -220,7 +361,11 @@ fn d06_numeric_dates() {
         &strict,
         &jose_token("EdDSA"),
         vec![
-            row("exp = now + 0.9", with("exp", &format!("{n}.9")), no("ERR_TOKEN_EXPIRED")),
+            row(
+                "exp = now + 0.9",
+                with("exp", &format!("{n}.9")),
+                no("ERR_TOKEN_EXPIRED"),
+            ),
             row("exp = now + 1", with("exp", &format!("{}", n + 1)), OK),
         ],
     );

@@ -24,13 +24,10 @@ fn hex(text: &str) -> Vec<u8> {
 fn sub_be(a: &[u8], b: &[u8]) -> Vec<u8> {
     let mut out = vec![0u8; a.len()];
     let mut borrow = 0i16;
-    for i in (0..a.len()).rev() {
-        let mut d = i16::from(a[i]) - i16::from(b[i]) - borrow;
+    for ((o, x), y) in out.iter_mut().zip(a).zip(b).rev() {
+        let d = i16::from(*x) - i16::from(*y) - borrow;
         borrow = i16::from(d < 0);
-        if d < 0 {
-            d += 256;
-        }
-        out[i] = d as u8;
+        *o = d.rem_euclid(256) as u8;
     }
     out
 }
@@ -101,20 +98,52 @@ fn e02_signature_encoding_and_length() {
     let mut rows = Vec::new();
     let es = jose_token("ES256");
     let sig = signature_of(&es);
-    rows.push(row("ES256 as DER", with_signature(&es, &der(&sig[..32], &sig[32..])), no("ERR_SIGNATURE_INVALID")));
-    rows.push(row("ES256 63 bytes", with_signature(&es, &sig[..63]), no("ERR_SIGNATURE_INVALID")));
-    rows.push(row("ES256 65 bytes", with_signature(&es, &[sig.clone(), vec![0]].concat()), no("ERR_SIGNATURE_INVALID")));
-    rows.push(row("ES256 96 bytes", with_signature(&es, &[sig.clone(), vec![0; 32]].concat()), no("ERR_SIGNATURE_INVALID")));
+    rows.push(row(
+        "ES256 as DER",
+        with_signature(&es, &der(&sig[..32], &sig[32..])),
+        no("ERR_SIGNATURE_INVALID"),
+    ));
+    rows.push(row(
+        "ES256 63 bytes",
+        with_signature(&es, &sig[..63]),
+        no("ERR_SIGNATURE_INVALID"),
+    ));
+    rows.push(row(
+        "ES256 65 bytes",
+        with_signature(&es, &[sig.clone(), vec![0]].concat()),
+        no("ERR_SIGNATURE_INVALID"),
+    ));
+    rows.push(row(
+        "ES256 96 bytes",
+        with_signature(&es, &[sig.clone(), vec![0; 32]].concat()),
+        no("ERR_SIGNATURE_INVALID"),
+    ));
     for alg in ["RS256", "PS256"] {
         let token = jose_token(alg);
         let sig = signature_of(&token);
-        rows.push(row(format!("{alg} k - 1 bytes"), with_signature(&token, &sig[1..]), no("ERR_SIGNATURE_INVALID")));
-        rows.push(row(format!("{alg} k + 1 bytes (00 prefix)"), with_signature(&token, &[vec![0], sig.clone()].concat()), no("ERR_SIGNATURE_INVALID")));
+        rows.push(row(
+            format!("{alg} k - 1 bytes"),
+            with_signature(&token, &sig[1..]),
+            no("ERR_SIGNATURE_INVALID"),
+        ));
+        rows.push(row(
+            format!("{alg} k + 1 bytes (00 prefix)"),
+            with_signature(&token, &[vec![0], sig.clone()].concat()),
+            no("ERR_SIGNATURE_INVALID"),
+        ));
     }
     let ed = jose_token("EdDSA");
     let sig = signature_of(&ed);
-    rows.push(row("EdDSA 63 bytes", with_signature(&ed, &sig[..63]), no("ERR_SIGNATURE_INVALID")));
-    rows.push(row("EdDSA 65 bytes", with_signature(&ed, &[sig.clone(), vec![0]].concat()), no("ERR_SIGNATURE_INVALID")));
+    rows.push(row(
+        "EdDSA 63 bytes",
+        with_signature(&ed, &sig[..63]),
+        no("ERR_SIGNATURE_INVALID"),
+    ));
+    rows.push(row(
+        "EdDSA 65 bytes",
+        with_signature(&ed, &[sig.clone(), vec![0]].concat()),
+        no("ERR_SIGNATURE_INVALID"),
+    ));
     fixture_check("E02", rows);
     // HMAC: truncated or extended tags.
     let secret = [3u8; 64];
@@ -125,9 +154,21 @@ fn e02_signature_encoding_and_length() {
         let token = sign_hmac(&secret, &json!({"alg": alg}), &good_claims());
         let tag = signature_of(&token);
         rows.push(row(format!("{alg} full tag"), token.clone(), OK));
-        rows.push(row(format!("{alg} truncated to 16 bytes"), with_signature(&token, &tag[..16]), no("ERR_SIGNATURE_INVALID")));
-        rows.push(row(format!("{alg} one byte short"), with_signature(&token, &tag[..tag.len() - 1]), no("ERR_SIGNATURE_INVALID")));
-        rows.push(row(format!("{alg} one byte extra"), with_signature(&token, &[tag.clone(), vec![0]].concat()), no("ERR_SIGNATURE_INVALID")));
+        rows.push(row(
+            format!("{alg} truncated to 16 bytes"),
+            with_signature(&token, &tag[..16]),
+            no("ERR_SIGNATURE_INVALID"),
+        ));
+        rows.push(row(
+            format!("{alg} one byte short"),
+            with_signature(&token, &tag[..tag.len() - 1]),
+            no("ERR_SIGNATURE_INVALID"),
+        ));
+        rows.push(row(
+            format!("{alg} one byte extra"),
+            with_signature(&token, &[tag.clone(), vec![0]].concat()),
+            no("ERR_SIGNATURE_INVALID"),
+        ));
         good = token;
     }
     check("E02 (hmac)", &verifier, &good, rows);
@@ -143,7 +184,11 @@ fn e03_high_s_is_accepted() {
         let sig = signature_of(&token);
         let len = order.len();
         let twin = [sig[..len].to_vec(), sub_be(&order, &sig[len..])].concat();
-        rows.push(row(format!("{alg} (r, n - s)"), with_signature(&token, &twin), OK));
+        rows.push(row(
+            format!("{alg} (r, n - s)"),
+            with_signature(&token, &twin),
+            OK,
+        ));
     }
     fixture_check("E03", rows);
 }
@@ -154,24 +199,41 @@ fn e03_high_s_is_accepted() {
 fn e04_ec_public_key_validity() {
     let p = hex(P256_P);
     let variants: Vec<(&str, Value)> = vec![
-        ("y off the curve", jwk_with("es256-key", |k| {
-            k.insert("y".into(), json!(b64(&[7; 32])));
-        })),
-        ("x = p", jwk_with("es256-key", |k| {
-            k.insert("x".into(), json!(b64(&p)));
-        })),
-        ("y = p", jwk_with("es256-key", |k| {
-            k.insert("y".into(), json!(b64(&p)));
-        })),
-        ("x = y = 0 (the point at infinity)", jwk_with("es256-key", |k| {
-            k.insert("x".into(), json!(b64(&[0; 32])));
-            k.insert("y".into(), json!(b64(&[0; 32])));
-        })),
+        (
+            "y off the curve",
+            jwk_with("es256-key", |k| {
+                k.insert("y".into(), json!(b64(&[7; 32])));
+            }),
+        ),
+        (
+            "x = p",
+            jwk_with("es256-key", |k| {
+                k.insert("x".into(), json!(b64(&p)));
+            }),
+        ),
+        (
+            "y = p",
+            jwk_with("es256-key", |k| {
+                k.insert("y".into(), json!(b64(&p)));
+            }),
+        ),
+        (
+            "x = y = 0 (the point at infinity)",
+            jwk_with("es256-key", |k| {
+                k.insert("x".into(), json!(b64(&[0; 32])));
+                k.insert("y".into(), json!(b64(&[0; 32])));
+            }),
+        ),
     ];
     for (name, jwk) in variants {
         let verifier = verifier_of(&[public_jwk("rs512-key"), jwk]);
         assert_eq!(verifier.keys().skipped().len(), 1, "{name}");
-        check("E04", &verifier, &jose_token("RS512"), vec![row(name, jose_token("ES256"), no("ERR_KEY_NOT_FOUND"))]);
+        check(
+            "E04",
+            &verifier,
+            &jose_token("RS512"),
+            vec![row(name, jose_token("ES256"), no("ERR_KEY_NOT_FOUND"))],
+        );
     }
     // Keys of the other curve, under the same kid.
     let swapped = verifier_of(&[
@@ -188,8 +250,16 @@ fn e04_ec_public_key_validity() {
         &swapped,
         &sign_es256(&json!({"alg": "ES256", "kid": "es384-key"}), &good_claims()),
         vec![
-            row("ES256 token naming the P-384 key", jose_token("ES256"), no("ERR_KEY_NOT_FOUND")),
-            row("ES384 token naming the P-256 key", jose_token("ES384"), no("ERR_KEY_NOT_FOUND")),
+            row(
+                "ES256 token naming the P-384 key",
+                jose_token("ES256"),
+                no("ERR_KEY_NOT_FOUND"),
+            ),
+            row(
+                "ES384 token naming the P-256 key",
+                jose_token("ES384"),
+                no("ERR_KEY_NOT_FOUND"),
+            ),
         ],
     );
 }
@@ -200,21 +270,57 @@ fn e04_ec_public_key_validity() {
 fn e05_rsa_key_parameters() {
     let n2048 = public_jwk("rs256-key")["n"].clone();
     let table: Vec<(&str, Value, Option<&str>)> = vec![
-        ("n of 512 bits", json!({"kty": "RSA", "n": b64(&[0xc1; 64]), "e": "AQAB"}), Some("rsa modulus is 512 bits")),
-        ("n of 1024 bits, e = 3", json!({"kty": "RSA", "n": b64(&[0xc1; 128]), "e": "Aw"}), Some("rsa modulus is 1024 bits")),
-        ("n even", json!({"kty": "RSA", "n": b64(&[0xc2; 256]), "e": "AQAB"}), Some("rsa key rejected")),
-        ("e = 0", json!({"kty": "RSA", "n": n2048, "e": "AA"}), Some("rsa public exponent")),
-        ("e = 2", json!({"kty": "RSA", "n": n2048, "e": "Ag"}), Some("rsa public exponent")),
-        ("e = 2^33 + 1", json!({"kty": "RSA", "n": n2048, "e": b64(&[2, 0, 0, 0, 1])}), Some("rsa public exponent")),
-        ("e = 3, 2048 bits", json!({"kty": "RSA", "n": n2048, "e": "Aw"}), None),
-        ("e = 65537 with a leading zero", json!({"kty": "RSA", "n": n2048, "e": "AAEAAQ"}), None),
+        (
+            "n of 512 bits",
+            json!({"kty": "RSA", "n": b64(&[0xc1; 64]), "e": "AQAB"}),
+            Some("rsa modulus is 512 bits"),
+        ),
+        (
+            "n of 1024 bits, e = 3",
+            json!({"kty": "RSA", "n": b64(&[0xc1; 128]), "e": "Aw"}),
+            Some("rsa modulus is 1024 bits"),
+        ),
+        (
+            "n even",
+            json!({"kty": "RSA", "n": b64(&[0xc2; 256]), "e": "AQAB"}),
+            Some("rsa key rejected"),
+        ),
+        (
+            "e = 0",
+            json!({"kty": "RSA", "n": n2048, "e": "AA"}),
+            Some("rsa public exponent"),
+        ),
+        (
+            "e = 2",
+            json!({"kty": "RSA", "n": n2048, "e": "Ag"}),
+            Some("rsa public exponent"),
+        ),
+        (
+            "e = 2^33 + 1",
+            json!({"kty": "RSA", "n": n2048, "e": b64(&[2, 0, 0, 0, 1])}),
+            Some("rsa public exponent"),
+        ),
+        (
+            "e = 3, 2048 bits",
+            json!({"kty": "RSA", "n": n2048, "e": "Aw"}),
+            None,
+        ),
+        (
+            "e = 65537 with a leading zero",
+            json!({"kty": "RSA", "n": n2048, "e": "AAEAAQ"}),
+            None,
+        ),
     ];
     for (name, jwk, want) in table {
-        let keys = KeySet::from_jwks(&json!({"keys": [public_jwk("eddsa-key"), jwk]}).to_string()).unwrap();
+        let keys = KeySet::from_jwks(&json!({"keys": [public_jwk("eddsa-key"), jwk]}).to_string())
+            .unwrap();
         let got = keys.skipped().first().map(|s| s.reason.clone());
         match want {
             None => assert_eq!(got, None, "{name}"),
-            Some(prefix) => assert!(got.as_deref().is_some_and(|r| r.starts_with(prefix)), "{name}: {got:?}"),
+            Some(prefix) => assert!(
+                got.as_deref().is_some_and(|r| r.starts_with(prefix)),
+                "{name}: {got:?}"
+            ),
         }
     }
 }
@@ -237,14 +343,46 @@ fn e07_pss_and_pkcs1_are_not_interchangeable() {
         format!("{input}.{}", b64(&sig))
     };
     let rows = vec![
-        row("PS256 with salt 32 (control)", signed("RS256", "PS256", "rs256-key", "PS256", Salt::HashLength), OK),
-        row("PKCS#1 v1.5 signature sent as PS256", signed("RS256", "PS256", "rs256-key", "RS256", Salt::HashLength), no("ERR_SIGNATURE_INVALID")),
-        row("PSS signature sent as RS256", signed("RS256", "RS256", "rs256-key", "PS256", Salt::HashLength), no("ERR_SIGNATURE_INVALID")),
-        row("PS256 with salt 0", signed("RS256", "PS256", "rs256-key", "PS256", Salt::Bytes(0)), no("ERR_SIGNATURE_INVALID")),
-        row("PS256 with salt 20", signed("RS256", "PS256", "rs256-key", "PS256", Salt::Bytes(20)), no("ERR_SIGNATURE_INVALID")),
-        row("PS256 with salt 64", signed("RS256", "PS256", "rs256-key", "PS256", Salt::Bytes(64)), no("ERR_SIGNATURE_INVALID")),
-        row("PS384 with salt 32", signed("PS384", "PS384", "ps384-key", "PS384", Salt::Bytes(32)), no("ERR_SIGNATURE_INVALID")),
-        row("PS384 token for the PS256 key", signed("PS256", "PS384", "ps256-key", "PS384", Salt::HashLength), no("ERR_KEY_NOT_FOUND")),
+        row(
+            "PS256 with salt 32 (control)",
+            signed("RS256", "PS256", "rs256-key", "PS256", Salt::HashLength),
+            OK,
+        ),
+        row(
+            "PKCS#1 v1.5 signature sent as PS256",
+            signed("RS256", "PS256", "rs256-key", "RS256", Salt::HashLength),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "PSS signature sent as RS256",
+            signed("RS256", "RS256", "rs256-key", "PS256", Salt::HashLength),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "PS256 with salt 0",
+            signed("RS256", "PS256", "rs256-key", "PS256", Salt::Bytes(0)),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "PS256 with salt 20",
+            signed("RS256", "PS256", "rs256-key", "PS256", Salt::Bytes(20)),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "PS256 with salt 64",
+            signed("RS256", "PS256", "rs256-key", "PS256", Salt::Bytes(64)),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "PS384 with salt 32",
+            signed("PS384", "PS384", "ps384-key", "PS384", Salt::Bytes(32)),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "PS384 token for the PS256 key",
+            signed("PS256", "PS384", "ps256-key", "PS384", Salt::HashLength),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
     ];
     fixture_check("E07", rows);
 }
@@ -267,10 +405,18 @@ fn e08_small_order_keys_are_refused() {
     non_canonical[0] = 0xee;
     non_canonical[31] = 0x7f;
     let order8: Vec<u8> = hex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05");
-    for (name, x) in [("identity", identity.to_vec()), ("identity, y = p + 1", non_canonical.to_vec()), ("order 8", order8)] {
+    for (name, x) in [
+        ("identity", identity.to_vec()),
+        ("identity, y = p + 1", non_canonical.to_vec()),
+        ("order 8", order8),
+    ] {
         let weak = json!({"kty": "OKP", "crv": "Ed25519", "kid": "weak", "x": b64(&x)});
         let verifier = verifier_of(&[public_jwk("eddsa-key"), weak.clone()]);
-        assert_eq!(verifier.keys().skipped().len(), 1, "{name}: the key must be skipped");
+        assert_eq!(
+            verifier.keys().skipped().len(),
+            1,
+            "{name}: the key must be skipped"
+        );
         let mut rows = Vec::new();
         for sub in ["admin", "anyone", "root"] {
             let forged = with_signature(
@@ -282,11 +428,17 @@ fn e08_small_order_keys_are_refused() {
                 ),
                 &identity_signature(),
             );
-            rows.push(row(format!("{name} key, forged for sub {sub}"), forged, no("ERR_KEY_NOT_FOUND")));
+            rows.push(row(
+                format!("{name} key, forged for sub {sub}"),
+                forged,
+                no("ERR_KEY_NOT_FOUND"),
+            ));
         }
         check("E08", &verifier, &jose_token("EdDSA"), rows);
         assert_eq!(
-            KeySet::from_jwks(&json!({"keys": [weak]}).to_string()).unwrap_err().code(),
+            KeySet::from_jwks(&json!({"keys": [weak]}).to_string())
+                .unwrap_err()
+                .code(),
             "ERR_JWKS_INVALID",
             "{name}"
         );
@@ -304,16 +456,12 @@ fn e08_small_order_r_is_refused_by_strict_verification() {
     let token = jose_token("EdDSA");
     let sig = signature_of(&token);
     // S + L, little-endian: L = 2^252 + 27742317777372353535851937790883648493.
-    let l = {
-        let mut v = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
-        v.truncate(32);
-        v
-    };
+    let l = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
     let mut s_plus_l = sig[32..].to_vec();
     let mut carry = 0u16;
-    for i in 0..32 {
-        let sum = u16::from(s_plus_l[i]) + u16::from(l[i]) + carry;
-        s_plus_l[i] = sum as u8;
+    for (s, l) in s_plus_l.iter_mut().zip(&l) {
+        let sum = u16::from(*s) + u16::from(*l) + carry;
+        *s = sum as u8;
         carry = sum >> 8;
     }
     let mut non_canonical_r = [0xffu8; 32];
@@ -339,9 +487,24 @@ fn e08_small_order_r_is_refused_by_strict_verification() {
     let s = Scalar::from_bytes_mod_order_wide(&k_hash) * a;
     let small_r = [r.to_vec(), s.to_bytes().to_vec()].concat();
     let rows = vec![
-        row("S + L", with_signature(&token, &[sig[..32].to_vec(), s_plus_l].concat()), no("ERR_SIGNATURE_INVALID")),
-        row("non-canonical R", with_signature(&token, &[non_canonical_r.to_vec(), sig[32..].to_vec()].concat()), no("ERR_SIGNATURE_INVALID")),
-        row("small-order R, valid equation", with_signature(&token, &small_r), no("ERR_SIGNATURE_INVALID")),
+        row(
+            "S + L",
+            with_signature(&token, &[sig[..32].to_vec(), s_plus_l].concat()),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "non-canonical R",
+            with_signature(
+                &token,
+                &[non_canonical_r.to_vec(), sig[32..].to_vec()].concat(),
+            ),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
+        row(
+            "small-order R, valid equation",
+            with_signature(&token, &small_r),
+            no("ERR_SIGNATURE_INVALID"),
+        ),
     ];
     fixture_check("E08", rows);
     // The hand-made signature does satisfy the cofactorless equation:
@@ -358,13 +521,30 @@ fn e08_small_order_r_is_refused_by_strict_verification() {
 fn e08_ed25519_key_encodings() {
     let x = unb64(public_jwk("eddsa-key")["x"].as_str().unwrap());
     for (name, jwk) in [
-        ("x of 31 bytes", json!({"kty": "OKP", "crv": "Ed25519", "kid": "eddsa-key", "x": b64(&x[..31])})),
-        ("x of 33 bytes", json!({"kty": "OKP", "crv": "Ed25519", "kid": "eddsa-key", "x": b64(&[x.clone(), vec![0]].concat())})),
-        ("x empty", json!({"kty": "OKP", "crv": "Ed25519", "kid": "eddsa-key", "x": ""})),
-        ("Ed448", json!({"kty": "OKP", "crv": "Ed448", "kid": "eddsa-key", "x": b64(&[1; 57])})),
+        (
+            "x of 31 bytes",
+            json!({"kty": "OKP", "crv": "Ed25519", "kid": "eddsa-key", "x": b64(&x[..31])}),
+        ),
+        (
+            "x of 33 bytes",
+            json!({"kty": "OKP", "crv": "Ed25519", "kid": "eddsa-key", "x": b64(&[x.clone(), vec![0]].concat())}),
+        ),
+        (
+            "x empty",
+            json!({"kty": "OKP", "crv": "Ed25519", "kid": "eddsa-key", "x": ""}),
+        ),
+        (
+            "Ed448",
+            json!({"kty": "OKP", "crv": "Ed448", "kid": "eddsa-key", "x": b64(&[1; 57])}),
+        ),
     ] {
         let verifier = verifier_of(&[public_jwk("rs512-key"), jwk]);
         assert_eq!(verifier.keys().skipped().len(), 1, "{name}");
-        check("E08", &verifier, &jose_token("RS512"), vec![row(name, jose_token("EdDSA"), no("ERR_KEY_NOT_FOUND"))]);
+        check(
+            "E08",
+            &verifier,
+            &jose_token("RS512"),
+            vec![row(name, jose_token("EdDSA"), no("ERR_KEY_NOT_FOUND"))],
+        );
     }
 }

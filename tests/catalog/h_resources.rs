@@ -60,13 +60,21 @@ fn h02_deep_nesting() {
     for depth in [120, 90_000] {
         rows.push(row(
             format!("payload nested {depth} deep"),
-            eddsa_payload(&format!(r#"{{"iss":"{}","x":{}}}"#, issuer(), nested(depth))),
+            eddsa_payload(&format!(
+                r#"{{"iss":"{}","x":{}}}"#,
+                issuer(),
+                nested(depth)
+            )),
             no("ERR_TOKEN_MALFORMED"),
         ));
         rows.push(row(
             format!("header nested {depth} deep"),
             sign_eddsa_raw(
-                format!(r#"{{"alg":"EdDSA","kid":"eddsa-key","x":{}}}"#, nested(depth)).as_bytes(),
+                format!(
+                    r#"{{"alg":"EdDSA","kid":"eddsa-key","x":{}}}"#,
+                    nested(depth)
+                )
+                .as_bytes(),
                 good_claims().to_string().as_bytes(),
             ),
             no("ERR_TOKEN_MALFORMED"),
@@ -87,8 +95,14 @@ fn h03_no_overflow_from_configuration() {
         let err = Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap_err();
         assert_eq!(err.code(), "ERR_POLICY_INVALID", "{tolerance}");
     }
-    let json = format!(r#"{{"issuer":"i","audience":"a","clockTolerance":{}}}"#, u64::MAX);
-    assert_eq!(Policy::from_json(&json).unwrap_err().code(), "ERR_POLICY_INVALID");
+    let json = format!(
+        r#"{{"issuer":"i","audience":"a","clockTolerance":{}}}"#,
+        u64::MAX
+    );
+    assert_eq!(
+        Policy::from_json(&json).unwrap_err().code(),
+        "ERR_POLICY_INVALID"
+    );
     // The largest ages and lifetimes do not overflow the time arithmetic.
     let json = format!(
         r#"{{"issuer":"{}","audience":"{}","maxTokenAge":{max},"maxLifetime":{max}}}"#,
@@ -96,7 +110,11 @@ fn h03_no_overflow_from_configuration() {
         audience(),
         max = u64::MAX
     );
-    let verifier = Verifier::new(Policy::from_json(&json).unwrap(), KeySet::from_jwks(&jwks()).unwrap()).unwrap();
+    let verifier = Verifier::new(
+        Policy::from_json(&json).unwrap(),
+        KeySet::from_jwks(&jwks()).unwrap(),
+    )
+    .unwrap();
     assert!(verifier.verify(&jose_token("EdDSA"), now()).is_ok());
 }
 
@@ -120,15 +138,27 @@ fn h04_expensive_verification() {
         "H04",
         &five,
         &sign_eddsa(&json!({"alg": "EdDSA", "kid": "solo"}), &good_claims()),
-        vec![row("five keys share the kid", jose_token("EdDSA"), no("ERR_KEY_NOT_FOUND"))],
+        vec![row(
+            "five keys share the kid",
+            jose_token("EdDSA"),
+            no("ERR_KEY_NOT_FOUND"),
+        )],
     );
     // A garbage signature under the 4096-bit key is just invalid.
-    fixture_check("H04", vec![row("rsa-4096, garbage signature", garbage, no("ERR_SIGNATURE_INVALID"))]);
+    fixture_check(
+        "H04",
+        vec![row(
+            "rsa-4096, garbage signature",
+            garbage,
+            no("ERR_SIGNATURE_INVALID"),
+        )],
+    );
     // Exponents past 2^33 - 1 are refused at admission.
     let big_e = jwk_with("rs256-key", |k| {
         k.insert("e".into(), json!(b64(&[2, 0, 0, 0, 1])));
     });
-    let keys = KeySet::from_jwks(&json!({"keys": [public_jwk("eddsa-key"), big_e]}).to_string()).unwrap();
+    let keys =
+        KeySet::from_jwks(&json!({"keys": [public_jwk("eddsa-key"), big_e]}).to_string()).unwrap();
     assert_eq!(keys.skipped().len(), 1);
 }
 
@@ -154,7 +184,11 @@ fn h05_claim_arrays_are_capped() {
         vec![
             row("aud of 1000 entries", many(999), OK),
             row("aud of 1001 entries", many(1000), no("ERR_TOKEN_MALFORMED")),
-            row("aud of 20000 entries", many(20_000), no("ERR_TOKEN_MALFORMED")),
+            row(
+                "aud of 20000 entries",
+                many(20_000),
+                no("ERR_TOKEN_MALFORMED"),
+            ),
         ],
     );
 }

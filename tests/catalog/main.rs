@@ -114,7 +114,11 @@ pub fn check(id: &str, verifier: &Verifier, good: &str, rows: Vec<Row>) {
                 row.name,
                 row.want.unwrap_or("accepted"),
                 got.unwrap_or("accepted"),
-                result.as_ref().err().map(|e| e.to_string()).unwrap_or_default()
+                result
+                    .as_ref()
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
             ));
         }
         if let Err(error) = result {
@@ -210,31 +214,50 @@ const CATALOG: &[&str] = &[
 
 /// Test sources that may name a catalog id, as `(path, text)`.
 const SOURCES: &[(&str, &str)] = &[
-    ("tests/catalog/a_algorithms.rs", include_str!("a_algorithms.rs")),
+    (
+        "tests/catalog/a_algorithms.rs",
+        include_str!("a_algorithms.rs"),
+    ),
     ("tests/catalog/b_keys.rs", include_str!("b_keys.rs")),
     ("tests/catalog/c_header.rs", include_str!("c_header.rs")),
     ("tests/catalog/d_encoding.rs", include_str!("d_encoding.rs")),
-    ("tests/catalog/e_signatures.rs", include_str!("e_signatures.rs")),
+    (
+        "tests/catalog/e_signatures.rs",
+        include_str!("e_signatures.rs"),
+    ),
     ("tests/catalog/f_claims.rs", include_str!("f_claims.rs")),
     ("tests/catalog/g_entra.rs", include_str!("g_entra.rs")),
-    ("tests/catalog/h_resources.rs", include_str!("h_resources.rs")),
+    (
+        "tests/catalog/h_resources.rs",
+        include_str!("h_resources.rs"),
+    ),
     ("tests/keys.rs", include_str!("../keys.rs")),
     ("tests/checks.rs", include_str!("../checks.rs")),
-    ("src/wycheproof_tests.rs", include_str!("../../src/wycheproof_tests.rs")),
-    ("tests/js/catalog.test.mjs", include_str!("../js/catalog.test.mjs")),
+    (
+        "src/wycheproof_tests.rs",
+        include_str!("../../src/wycheproof_tests.rs"),
+    ),
+    (
+        "tests/js/catalog.test.mjs",
+        include_str!("../js/catalog.test.mjs"),
+    ),
 ];
 
 fn deviations() -> Value {
     serde_json::from_str(include_str!("../deviations.json")).unwrap()
 }
 
-/// Whether a test named `<id>_…` (Rust) or titled `<ID> …` (JS) exists.
+/// Whether a test named `<id>_…` (Rust), titled `<ID> …` or a table row
+/// `['<ID>', …` (JS) exists.
 fn has_test(id: &str) -> bool {
-    let rust = format!("fn {}_", id.to_lowercase());
-    let js = format!("test('{id} ");
+    let patterns = [
+        format!("fn {}_", id.to_lowercase()),
+        format!("test('{id} "),
+        format!("['{id}', "),
+    ];
     SOURCES
         .iter()
-        .any(|(_, text)| text.contains(&rust) || text.contains(&js))
+        .any(|(_, text)| patterns.iter().any(|p| text.contains(p.as_str())))
 }
 
 #[test]
@@ -249,13 +272,19 @@ fn every_catalog_id_is_accounted_for() {
             // "path::test_name": the named test must exist in that file.
             let (path, name) = reference.split_once("::").unwrap();
             let (_, text) = SOURCES.iter().find(|(p, _)| *p == path).unwrap();
-            assert!(text.contains(&format!("fn {name}(")), "{id}: {reference} not found");
+            assert!(
+                text.contains(&format!("fn {name}(")),
+                "{id}: {reference} not found"
+            );
         }
         if !(has_test(id) || covered.is_some() || listed) {
             missing.push(*id);
         }
     }
-    assert!(missing.is_empty(), "catalog ids with no test and no listed reason: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "catalog ids with no test and no listed reason: {missing:?}"
+    );
     for entry in entries {
         let id = entry["id"].as_str().unwrap();
         assert!(CATALOG.contains(&id), "unknown catalog id {id}");
@@ -264,10 +293,16 @@ fn every_catalog_id_is_accounted_for() {
             ["host", "deviation", "review", "not-applicable"].contains(&kind),
             "{id}: unknown kind {kind}"
         );
-        assert!(entry["reason"].as_str().unwrap().len() > 30, "{id}: give a reason");
+        assert!(
+            entry["reason"].as_str().unwrap().len() > 30,
+            "{id}: give a reason"
+        );
         if kind == "deviation" {
             // What the core does instead is pinned by a test.
-            assert!(has_test(id) || doc["coveredElsewhere"][id].is_string(), "{id}: a deviation is still tested");
+            assert!(
+                has_test(id) || doc["coveredElsewhere"][id].is_string(),
+                "{id}: a deviation is still tested"
+            );
         }
     }
 }

@@ -117,19 +117,19 @@ impl rsa::rand_core::CryptoRng for TestRng {}
 fn rsa_private_key(signer: &str) -> rsa::RsaPrivateKey {
     let jwk = private_jwk(signer);
     let int = |name: &str| rsa::BigUint::from_bytes_be(&unb64(jwk[name].as_str().unwrap()));
-    rsa::RsaPrivateKey::from_components(
-        int("n"),
-        int("e"),
-        int("d"),
-        vec![int("p"), int("q")],
-    )
-    .unwrap()
+    rsa::RsaPrivateKey::from_components(int("n"), int("e"), int("d"), vec![int("p"), int("q")])
+        .unwrap()
 }
 
 /// RSASSA-PKCS1-v1_5 (`pss` = `None`) or RSASSA-PSS with hash `D`.
 fn rsa_sign<D>(signer: &str, input: &[u8], pss: Option<Salt>) -> Vec<u8>
 where
-    D: 'static + sha2::Digest + sha2::digest::DynDigest + sha2::digest::const_oid::AssociatedOid + Send + Sync,
+    D: 'static
+        + sha2::Digest
+        + sha2::digest::DynDigest
+        + sha2::digest::const_oid::AssociatedOid
+        + Send
+        + Sync,
 {
     let key = rsa_private_key(signer);
     let digest = D::digest(input);
