@@ -29,8 +29,8 @@ for target in "${targets[@]}"; do
     echo "fuzz: $target FAILED (see $log and fuzz/artifacts/$target/)"
     exit 1
   }
-  runs=$(awk -F': *' '/^stat::number_of_executed_units/ { print $2 }' "$log")
-  rate=$(awk -F': *' '/^stat::average_exec_per_sec/ { print $2 }' "$log")
+  runs=$(awk '/^stat::number_of_executed_units/ { print $NF }' "$log")
+  rate=$(awk '/^stat::average_exec_per_sec/ { print $NF }' "$log")
   summary+=("fuzz summary $target: $runs executions in ${seconds}s, $rate exec/s, no crash")
 done
 printf '%s\n' "${summary[@]}"

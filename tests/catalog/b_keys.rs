@@ -289,23 +289,26 @@ fn b05_key_use_and_operations() {
 fn b06_key_type_curve_and_size() {
     let p384 = public_jwk("es384-key");
     let ed = public_jwk("eddsa-key");
-    let skipped: Vec<(&str, Value, String)> = vec![
+    let skipped: Vec<(&str, Value, String, &str)> = vec![
         (
             "crv P-384 with P-256 coordinates",
             jwk_with("es256-key", |k| {
                 k.insert("crv".into(), json!("P-384"));
             }),
             jose_token("ES256"),
+            "P-384 coordinates must be 48 bytes each",
         ),
         (
             "crv P-256 with P-384 coordinates",
             json!({"kty": "EC", "crv": "P-256", "kid": "es384-key", "x": p384["x"], "y": p384["y"]}),
             jose_token("ES384"),
+            "P-256 coordinates must be 32 bytes each",
         ),
         (
             "okp crv P-256 with an ed25519 x",
             json!({"kty": "OKP", "crv": "P-256", "kid": "eddsa-key", "x": ed["x"]}),
             jose_token("EdDSA"),
+            "curve \"P-256\" is not supported",
         ),
         (
             "ec x with a leading zero (33 bytes)",
@@ -315,6 +318,7 @@ fn b06_key_type_curve_and_size() {
                 k.insert("x".into(), json!(b64(&x)));
             }),
             jose_token("ES256"),
+            "P-256 coordinates must be 32 bytes each",
         ),
         (
             "ec y off the curve",
@@ -322,6 +326,7 @@ fn b06_key_type_curve_and_size() {
                 k.insert("y".into(), json!(b64(&[7; 32])));
             }),
             jose_token("ES256"),
+            "point is not on P-256",
         ),
         (
             "kty EC with an rsa alg",
@@ -329,12 +334,13 @@ fn b06_key_type_curve_and_size() {
                 k.insert("alg".into(), json!("RS256"));
             }),
             jose_token("ES256"),
+            "alg RS256 does not fit this EC key",
         ),
     ];
-    for (name, jwk, token) in skipped {
+    for (name, jwk, token, reason) in skipped {
         // The only other key is RS512's, so the token's kid finds nothing usable.
         let verifier = verifier_of(&[public_jwk("rs512-key"), jwk]);
-        assert_eq!(verifier.keys().skipped().len(), 1, "{name}");
+        assert_eq!(verifier.keys().skipped()[0].reason, reason, "{name}");
         check(
             "B06",
             &verifier,
