@@ -120,7 +120,7 @@ fn max_json_depth() {
     let deep_jwks = |depth: usize| {
         format!(
             r#"{{"keys":[{}],"x":{}}}"#,
-            public_jwk("eddsa-key").to_string(),
+            public_jwk("eddsa-key"),
             nested(depth)
         )
     };
@@ -223,10 +223,7 @@ fn max_kid_len() {
 #[test]
 fn max_jwks_size() {
     let padded = |size: usize| {
-        let head = format!(
-            r#"{{"keys":[{}],"pad":""#,
-            public_jwk("eddsa-key").to_string()
-        );
+        let head = format!(r#"{{"keys":[{}],"pad":""#, public_jwk("eddsa-key"));
         let pad = "x".repeat(size - head.len() - 2);
         format!(r#"{head}{pad}"}}"#)
     };
