@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wasm test-js test-worker test-remote lint
+.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker lint fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -14,14 +14,29 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wasm test-js test-remote test-worker
+test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-worker
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets --quiet -- -D warnings
 
+# Every Rust suite but Wycheproof, which has its own target. The attack
+# catalog is tests/catalog/, the limits tests/limits.rs.
 test-rust:
-	cargo test --quiet
+	cargo test --quiet -- --skip wycheproof
+
+# The Wycheproof runner prints a line per vector; here only the summaries.
+test-wycheproof:
+	cargo test --quiet --lib wycheproof -- --nocapture | grep '^wycheproof summary'
+
+# Every Wycheproof vector, one line each: pass / FAIL / skip with its reason.
+test-wycheproof-all:
+	cargo test --quiet --lib wycheproof -- --nocapture | grep '^wycheproof '
+
+# Fuzzing (cargo-fuzz, nightly): each target for FUZZ_SECONDS. Not part of `make test`.
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 test-wasm:
 	bash scripts/wasm-cargo.sh test --quiet --tests

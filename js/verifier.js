@@ -114,11 +114,14 @@ export function createVerifier(options) {
     if (verifier === null) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
     }
+    let json;
     try {
-      return verifier.verify(token, now());
+      json = verifier.verify(token, now());
     } catch (error) {
       throw fromCore(error);
     }
+    // JSON.parse keeps a signed "__proto__" member an own property.
+    return JSON.parse(json);
   }
 
   async function ready(context) {
@@ -181,9 +184,11 @@ export function inspectToken(token) {
   if (typeof token !== 'string') {
     throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
   }
+  let json;
   try {
-    return inspect(token);
+    json = inspect(token);
   } catch (error) {
     throw fromCore(error);
   }
+  return JSON.parse(json);
 }

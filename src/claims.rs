@@ -270,6 +270,15 @@ fn check_times(policy: &Policy, claims: &Claims, now: i64) -> Result<()> {
 }
 
 fn check_presence(policy: &Policy, claims: &Claims) -> Result<()> {
+    // RFC 7519 §4.1.2: a StringOrURI. Hosts key users on it, so a number or
+    // an empty string is refused even when no subject is configured.
+    if string_claim(claims, "sub")?.is_some_and(str::is_empty) {
+        return Err(Error::claim(
+            ErrorKind::ClaimInvalid,
+            "sub",
+            "sub must not be empty",
+        ));
+    }
     if let Some(subject) = &policy.subject {
         let sub = required_string(claims, "sub")?;
         if sub != subject {

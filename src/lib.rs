@@ -41,6 +41,8 @@ mod token;
 mod verifier;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+#[cfg(test)]
+mod wycheproof_tests;
 
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};

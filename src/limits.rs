@@ -38,8 +38,10 @@ pub const MAX_JWKS_SIZE: usize = 512 * 1024;
 /// Keys in one JWKS. Identity providers publish 2 to 10.
 pub const MAX_JWKS_KEYS: usize = 100;
 
-/// Keys tried for a token that has no `kid`. Each try costs a signature
-/// verification, so an unlabelled token cannot make us try every key.
+/// Keys tried for one token: those fitting its `alg` when it has no `kid`,
+/// or those sharing its `kid`. Each try costs a signature verification, so
+/// neither an unlabelled token nor a key set repeating one `kid` can make us
+/// try every key.
 pub const MAX_KEYS_TRIED: usize = 4;
 
 /// Smallest RSA modulus accepted, in bits (NIST SP 800-131A; RFC 7518 §3.3).

@@ -58,16 +58,25 @@ pub(crate) fn split(token: &str, max_size: usize) -> Result<Segments<'_>> {
     })
 }
 
-/// Decodes a base64url segment holding a JSON object.
-pub(crate) fn decode_object(segment: &str, what: &str) -> Result<Map<String, Value>> {
-    let bytes = base64url::decode(segment).ok_or_else(|| {
+/// Decodes a base64url segment.
+pub(crate) fn decode_segment(segment: &str, what: &str) -> Result<Vec<u8>> {
+    base64url::decode(segment).ok_or_else(|| {
         Error::with_detail(
             ErrorKind::TokenMalformed,
             format!("{what} is not canonical unpadded base64url"),
         )
-    })?;
-    json::parse_object(&bytes)
+    })
+}
+
+/// Parses decoded segment bytes holding a JSON object.
+pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
+    json::parse_object(bytes)
         .map_err(|why| Error::with_detail(ErrorKind::TokenMalformed, format!("{what}: {why}")))
+}
+
+/// Decodes a base64url segment holding a JSON object.
+pub(crate) fn decode_object(segment: &str, what: &str) -> Result<Map<String, Value>> {
+    parse_object(&decode_segment(segment, what)?, what)
 }
 
 /// A protected header that passed the header rules.

@@ -27,6 +27,14 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|_| to_js_error(&Error::new(ErrorKind::Internal)))
 }
 
+/// Token contents cross as JSON text for the host to `JSON.parse`: building
+/// objects member by member would run a signed `"__proto__"` member through
+/// the prototype setter and graft it onto the claims object, while
+/// `JSON.parse` keeps it a plain own property.
+fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|_| to_js_error(&Error::new(ErrorKind::Internal)))
+}
+
 fn policy(json: &str) -> Result<Policy, JsValue> {
     Policy::from_json(json).map_err(|e| to_js_error(&e))
 }
@@ -59,8 +67,9 @@ impl WasmVerifier {
         Ok(Self { inner })
     }
 
-    /// Verifies `token` at `now` (Unix seconds); returns `{ header, claims, key }`.
-    pub fn verify(&self, token: &str, now: f64) -> Result<JsValue, JsValue> {
+    /// Verifies `token` at `now` (Unix seconds); returns `{ header, claims, key }`
+    /// as JSON text.
+    pub fn verify(&self, token: &str, now: f64) -> Result<String, JsValue> {
         if !now.is_finite() {
             return Err(to_js_error(&Error::with_detail(
                 ErrorKind::PolicyInvalid,
@@ -70,7 +79,7 @@ impl WasmVerifier {
         // Float-to-int `as` saturates; any real time fits.
         let now = now.floor() as i64;
         let verified = self.inner.verify(token, now).map_err(|e| to_js_error(&e))?;
-        to_js(&verified)
+        to_json_text(&verified)
     }
 
     /// Replaces the key set with a new JWKS (JSON text); returns the skipped entries.
@@ -100,11 +109,11 @@ pub fn normalize_policy(policy_json: &str) -> Result<String, JsValue> {
     Ok(policy(policy_json)?.to_json())
 }
 
-/// Decodes a token without verifying it.
+/// Decodes a token without verifying it; returns JSON text.
 #[wasm_bindgen]
-pub fn inspect(token: &str) -> Result<JsValue, JsValue> {
+pub fn inspect(token: &str) -> Result<String, JsValue> {
     let inspection = crate::inspect(token).map_err(|e| to_js_error(&e))?;
-    to_js(&inspection)
+    to_json_text(&inspection)
 }
 
 /// Every error code, in table order.

@@ -15,22 +15,6 @@ use common::*;
 use jwtguard::{KeySet, Policy, Verifier};
 use serde_json::{Value, json};
 
-fn public_jwk(kid: &str) -> Value {
-    fixtures()["jwks"]["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["kid"] == kid)
-        .unwrap()
-        .clone()
-}
-
-fn edit(kid: &str, change: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Value {
-    let mut jwk = public_jwk(kid);
-    change(jwk.as_object_mut().unwrap());
-    jwk
-}
-
 fn ed25519(x: &[u8]) -> Value {
     json!({"kty": "OKP", "crv": "Ed25519", "x": b64(x)})
 }
@@ -48,7 +32,7 @@ fn admission_table() -> Vec<(&'static str, Value, Option<&'static str>)> {
         ("rsa without alg (entra)", rsa.clone(), None),
         (
             "entra shape: x5t, x5c, issuer template",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("x5t".into(), json!("nOo3ZDrODXEK1jKWhXslHR_KXEg"));
                 k.insert("x5c".into(), json!(["MIIDBTCCAe2gAwIBAgIQ"]));
                 k.insert(
@@ -79,105 +63,105 @@ fn admission_table() -> Vec<(&'static str, Value, Option<&'static str>)> {
         ),
         (
             "use enc",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("use".into(), json!("enc"));
             }),
             Some("use is \"enc\", not \"sig\""),
         ),
         (
             "key_ops without verify",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("key_ops".into(), json!(["encrypt"]));
             }),
             Some("key_ops does not include \"verify\""),
         ),
         (
             "key_ops as a string",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("key_ops".into(), json!("verify"));
             }),
             Some("key_ops is not an array"),
         ),
         (
             "key_ops with verify",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("key_ops".into(), json!(["verify"]));
             }),
             None,
         ),
         (
             "kid a number",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("kid".into(), json!(5));
             }),
             Some("kid is not a string"),
         ),
         (
             "private rsa member",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("d".into(), json!("AQAB"));
             }),
             Some("private key member \"d\" in a public key set"),
         ),
         (
             "alg unknown",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("alg".into(), json!("RS1"));
             }),
             Some("alg \"RS1\" is not supported"),
         ),
         (
             "alg of another family",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("alg".into(), json!("ES256"));
             }),
             Some("alg ES256 does not fit this RSA key"),
         ),
         (
             "alg hs256 on rsa",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("alg".into(), json!("HS256"));
             }),
             Some("alg HS256 does not fit this RSA key"),
         ),
         (
             "rsa 1024",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("n".into(), json!(b64(&[0xc1; 128])));
             }),
             Some("rsa modulus is 1024 bits; 2048 to 8192 are accepted"),
         ),
         (
             "rsa 8200",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("n".into(), json!(b64(&[0xc1; 1025])));
             }),
             Some("rsa modulus is 8200 bits; 2048 to 8192 are accepted"),
         ),
         (
             "rsa e = 1",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("e".into(), json!("AQ"));
             }),
             Some("rsa public exponent must be odd, at least 3 and below 2^33"),
         ),
         (
             "rsa e even",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("e".into(), json!("AQAC"));
             }),
             Some("rsa public exponent must be odd, at least 3 and below 2^33"),
         ),
         (
             "rsa e = 2^40 + 1",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert("e".into(), json!(b64(&[1, 0, 0, 0, 0, 1])));
             }),
             Some("rsa public exponent must be odd, at least 3 and below 2^33"),
         ),
         (
             "rsa n padded base64",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.insert(
                     "n".into(),
                     json!(format!("{}=", rsa["n"].as_str().unwrap())),
@@ -187,28 +171,28 @@ fn admission_table() -> Vec<(&'static str, Value, Option<&'static str>)> {
         ),
         (
             "rsa n missing",
-            edit("rs256-key", |k| {
+            jwk_with("rs256-key", |k| {
                 k.remove("n");
             }),
             Some("n is missing"),
         ),
         (
             "ec unknown curve",
-            edit("es256-key", |k| {
+            jwk_with("es256-key", |k| {
                 k.insert("crv".into(), json!("secp256k1"));
             }),
             Some("curve \"secp256k1\" is not supported"),
         ),
         (
             "ec point off the curve",
-            edit("es256-key", |k| {
+            jwk_with("es256-key", |k| {
                 k.insert("y".into(), json!(b64(&[7; 32])));
             }),
             Some("point is not on P-256"),
         ),
         (
             "ec short coordinate",
-            edit("es256-key", |k| {
+            jwk_with("es256-key", |k| {
                 k.insert("x".into(), json!(b64(&[7; 31])));
             }),
             Some("P-256 coordinates must be 32 bytes each"),
@@ -220,7 +204,7 @@ fn admission_table() -> Vec<(&'static str, Value, Option<&'static str>)> {
         ),
         (
             "p-256 key claiming es384",
-            edit("es256-key", |k| {
+            jwk_with("es256-key", |k| {
                 k.insert("alg".into(), json!("ES384"));
             }),
             Some("alg ES384 does not fit this EC key"),
@@ -262,7 +246,7 @@ fn admission_table() -> Vec<(&'static str, Value, Option<&'static str>)> {
         ),
         (
             "okp labelled p-256",
-            edit("eddsa-key", |k| {
+            jwk_with("eddsa-key", |k| {
                 k.insert("crv".into(), json!("P-256"));
             }),
             Some("curve \"P-256\" is not supported"),
@@ -338,7 +322,7 @@ fn set_level_errors() {
 #[test]
 fn entra_key_issuer_binds_the_token_issuer() {
     // The Ed25519 fixture key, published Entra-style with an issuer template.
-    let key = edit("eddsa-key", |k| {
+    let key = jwk_with("eddsa-key", |k| {
         k.insert(
             "issuer".into(),
             json!("https://login.microsoftonline.com/{tenantid}/v2.0"),
@@ -381,7 +365,7 @@ fn duplicate_kids_are_resolved_by_type_not_by_position() {
     // shadow it, and the EC one may not verify an EdDSA token.
     let set = json!({"keys": [
         {"kty": "oct", "kid": "eddsa-key", "k": "c2VjcmV0"},
-        edit("es256-key", |k| { k.insert("kid".into(), json!("eddsa-key")); }),
+        jwk_with("es256-key", |k| { k.insert("kid".into(), json!("eddsa-key")); }),
         public_jwk("eddsa-key"),
     ]});
     let verifier = Verifier::new(policy(), KeySet::from_jwks(&set.to_string()).unwrap()).unwrap();

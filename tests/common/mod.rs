@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: the jose-signed fixtures, a
-//! fixed clock, and signers for building attack tokens (Ed25519 and ES256,
-//! deterministic, so the same bytes come out natively and in wasm).
+//! fixed clock, and signers for building attack tokens with the fixtures'
+//! private keys (deterministic, so the same bytes come out natively and in
+//! wasm).
 #![allow(
     dead_code,
     unreachable_pub,
@@ -51,6 +52,41 @@ pub fn private_jwk(alg: &str) -> &'static Value {
     &fixtures()["privateKeys"][alg]
 }
 
+/// The fixtures' public JWK with this kid.
+pub fn public_jwk(kid: &str) -> Value {
+    fixtures()["jwks"]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid)
+        .unwrap()
+        .clone()
+}
+
+/// The fixtures' public JWK with this kid, edited.
+pub fn jwk_with(kid: &str, edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Value {
+    let mut jwk = public_jwk(kid);
+    edit(jwk.as_object_mut().unwrap());
+    jwk
+}
+
+/// JSON text of arrays nested `depth` deep around `1`.
+pub fn nested(depth: usize) -> String {
+    format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+/// An EdDSA token whose header holds arrays nested `depth` deep.
+pub fn header_nested(depth: usize) -> String {
+    sign_eddsa_raw(
+        format!(
+            r#"{{"alg":"EdDSA","kid":"eddsa-key","x":{}}}"#,
+            nested(depth)
+        )
+        .as_bytes(),
+        good_claims().to_string().as_bytes(),
+    )
+}
+
 pub fn policy() -> Policy {
     Policy::new(issuer(), audience())
 }
@@ -83,19 +119,166 @@ pub fn good_claims() -> Value {
     })
 }
 
-/// Signs raw header and payload bytes with the fixtures' Ed25519 key.
-pub fn sign_eddsa_raw(header: &[u8], payload: &[u8]) -> String {
-    use ed25519_dalek::Signer as _;
-    let d: [u8; 32] = unb64(private_jwk("EdDSA")["d"].as_str().unwrap())
-        .try_into()
-        .unwrap();
-    let key = ed25519_dalek::SigningKey::from_bytes(&d);
-    let input = format!("{}.{}", b64(header), b64(payload));
-    let signature = key.sign(input.as_bytes());
-    format!("{input}.{}", b64(&signature.to_bytes()))
+/// A deterministic random source for RSASSA-PSS salts (xorshift64*), so the
+/// same bytes come out natively and in wasm. Test signing only.
+struct TestRng(u64);
+
+impl rsa::rand_core::RngCore for TestRng {
+    fn next_u32(&mut self) -> u32 {
+        self.next_u64() as u32
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        for byte in dest {
+            *byte = self.next_u64() as u8;
+        }
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
 }
 
-/// Signs `claims` under `header` with the fixtures' Ed25519 key.
+impl rsa::rand_core::CryptoRng for TestRng {}
+
+fn rsa_private_key(signer: &str) -> rsa::RsaPrivateKey {
+    let jwk = private_jwk(signer);
+    let int = |name: &str| rsa::BigUint::from_bytes_be(&unb64(jwk[name].as_str().unwrap()));
+    rsa::RsaPrivateKey::from_components(int("n"), int("e"), int("d"), vec![int("p"), int("q")])
+        .unwrap()
+}
+
+/// RSASSA-PKCS1-v1_5 (`pss` = `None`) or RSASSA-PSS with hash `D`.
+fn rsa_sign<D>(signer: &str, input: &[u8], pss: Option<Salt>) -> Vec<u8>
+where
+    D: 'static
+        + sha2::Digest
+        + sha2::digest::DynDigest
+        + sha2::digest::const_oid::AssociatedOid
+        + Send
+        + Sync,
+{
+    let key = rsa_private_key(signer);
+    let digest = D::digest(input);
+    match pss {
+        None => key.sign(rsa::Pkcs1v15Sign::new::<D>(), &digest),
+        Some(Salt::HashLength) => {
+            key.sign_with_rng(&mut TestRng(0x5eed), rsa::Pss::new::<D>(), &digest)
+        }
+        Some(Salt::Bytes(n)) => key.sign_with_rng(
+            &mut TestRng(0x5eed),
+            rsa::Pss::new_with_salt::<D>(n),
+            &digest,
+        ),
+    }
+    .unwrap()
+}
+
+/// A PSS salt length to sign with: the hash length (RFC 7518 §3.5) or another.
+#[derive(Clone, Copy)]
+pub enum Salt {
+    HashLength,
+    Bytes(usize),
+}
+
+/// The raw signature over `input` made with the fixtures' private key for
+/// `signer` (an algorithm name of the fixtures: RS256…PS512, ES256, ES384,
+/// EdDSA), using algorithm `alg` with it (which may differ, on purpose).
+pub fn signature_with(signer: &str, alg: &str, input: &[u8], salt: Salt) -> Vec<u8> {
+    use sha2::{Sha256, Sha384, Sha512};
+    match alg {
+        "RS256" => rsa_sign::<Sha256>(signer, input, None),
+        "RS384" => rsa_sign::<Sha384>(signer, input, None),
+        "RS512" => rsa_sign::<Sha512>(signer, input, None),
+        "PS256" => rsa_sign::<Sha256>(signer, input, Some(salt)),
+        "PS384" => rsa_sign::<Sha384>(signer, input, Some(salt)),
+        "PS512" => rsa_sign::<Sha512>(signer, input, Some(salt)),
+        "ES256" => {
+            use p256::ecdsa::signature::Signer as _;
+            let d = unb64(private_jwk(signer)["d"].as_str().unwrap());
+            let key = p256::ecdsa::SigningKey::from_slice(&d).unwrap();
+            let signature: p256::ecdsa::Signature = key.sign(input);
+            signature.to_bytes().to_vec()
+        }
+        "ES384" => {
+            use p384::ecdsa::signature::Signer as _;
+            let d = unb64(private_jwk(signer)["d"].as_str().unwrap());
+            let key = p384::ecdsa::SigningKey::from_slice(&d).unwrap();
+            let signature: p384::ecdsa::Signature = key.sign(input);
+            signature.to_bytes().to_vec()
+        }
+        "EdDSA" => {
+            use ed25519_dalek::Signer as _;
+            let d: [u8; 32] = unb64(private_jwk(signer)["d"].as_str().unwrap())
+                .try_into()
+                .unwrap();
+            let key = ed25519_dalek::SigningKey::from_bytes(&d);
+            key.sign(input).to_bytes().to_vec()
+        }
+        other => panic!("no test signer for {other}"),
+    }
+}
+
+/// Signs raw header and payload bytes with the fixtures' key for `signer`,
+/// using `alg` with it.
+pub fn sign_raw(signer: &str, alg: &str, header: &[u8], payload: &[u8]) -> String {
+    let input = format!("{}.{}", b64(header), b64(payload));
+    let signature = signature_with(signer, alg, input.as_bytes(), Salt::HashLength);
+    format!("{input}.{}", b64(&signature))
+}
+
+/// Signs `claims` under `header` with the fixtures' key for `signer`, using
+/// the algorithm the header names.
+pub fn sign(signer: &str, header: &Value, claims: &Value) -> String {
+    let alg = header["alg"].as_str().unwrap();
+    sign_raw(
+        signer,
+        alg,
+        header.to_string().as_bytes(),
+        claims.to_string().as_bytes(),
+    )
+}
+
+/// Signs an arbitrary signing input (already encoded, possibly wrongly) with
+/// the fixtures' Ed25519 key and appends the signature.
+pub fn sign_input_eddsa(input: &str) -> String {
+    let signature = signature_with("EdDSA", "EdDSA", input.as_bytes(), Salt::HashLength);
+    format!("{input}.{}", b64(&signature))
+}
+
+/// An HMAC token: `header` and `claims` MAC'd with `secret` under the
+/// header's `alg` (HS256 when the header names another algorithm).
+pub fn sign_hmac(secret: &[u8], header: &Value, claims: &Value) -> String {
+    let alg = match header["alg"].as_str() {
+        Some("HS384") => jsonwebtoken::Algorithm::HS384,
+        Some("HS512") => jsonwebtoken::Algorithm::HS512,
+        _ => jsonwebtoken::Algorithm::HS256,
+    };
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let key = jsonwebtoken::EncodingKey::from_secret(secret);
+    let mac = jsonwebtoken::crypto::sign(input.as_bytes(), &key, alg).unwrap();
+    format!("{input}.{mac}")
+}
+
+/// Signs raw header and payload bytes with the fixtures' Ed25519 key.
+pub fn sign_eddsa_raw(header: &[u8], payload: &[u8]) -> String {
+    sign_raw("EdDSA", "EdDSA", header, payload)
+}
+
+/// Signs `claims` under `header` with the fixtures' Ed25519 key, whatever
+/// algorithm the header names.
 pub fn sign_eddsa(header: &Value, claims: &Value) -> String {
     sign_eddsa_raw(header.to_string().as_bytes(), claims.to_string().as_bytes())
 }
@@ -107,16 +290,7 @@ pub fn eddsa_header() -> Value {
 
 /// Signs `claims` under `header` with the fixtures' P-256 key (RFC 6979).
 pub fn sign_es256(header: &Value, claims: &Value) -> String {
-    use p256::ecdsa::signature::Signer as _;
-    let d = unb64(private_jwk("ES256")["d"].as_str().unwrap());
-    let key = p256::ecdsa::SigningKey::from_slice(&d).unwrap();
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let signature: p256::ecdsa::Signature = key.sign(input.as_bytes());
-    format!("{input}.{}", b64(&signature.to_bytes()))
+    sign("ES256", header, claims)
 }
 
 /// Replaces the signature segment of `token`.
