@@ -39,7 +39,7 @@ fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 test-wasm:
-	bash scripts/wasm-cargo.sh test --quiet --tests
+	bash scripts/wasm-cargo.sh test --tests
 
 test-js:
 	node --test tests/js/*.test.mjs
