@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wasm test-js lint
+.PHONY: setup build demo test test-rust test-wasm test-js lint bench
 
 setup:
 	@bash scripts/setup.sh
@@ -28,3 +28,7 @@ test-wasm:
 
 test-js:
 	node --test tests/js/*.test.mjs
+
+# Measurements, not tests: prints one table per runtime and writes bench/RESULTS.md.
+bench: build
+	node bench/run.mjs
