@@ -7,6 +7,7 @@
 import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { isKeySource, localJwks } from './keys.js';
+import { cacheCapacity, createTokenCache, deepFreeze } from './cache.js';
 
 /** Policy members, passed to the core as JSON (see the README for each). */
 const POLICY_FIELDS = Object.freeze([
@@ -15,7 +16,7 @@ const POLICY_FIELDS = Object.freeze([
 ]);
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache']);
 
 /** Same as the core's DEFAULT_MAX_TOKEN_SIZE; checked here before copying into wasm memory. */
 const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
@@ -62,6 +63,9 @@ export function createVerifier(options) {
   const maxTokenSize = policy.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
   const now = options.now ?? systemNow;
   if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
+
+  const capacity = cacheCapacity(options.cache);
+  const cache = capacity > 0 ? createTokenCache(capacity) : null;
 
   if ((options.keys === undefined) === (options.secret === undefined)) {
     throw policyError('give exactly one of keys (a jwks or key source) and secret');
@@ -110,8 +114,15 @@ export function createVerifier(options) {
     if (verifier === null) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
     }
+    const at = now();
     try {
-      return verifier.verify(token, now());
+      if (cache === null) return deepFreeze(verifier.verify(token, at));
+      const context = { generation, policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
+      const hit = cache.get(token, context);
+      if (hit !== null) return hit;
+      const result = deepFreeze(verifier.verify(token, at));
+      cache.set(token, result, context);
+      return result;
     } catch (error) {
       throw fromCore(error);
     }

@@ -42,6 +42,7 @@ mod verifier;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use claims::Times;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
 pub use jsonwebtoken::Algorithm;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::claims::Times;
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::KeySet;
 use crate::policy::Policy;
@@ -121,6 +122,15 @@ impl Verifier {
             header: header.members,
             claims,
         })
+    }
+
+    /// Re-checks only the time claims of a token this verifier has already
+    /// verified, at a new time `now`: `exp`, `nbf` and `iat` with the clock
+    /// tolerance, `maxTokenAge` and `maxLifetime`, exactly as
+    /// [`Verifier::verify`] checks them. For verified-token caches, which must
+    /// re-check times on every hit; every other check is time-independent.
+    pub fn check_times(&self, times: Times, now: i64) -> Result<()> {
+        claims::check_time_values(&self.policy, times, now)
     }
 
     fn check_typ(&self, header: &Header) -> Result<()> {
