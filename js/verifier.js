@@ -116,11 +116,11 @@ export function createVerifier(options) {
     }
     const at = now();
     try {
-      if (cache === null) return deepFreeze(verifier.verify(token, at));
+      if (cache === null) return deepFreeze(JSON.parse(verifier.verify(token, at)));
       const context = { generation, policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
       const hit = cache.get(token, context);
       if (hit !== null) return hit;
-      const result = deepFreeze(verifier.verify(token, at));
+      const result = deepFreeze(JSON.parse(verifier.verify(token, at)));
       cache.set(token, result, context);
       return result;
     } catch (error) {
