@@ -6,7 +6,7 @@
 //! material. An entry that breaks a rule is skipped and reported with its
 //! reason; only a set with no usable key is an error.
 
-use jsonwebtoken::{Algorithm, DecodingKey};
+use jsonwebtoken::Algorithm;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -29,10 +29,7 @@ pub(crate) enum Material {
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     /// A shared secret configured by the caller; never from a JWKS.
-    Hmac {
-        key: DecodingKey,
-        len: usize,
-    },
+    Hmac(Vec<u8>),
 }
 
 impl Material {
@@ -44,10 +41,10 @@ impl Material {
             Material::P256(_) => alg == ES256,
             Material::P384(_) => alg == ES384,
             Material::Ed25519(_) => alg == EdDSA,
-            Material::Hmac { len, .. } => match alg {
-                HS256 => *len >= 32,
-                HS384 => *len >= 48,
-                HS512 => *len >= 64,
+            Material::Hmac(secret) => match alg {
+                HS256 => secret.len() >= 32,
+                HS384 => secret.len() >= 48,
+                HS512 => secret.len() >= 64,
                 _ => false,
             },
         }
@@ -196,10 +193,7 @@ impl KeySet {
                 kid: kid.map(str::to_owned),
                 alg: None,
                 issuer: None,
-                material: Material::Hmac {
-                    key: DecodingKey::from_secret(secret),
-                    len: secret.len(),
-                },
+                material: Material::Hmac(secret.to_vec()),
             }],
             skipped: Vec::new(),
         })

@@ -5,24 +5,26 @@
 //! schemes). ECDSA and Ed25519 are the RustCrypto crates behind
 //! `jsonwebtoken`'s `rust_crypto` backend, called directly on keys prepared
 //! once; Ed25519 uses `verify_strict` on keys already screened for small
-//! order. HMAC goes through
-//! `jsonwebtoken::crypto::verify` (constant-time, exact length).
+//! order. HMAC is the `hmac` crate (constant-time, exact length).
 //!
 //! Every failure is the same `false`: callers learn nothing about why.
 
 use jsonwebtoken::Algorithm;
 
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use sha2::{Sha256, Sha384, Sha512};
+
 use crate::keys::Material;
 use crate::rsassa::Hash;
 
-/// Whether `signature` (decoded bytes; `encoded` is its base64url text) is a
-/// valid `alg` signature over `message` under `material`.
+/// Whether `signature` (decoded bytes) is a valid `alg` signature over
+/// `message` under `material`.
 pub(crate) fn verify(
     material: &Material,
     alg: Algorithm,
     message: &[u8],
     signature: &[u8],
-    encoded: &str,
 ) -> bool {
     use Algorithm::*;
     match (material, alg) {
@@ -44,9 +46,18 @@ pub(crate) fn verify(
         }
         (Material::Ed25519(key), EdDSA) => ed25519_dalek::Signature::from_slice(signature)
             .is_ok_and(|sig| key.verify_strict(message, &sig).is_ok()),
-        (Material::Hmac { key, .. }, HS256 | HS384 | HS512) => {
-            jsonwebtoken::crypto::verify(encoded, message, key, alg).unwrap_or(false)
-        }
+        (Material::Hmac(secret), HS256) => hmac::<Hmac<Sha256>>(secret, message, signature),
+        (Material::Hmac(secret), HS384) => hmac::<Hmac<Sha384>>(secret, message, signature),
+        (Material::Hmac(secret), HS512) => hmac::<Hmac<Sha512>>(secret, message, signature),
         _ => false,
     }
+}
+
+/// HMAC verification: the tag must have exactly the hash's length and is
+/// compared in constant time (`verify_slice`).
+fn hmac<M: Mac + KeyInit>(secret: &[u8], message: &[u8], tag: &[u8]) -> bool {
+    <M as KeyInit>::new_from_slice(secret).is_ok_and(|mut mac| {
+        Mac::update(&mut mac, message);
+        mac.verify_slice(tag).is_ok()
+    })
 }

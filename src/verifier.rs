@@ -102,15 +102,7 @@ impl Verifier {
         let message = segments.signing_input.as_bytes();
         let key = candidates
             .into_iter()
-            .find(|key| {
-                signature::verify(
-                    &key.material,
-                    header.alg,
-                    message,
-                    &signature,
-                    segments.signature,
-                )
-            })
+            .find(|key| signature::verify(&key.material, header.alg, message, &signature))
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         let claims = token::decode_object(segments.payload, "payload")?;
         claims::check(&self.policy, &claims, key, now)?;
