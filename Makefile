@@ -30,5 +30,9 @@ test-js:
 	node --test tests/js/*.test.mjs
 
 # Measurements, not tests: prints one table per runtime and writes bench/RESULTS.md.
+# The compared libraries and runtimes (aws-jwt-verify, fast-jwt, miniflare's
+# workerd, playwright-core for Debian's chromium) are bench/'s own dependencies.
 bench: build
+	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix bench --no-audit --no-fund --loglevel=error; fi
 	node bench/run.mjs

@@ -21,3 +21,12 @@ export function jose(joseModule) {
     };
   };
 }
+
+/** The cases every web runtime (workerd, Chromium) runs: jwtguard and jose, the same in each. */
+export function webLibraries(api, joseModule) {
+  return [
+    ['jwtguard', jwtguard(api)],
+    ['jwtguard (cache off)', jwtguard(api, { cache: false })],
+    ['jose', jose(joseModule)],
+  ];
+}

@@ -4,7 +4,7 @@ import { createPublicKey, verify as cryptoVerify, constants } from 'node:crypto'
 import * as joseModule from 'jose';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
-import * as api from 'jwtguard';
+import * as api from '../js/node.js';
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
 import { jose, jwtguard } from './libraries.mjs';
 

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { median } from './measure.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const compressed = (bytes) => ({
   raw: bytes.length,
   gzip: gzipSync(bytes, { level: 9 }).length,
