@@ -24,7 +24,8 @@ test-rust:
 	cargo test --quiet
 
 test-wasm:
-	bash scripts/wasm-cargo.sh test --quiet --tests
+	# No --quiet: cargo forwards it to the test binary, which wasm-bindgen-test-runner refuses.
+	bash scripts/wasm-cargo.sh test --tests
 
 test-js:
 	node --test tests/js/*.test.mjs
