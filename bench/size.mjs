@@ -31,7 +31,7 @@ export async function sizes() {
   const glue = compressed(await bundle(`export { createVerifier } from './js/browser.js';`));
   const jose = compressed(await bundle(`export { jwtVerify, createLocalJWKSet } from 'jose';`));
   const row = (name, s) => `| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`;
-  return [
+  const text = [
     '### Size',
     '',
     '| artifact | raw | gzip -9 | brotli 11 |',
@@ -40,6 +40,7 @@ export async function sizes() {
     row('jwtguard JS (esbuild --minify, browser entry)', glue),
     row('jose 6 `jwtVerify` + `createLocalJWKSet` (esbuild --minify)', jose),
   ].join('\n');
+  return { text, wasmGzip: wasm.gzip };
 }
 
 /** Runs one cold start in a fresh process; returns milliseconds. */
