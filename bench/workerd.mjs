@@ -44,6 +44,13 @@ export async function run(fixtures, { quick }) {
       if (!response.ok) throw new Error(text);
       return performance.now() - start;
     };
+    // One discarded pass over every case first, as in run.mjs.
+    for (const alg of ALGORITHMS) {
+      for (const lib of LIBRARIES) {
+        const warmUntil = performance.now() + WARM_UP_MS;
+        while (performance.now() < warmUntil) await call({ alg, mode: 'cold', lib, n: 20 });
+      }
+    }
     const samples = quick ? 3 : 11;
     const rows = [];
     for (const alg of ALGORITHMS) {
