@@ -7,7 +7,7 @@
 import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { isKeySource, localJwks } from './keys.js';
-import { cacheCapacity, createTokenCache, deepFreeze } from './cache.js';
+import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
 
 /** Policy members, passed to the core as JSON (see the README for each). */
 const POLICY_FIELDS = Object.freeze([
