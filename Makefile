@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker lint fuzz
+.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -39,6 +39,7 @@ fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 test-wasm:
+	# No --quiet: cargo forwards it to the test binary, which wasm-bindgen-test-runner refuses.
 	bash scripts/wasm-cargo.sh test --tests
 
 test-js:
@@ -51,3 +52,11 @@ test-worker:
 # oidc-provider and local servers on 127.0.0.1.
 test-remote:
 	node --test tests/js/remote/*.test.mjs
+
+# Measurements, not tests: prints one table per runtime and writes bench/RESULTS.md.
+# The compared libraries and runtimes (aws-jwt-verify, fast-jwt, miniflare's
+# workerd, playwright-core for Debian's chromium) are bench/'s own dependencies.
+bench: build
+	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix bench --no-audit --no-fund --loglevel=error; fi
+	node bench/run.mjs

@@ -190,9 +190,16 @@ export interface VerifierOptions extends Policy {
   kid?: string;
   /** The clock: returns Unix seconds. Default: `Date.now() / 1000`. */
   now?: () => number;
+  /**
+   * The verified-token cache: `true` (default, 1,000 entries), `false` or `0`
+   * (off), or a number of entries (at most 100,000). A repeated token is
+   * answered from the cache only with the same key-set generation and policy,
+   * after its time claims pass again at `now`; an entry dies at the token's `exp`.
+   */
+  cache?: boolean | number;
 }
 
-/** A verified token. */
+/** A verified token. Frozen: the same object may be returned for a repeated token. */
 export interface Result {
   header: Record<string, unknown>;
   claims: Record<string, unknown>;

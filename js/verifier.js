@@ -7,6 +7,7 @@
 import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { isKeySource, localJwks } from './keys.js';
+import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
 
 /** Policy members, passed to the core as JSON (see the README for each). */
 const POLICY_FIELDS = Object.freeze([
@@ -16,7 +17,7 @@ const POLICY_FIELDS = Object.freeze([
 ]);
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache']);
 
 /** Same as the core's DEFAULT_MAX_TOKEN_SIZE; checked here before copying into wasm memory. */
 const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
@@ -63,6 +64,9 @@ export function createVerifier(options) {
   const maxTokenSize = policy.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
   const now = options.now ?? systemNow;
   if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
+
+  const capacity = cacheCapacity(options.cache);
+  const cache = capacity > 0 ? createTokenCache(capacity) : null;
 
   if ((options.keys === undefined) === (options.secret === undefined)) {
     throw policyError('give exactly one of keys (a jwks or key source) and secret');
@@ -114,14 +118,19 @@ export function createVerifier(options) {
     if (verifier === null) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
     }
-    let json;
+    const at = now();
     try {
-      json = verifier.verify(token, now());
+      // JSON.parse keeps a signed "__proto__" member an own property.
+      if (cache === null) return deepFreeze(JSON.parse(verifier.verify(token, at)));
+      const lookup = { generation, policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
+      const hit = cache.get(token, lookup);
+      if (hit !== null) return hit;
+      const result = deepFreeze(JSON.parse(verifier.verify(token, at)));
+      cache.set(token, result, lookup);
+      return result;
     } catch (error) {
       throw fromCore(error);
     }
-    // JSON.parse keeps a signed "__proto__" member an own property.
-    return JSON.parse(json);
   }
 
   async function ready(context) {

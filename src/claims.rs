@@ -177,11 +177,31 @@ fn numeric_date(claims: &Claims, name: &str) -> Result<Option<i64>> {
 }
 
 fn check_times(policy: &Policy, claims: &Claims, now: i64) -> Result<()> {
+    let times = Times {
+        exp: numeric_date(claims, "exp")?,
+        nbf: numeric_date(claims, "nbf")?,
+        iat: numeric_date(claims, "iat")?,
+    };
+    check_time_values(policy, times, now)
+}
+
+/// A token's time claims, read as NumericDates (fractions rounded down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Times {
+    /// `exp`, when present.
+    pub exp: Option<i64>,
+    /// `nbf`, when present.
+    pub nbf: Option<i64>,
+    /// `iat`, when present.
+    pub iat: Option<i64>,
+}
+
+/// The time checks of `policy` at `now`: `exp`, `nbf`, `iat` with the clock
+/// tolerance, `maxTokenAge` and `maxLifetime`.
+pub(crate) fn check_time_values(policy: &Policy, times: Times, now: i64) -> Result<()> {
     // The tolerance is capped at one day by `Policy::check`, so no overflow.
     let skew = i64::try_from(policy.clock_tolerance).unwrap_or(0);
-    let exp = numeric_date(claims, "exp")?;
-    let nbf = numeric_date(claims, "nbf")?;
-    let iat = numeric_date(claims, "iat")?;
+    let Times { exp, nbf, iat } = times;
     match exp {
         None if policy.require_exp => {
             return Err(Error::claim(

@@ -6,17 +6,13 @@
 //! material. An entry that breaks a rule is skipped and reported with its
 //! reason; only a set with no usable key is an error.
 
-use jsonwebtoken::{Algorithm, DecodingKey};
-use rsa::traits::PublicKeyParts;
-use rsa::{BigUint, RsaPublicKey};
+use jsonwebtoken::Algorithm;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::limits::{
-    MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MAX_BITS, RSA_MAX_EXPONENT,
-    RSA_MIN_BITS,
-};
+use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
+use crate::rsassa::RsaKey;
 use crate::text::quote;
 use crate::{alg, base64url, json};
 
@@ -27,19 +23,13 @@ const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 /// Key material, decoded and validated once.
 #[derive(Clone)]
 pub(crate) enum Material {
-    Rsa {
-        key: RsaPublicKey,
-        /// The modulus as big-endian bytes, `size()` long, for the s < n check.
-        modulus: Vec<u8>,
-    },
+    /// Montgomery constants computed once (see `rsassa`).
+    Rsa(RsaKey),
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     /// A shared secret configured by the caller; never from a JWKS.
-    Hmac {
-        key: DecodingKey,
-        len: usize,
-    },
+    Hmac(Vec<u8>),
 }
 
 impl Material {
@@ -47,14 +37,14 @@ impl Material {
     fn fits(&self, alg: Algorithm) -> bool {
         use Algorithm::*;
         match self {
-            Material::Rsa { .. } => matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512),
+            Material::Rsa(_) => matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512),
             Material::P256(_) => alg == ES256,
             Material::P384(_) => alg == ES384,
             Material::Ed25519(_) => alg == EdDSA,
-            Material::Hmac { len, .. } => match alg {
-                HS256 => *len >= 32,
-                HS384 => *len >= 48,
-                HS512 => *len >= 64,
+            Material::Hmac(secret) => match alg {
+                HS256 => secret.len() >= 32,
+                HS384 => secret.len() >= 48,
+                HS512 => secret.len() >= 64,
                 _ => false,
             },
         }
@@ -203,10 +193,7 @@ impl KeySet {
                 kid: kid.map(str::to_owned),
                 alg: None,
                 issuer: None,
-                material: Material::Hmac {
-                    key: DecodingKey::from_secret(secret),
-                    len: secret.len(),
-                },
+                material: Material::Hmac(secret.to_vec()),
             }],
             skipped: Vec::new(),
         })
@@ -349,30 +336,16 @@ fn bytes_member(jwk: &Map<String, Value>, name: &str) -> core::result::Result<Ve
 }
 
 fn rsa_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
-    let n = BigUint::from_bytes_be(&bytes_member(jwk, "n")?);
-    let e = BigUint::from_bytes_be(&bytes_member(jwk, "e")?);
-    let bits = n.bits();
-    if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
-        return Err(format!(
-            "rsa modulus is {bits} bits; {RSA_MIN_BITS} to {RSA_MAX_BITS} are accepted"
-        ));
-    }
-    if e < BigUint::from(3u8)
-        || e > BigUint::from(RSA_MAX_EXPONENT)
-        || e.to_bytes_be().last().is_none_or(|low| low & 1 == 0)
-    {
-        return Err("rsa public exponent must be odd, at least 3 and below 2^33".to_owned());
-    }
-    let key = RsaPublicKey::new_with_max_size(n, e, RSA_MAX_BITS)
-        .map_err(|e| format!("rsa key rejected: {e}"))?;
-    let modulus = key.n().to_bytes_be();
-    if has_roca_fingerprint(&modulus) {
+    let n = bytes_member(jwk, "n")?;
+    let e = bytes_member(jwk, "e")?;
+    let key = RsaKey::new(&n, &e, RSA_MIN_BITS)?;
+    if has_roca_fingerprint(key.modulus_bytes()) {
         return Err(
             "rsa modulus has the roca fingerprint (cve-2017-15361): its private key is recoverable"
                 .to_owned(),
         );
     }
-    Ok(Material::Rsa { key, modulus })
+    Ok(Material::Rsa(key))
 }
 
 /// Small primes of the ROCA fingerprint test (Nemec et al., CCS 2017).

@@ -34,7 +34,9 @@ mod inspect;
 mod json;
 mod keys;
 pub mod limits;
+mod montgomery;
 mod policy;
+mod rsassa;
 mod signature;
 mod text;
 mod token;
@@ -44,6 +46,7 @@ mod wasm;
 #[cfg(test)]
 mod wycheproof_tests;
 
+pub use claims::Times;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
 pub use jsonwebtoken::Algorithm;

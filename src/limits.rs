@@ -50,7 +50,8 @@ pub const RSA_MIN_BITS: usize = 2048;
 /// Largest RSA modulus accepted, in bits. Bounds the cost of one verification.
 pub const RSA_MAX_BITS: usize = 8192;
 
-/// Largest RSA public exponent accepted (the `rsa` crate's own bound, 2^33 − 1).
+/// Largest RSA public exponent accepted, 2^33 − 1. Real keys use 65537; the
+/// bound keeps a verification to at most 33 squarings and 33 multiplications.
 pub const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 
 /// Latest time accepted in `exp`, `nbf` and `iat`: 9999-12-31T23:59:59Z.

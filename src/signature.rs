@@ -1,71 +1,39 @@
 //! Signature verification against prepared keys.
 //!
-//! The primitives are the RustCrypto crates behind `jsonwebtoken`'s
-//! `rust_crypto` backend, called directly on keys prepared once, with the
-//! hardening the catalog asks for: RSASSA-PSS rejects s ≥ n (the `rsa` crate
-//! checks it for PKCS#1 v1.5 only), Ed25519 uses `verify_strict` on keys
-//! already screened for small order. HMAC goes through
-//! `jsonwebtoken::crypto::verify` (constant-time, exact length).
+//! RS* and PS* use this crate's own RSASSA verification (`rsassa`: Montgomery
+//! constants prepared with the key, exact encodings, s < n for both
+//! schemes). ECDSA and Ed25519 are the RustCrypto crates behind
+//! `jsonwebtoken`'s `rust_crypto` backend, called directly on keys prepared
+//! once; Ed25519 uses `verify_strict` on keys already screened for small
+//! order. HMAC is the `hmac` crate (constant-time, exact length).
 //!
 //! Every failure is the same `false`: callers learn nothing about why.
 
 use jsonwebtoken::Algorithm;
-use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, Pss, RsaPublicKey};
-use sha2::{Digest, Sha256, Sha384, Sha512};
+
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use sha2::{Sha256, Sha384, Sha512};
 
 use crate::keys::Material;
+use crate::rsassa::Hash;
 
-/// Whether `signature` (decoded bytes; `encoded` is its base64url text) is a
-/// valid `alg` signature over `message` under `material`.
+/// Whether `signature` (decoded bytes) is a valid `alg` signature over
+/// `message` under `material`.
 pub(crate) fn verify(
     material: &Material,
     alg: Algorithm,
     message: &[u8],
     signature: &[u8],
-    encoded: &str,
 ) -> bool {
     use Algorithm::*;
     match (material, alg) {
-        (Material::Rsa { key, .. }, RS256) => pkcs1(
-            key,
-            Pkcs1v15Sign::new::<Sha256>(),
-            &Sha256::digest(message),
-            signature,
-        ),
-        (Material::Rsa { key, .. }, RS384) => pkcs1(
-            key,
-            Pkcs1v15Sign::new::<Sha384>(),
-            &Sha384::digest(message),
-            signature,
-        ),
-        (Material::Rsa { key, .. }, RS512) => pkcs1(
-            key,
-            Pkcs1v15Sign::new::<Sha512>(),
-            &Sha512::digest(message),
-            signature,
-        ),
-        (Material::Rsa { key, modulus }, PS256) => pss(
-            key,
-            modulus,
-            Pss::new::<Sha256>(),
-            &Sha256::digest(message),
-            signature,
-        ),
-        (Material::Rsa { key, modulus }, PS384) => pss(
-            key,
-            modulus,
-            Pss::new::<Sha384>(),
-            &Sha384::digest(message),
-            signature,
-        ),
-        (Material::Rsa { key, modulus }, PS512) => pss(
-            key,
-            modulus,
-            Pss::new::<Sha512>(),
-            &Sha512::digest(message),
-            signature,
-        ),
+        (Material::Rsa(key), RS256) => key.verify_pkcs1v15(Hash::Sha256, message, signature),
+        (Material::Rsa(key), RS384) => key.verify_pkcs1v15(Hash::Sha384, message, signature),
+        (Material::Rsa(key), RS512) => key.verify_pkcs1v15(Hash::Sha512, message, signature),
+        (Material::Rsa(key), PS256) => key.verify_pss(Hash::Sha256, message, signature),
+        (Material::Rsa(key), PS384) => key.verify_pss(Hash::Sha384, message, signature),
+        (Material::Rsa(key), PS512) => key.verify_pss(Hash::Sha512, message, signature),
         (Material::P256(key), ES256) => {
             use p256::ecdsa::signature::Verifier as _;
             p256::ecdsa::Signature::from_slice(signature)
@@ -78,23 +46,18 @@ pub(crate) fn verify(
         }
         (Material::Ed25519(key), EdDSA) => ed25519_dalek::Signature::from_slice(signature)
             .is_ok_and(|sig| key.verify_strict(message, &sig).is_ok()),
-        (Material::Hmac { key, .. }, HS256 | HS384 | HS512) => {
-            jsonwebtoken::crypto::verify(encoded, message, key, alg).unwrap_or(false)
-        }
+        (Material::Hmac(secret), HS256) => hmac::<Hmac<Sha256>>(secret, message, signature),
+        (Material::Hmac(secret), HS384) => hmac::<Hmac<Sha384>>(secret, message, signature),
+        (Material::Hmac(secret), HS512) => hmac::<Hmac<Sha512>>(secret, message, signature),
         _ => false,
     }
 }
 
-fn pkcs1(key: &RsaPublicKey, scheme: Pkcs1v15Sign, hashed: &[u8], signature: &[u8]) -> bool {
-    key.verify(scheme, hashed, signature).is_ok()
-}
-
-fn pss(key: &RsaPublicKey, modulus: &[u8], scheme: Pss, hashed: &[u8], signature: &[u8]) -> bool {
-    // RFC 8017 §8.1.2 step 1 and §5.2.2 step 1: the signature is exactly k
-    // bytes and, as an integer, below n. Equal-length big-endian byte strings
-    // compare like the integers they encode.
-    signature.len() == key.size()
-        && signature.len() == modulus.len()
-        && signature < modulus
-        && key.verify(scheme, hashed, signature).is_ok()
+/// HMAC verification: the tag must have exactly the hash's length and is
+/// compared in constant time (`verify_slice`).
+fn hmac<M: Mac + KeyInit>(secret: &[u8], message: &[u8], tag: &[u8]) -> bool {
+    <M as KeyInit>::new_from_slice(secret).is_ok_and(|mut mac| {
+        Mac::update(&mut mac, message);
+        mac.verify_slice(tag).is_ok()
+    })
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::claims::Times;
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::{Key, KeySet};
 use crate::policy::Policy;
@@ -131,15 +132,7 @@ impl Verifier {
         let message = segments.signing_input.as_bytes();
         let key = candidates
             .into_iter()
-            .find(|key| {
-                signature::verify(
-                    &key.material,
-                    header.alg,
-                    message,
-                    &signature,
-                    segments.signature,
-                )
-            })
+            .find(|key| signature::verify(&key.material, header.alg, message, &signature))
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         let payload = token::decode_segment(segments.payload, "payload")?;
         Ok(Signed {
@@ -147,6 +140,15 @@ impl Verifier {
             payload,
             key,
         })
+    }
+
+    /// Re-checks only the time claims of a token this verifier has already
+    /// verified, at a new time `now`: `exp`, `nbf` and `iat` with the clock
+    /// tolerance, `maxTokenAge` and `maxLifetime`, exactly as
+    /// [`Verifier::verify`] checks them. For verified-token caches, which must
+    /// re-check times on every hit; every other check is time-independent.
+    pub fn check_times(&self, times: Times, now: i64) -> Result<()> {
+        claims::check_time_values(&self.policy, times, now)
     }
 
     fn check_typ(&self, header: &Header) -> Result<()> {

@@ -1,0 +1,97 @@
+// workerd through miniflare (npm; the workerd binary ships inside the npm
+// package). Times are taken here, around requests that each run n
+// verifications: per verification = (median T(n) − median T(0)) / n, with n
+// grown until T(n) − T(0) is about 50 ms.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { ALGORITHMS } from './fixtures.mjs';
+import { WARM_UP_MS, median } from './measure.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const LIBRARIES = ['jwtguard', 'jwtguard (cache off)', 'jose'];
+
+async function bundle() {
+  const out = `${root}target-bench/worker.mjs`;
+  mkdirSync(`${root}target-bench`, { recursive: true });
+  await build({
+    entryPoints: [`${root}bench/worker-entry.mjs`],
+    bundle: true, format: 'esm', platform: 'neutral', outfile: out,
+    conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'],
+    external: ['*.wasm'], logLevel: 'silent',
+  });
+  return out;
+}
+
+export async function run(fixtures, { quick }) {
+  const scriptPath = await bundle();
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: root,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2025-01-01',
+  });
+  try {
+    const workerdVersion = createRequire(import.meta.url)('workerd/package.json').version;
+    const loaded = await mf.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify(fixtures) });
+    await loaded.text();
+    const call = async (query) => {
+      const start = performance.now();
+      const response = await mf.dispatchFetch(`http://bench/?${new URLSearchParams(query)}`);
+      const text = await response.text();
+      if (!response.ok) throw new Error(text);
+      return performance.now() - start;
+    };
+    // One discarded pass over every case first, as in run.mjs.
+    for (const alg of ALGORITHMS) {
+      for (const lib of LIBRARIES) {
+        const warmUntil = performance.now() + WARM_UP_MS;
+        while (performance.now() < warmUntil) await call({ alg, mode: 'cold', lib, n: 20 });
+      }
+    }
+    const samples = quick ? 3 : 11;
+    const rows = [];
+    for (const alg of ALGORITHMS) {
+      for (const mode of ['cold', 'warm']) {
+        for (const lib of LIBRARIES) {
+          let us = null;
+          let note = '';
+          try {
+            const query = { alg, mode, lib };
+            // Warm-up (JIT, wasm tier-up, key import), as in measure.mjs.
+            const warmUntil = performance.now() + WARM_UP_MS;
+            while (performance.now() < warmUntil) await call({ ...query, n: 20 });
+            // Grow n until a request computes for about 50 ms beyond an empty one.
+            const target = quick ? 15 : 50;
+            let n = 50;
+            for (;;) {
+              // The median of three, so one slow request cannot stop the growth early.
+              const tries = [];
+              for (let t = 0; t < 3; t += 1) tries.push((await call({ ...query, n })) - (await call({ ...query, n: 0 })));
+              const spent = median(tries);
+              if (spent >= target || n >= 1_000_000) break;
+              n = Math.min(1_000_000, Math.ceil(n * Math.min(16, Math.max(2, target / Math.max(spent, 0.1)))));
+            }
+            const empty = [];
+            const full = [];
+            for (let s = 0; s < samples; s += 1) {
+              empty.push(await call({ ...query, n: 0 }));
+              full.push(await call({ ...query, n }));
+            }
+            us = { wall: (Math.max(0, median(full) - median(empty)) * 1000) / n, cpu: null };
+          } catch (error) {
+            note = `failed: ${error.message.slice(0, 80)}`;
+          }
+          rows.push({ alg, mode, name: lib, us, note });
+          process.stderr.write('.');
+        }
+      }
+    }
+    process.stderr.write('\n');
+    return { runtime: `workerd ${workerdVersion} (miniflare; timed around requests)`, rows };
+  } finally {
+    await mf.dispose();
+  }
+}

@@ -1,0 +1,338 @@
+//! Modular exponentiation with a public exponent, in Montgomery form.
+//!
+//! An RSA verification is one exponentiation `s^e mod n` with a small public
+//! exponent (almost always 65537: 16 squarings and one multiplication). The
+//! per-modulus constants (−n⁻¹ mod 2³² and R² mod n, R = 2^(32·limbs)) are
+//! computed once, when the key is prepared; an exponentiation then works in
+//! fixed-size stack buffers and allocates nothing.
+//!
+//! Numbers are little-endian slices of 32-bit limbs: with 64-bit products,
+//! this is what WebAssembly multiplies natively. All inputs are public
+//! (modulus, exponent, signature), so nothing here needs to be constant-time.
+
+use crate::limits::RSA_MAX_BITS;
+
+/// Limbs of the largest accepted modulus.
+pub(crate) const MAX_LIMBS: usize = RSA_MAX_BITS / 32;
+
+/// An odd modulus with its Montgomery constants.
+#[derive(Clone)]
+pub(crate) struct Modulus {
+    /// n, little-endian limbs, the top limb non-zero.
+    n: Vec<u32>,
+    /// −n⁻¹ mod 2³².
+    n0inv: u32,
+    /// R² mod n.
+    r2: Vec<u32>,
+}
+
+impl Modulus {
+    /// Prepares `n` (big-endian bytes, leading zeros allowed). `None` unless
+    /// n is odd, above 1 and at most [`MAX_LIMBS`] limbs.
+    pub(crate) fn from_be_bytes(bytes: &[u8]) -> Option<Self> {
+        let n = limbs_from_be_bytes(bytes)?;
+        let low = *n.first()?;
+        if low & 1 == 0 || (n.len() == 1 && low == 1) {
+            return None;
+        }
+        let n0inv = inverse_mod_2_32(low).wrapping_neg();
+        let mut modulus = Self {
+            n,
+            n0inv,
+            r2: Vec::new(),
+        };
+        modulus.r2 = modulus.r_squared();
+        Some(modulus)
+    }
+
+    /// The number of limbs of n.
+    pub(crate) fn limbs(&self) -> usize {
+        self.n.len()
+    }
+
+    /// `out = base^e mod n` for `base < n` and an odd `e ≥ 3`; `base` and
+    /// `out` have exactly [`Modulus::limbs`] limbs. Allocates nothing.
+    pub(crate) fn pow_odd(&self, base: &[u32], e: u64, out: &mut [u32]) {
+        let size = self.n.len();
+        let mut x_buf = [0u32; MAX_LIMBS];
+        let mut a_buf = [0u32; MAX_LIMBS];
+        let mut b_buf = [0u32; MAX_LIMBS];
+        let mut wide_buf = [0u32; 2 * MAX_LIMBS];
+        let (Some(x), Some(mut acc), Some(mut tmp), Some(wide)) = (
+            x_buf.get_mut(..size),
+            a_buf.get_mut(..size),
+            b_buf.get_mut(..size),
+            wide_buf.get_mut(..2 * size),
+        ) else {
+            return;
+        };
+        // x = base·R, the base in Montgomery form; acc follows e's bits from
+        // the top, holding base^(prefix of e)·R.
+        self.mul(x, base, &self.r2);
+        acc.copy_from_slice(x);
+        let top = 63 - e.leading_zeros();
+        for bit in (1..top).rev() {
+            self.square(tmp, acc, wide);
+            core::mem::swap(&mut acc, &mut tmp);
+            if (e >> bit) & 1 == 1 {
+                self.mul(tmp, acc, x);
+                core::mem::swap(&mut acc, &mut tmp);
+            }
+        }
+        // acc = base^(e−1)·R after one more squaring (e is odd); multiplying
+        // by the plain base gives base^e·R·R⁻¹ = base^e, out of Montgomery
+        // form without a separate conversion.
+        self.square(tmp, acc, wide);
+        self.mul(out, tmp, base);
+    }
+
+    /// Montgomery squaring: `out = a²·R⁻¹ mod n` for `a < n`, a quarter
+    /// fewer multiplications than [`Modulus::mul`]: the full square (each
+    /// cross product once, doubled, plus the diagonal) into `wide` (2·limbs),
+    /// then a separate Montgomery reduction.
+    fn square(&self, out: &mut [u32], a: &[u32], wide: &mut [u32]) {
+        wide.fill(0);
+        // Cross products a_i·a_j, i < j: row i starts at limb 2i + 1; its
+        // final carry lands on limb i + limbs, which no earlier row reached.
+        for (i, &a_i) in a.iter().enumerate() {
+            let (Some(tail), Some(row)) = (a.get(i + 1..), wide.get_mut(2 * i + 1..)) else {
+                continue;
+            };
+            let a_i = u64::from(a_i);
+            let mut carry = 0u64;
+            let mut limbs = row.iter_mut();
+            // The shorter iterator first: zip then never takes a limb it drops.
+            for (&a_j, t) in tail.iter().zip(limbs.by_ref()) {
+                let x = u64::from(*t) + a_i * u64::from(a_j) + carry;
+                *t = x as u32;
+                carry = x >> 32;
+            }
+            if let Some(t) = limbs.next() {
+                *t = carry as u32;
+            }
+        }
+        // Double them (the sum is below a²/2, so nothing leaves the top)
+        // and add the squares a_i² on limbs 2i and 2i + 1.
+        let mut shifted_out = 0u32;
+        let mut carry = 0u64;
+        for (pair, &a_i) in wide.chunks_exact_mut(2).zip(a) {
+            if let [low, high] = pair {
+                let square = u64::from(a_i) * u64::from(a_i);
+                let doubled_low = (*low << 1) | shifted_out;
+                let doubled_high = (*high << 1) | (*low >> 31);
+                shifted_out = *high >> 31;
+                let x = u64::from(doubled_low) + (square & 0xffff_ffff) + carry;
+                *low = x as u32;
+                let y = u64::from(doubled_high) + (square >> 32) + (x >> 32);
+                *high = y as u32;
+                carry = y >> 32;
+            }
+        }
+        // Montgomery reduction: clear one low limb per step; the carry out
+        // of limb i + limbs moves up with `high`.
+        let size = self.n.len();
+        let mut high = 0u64;
+        for i in 0..size {
+            let Some(window) = wide.get_mut(i..) else {
+                return;
+            };
+            let m = u64::from(window.first().map_or(0, |t| t.wrapping_mul(self.n0inv)));
+            let mut carry = 0u64;
+            let mut limbs = window.iter_mut();
+            for (&n_j, t) in self.n.iter().zip(limbs.by_ref()) {
+                let x = u64::from(*t) + m * u64::from(n_j) + carry;
+                *t = x as u32;
+                carry = x >> 32;
+            }
+            if let Some(t) = limbs.next() {
+                let x = u64::from(*t) + carry + high;
+                *t = x as u32;
+                high = x >> 32;
+            }
+        }
+        let Some(result) = wide.get(size..) else {
+            return;
+        };
+        out.copy_from_slice(result);
+        if high != 0 || !less_than(out, &self.n) {
+            subtract_in_place(out, &self.n);
+        }
+    }
+
+    /// Montgomery multiplication: `out = a·b·R⁻¹ mod n` for `a, b < n`.
+    /// `out` must not overlap `a` or `b` (the borrow checker sees to it).
+    fn mul(&self, out: &mut [u32], a: &[u32], b: &[u32]) {
+        out.fill(0);
+        // out plus `high` (0 or 1) stays below 2n throughout.
+        let mut high = 0u64;
+        for &a_i in a {
+            let a_i = u64::from(a_i);
+            let mut column = out.iter_mut().zip(b.iter().zip(&self.n));
+            let Some((t0, (&b0, &n0))) = column.next() else {
+                return;
+            };
+            // Each step is at most (2³²−1)² + 2·(2³²−1) = 2⁶⁴ − 1: no overflow.
+            let x = u64::from(*t0) + a_i * u64::from(b0);
+            let mut carry_ab = x >> 32;
+            let m = u64::from((x as u32).wrapping_mul(self.n0inv));
+            let y = (x & 0xffff_ffff) + m * u64::from(n0);
+            let mut carry_mn = y >> 32;
+            let mut previous = t0;
+            for (t_j, (&b_j, &n_j)) in column {
+                let x = u64::from(*t_j) + a_i * u64::from(b_j) + carry_ab;
+                carry_ab = x >> 32;
+                let y = (x & 0xffff_ffff) + m * u64::from(n_j) + carry_mn;
+                carry_mn = y >> 32;
+                *previous = y as u32;
+                previous = t_j;
+            }
+            let top = high + carry_ab + carry_mn;
+            *previous = top as u32;
+            high = top >> 32;
+        }
+        if high != 0 || !less_than(out, &self.n) {
+            subtract_in_place(out, &self.n);
+        }
+    }
+
+    /// R² mod n: R mod n by doubling 1, then squarings (each doubles the
+    /// power of two on top of R) and doublings along the bits of 32·limbs.
+    fn r_squared(&self) -> Vec<u32> {
+        let size = self.n.len();
+        let bits = 32 * size;
+        // y = 2^k·R mod n for k = 1 to start with (R mod n doubled once more).
+        let mut y = vec![0u32; size];
+        if let Some(low) = y.first_mut() {
+            *low = 1;
+        }
+        for _ in 0..=bits {
+            self.double(&mut y);
+        }
+        let mut tmp = vec![0u32; size];
+        let top = usize::BITS - 1 - bits.leading_zeros();
+        for bit in (0..top).rev() {
+            // mul(2^k·R, 2^k·R) = 2^(2k)·R.
+            self.mul(&mut tmp, &y, &y);
+            core::mem::swap(&mut y, &mut tmp);
+            if (bits >> bit) & 1 == 1 {
+                self.double(&mut y);
+            }
+        }
+        y
+    }
+
+    /// `value = 2·value mod n` for `value < n`.
+    fn double(&self, value: &mut [u32]) {
+        let mut carry = 0u32;
+        for limb in value.iter_mut() {
+            let next = *limb >> 31;
+            *limb = (*limb << 1) | carry;
+            carry = next;
+        }
+        if carry != 0 || !less_than(value, &self.n) {
+            subtract_in_place(value, &self.n);
+        }
+    }
+}
+
+/// Big-endian bytes to little-endian limbs, leading zeros dropped. `None` for
+/// zero or more than [`MAX_LIMBS`] limbs.
+pub(crate) fn limbs_from_be_bytes(bytes: &[u8]) -> Option<Vec<u32>> {
+    let start = bytes.iter().position(|b| *b != 0)?;
+    let bytes = bytes.get(start..)?;
+    let size = bytes.len().div_ceil(4);
+    if size > MAX_LIMBS {
+        return None;
+    }
+    let mut limbs = vec![0u32; size];
+    read_be_bytes(bytes, &mut limbs);
+    Some(limbs)
+}
+
+/// Reads big-endian `bytes` into little-endian `limbs` (zero-filling the
+/// rest); the caller sizes `limbs` to hold them.
+pub(crate) fn read_be_bytes(bytes: &[u8], limbs: &mut [u32]) {
+    limbs.fill(0);
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.rchunks(4)) {
+        *limb = chunk
+            .iter()
+            .fold(0u32, |acc, byte| (acc << 8) | u32::from(*byte));
+    }
+}
+
+/// Writes little-endian `limbs` as big-endian `out` (its length decides how
+/// many bytes; higher limb bytes that do not fit must be zero).
+pub(crate) fn write_be_bytes(limbs: &[u32], out: &mut [u8]) {
+    out.fill(0);
+    for (chunk, limb) in out.rchunks_mut(4).zip(limbs) {
+        for (byte, shift) in chunk.iter_mut().rev().zip((0..32).step_by(8)) {
+            *byte = (limb >> shift) as u8;
+        }
+    }
+}
+
+/// a < b, for equal-length limb slices.
+fn less_than(a: &[u32], b: &[u32]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x < y;
+        }
+    }
+    false
+}
+
+/// a = a − b mod 2^(32·len), for equal-length limb slices.
+fn subtract_in_place(a: &mut [u32], b: &[u32]) {
+    let mut borrow = false;
+    for (x, y) in a.iter_mut().zip(b) {
+        let (d1, b1) = x.overflowing_sub(*y);
+        let (d2, b2) = d1.overflowing_sub(u32::from(borrow));
+        *x = d2;
+        borrow = b1 || b2;
+    }
+}
+
+/// The inverse of an odd `a` modulo 2³², by Newton's iteration (each step
+/// doubles the number of correct low bits: 1 → 2 → 4 → 8 → 16 → 32; starting
+/// from a itself gives 3 correct bits).
+fn inverse_mod_2_32(a: u32) -> u32 {
+    let mut inverse = a;
+    for _ in 0..4 {
+        inverse = inverse.wrapping_mul(2u32.wrapping_sub(a.wrapping_mul(inverse)));
+    }
+    inverse
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn inverse_mod_2_32_is_an_inverse() {
+        for a in [1u32, 3, 5, 0xffff_ffff, 0x8000_0001, 0x1234_5679] {
+            assert_eq!(a.wrapping_mul(inverse_mod_2_32(a)), 1, "{a:#x}");
+        }
+    }
+
+    #[test]
+    fn bytes_round_trip() {
+        let bytes: Vec<u8> = (1..=11).collect();
+        let limbs = limbs_from_be_bytes(&bytes).unwrap();
+        assert_eq!(limbs, vec![0x08090a0b, 0x04050607, 0x00010203]);
+        let mut out = [0u8; 11];
+        write_be_bytes(&limbs, &mut out);
+        assert_eq!(out.as_slice(), bytes.as_slice());
+        assert_eq!(limbs_from_be_bytes(&[0, 0, 5]).unwrap(), vec![5]);
+        assert!(limbs_from_be_bytes(&[0, 0]).is_none());
+    }
+
+    #[test]
+    fn even_or_unit_moduli_are_refused() {
+        assert!(Modulus::from_be_bytes(&[0x10, 0x00]).is_none());
+        assert!(Modulus::from_be_bytes(&[1]).is_none());
+        assert!(Modulus::from_be_bytes(&[0x10, 0x01]).is_some());
+    }
+}
