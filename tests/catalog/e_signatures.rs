@@ -283,7 +283,7 @@ fn e05_rsa_key_parameters() {
         (
             "n even",
             json!({"kty": "RSA", "n": b64(&[0xc2; 256]), "e": "AQAB"}),
-            Some("rsa key rejected"),
+            Some("rsa modulus must be odd"),
         ),
         (
             "e = 0",
