@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // The dev server pre-bundles dependencies, which would move jwtguard's code
+  // away from its .wasm file; excluding it keeps `new URL(…, import.meta.url)`
+  // pointing at the file. `vite build` needs nothing.
+  optimizeDeps: { exclude: ['jwtguard'] },
+});

@@ -1,0 +1,123 @@
+// The decoder page's logic modules (www/), run under Node: the per-check
+// verification report, the decoded-token warnings and the configuration
+// output. The page imports `jwtguard`; here that resolves to the node entry.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { configuration } from '../../www/configure.js';
+import { CHECKS, verificationReport } from '../../www/report.js';
+import { tokenWarnings } from '../../www/warnings.js';
+import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
+
+const pair = await keyPair('ES256', 'report-key');
+const other = await keyPair('ES256', 'report-key');
+const keys = { keys: [pair.jwk] };
+const policy = { issuer: ISSUER, audience: AUDIENCE, keys };
+
+const statuses = (report) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+
+test('a token that passes: every check pass or not required, none invented', async () => {
+  const report = verificationReport(await sign(pair), { ...policy, roles: ['Data.Read'] });
+  assert.equal(report.verified, true);
+  assert.equal(report.result.key.kid, 'report-key');
+  const s = statuses(report);
+  assert.deepEqual(Object.keys(s), CHECKS.map((c) => c.id));
+  assert.equal(s.roles, 'pass');
+  for (const id of ['typ', 'claims', 'tenant', 'client', 'scopes']) assert.equal(s[id], 'not-required', id);
+});
+
+// Each row: what breaks, the check that must fail, and its code. Checks before
+// it pass (or are not required); checks after it are not evaluated.
+const failures = [
+  ['malformed', () => 'a.b', {}, 'shape', 'ERR_TOKEN_MALFORMED'],
+  ['foreign (nonce header)', () => sign(pair, goodClaims(), { nonce: 'x' }), {}, 'header', 'ERR_FOREIGN_TOKEN'],
+  ['alg outside the policy', () => sign(pair), { algorithms: ['RS256'] }, 'header', 'ERR_ALG_NOT_ALLOWED'],
+  ['typ not accepted', () => sign(pair, goodClaims(), { typ: 'JWT' }), { typ: ['at+jwt'] }, 'typ', 'ERR_TYP_INVALID'],
+  ['unknown kid', () => sign(pair, goodClaims(), { kid: 'nope' }), {}, 'key', 'ERR_KEY_NOT_FOUND'],
+  ['wrong signer', () => sign(other), {}, 'signature', 'ERR_SIGNATURE_INVALID'],
+  ['issuer', () => sign(pair, goodClaims({ iss: 'https://evil.test' })), {}, 'issuer', 'ERR_ISSUER_INVALID'],
+  ['issuer missing', () => sign(pair, goodClaims({ iss: undefined })), {}, 'issuer', 'ERR_CLAIM_MISSING'],
+  ['audience', () => sign(pair, goodClaims({ aud: 'api://other' })), {}, 'audience', 'ERR_AUDIENCE_INVALID'],
+  ['expired', () => sign(pair, goodClaims({ exp: nowSeconds() - 3600 })), {}, 'times', 'ERR_TOKEN_EXPIRED'],
+  ['exp as a string', () => sign(pair, goodClaims({ exp: 'soon' })), {}, 'times', 'ERR_CLAIM_INVALID'],
+  ['subject', () => sign(pair), { subject: 'someone-else' }, 'claims', 'ERR_CLAIM_INVALID'],
+  ['required claim', () => sign(pair), { requiredClaims: ['oid'] }, 'claims', 'ERR_CLAIM_MISSING'],
+  ['tenant', () => sign(pair), { tenants: ['00000000-0000-0000-0000-000000000000'] }, 'tenant', 'ERR_TENANT_NOT_ALLOWED'],
+  ['client', () => sign(pair), { clients: ['another-client'] }, 'client', 'ERR_CLIENT_NOT_ALLOWED'],
+  ['no client claim', () => sign(pair, goodClaims({ azp: undefined })), { clients: ['client-app-1'] }, 'client', 'ERR_CLAIM_MISSING'],
+  ['role', () => sign(pair), { roles: ['Data.Write'] }, 'roles', 'ERR_ROLE_MISSING'],
+  ['scope', () => sign(pair), { scopes: ['admin'] }, 'scopes', 'ERR_SCOPE_MISSING'],
+];
+
+for (const [name, makeToken, extra, failing, code] of failures) {
+  test(`report: ${name} fails the ${failing} check with ${code}`, async () => {
+    const report = verificationReport(await makeToken(), { ...policy, ...extra });
+    assert.equal(report.verified, false);
+    assert.equal(report.error.code, code);
+    const index = CHECKS.findIndex((c) => c.id === failing);
+    report.checks.forEach((check, i) => {
+      if (i < index) assert.ok(['pass', 'not-required'].includes(check.status), `${check.id}: ${check.status}`);
+      else if (i === index) assert.deepEqual([check.status, check.code], ['fail', code]);
+      else assert.equal(check.status, 'not-evaluated', check.id);
+    });
+  });
+}
+
+test('report: unusable keys or policy are a setup error, and no check is claimed', async () => {
+  const token = await sign(pair);
+  for (const [options, code] of [
+    [{ ...policy, keys: '{"keys":[]}' }, 'ERR_JWKS_INVALID'],
+    [{ ...policy, keys: 'not json' }, 'ERR_JWKS_INVALID'],
+    [{ ...policy, issuer: [] }, 'ERR_POLICY_INVALID'],
+    [{ ...policy, clockTolerance: -1 }, 'ERR_POLICY_INVALID'],
+  ]) {
+    const report = verificationReport(token, options);
+    assert.equal(report.setupError?.code, code);
+    assert.ok(report.checks.every((c) => c.status === 'not-evaluated'));
+  }
+});
+
+const ids = (header, claims, now = nowSeconds()) => tokenWarnings(header, claims, now).map((w) => w.id);
+
+test('warnings: each condition raises its warning, and a clean token raises none', () => {
+  const now = nowSeconds();
+  const header = { alg: 'RS256', kid: 'k', typ: 'at+jwt' };
+  const claims = goodClaims();
+  assert.deepEqual(ids(header, claims), []);
+  const cases = [
+    [header, { ...claims, exp: now - 1 }, 'expired'],
+    [header, { ...claims, nbf: now + 600 }, 'not-yet-valid'],
+    [header, { ...claims, iat: now + 600 }, 'not-yet-valid'],
+    [header, { ...claims, exp: undefined }, 'no-exp'],
+    [{ ...header, nonce: 'n' }, claims, 'foreign-token'],
+    [header, { ...claims, aud: ['https://graph.microsoft.com'] }, 'foreign-audience'],
+    [header, { ...claims, aud: '00000003-0000-0000-c000-000000000000' }, 'foreign-audience'],
+    [{ ...header, typ: 'JWT' }, { ...claims, nonce: 'abc' }, 'id-token'],
+    [{ ...header, alg: 'none' }, claims, 'alg'],
+    [{ ...header, alg: 'HS256' }, claims, 'alg'],
+    [{ ...header, alg: 'ES512' }, claims, 'alg'],
+    [{ alg: 'RS256' }, claims, 'no-kid'],
+    [{ ...header, jku: 'https://evil.test/keys' }, claims, 'embedded-key'],
+    [{ ...header, crit: ['exp'] }, claims, 'crit'],
+    [header, { ...claims, ver: '1.0', iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }, 'version-mismatch'],
+    [header, { ...claims, ver: '2.0', iss: `https://sts.windows.net/${TENANT}/` }, 'version-mismatch'],
+    [header, { ...claims, ver: '2.0', azp: undefined, appid: 'client' }, 'version-mismatch'],
+  ];
+  for (const [h, c, id] of cases) {
+    const cleaned = JSON.parse(JSON.stringify(c));
+    assert.ok(ids(h, cleaned, now).includes(id), `${id} for ${JSON.stringify(h)} ${JSON.stringify(cleaned)}`);
+  }
+  // Access tokens (at+jwt) are not ID tokens; B2C writes ver 1.0 with a v2.0-style issuer.
+  assert.ok(!ids(header, { ...claims, nonce: 'abc' }).includes('id-token'));
+  assert.deepEqual(ids(header, { ...claims, ver: '1.0', iss: `https://contoso.b2clogin.com/${TENANT}/v2.0/` }), []);
+});
+
+test('configuration: Entra policies become AZURE_* variables, others JWT_*', () => {
+  const clientId = '00001111-aaaa-2222-bbbb-3333cccc4444';
+  const entra = configuration({ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: [`api://${clientId}`], roles: ['Tasks.Read', 'Tasks.Write'] });
+  assert.equal(entra.env, `AZURE_TENANT_ID=${TENANT}\nAZURE_API_CLIENT_ID=${clientId}\nAZURE_AUDIENCE=api://${clientId}\nJWT_REQUIRED_ROLES=Tasks.Read,Tasks.Write`);
+  const v1 = configuration({ issuer: [`https://sts.windows.net/${TENANT}/`], audience: [clientId] });
+  assert.equal(v1.env, `AZURE_TENANT_ID=${TENANT}\nAZURE_API_CLIENT_ID=${clientId}`);
+  const generic = configuration({ issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], scopes: ['read'], clients: ['a', 'b'] });
+  assert.equal(generic.env, `JWT_ISSUER=${ISSUER}\nJWT_AUDIENCE=${AUDIENCE},api://two\nJWT_REQUIRED_SCOPES=read\nJWT_ALLOWED_CLIENTS=a,b`);
+  assert.deepEqual(JSON.parse(generic.policyJson).clients, ['a', 'b']);
+});
