@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wasm test-js lint
+.PHONY: setup build demo test test-rust test-wasm test-js test-browser lint
 
 setup:
 	@bash scripts/setup.sh
@@ -14,7 +14,7 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wasm test-js
+test: build lint test-rust test-wasm test-js test-browser
 
 lint:
 	cargo fmt --all -- --check
@@ -28,3 +28,10 @@ test-wasm:
 
 test-js:
 	node --test tests/js/*.test.mjs
+
+# The decoder page (www/) and the example web app (examples/web, built by
+# Vite and by esbuild) in Debian's Chromium; screenshots go to test-results/.
+test-browser:
+	npm --prefix examples/web run --silent build -- --logLevel warn
+	npm --prefix examples/web run --silent build:esbuild
+	node --test tests/browser/

@@ -2,6 +2,7 @@
 // verification report, the decoded-token warnings and the configuration
 // output. The page imports `jwtguard`; here that resolves to the node entry.
 import assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { configuration } from '../../www/configure.js';
 import { CHECKS, verificationReport } from '../../www/report.js';
@@ -120,4 +121,31 @@ test('configuration: Entra policies become AZURE_* variables, others JWT_*', () 
   const generic = configuration({ issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], scopes: ['read'], clients: ['a', 'b'] });
   assert.equal(generic.env, `JWT_ISSUER=${ISSUER}\nJWT_AUDIENCE=${AUDIENCE},api://two\nJWT_REQUIRED_SCOPES=read\nJWT_ALLOWED_CLIENTS=a,b`);
   assert.deepEqual(JSON.parse(generic.policyJson).clients, ['a', 'b']);
+});
+
+test('configuration: the Worker snippet accepts the token and refuses others', async () => {
+  const options = { issuer: [ISSUER], audience: [AUDIENCE], roles: ['Data.Read'] };
+  const { worker } = configuration(options);
+  // Written inside the repository so that `import 'jwtguard'` resolves to this package.
+  const dir = new URL('../../test-results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const file = new URL(`worker-snippet-${process.pid}.mjs`, dir);
+  await writeFile(file, worker);
+  try {
+    const { default: handler } = await import(file.href);
+    const env = { JWT_JWKS: JSON.stringify(keys) };
+    const call = async (authorization) => {
+      const headers = authorization === undefined ? {} : { authorization };
+      return handler.fetch(new Request('https://api.test/orders', { headers }), env);
+    };
+    const ok = await call(`Bearer ${await sign(pair)}`);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { caller: 'client-app-1' });
+    const wrongRole = await call(`Bearer ${await sign(pair, goodClaims({ roles: ['Other'] }))}`);
+    assert.equal(wrongRole.status, 401);
+    assert.deepEqual(await wrongRole.json(), { code: 'ERR_ROLE_MISSING' });
+    assert.equal((await call(undefined)).status, 401);
+  } finally {
+    await rm(file);
+  }
 });
