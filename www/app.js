@@ -153,22 +153,30 @@ function fillPolicyFromToken() {
 
 const STATUS_LABELS = { pass: 'pass', fail: 'fail', 'not-evaluated': 'not evaluated', 'not-required': 'not required' };
 const STATUS_REASONS = {
-  pass: 'The verifier checked this and went on.',
-  'not-evaluated': 'The verifier stopped at the failure above, so this was not checked.',
+  pass: 'Passed.',
+  fail: '',
+  'not-evaluated': 'Not checked: the verifier stopped at a failure above that cannot be set aside.',
   'not-required': 'The policy does not ask for this check.',
 };
 
+function reason({ status, message, setAside }) {
+  const text = message ?? STATUS_REASONS[status];
+  if (setAside.length === 0 || status === 'not-evaluated') return text;
+  return `${text} (Checked after setting aside the failed ${setAside.join(' and ')} check${setAside.length > 1 ? 's' : ''}.)`;
+}
+
 function reportTable(checks) {
-  const rows = checks.map(({ id, title, status, code, message }) =>
-    el('tr', { class: `check-${status}`, 'data-check': id }, [
-      el('th', { scope: 'row', 'data-label': 'Check' }, [title]),
-      el('td', { 'data-label': 'Result' }, [el('span', { class: `badge badge-${status}` }, [STATUS_LABELS[status]])]),
-      el('td', { 'data-label': 'Code' }, code ? [el('code', {}, [code])] : []),
-      el('td', { 'data-label': 'Reason' }, [message ?? STATUS_REASONS[status]]),
+  const rows = checks.map((check) =>
+    el('tr', { class: `check-${check.status}`, 'data-check': check.id }, [
+      el('th', { scope: 'row', 'data-label': 'Check' }, [check.title]),
+      el('td', { 'data-label': 'Result' }, [el('span', { class: `badge badge-${check.status}` }, [STATUS_LABELS[check.status]])]),
+      el('td', { 'data-label': 'Policy' }, check.requirement ? [check.requirement] : []),
+      el('td', { 'data-label': 'Code' }, check.code ? [el('code', {}, [check.code])] : []),
+      el('td', { 'data-label': 'Reason' }, [reason(check)]),
     ]));
   return el('table', { class: 'report', id: 'report-table' }, [
     el('caption', {}, [`Every check, in the order the verifier runs them (${CHECKS.length} checks).`]),
-    el('thead', {}, [el('tr', {}, ['Check', 'Result', 'Code', 'Reason'].map((h) => el('th', { scope: 'col' }, [h])))]),
+    el('thead', {}, [el('tr', {}, ['Check', 'Result', 'Policy', 'Code', 'Reason'].map((h) => el('th', { scope: 'col' }, [h])))]),
     el('tbody', {}, rows),
   ]);
 }
@@ -178,14 +186,14 @@ function clearVerification() {
   showConfiguration(null);
 }
 
-function onVerify(event) {
+async function onVerify(event) {
   event.preventDefault();
   if (!current) {
     replace($('verify-result'), el('p', { class: 'headline headline-fail' }, ['Paste a token above first.']));
     return;
   }
   const policy = formPolicy();
-  const report = verificationReport(current.token, { ...policy, keys: $('jwks-input').value });
+  const report = await verificationReport(current.token, { ...policy, keys: $('jwks-input').value });
   let headline;
   if (report.setupError) {
     headline = el('p', { class: 'headline headline-fail', id: 'verdict' }, [
@@ -195,8 +203,10 @@ function onVerify(event) {
     headline = el('p', { class: 'headline headline-ok', id: 'verdict' }, [
       `Verified: signed by key ${kid ?? '(no kid)'} with ${alg}, and every check of the policy passed.`]);
   } else {
+    const more = report.failures.length - 1;
     headline = el('p', { class: 'headline headline-fail', id: 'verdict' }, [
-      'Not verified: ', el('code', {}, [report.error.code]), ` ${report.error.message}`]);
+      'Not verified: ', el('code', {}, [report.error.code]), ` ${report.error.message}`,
+      more > 0 ? ` (and ${more} more failed check${more > 1 ? 's' : ''} below)` : '']);
   }
   replace($('verify-result'), headline, reportTable(report.checks));
   showConfiguration(report.verified ? policy : null);

@@ -17,7 +17,7 @@ const policy = { issuer: ISSUER, audience: AUDIENCE, keys };
 const statuses = (report) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
 
 test('a token that passes: every check pass or not required, none invented', async () => {
-  const report = verificationReport(await sign(pair), { ...policy, roles: ['Data.Read'] });
+  const report = await verificationReport(await sign(pair), { ...policy, roles: ['Data.Read'] });
   assert.equal(report.verified, true);
   assert.equal(report.result.key.kid, 'report-key');
   const s = statuses(report);
@@ -26,42 +26,75 @@ test('a token that passes: every check pass or not required, none invented', asy
   for (const id of ['typ', 'claims', 'tenant', 'client', 'scopes']) assert.equal(s[id], 'not-required', id);
 });
 
-// Each row: what breaks, the check that must fail, and its code. Checks before
-// it pass (or are not required); checks after it are not evaluated.
+// Each row: what breaks, the check that must fail, its code, and whether the
+// checks after it are evaluated. Checks before it pass (or are not required).
+// After a claim check fails, the report sets it aside and evaluates the rest;
+// before the signature verified, or when the claim itself is missing or
+// malformed, nothing after the failure is evaluated.
+const LATER_EVALUATED = true;
+const LATER_SKIPPED = false;
+const expiredClaims = () => goodClaims({ iat: nowSeconds() - 7200, nbf: nowSeconds() - 7200, exp: nowSeconds() - 3600 });
 const failures = [
-  ['malformed', () => 'a.b', {}, 'shape', 'ERR_TOKEN_MALFORMED'],
-  ['foreign (nonce header)', () => sign(pair, goodClaims(), { nonce: 'x' }), {}, 'header', 'ERR_FOREIGN_TOKEN'],
-  ['alg outside the policy', () => sign(pair), { algorithms: ['RS256'] }, 'header', 'ERR_ALG_NOT_ALLOWED'],
-  ['typ not accepted', () => sign(pair, goodClaims(), { typ: 'JWT' }), { typ: ['at+jwt'] }, 'typ', 'ERR_TYP_INVALID'],
-  ['unknown kid', () => sign(pair, goodClaims(), { kid: 'nope' }), {}, 'key', 'ERR_KEY_NOT_FOUND'],
-  ['wrong signer', () => sign(other), {}, 'signature', 'ERR_SIGNATURE_INVALID'],
-  ['issuer', () => sign(pair, goodClaims({ iss: 'https://evil.test' })), {}, 'issuer', 'ERR_ISSUER_INVALID'],
-  ['issuer missing', () => sign(pair, goodClaims({ iss: undefined })), {}, 'issuer', 'ERR_CLAIM_MISSING'],
-  ['audience', () => sign(pair, goodClaims({ aud: 'api://other' })), {}, 'audience', 'ERR_AUDIENCE_INVALID'],
-  ['expired', () => sign(pair, goodClaims({ exp: nowSeconds() - 3600 })), {}, 'times', 'ERR_TOKEN_EXPIRED'],
-  ['exp as a string', () => sign(pair, goodClaims({ exp: 'soon' })), {}, 'times', 'ERR_CLAIM_INVALID'],
-  ['subject', () => sign(pair), { subject: 'someone-else' }, 'claims', 'ERR_CLAIM_INVALID'],
-  ['required claim', () => sign(pair), { requiredClaims: ['oid'] }, 'claims', 'ERR_CLAIM_MISSING'],
-  ['tenant', () => sign(pair), { tenants: ['00000000-0000-0000-0000-000000000000'] }, 'tenant', 'ERR_TENANT_NOT_ALLOWED'],
-  ['client', () => sign(pair), { clients: ['another-client'] }, 'client', 'ERR_CLIENT_NOT_ALLOWED'],
-  ['no client claim', () => sign(pair, goodClaims({ azp: undefined })), { clients: ['client-app-1'] }, 'client', 'ERR_CLAIM_MISSING'],
-  ['role', () => sign(pair), { roles: ['Data.Write'] }, 'roles', 'ERR_ROLE_MISSING'],
-  ['scope', () => sign(pair), { scopes: ['admin'] }, 'scopes', 'ERR_SCOPE_MISSING'],
+  ['malformed', () => 'a.b', {}, 'shape', 'ERR_TOKEN_MALFORMED', LATER_SKIPPED],
+  ['foreign (nonce header)', () => sign(pair, goodClaims(), { nonce: 'x' }), {}, 'header', 'ERR_FOREIGN_TOKEN', LATER_SKIPPED],
+  ['alg outside the policy', () => sign(pair), { algorithms: ['RS256'] }, 'header', 'ERR_ALG_NOT_ALLOWED', LATER_SKIPPED],
+  ['typ not accepted', () => sign(pair, goodClaims(), { typ: 'JWT' }), { typ: ['at+jwt'] }, 'typ', 'ERR_TYP_INVALID', LATER_SKIPPED],
+  ['unknown kid', () => sign(pair, goodClaims(), { kid: 'nope' }), {}, 'key', 'ERR_KEY_NOT_FOUND', LATER_SKIPPED],
+  ['wrong signer', () => sign(other), {}, 'signature', 'ERR_SIGNATURE_INVALID', LATER_SKIPPED],
+  ['issuer', () => sign(pair, goodClaims({ iss: 'https://evil.test' })), {}, 'issuer', 'ERR_ISSUER_INVALID', LATER_EVALUATED],
+  ['issuer missing', () => sign(pair, goodClaims({ iss: undefined })), {}, 'issuer', 'ERR_CLAIM_MISSING', LATER_SKIPPED],
+  ['audience', () => sign(pair, goodClaims({ aud: 'api://other' })), {}, 'audience', 'ERR_AUDIENCE_INVALID', LATER_EVALUATED],
+  ['expired', () => sign(pair, expiredClaims()), {}, 'times', 'ERR_TOKEN_EXPIRED', LATER_EVALUATED],
+  ['too old', () => sign(pair, goodClaims({ iat: nowSeconds() - 600 })), { maxTokenAge: 60 }, 'times', 'ERR_TOKEN_TOO_OLD', LATER_EVALUATED],
+  ['exp as a string', () => sign(pair, goodClaims({ exp: 'soon' })), {}, 'times', 'ERR_CLAIM_INVALID', LATER_SKIPPED],
+  ['subject', () => sign(pair), { subject: 'someone-else' }, 'claims', 'ERR_CLAIM_INVALID', LATER_EVALUATED],
+  ['required claim', () => sign(pair), { requiredClaims: ['oid'] }, 'claims', 'ERR_CLAIM_MISSING', LATER_EVALUATED],
+  ['tenant', () => sign(pair), { tenants: ['00000000-0000-0000-0000-000000000000'] }, 'tenant', 'ERR_TENANT_NOT_ALLOWED', LATER_EVALUATED],
+  ['client', () => sign(pair), { clients: ['another-client'] }, 'client', 'ERR_CLIENT_NOT_ALLOWED', LATER_EVALUATED],
+  ['no client claim', () => sign(pair, goodClaims({ azp: undefined })), { clients: ['client-app-1'] }, 'client', 'ERR_CLAIM_MISSING', LATER_EVALUATED],
+  ['role', () => sign(pair), { roles: ['Data.Write'] }, 'roles', 'ERR_ROLE_MISSING', LATER_EVALUATED],
+  ['scope', () => sign(pair), { scopes: ['admin'] }, 'scopes', 'ERR_SCOPE_MISSING', LATER_EVALUATED],
 ];
 
-for (const [name, makeToken, extra, failing, code] of failures) {
+for (const [name, makeToken, extra, failing, code, laterEvaluated] of failures) {
   test(`report: ${name} fails the ${failing} check with ${code}`, async () => {
-    const report = verificationReport(await makeToken(), { ...policy, ...extra });
+    const report = await verificationReport(await makeToken(), { ...policy, ...extra, scopes: ['read', ...(extra.scopes ?? [])] });
     assert.equal(report.verified, false);
     assert.equal(report.error.code, code);
+    assert.deepEqual(report.failures.map((e) => e.code), [code]);
     const index = CHECKS.findIndex((c) => c.id === failing);
     report.checks.forEach((check, i) => {
       if (i < index) assert.ok(['pass', 'not-required'].includes(check.status), `${check.id}: ${check.status}`);
       else if (i === index) assert.deepEqual([check.status, check.code], ['fail', code]);
-      else assert.equal(check.status, 'not-evaluated', check.id);
+      else if (laterEvaluated) {
+        assert.ok(['pass', 'not-required'].includes(check.status), `${check.id}: ${check.status}`);
+        assert.deepEqual(check.setAside, [CHECKS[index].title]);
+      } else assert.equal(check.status, 'not-evaluated', check.id);
     });
+    // The last check (scopes, required here) shows whether the later checks really ran.
+    assert.equal(report.checks.at(-1).status, failing === 'scopes' ? 'fail' : laterEvaluated ? 'pass' : 'not-evaluated');
   });
 }
+
+test('report: several failing claim checks are all reported, each with its code', async () => {
+  const token = await sign(pair, { ...expiredClaims(), aud: 'api://other', roles: ['Other'] });
+  const report = await verificationReport(token, { ...policy, roles: ['Data.Read'], clients: ['client-app-1'] });
+  assert.deepEqual(report.failures.map((e) => e.code), ['ERR_AUDIENCE_INVALID', 'ERR_TOKEN_EXPIRED', 'ERR_ROLE_MISSING']);
+  const s = statuses(report);
+  assert.deepEqual([s.issuer, s.audience, s.times, s.client, s.roles, s.scopes], ['pass', 'fail', 'fail', 'pass', 'fail', 'not-required']);
+  assert.deepEqual(report.checks.find((c) => c.id === 'roles').setAside, ['Audience (aud)', 'Lifetime (exp, nbf, iat)']);
+});
+
+test('report: a key bound to another issuer cannot be set aside, so later checks are not evaluated', async () => {
+  const bound = { ...pair.jwk, issuer: 'https://issuer.test/other-tenant/v2.0' };
+  const token = await sign(pair);
+  const report = await verificationReport(token, { ...policy, keys: { keys: [bound] }, roles: ['Data.Read'] });
+  const s = statuses(report);
+  assert.equal(s.issuer, 'fail');
+  assert.match(report.checks.find((c) => c.id === 'issuer').message, /bound to issuer/);
+  assert.equal(s.audience, 'not-evaluated');
+  assert.equal(s.roles, 'not-evaluated');
+});
 
 test('report: unusable keys or policy are a setup error, and no check is claimed', async () => {
   const token = await sign(pair);
@@ -71,7 +104,7 @@ test('report: unusable keys or policy are a setup error, and no check is claimed
     [{ ...policy, issuer: [] }, 'ERR_POLICY_INVALID'],
     [{ ...policy, clockTolerance: -1 }, 'ERR_POLICY_INVALID'],
   ]) {
-    const report = verificationReport(token, options);
+    const report = await verificationReport(token, options);
     assert.equal(report.setupError?.code, code);
     assert.ok(report.checks.every((c) => c.status === 'not-evaluated'));
   }
