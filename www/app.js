@@ -21,9 +21,9 @@ let current = null;
 
 // ---------------------------------------------------------------- decoding
 
-/** Accepts what people paste: surrounding space and an `Authorization: Bearer` prefix. */
+/** Accepts what people paste: an `Authorization: Bearer` prefix, and line breaks or spaces (never part of a token). */
 function cleanToken(text) {
-  return text.trim().replace(/^(authorization:\s*)?bearer\s+/i, '').trim();
+  return text.trim().replace(/^(authorization:\s*)?bearer\s+/i, '').replace(/\s+/g, '');
 }
 
 function colouredToken(token) {
@@ -154,7 +154,6 @@ function fillPolicyFromToken() {
 const STATUS_LABELS = { pass: 'pass', fail: 'fail', 'not-evaluated': 'not evaluated', 'not-required': 'not required' };
 const STATUS_REASONS = {
   pass: 'Passed.',
-  fail: '',
   'not-evaluated': 'Not checked: the verifier stopped at a failure above that cannot be set aside.',
   'not-required': 'The policy does not ask for this check.',
 };

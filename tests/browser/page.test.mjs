@@ -34,8 +34,9 @@ async function open(fragment = '') {
   return opened;
 }
 
-/** The page asked only for its own static files, and nothing went wrong in it. */
-function assertQuiet({ seen }) {
+/** The page asked only for its own static files, stored nothing, and nothing went wrong in it. */
+async function assertQuiet({ page, seen }) {
+  assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]), [0, 0, '']);
   assert.deepEqual(seen.errors, []);
   assert.ok(seen.urls.length > 0);
   for (const url of seen.urls) {
@@ -98,7 +99,7 @@ describe('decoder page', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await screenshot(page, `www-verified-phone-${scheme}`);
     }
-    assertQuiet(opened);
+    await assertQuiet(opened);
     await page.close();
   });
 
@@ -122,7 +123,7 @@ describe('decoder page', () => {
     assert.match(await page.textContent('#report-table tr[data-check="roles"]'), /setting aside the failed Lifetime \(exp, nbf, iat\) check/);
     assert.equal(await page.isVisible('#configure-output'), false);
     await screenshot(page, 'www-expired-desktop-light');
-    assertQuiet(opened);
+    await assertQuiet(opened);
     await page.close();
   });
 
@@ -142,7 +143,7 @@ describe('decoder page', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'www-graph-phone-dark');
-    assertQuiet(opened);
+    await assertQuiet(opened);
     await page.close();
   });
 
@@ -159,7 +160,7 @@ describe('decoder page', () => {
     assert.equal(await page.locator('#claims-table tbody th code', { hasText: '<img' }).textContent(), attack);
     assert.equal(await page.$$eval('img, script:not([src]):not([type="importmap"])', (found) => found.length), 0);
     assert.equal(await page.evaluate(() => window.__xss), undefined);
-    assertQuiet(opened);
+    await assertQuiet(opened);
     await page.close();
   });
 
@@ -171,11 +172,11 @@ describe('decoder page', () => {
     assert.equal(await page.inputValue('#token-input'), token);
     assert.equal(new URL(page.url()).hash, '');
     assert.ok((await page.$$('#claims-table tbody tr')).length > 5);
-    assertQuiet(opened);
+    await assertQuiet(opened);
     await page.close();
   });
 
-  test('a dropped token is decoded', async () => {
+  test('a dropped token is decoded, with its Bearer prefix and line breaks removed', async () => {
     const opened = await open();
     const { page } = opened;
     const token = await sign(pair, goodClaims({ sub: 'dropped-subject' }));
@@ -183,11 +184,56 @@ describe('decoder page', () => {
       const data = new DataTransfer();
       data.setData('text/plain', text);
       return data;
-    }, token);
+    }, `Bearer ${token.slice(0, 40)}\n${token.slice(40)}\n`); // as copied from a terminal
     await page.dispatchEvent('#token-input', 'drop', { dataTransfer: transfer });
     await page.waitForSelector('#claims-table tr[data-name="sub"]');
     assert.equal(await claimCell(page, 'sub'), 'dropped-subject');
-    assertQuiet(opened);
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('every control is labelled, and a token can be verified with the keyboard alone', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const unlabelled = await page.$$eval('input, textarea, select', (controls) =>
+      controls.filter((control) => control.labels.length === 0).map((control) => control.id));
+    assert.deepEqual(unlabelled, []);
+    const unnamed = await page.$$eval('button', (buttons) => buttons.filter((b) => b.textContent.trim() === '').length);
+    assert.equal(unnamed, 0);
+
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'token-input');
+    await page.keyboard.insertText(await sign(pair));
+    const focusAfterTabs = async (id) => {
+      for (let presses = 0; presses < 30; presses += 1) {
+        if (await page.evaluate(() => document.activeElement.id) === id) return;
+        await page.keyboard.press('Tab');
+      }
+      assert.fail(`Tab never reached #${id}`);
+    };
+    await focusAfterTabs('jwks-input');
+    await page.keyboard.insertText(jwks);
+    await focusAfterTabs('policy-issuer');
+    await page.keyboard.insertText(ISSUER);
+    await focusAfterTabs('policy-audience');
+    await page.keyboard.insertText(AUDIENCE);
+    await focusAfterTabs('verify-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#verdict');
+    assert.match(await page.textContent('#verdict'), /^Verified/);
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('when the WebAssembly cannot load, the page says so', async () => {
+    const { page } = await openPage(browser.context);
+    await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${server.origin}/www/`);
+    await page.waitForSelector('.load-failed');
+    assert.match(await page.textContent('#load-status'), /^The verifier could not load .*make build/);
+    assert.equal(await page.getAttribute('html', 'data-ready'), null);
     await page.close();
   });
 
@@ -208,7 +254,7 @@ describe('decoder page', () => {
     }
     await page.emulateMedia({ colorScheme: 'light' });
     await screenshot(page, 'www-workshop-desktop-light');
-    assertQuiet(opened);
+    await assertQuiet(opened);
     await page.close();
   });
 });
