@@ -97,6 +97,7 @@ describe('decoder page', () => {
       await page.setViewportSize({ width: 1280, height: 900 });
       await screenshot(page, `www-verified-desktop-${scheme}`);
       await page.setViewportSize({ width: 390, height: 844 });
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than a phone');
       await screenshot(page, `www-verified-phone-${scheme}`);
     }
     await assertQuiet(opened);
