@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker lint fuzz bench
+.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -14,7 +14,7 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-worker
+test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-worker test-browser
 
 lint:
 	cargo fmt --all -- --check
@@ -60,3 +60,10 @@ bench: build
 	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
 	  npm ci --prefix bench --no-audit --no-fund --loglevel=error; fi
 	node bench/run.mjs
+
+# The decoder page (www/) and the example web app (examples/web, built by
+# Vite and by esbuild) in Debian's Chromium; screenshots go to test-results/.
+test-browser:
+	npm --prefix examples/web run --silent build -- --logLevel warn
+	npm --prefix examples/web run --silent build:esbuild
+	node --test tests/browser/

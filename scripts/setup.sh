@@ -3,7 +3,8 @@
 #  1. a Rust toolchain that targets wasm32-unknown-unknown
 #     (rustup's target if installed, else Debian's rustc-web + std source + lld);
 #  2. wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock;
-#  3. the npm dev dependencies (npm ci).
+#  3. the npm dev dependencies (npm ci), and those of the example web app;
+#  4. Chromium, for the browser tests (Debian's package; no browser is downloaded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,4 +52,16 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ ! -f examples/web/node_modules/.package-lock.json ] \
+  || [ examples/web/package-lock.json -nt examples/web/node_modules/.package-lock.json ]; then
+  log "npm ci (examples/web)"
+  npm --prefix examples/web ci --no-audit --no-fund --loglevel=error
+fi
+
+# 4. Chromium for the browser tests.
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian's chromium"
+  apt_install chromium
 fi

@@ -1,0 +1,261 @@
+// The decoder page (www/) in Debian's Chromium: decoding, warnings, the
+// verification report, XSS-safe rendering, the workshop, and proof that the
+// page requests nothing but its own static files.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
+import { REPO, filePaths, launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
+
+let server;
+let browser;
+let pair;
+let jwks;
+let allowedPaths;
+
+before(async () => {
+  server = await startStaticServer(REPO);
+  browser = await launchBrowser();
+  pair = await keyPair('RS256', 'page-key-1');
+  jwks = JSON.stringify({ keys: [pair.jwk] });
+  const files = (await Promise.all(['www', 'js', 'pkg'].map((dir) => filePaths(REPO, dir)))).flat();
+  allowedPaths = new Set(['/www/', ...files]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page (optionally with a fragment) and waits for the module graph and wasm to load. */
+async function open(fragment = '') {
+  const opened = await openPage(browser.context);
+  await opened.page.goto(`${server.origin}/www/${fragment}`);
+  await opened.page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+  return opened;
+}
+
+/** The page asked only for its own static files, stored nothing, and nothing went wrong in it. */
+async function assertQuiet({ page, seen }) {
+  assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]), [0, 0, '']);
+  assert.deepEqual(seen.errors, []);
+  assert.ok(seen.urls.length > 0);
+  for (const url of seen.urls) {
+    const { origin, pathname, search } = new URL(url);
+    assert.equal(origin, server.origin, `request to another origin: ${url}`);
+    assert.equal(search, '', `request with a query: ${url}`);
+    assert.ok(allowedPaths.has(pathname), `request for a file that is not the page's own: ${url}`);
+  }
+  for (const { path } of server.requests) assert.ok(allowedPaths.has(path), `server saw ${path}`);
+}
+
+async function pasteAndVerify(page, token, policy = {}) {
+  await page.fill('#token-input', token);
+  await page.fill('#jwks-input', jwks);
+  await page.fill('#policy-issuer', policy.issuer ?? ISSUER);
+  await page.fill('#policy-audience', policy.audience ?? AUDIENCE);
+  await page.fill('#policy-roles', policy.roles ?? '');
+  await page.click('#verify-button');
+  await page.waitForSelector('#verdict');
+}
+
+/** `{ check id: status }` from the report table. */
+const reportStatuses = (page) => page.$$eval('#report-table tbody tr', (rows) =>
+  Object.fromEntries(rows.map((row) => [row.dataset.check, row.className.replace('check-', '')])));
+
+const claimCell = (page, name) => page.textContent(`#claims-table tr[data-name="${name}"] td`);
+
+describe('decoder page', () => {
+  test('a valid token with its key set is verified and every claim explained', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const exp = nowSeconds() + 41 * 60 + 30;
+    const token = await sign(pair, goodClaims({ exp, roles: ['Data.Read', 'Data.Write'] }));
+    await pasteAndVerify(page, token, { roles: 'Data.Read' });
+
+    assert.match(await page.textContent('#verdict'), /^Verified: signed by key page-key-1 with RS256/);
+    const statuses = await reportStatuses(page);
+    assert.equal(Object.keys(statuses).length, 13);
+    assert.equal(statuses.signature, 'pass');
+    assert.equal(statuses.roles, 'pass');
+    assert.equal(statuses.scopes, 'not-required');
+    assert.ok(!Object.values(statuses).includes('fail'));
+
+    const claimNames = await page.$$eval('#claims-table tbody tr', (rows) => rows.map((row) => row.dataset.name));
+    assert.deepEqual(claimNames.toSorted(), Object.keys(goodClaims()).toSorted());
+    assert.match(await claimCell(page, 'exp'), /expires in 41 min/);
+    assert.match(await page.textContent('#claims-table tr[data-name="tid"] td:last-child'), /Tenant ID/);
+    assert.match(await page.textContent('#token-colour .seg-signature'), /^[\w-]+$/);
+
+    assert.equal(await page.isVisible('#configure-output'), true);
+    assert.deepEqual(JSON.parse(await page.textContent('#policy-json')), {
+      issuer: [ISSUER], audience: [AUDIENCE], roles: ['Data.Read'], clockTolerance: 60,
+    });
+    assert.match(await page.textContent('#env-vars'), /^JWT_ISSUER=.*\nJWT_AUDIENCE=.*\nJWT_REQUIRED_ROLES=Data\.Read$/);
+
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await screenshot(page, `www-verified-desktop-${scheme}`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than a phone');
+      await screenshot(page, `www-verified-phone-${scheme}`);
+    }
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('an expired token shows its expiry and fails the lifetime check', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const now = nowSeconds();
+    const token = await sign(pair, goodClaims({ iat: now - 7200, nbf: now - 7200, exp: now - 90 * 60 - 30 }));
+    await pasteAndVerify(page, token, { roles: 'Data.Read' });
+
+    assert.match(await page.textContent('[data-warning="expired"]'), /Expired: expired 1 h 30 min ago/);
+    assert.match(await claimCell(page, 'exp'), /expired 1 h 30 min ago/);
+    assert.match(await page.textContent('#verdict'), /^Not verified: ERR_TOKEN_EXPIRED token has expired/);
+    const statuses = await reportStatuses(page);
+    assert.equal(statuses.signature, 'pass');
+    assert.equal(statuses.audience, 'pass');
+    assert.equal(statuses.times, 'fail');
+    // The later checks ran with the lifetime check set aside, and say so.
+    assert.equal(statuses.tenant, 'not-required');
+    assert.equal(statuses.roles, 'pass');
+    assert.match(await page.textContent('#report-table tr[data-check="roles"]'), /setting aside the failed Lifetime \(exp, nbf, iat\) check/);
+    assert.equal(await page.isVisible('#configure-output'), false);
+    await screenshot(page, 'www-expired-desktop-light');
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('a Graph-style token gets the foreign-token warnings and ERR_FOREIGN_TOKEN', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const token = await sign(pair, goodClaims({ aud: 'https://graph.microsoft.com' }), { nonce: 'graph-nonce-value', typ: 'JWT' });
+    await pasteAndVerify(page, token);
+
+    assert.match(await page.textContent('[data-warning="foreign-token"]'), /Microsoft Graph or another Microsoft API/);
+    assert.match(await page.textContent('[data-warning="foreign-audience"]'), /aud https:\/\/graph\.microsoft\.com/);
+    assert.match(await page.textContent('#verdict'), /ERR_FOREIGN_TOKEN/);
+    const statuses = await reportStatuses(page);
+    assert.equal(statuses.shape, 'pass');
+    assert.equal(statuses.header, 'fail');
+    assert.equal(statuses.signature, 'not-evaluated');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'www-graph-phone-dark');
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('markup in claims is shown as text and never runs', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+    const token = await sign(pair, goodClaims({ name: attack, [attack]: 'key' }), { kid: attack });
+    await page.fill('#token-input', token);
+    await page.waitForSelector('#claims-table tbody tr');
+
+    assert.equal(await claimCell(page, 'name'), attack);
+    assert.equal(await page.textContent('#header-table tr[data-name="kid"] td'), attack);
+    assert.equal(await page.locator('#claims-table tbody th code', { hasText: '<img' }).textContent(), attack);
+    assert.equal(await page.$$eval('img, script:not([src]):not([type="importmap"])', (found) => found.length), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('#token= in the link is decoded, then removed from the address bar', async () => {
+    const token = await sign(pair);
+    const opened = await open(`#token=${token}`);
+    const { page } = opened;
+    assert.match(await page.textContent('#token-status'), /from the link/);
+    assert.equal(await page.inputValue('#token-input'), token);
+    assert.equal(new URL(page.url()).hash, '');
+    assert.ok((await page.$$('#claims-table tbody tr')).length > 5);
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('a dropped token is decoded, with its Bearer prefix and line breaks removed', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const token = await sign(pair, goodClaims({ sub: 'dropped-subject' }));
+    const transfer = await page.evaluateHandle((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      return data;
+    }, `Bearer ${token.slice(0, 40)}\n${token.slice(40)}\n`); // as copied from a terminal
+    await page.dispatchEvent('#token-input', 'drop', { dataTransfer: transfer });
+    await page.waitForSelector('#claims-table tr[data-name="sub"]');
+    assert.equal(await claimCell(page, 'sub'), 'dropped-subject');
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('every control is labelled, and a token can be verified with the keyboard alone', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const unlabelled = await page.$$eval('input, textarea, select', (controls) =>
+      controls.filter((control) => control.labels.length === 0).map((control) => control.id));
+    assert.deepEqual(unlabelled, []);
+    const unnamed = await page.$$eval('button', (buttons) => buttons.filter((b) => b.textContent.trim() === '').length);
+    assert.equal(unnamed, 0);
+
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'token-input');
+    await page.keyboard.insertText(await sign(pair));
+    const focusAfterTabs = async (id) => {
+      for (let presses = 0; presses < 30; presses += 1) {
+        if (await page.evaluate(() => document.activeElement.id) === id) return;
+        await page.keyboard.press('Tab');
+      }
+      assert.fail(`Tab never reached #${id}`);
+    };
+    await focusAfterTabs('jwks-input');
+    await page.keyboard.insertText(jwks);
+    await focusAfterTabs('policy-issuer');
+    await page.keyboard.insertText(ISSUER);
+    await focusAfterTabs('policy-audience');
+    await page.keyboard.insertText(AUDIENCE);
+    await focusAfterTabs('verify-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#verdict');
+    assert.match(await page.textContent('#verdict'), /^Verified/);
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('when the WebAssembly cannot load, the page says so', async () => {
+    const { page } = await openPage(browser.context);
+    await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${server.origin}/www/`);
+    await page.waitForSelector('.load-failed');
+    assert.match(await page.textContent('#load-status'), /^The verifier could not load .*make build/);
+    assert.equal(await page.getAttribute('html', 'data-ready'), null);
+    await page.close();
+  });
+
+  test('the workshop signs a token with a key made in the page, and it verifies', async () => {
+    const opened = await open();
+    const { page } = opened;
+    for (const alg of ['ES256', 'EdDSA', 'PS256']) {
+      await page.selectOption('#workshop-alg', alg);
+      await page.click('#workshop-sign');
+      await page.waitForSelector('#workshop-output:not([hidden])');
+      await page.waitForFunction((want) => document.getElementById('workshop-status').textContent.includes(want), alg);
+      const jwksText = await page.inputValue('#workshop-jwks');
+      assert.equal(JSON.parse(jwksText).keys[0].alg, alg);
+      assert.doesNotMatch(jwksText, /"d"/, 'the key set holds no private key');
+      await page.click('#workshop-use');
+      await page.click('#verify-button');
+      assert.match(await page.textContent('#verdict'), new RegExp(`^Verified: .* with ${alg}`));
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, 'www-workshop-desktop-light');
+    await assertQuiet(opened);
+    await page.close();
+  });
+});

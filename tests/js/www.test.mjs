@@ -1,0 +1,184 @@
+// The decoder page's logic modules (www/), run under Node: the per-check
+// verification report, the decoded-token warnings and the configuration
+// output. The page imports `jwtguard`; here that resolves to the node entry.
+import assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { configuration } from '../../www/configure.js';
+import { CHECKS, verificationReport } from '../../www/report.js';
+import { tokenWarnings } from '../../www/warnings.js';
+import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
+
+const pair = await keyPair('ES256', 'report-key');
+const other = await keyPair('ES256', 'report-key');
+const keys = { keys: [pair.jwk] };
+const policy = { issuer: ISSUER, audience: AUDIENCE, keys };
+
+const statuses = (report) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+
+test('a token that passes: every check pass or not required, none invented', async () => {
+  const report = await verificationReport(await sign(pair), { ...policy, roles: ['Data.Read'] });
+  assert.equal(report.verified, true);
+  assert.equal(report.result.key.kid, 'report-key');
+  const s = statuses(report);
+  assert.deepEqual(Object.keys(s), CHECKS.map((c) => c.id));
+  assert.equal(s.roles, 'pass');
+  for (const id of ['typ', 'claims', 'tenant', 'client', 'scopes']) assert.equal(s[id], 'not-required', id);
+});
+
+// Each row: what breaks, the check that must fail, its code, and whether the
+// checks after it are evaluated. Checks before it pass (or are not required).
+// After a claim check fails, the report sets it aside and evaluates the rest;
+// before the signature verified, or when the claim itself is missing or
+// malformed, nothing after the failure is evaluated.
+const LATER_EVALUATED = true;
+const LATER_SKIPPED = false;
+const expiredClaims = () => goodClaims({ iat: nowSeconds() - 7200, nbf: nowSeconds() - 7200, exp: nowSeconds() - 3600 });
+const failures = [
+  ['malformed', () => 'a.b', {}, 'shape', 'ERR_TOKEN_MALFORMED', LATER_SKIPPED],
+  ['foreign (nonce header)', () => sign(pair, goodClaims(), { nonce: 'x' }), {}, 'header', 'ERR_FOREIGN_TOKEN', LATER_SKIPPED],
+  ['alg outside the policy', () => sign(pair), { algorithms: ['RS256'] }, 'header', 'ERR_ALG_NOT_ALLOWED', LATER_SKIPPED],
+  ['typ not accepted', () => sign(pair, goodClaims(), { typ: 'JWT' }), { typ: ['at+jwt'] }, 'typ', 'ERR_TYP_INVALID', LATER_SKIPPED],
+  ['unknown kid', () => sign(pair, goodClaims(), { kid: 'nope' }), {}, 'key', 'ERR_KEY_NOT_FOUND', LATER_SKIPPED],
+  ['wrong signer', () => sign(other), {}, 'signature', 'ERR_SIGNATURE_INVALID', LATER_SKIPPED],
+  ['issuer', () => sign(pair, goodClaims({ iss: 'https://evil.test' })), {}, 'issuer', 'ERR_ISSUER_INVALID', LATER_EVALUATED],
+  ['issuer missing', () => sign(pair, goodClaims({ iss: undefined })), {}, 'issuer', 'ERR_CLAIM_MISSING', LATER_SKIPPED],
+  ['audience', () => sign(pair, goodClaims({ aud: 'api://other' })), {}, 'audience', 'ERR_AUDIENCE_INVALID', LATER_EVALUATED],
+  ['expired', () => sign(pair, expiredClaims()), {}, 'times', 'ERR_TOKEN_EXPIRED', LATER_EVALUATED],
+  ['too old', () => sign(pair, goodClaims({ iat: nowSeconds() - 600 })), { maxTokenAge: 60 }, 'times', 'ERR_TOKEN_TOO_OLD', LATER_EVALUATED],
+  ['exp as a string', () => sign(pair, goodClaims({ exp: 'soon' })), {}, 'times', 'ERR_CLAIM_INVALID', LATER_SKIPPED],
+  ['subject', () => sign(pair), { subject: 'someone-else' }, 'claims', 'ERR_CLAIM_INVALID', LATER_EVALUATED],
+  ['required claim', () => sign(pair), { requiredClaims: ['oid'] }, 'claims', 'ERR_CLAIM_MISSING', LATER_EVALUATED],
+  ['tenant', () => sign(pair), { tenants: ['00000000-0000-0000-0000-000000000000'] }, 'tenant', 'ERR_TENANT_NOT_ALLOWED', LATER_EVALUATED],
+  ['client', () => sign(pair), { clients: ['another-client'] }, 'client', 'ERR_CLIENT_NOT_ALLOWED', LATER_EVALUATED],
+  ['no client claim', () => sign(pair, goodClaims({ azp: undefined })), { clients: ['client-app-1'] }, 'client', 'ERR_CLAIM_MISSING', LATER_EVALUATED],
+  ['role', () => sign(pair), { roles: ['Data.Write'] }, 'roles', 'ERR_ROLE_MISSING', LATER_EVALUATED],
+  ['scope', () => sign(pair), { scopes: ['admin'] }, 'scopes', 'ERR_SCOPE_MISSING', LATER_EVALUATED],
+];
+
+for (const [name, makeToken, extra, failing, code, laterEvaluated] of failures) {
+  test(`report: ${name} fails the ${failing} check with ${code}`, async () => {
+    const report = await verificationReport(await makeToken(), { ...policy, ...extra, scopes: ['read', ...(extra.scopes ?? [])] });
+    assert.equal(report.verified, false);
+    assert.equal(report.error.code, code);
+    assert.deepEqual(report.failures.map((e) => e.code), [code]);
+    const index = CHECKS.findIndex((c) => c.id === failing);
+    report.checks.forEach((check, i) => {
+      if (i < index) assert.ok(['pass', 'not-required'].includes(check.status), `${check.id}: ${check.status}`);
+      else if (i === index) assert.deepEqual([check.status, check.code], ['fail', code]);
+      else if (laterEvaluated) {
+        assert.ok(['pass', 'not-required'].includes(check.status), `${check.id}: ${check.status}`);
+        assert.deepEqual(check.setAside, [CHECKS[index].title]);
+      } else assert.equal(check.status, 'not-evaluated', check.id);
+    });
+    // The last check (scopes, required here) shows whether the later checks really ran.
+    assert.equal(report.checks.at(-1).status, failing === 'scopes' ? 'fail' : laterEvaluated ? 'pass' : 'not-evaluated');
+  });
+}
+
+test('report: several failing claim checks are all reported, each with its code', async () => {
+  const token = await sign(pair, { ...expiredClaims(), aud: 'api://other', roles: ['Other'] });
+  const report = await verificationReport(token, { ...policy, roles: ['Data.Read'], clients: ['client-app-1'] });
+  assert.deepEqual(report.failures.map((e) => e.code), ['ERR_AUDIENCE_INVALID', 'ERR_TOKEN_EXPIRED', 'ERR_ROLE_MISSING']);
+  const s = statuses(report);
+  assert.deepEqual([s.issuer, s.audience, s.times, s.client, s.roles, s.scopes], ['pass', 'fail', 'fail', 'pass', 'fail', 'not-required']);
+  assert.deepEqual(report.checks.find((c) => c.id === 'roles').setAside, ['Audience (aud)', 'Lifetime (exp, nbf, iat)']);
+});
+
+test('report: a key bound to another issuer cannot be set aside, so later checks are not evaluated', async () => {
+  const bound = { ...pair.jwk, issuer: 'https://issuer.test/other-tenant/v2.0' };
+  const token = await sign(pair);
+  const report = await verificationReport(token, { ...policy, keys: { keys: [bound] }, roles: ['Data.Read'] });
+  const s = statuses(report);
+  assert.equal(s.issuer, 'fail');
+  assert.match(report.checks.find((c) => c.id === 'issuer').message, /bound to issuer/);
+  assert.equal(s.audience, 'not-evaluated');
+  assert.equal(s.roles, 'not-evaluated');
+});
+
+test('report: unusable keys or policy are a setup error, and no check is claimed', async () => {
+  const token = await sign(pair);
+  for (const [options, code] of [
+    [{ ...policy, keys: '{"keys":[]}' }, 'ERR_JWKS_INVALID'],
+    [{ ...policy, keys: 'not json' }, 'ERR_JWKS_INVALID'],
+    [{ ...policy, issuer: [] }, 'ERR_POLICY_INVALID'],
+    [{ ...policy, clockTolerance: -1 }, 'ERR_POLICY_INVALID'],
+  ]) {
+    const report = await verificationReport(token, options);
+    assert.equal(report.setupError?.code, code);
+    assert.ok(report.checks.every((c) => c.status === 'not-evaluated'));
+  }
+});
+
+const ids = (header, claims, now = nowSeconds()) => tokenWarnings(header, claims, now).map((w) => w.id);
+
+test('warnings: each condition raises its warning, and a clean token raises none', () => {
+  const now = nowSeconds();
+  const header = { alg: 'RS256', kid: 'k', typ: 'at+jwt' };
+  const claims = goodClaims();
+  assert.deepEqual(ids(header, claims), []);
+  const cases = [
+    [header, { ...claims, exp: now - 1 }, 'expired'],
+    [header, { ...claims, nbf: now + 600 }, 'not-yet-valid'],
+    [header, { ...claims, iat: now + 600 }, 'not-yet-valid'],
+    [header, { ...claims, exp: undefined }, 'no-exp'],
+    [{ ...header, nonce: 'n' }, claims, 'foreign-token'],
+    [header, { ...claims, aud: ['https://graph.microsoft.com'] }, 'foreign-audience'],
+    [header, { ...claims, aud: '00000003-0000-0000-c000-000000000000' }, 'foreign-audience'],
+    [{ ...header, typ: 'JWT' }, { ...claims, nonce: 'abc' }, 'id-token'],
+    [{ ...header, alg: 'none' }, claims, 'alg'],
+    [{ ...header, alg: 'HS256' }, claims, 'alg'],
+    [{ ...header, alg: 'ES512' }, claims, 'alg'],
+    [{ alg: 'RS256' }, claims, 'no-kid'],
+    [{ ...header, jku: 'https://evil.test/keys' }, claims, 'embedded-key'],
+    [{ ...header, crit: ['exp'] }, claims, 'crit'],
+    [header, { ...claims, ver: '1.0', iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }, 'version-mismatch'],
+    [header, { ...claims, ver: '2.0', iss: `https://sts.windows.net/${TENANT}/` }, 'version-mismatch'],
+    [header, { ...claims, ver: '2.0', azp: undefined, appid: 'client' }, 'version-mismatch'],
+  ];
+  for (const [h, c, id] of cases) {
+    const cleaned = JSON.parse(JSON.stringify(c));
+    assert.ok(ids(h, cleaned, now).includes(id), `${id} for ${JSON.stringify(h)} ${JSON.stringify(cleaned)}`);
+  }
+  // Access tokens (at+jwt) are not ID tokens; B2C writes ver 1.0 with a v2.0-style issuer.
+  assert.ok(!ids(header, { ...claims, nonce: 'abc' }).includes('id-token'));
+  assert.deepEqual(ids(header, { ...claims, ver: '1.0', iss: `https://contoso.b2clogin.com/${TENANT}/v2.0/` }), []);
+});
+
+test('configuration: Entra policies become AZURE_* variables, others JWT_*', () => {
+  const clientId = '00001111-aaaa-2222-bbbb-3333cccc4444';
+  const entra = configuration({ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: [`api://${clientId}`], roles: ['Tasks.Read', 'Tasks.Write'] });
+  assert.equal(entra.env, `AZURE_TENANT_ID=${TENANT}\nAZURE_API_CLIENT_ID=${clientId}\nAZURE_AUDIENCE=api://${clientId}\nJWT_REQUIRED_ROLES=Tasks.Read,Tasks.Write`);
+  const v1 = configuration({ issuer: [`https://sts.windows.net/${TENANT}/`], audience: [clientId] });
+  assert.equal(v1.env, `AZURE_TENANT_ID=${TENANT}\nAZURE_API_CLIENT_ID=${clientId}`);
+  const generic = configuration({ issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], scopes: ['read'], clients: ['a', 'b'] });
+  assert.equal(generic.env, `JWT_ISSUER=${ISSUER}\nJWT_AUDIENCE=${AUDIENCE},api://two\nJWT_REQUIRED_SCOPES=read\nJWT_ALLOWED_CLIENTS=a,b`);
+  assert.deepEqual(JSON.parse(generic.policyJson).clients, ['a', 'b']);
+});
+
+test('configuration: the Worker snippet accepts the token and refuses others', async () => {
+  const options = { issuer: [ISSUER], audience: [AUDIENCE], roles: ['Data.Read'] };
+  const { worker } = configuration(options);
+  // Written inside the repository so that `import 'jwtguard'` resolves to this package.
+  const dir = new URL('../../test-results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const file = new URL(`worker-snippet-${process.pid}.mjs`, dir);
+  await writeFile(file, worker);
+  try {
+    const { default: handler } = await import(file.href);
+    const env = { JWT_JWKS: JSON.stringify(keys) };
+    const call = async (authorization) => {
+      const headers = authorization === undefined ? {} : { authorization };
+      return handler.fetch(new Request('https://api.test/orders', { headers }), env);
+    };
+    const ok = await call(`Bearer ${await sign(pair)}`);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { caller: 'client-app-1' });
+    const wrongRole = await call(`Bearer ${await sign(pair, goodClaims({ roles: ['Other'] }))}`);
+    assert.equal(wrongRole.status, 401);
+    assert.deepEqual(await wrongRole.json(), { code: 'ERR_ROLE_MISSING' });
+    assert.equal((await call(undefined)).status, 401);
+  } finally {
+    await rm(file);
+  }
+});

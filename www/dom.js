@@ -1,0 +1,36 @@
+/**
+ * DOM helpers that only ever create text: token and claim values are data
+ * from outside, so nothing here parses HTML.
+ */
+
+/**
+ * Creates an element with attributes and children (strings become text nodes).
+ * @param {string} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {Array<Node | string>} [children]
+ */
+export function el(tag, attributes = {}, children = []) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+/** Replaces the children of `parent`. */
+export function replace(parent, ...children) {
+  parent.replaceChildren(...children);
+}
+
+/** Copies the text of element `id` to the clipboard, or selects it when the clipboard is unavailable. */
+export async function copyText(id) {
+  const source = document.getElementById(id);
+  const text = 'value' in source ? source.value : source.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    if ('select' in source) source.select();
+    else window.getSelection().selectAllChildren(source);
+    return false;
+  }
+}
