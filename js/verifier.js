@@ -181,7 +181,7 @@ export function createVerifier(options) {
 
 /** The `kid` of a token that has passed the header checks, or null. */
 function kidOf(token) {
-  const { kid } = inspect(token).header;
+  const { kid } = JSON.parse(inspect(token)).header;
   return typeof kid === 'string' ? kid : null;
 }
 
