@@ -4,27 +4,24 @@
  */
 
 import { cachedDocument, keySourceSettings } from './cache.js';
-import { JwtGuardError } from './errors.js';
+import { usableKids } from '../pkg/jwtguard.js';
+import { JwtGuardError, fromCore } from './errors.js';
 import { checkUrl } from './fetch.js';
 import { KEY_SOURCE, nextGeneration } from './keys.js';
 
 /**
- * Checks the shape of a fetched key set before it replaces the last good one
- * (the core checks every key when the verifier loads it). Returns its kids.
+ * Admits a fetched key set with the core's own rules before it replaces the
+ * last good one: a set with no usable key is ERR_JWKS_INVALID and the old
+ * keys stay. Returns the kids of its usable keys.
  */
 function parseJwks(url) {
   return (text) => {
-    const invalid = (why) => new JwtGuardError('ERR_JWKS_INVALID', `key set (jwks) is invalid: ${url} ${why}`);
-    let jwks;
     try {
-      jwks = JSON.parse(text);
-    } catch {
-      throw invalid('did not return json');
+      return usableKids(text).filter((kid) => kid !== null);
+    } catch (error) {
+      const core = fromCore(error);
+      throw new JwtGuardError(core.code, `${core.message} (from ${url})`, { cause: error });
     }
-    if (!jwks || typeof jwks !== 'object' || !Array.isArray(jwks.keys) || jwks.keys.length === 0) {
-      throw invalid('did not return a key set with keys');
-    }
-    return jwks.keys.map((key) => key?.kid).filter((kid) => typeof kid === 'string');
   };
 }
 

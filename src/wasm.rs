@@ -146,6 +146,17 @@ pub fn inspect(token: &str) -> Result<String, JsValue> {
     to_json_text(&inspection)
 }
 
+/// Admits a JWKS (JSON text) as the verifier would and returns the kids of
+/// its usable keys (`null` for keys without one); throws `ERR_JWKS_INVALID`
+/// when it has none. Key sources check a fetched set with this before it
+/// replaces the last good one.
+#[wasm_bindgen(js_name = usableKids)]
+pub fn usable_kids(jwks_json: &str) -> Result<JsValue, JsValue> {
+    let keys = KeySet::from_jwks(jwks_json).map_err(|e| to_js_error(&e))?;
+    let kids: Vec<Option<&str>> = keys.keys().iter().map(|k| k.kid()).collect();
+    to_js(&kids)
+}
+
 /// Every error code, in table order.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {

@@ -176,18 +176,24 @@ describe('stale-while-revalidate and stale-if-error', () => {
     assert.equal(net.calls.length, 2);
   });
 
-  test('a response that is not a key set counts as a failure and keeps the old keys', async () => {
-    const bodies = [jwksOf(one), { keys: [] }];
-    const { clock, log, verifier } = setup((_url, _init, n) => jsonResponse(bodies[n - 1] ?? 'x'));
-    const token = await sign(one);
-    await verifier.ready();
-    clock.advance(3600);
-    const stale = log.next('stale-served');
-    verifier.verifySync(token);
-    await stale;
-    assert.equal(log.of('error')[0].error.code, 'ERR_JWKS_INVALID');
-    assert.equal(verifier.verifySync(token).key.kid, 'key-one');
-  });
+  const unusable = [
+    ['an empty key set', { keys: [] }],
+    ['a key set with no usable key', { keys: [{ kty: 'oct', kid: 'h', k: 'c2VjcmV0' }, { kty: 'RSA', kid: 'tiny', n: 'AQAB', e: 'AQAB' }] }],
+  ];
+  for (const [name, body] of unusable) {
+    test(`a refresh answered with ${name} counts as a failure and keeps the old keys`, async () => {
+      const bodies = [jwksOf(one), body];
+      const { clock, log, verifier } = setup((_url, _init, n) => jsonResponse(bodies[n - 1] ?? 'x'));
+      const token = await sign(one);
+      await verifier.ready();
+      clock.advance(3600);
+      const stale = log.next('stale-served');
+      verifier.verifySync(token);
+      await stale;
+      assert.equal(log.of('error')[0].error.code, 'ERR_JWKS_INVALID');
+      assert.equal(verifier.verifySync(token).key.kid, 'key-one');
+    });
+  }
 });
 
 describe('unknown kid: one refresh, then a cooldown', () => {
@@ -309,7 +315,7 @@ describe('fetch rules', () => {
     ['/missing', 'ERR_JWKS_FETCH_FAILED', /answered 404/],
     ['/big', 'ERR_JWKS_FETCH_FAILED', /over the 524288-byte limit/],
     ['/big-declared', 'ERR_JWKS_FETCH_FAILED', /over the 524288-byte limit/],
-    ['/html', 'ERR_JWKS_INVALID', /did not return json/],
+    ['/html', 'ERR_JWKS_INVALID', /^key set \(jwks\) is invalid: expected value \(from http:\/\/127\.0\.0\.1:\d+\/html\)$/],
     ['/silent', 'ERR_JWKS_TIMEOUT', /no complete answer within 0.3 s/],
   ];
   for (const [path, code, message] of failures) {
