@@ -7,9 +7,9 @@
 import { inspectToken } from 'jwtguard';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';
-import { explainClaim, explainHeader, TIME_CLAIMS } from './explain.js';
+import { explainClaim, explainHeader, TIME_CLAIMS } from '../js/explain.js';
 import { CHECKS, verificationReport } from './report.js';
-import { isNumericDate, localTime, timePhrase } from './time.js';
+import { isNumericDate, localTime, timePhrase } from '../js/time.js';
 import { tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
 

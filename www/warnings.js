@@ -4,7 +4,7 @@
  * a `level` (danger, warn, info) and a sentence of text.
  */
 
-import { localTime, timePhrase } from './time.js';
+import { localTime, timePhrase } from '../js/time.js';
 
 /** Algorithms jwtguard verifies with a key set. */
 const ASYMMETRIC_ALGS = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);

@@ -1,10 +1,9 @@
 /** `jwtguard inspect`: decode a token for reading, clearly unverified. */
 
 import { inspectToken } from '../node.js';
+import { TIME_CLAIMS, explainClaim, explainHeader } from '../explain.js';
+import { isNumericDate } from '../time.js';
 import { formatTime } from './format.js';
-
-/** Claims holding NumericDate seconds. */
-const TIME_CLAIMS = ['exp', 'nbf', 'iat', 'auth_time'];
 
 /**
  * @param {string} token
@@ -14,12 +13,16 @@ const TIME_CLAIMS = ['exp', 'nbf', 'iat', 'auth_time'];
 export function inspectCommand(token, { json, now }) {
   const inspected = inspectToken(token);
   if (json) return JSON.stringify(inspected, null, 2);
+  const entry = (name, value, explanation, time) => [
+    `  ${name.padEnd(10)} ${JSON.stringify(value)}${time ? `  ${time}` : ''}`,
+    `  ${''.padEnd(10)} ${explanation}`,
+  ];
   const lines = ['UNVERIFIED: decoded only; nothing here has been checked.', '', 'header:'];
-  for (const [name, value] of Object.entries(inspected.header)) lines.push(`  ${name.padEnd(10)} ${JSON.stringify(value)}`);
+  for (const [name, value] of Object.entries(inspected.header)) lines.push(...entry(name, value, explainHeader(name)));
   lines.push('', 'claims:');
   for (const [name, value] of Object.entries(inspected.claims)) {
-    const time = TIME_CLAIMS.includes(name) && typeof value === 'number' ? `  ${formatTime(value, now)}` : '';
-    lines.push(`  ${name.padEnd(10)} ${JSON.stringify(value)}${time}`);
+    const time = TIME_CLAIMS.includes(name) && isNumericDate(value) ? formatTime(value, now) : '';
+    lines.push(...entry(name, value, explainClaim(name), time));
   }
   lines.push('', `signature: ${inspected.signatureLen} bytes`);
   return lines.join('\n');

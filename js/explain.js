@@ -86,7 +86,7 @@ export const CLAIMS = Object.freeze({
 });
 
 const MICROSOFT_INTERNAL = 'Microsoft-internal claim (xms_ prefix). Many are undocumented and may change without notice; do not decide access on them.';
-const UNKNOWN = 'Not a claim this page knows. jwtguard ignores it unless your policy requires it.';
+const UNKNOWN = 'Not a claim jwtguard knows. jwtguard ignores it unless your policy requires it.';
 
 /** The explanation of claim `name`. */
 export function explainClaim(name) {
@@ -96,7 +96,7 @@ export function explainClaim(name) {
 
 /** The explanation of header member `name`. */
 export function explainHeader(name) {
-  return Object.hasOwn(HEADER_MEMBERS, name) ? HEADER_MEMBERS[name] : 'Not a header member this page knows.';
+  return Object.hasOwn(HEADER_MEMBERS, name) ? HEADER_MEMBERS[name] : 'Not a header member jwtguard knows.';
 }
 
 /** Claims whose numbers are times. */
