@@ -51,6 +51,8 @@ describe('remote keys in workerd', () => {
       assert.equal(fetches, 1);
 
       served = { keys: [first.jwk, second.jwk] }; // rotation: a new key appears
+      // The app's kid-miss cooldown is 1 s: past it, an unknown kid may fetch.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       const rotated = await call(mf, await sign(second));
       assert.equal(rotated.status, 200);
       assert.deepEqual(await rotated.json(), { kid: 'key-2' });
