@@ -5,7 +5,7 @@
  */
 
 /** Header members. */
-export const HEADER_MEMBERS = Object.freeze({
+const HEADER_MEMBERS = Object.freeze({
   alg: 'Signature algorithm the token says it was signed with. A verifier must use its own allow-list, never trust this blindly; jwtguard never accepts "none".',
   typ: 'Kind of token. "at+jwt" marks an OAuth access token (RFC 9068); Entra ID writes "JWT".',
   kid: 'Key ID: which key of the issuer\'s key set (JWKS) signed the token. The verifier picks the key with exactly this kid.',
@@ -26,7 +26,7 @@ export const HEADER_MEMBERS = Object.freeze({
 const DISPLAY_ONLY = 'Shown to people and can change; never decide access on it.';
 
 /** Claims. */
-export const CLAIMS = Object.freeze({
+const CLAIMS = Object.freeze({
   iss: 'Issuer: who minted the token. Your API compares it exactly with the issuer it trusts; for Entra ID it contains the tenant ID.',
   aud: 'Audience: which API the token is for. Your API must find its own identifier here and refuse every other token.',
   sub: 'Subject: whom the token is about. In Entra ID app-only tokens it is the calling app\'s service principal (equal to oid); for users it differs from app to app.',

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 
 /** Largest file or stdin the command line reads (tokens, JWKS, PEM, policy). */
-export const MAX_INPUT_BYTES = 1024 * 1024;
+const MAX_INPUT_BYTES = 1024 * 1024;
 
 /** Wrong or missing arguments: exit code 2. */
 export class UsageError extends Error {

@@ -9,7 +9,7 @@ import { X509Certificate, constants, createHash, createPrivateKey, randomUUID, s
 import { UsageError, readText } from './io.js';
 
 /** Lifetime of a client assertion: short, as Entra asks (5–10 minutes). */
-export const ASSERTION_LIFETIME_SECONDS = 300;
+const ASSERTION_LIFETIME_SECONDS = 300;
 
 /** How long to wait for the token endpoint. */
 export const TOKEN_TIMEOUT_MS = 10_000;
@@ -20,7 +20,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Entra ID login hosts by cloud (shared/research/entra.md §7). */
-export const ENTRA_AUTHORITIES = Object.freeze({
+const ENTRA_AUTHORITIES = Object.freeze({
   public: 'https://login.microsoftonline.com',
   usgov: 'https://login.microsoftonline.us',
   china: 'https://login.chinacloudapi.cn',
@@ -76,7 +76,7 @@ function endpointUrl(text) {
  * A signed client assertion (RFC 7523 §3; Entra's certificate credential format).
  * @param {{ clientId: string, audience: string, certificatePem: string, keyPem: string, alg: 'PS256' | 'RS256', now: number }} input
  */
-export function clientAssertion({ clientId, audience, certificatePem, keyPem, alg, now }) {
+function clientAssertion({ clientId, audience, certificatePem, keyPem, alg, now }) {
   let certificate;
   let key;
   try {
