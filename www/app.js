@@ -2,13 +2,16 @@
  * The decoder page: wires the form controls to the package (imported as
  * `jwtguard`, resolved by the page's import map to the browser entry) and to
  * the page's own modules. Every value from a token is rendered as text.
+ * Nothing leaves the page but the GETs of discovery documents and key sets
+ * the person approved, one origin at a time (approved-fetch.js).
  */
 
-import { inspectToken } from 'jwtguard';
+import { JwtGuardError, discover, inspectToken } from 'jwtguard';
+import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';
 import { explainClaim, explainHeader, TIME_CLAIMS } from '../js/explain.js';
-import { CHECKS, verificationReport } from './report.js';
+import { CHECKS, setupReport, verificationReport } from './report.js';
 import { isNumericDate, localTime, timePhrase } from '../js/time.js';
 import { tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
@@ -180,19 +183,38 @@ function reportTable(checks) {
   ]);
 }
 
+/** The fetches of the discovery in progress, or null; ended when the person starts over. */
+let session = null;
+
+function endSession() {
+  session?.close();
+  session = null;
+}
+
 function clearVerification() {
+  endSession();
   replace($('verify-result'));
   showConfiguration(null);
 }
 
-async function onVerify(event) {
-  event.preventDefault();
-  if (!current) {
-    replace($('verify-result'), el('p', { class: 'headline headline-fail' }, ['Paste a token above first.']));
-    return;
-  }
-  const policy = formPolicy();
-  const report = await verificationReport(current.token, { ...policy, keys: $('jwks-input').value });
+/** The chosen key source: `jwks` (pasted), `issuer` (its discovery document) or `url` (a discovery URL). */
+const keySourceChoice = () => document.querySelector('input[name="key-source"]:checked').value;
+
+function showKeySourceChoice() {
+  for (const part of document.querySelectorAll('[data-key-source]')) part.hidden = part.dataset.keySource !== keySourceChoice();
+}
+
+/** The URLs fetched so far, with what each answered. */
+function fetchedList(fetched) {
+  if (fetched.length === 0) return [];
+  return [el('div', { class: 'fetched' }, [
+    el('h3', { id: 'fetched-heading' }, ['Fetched from your browser']),
+    el('ul', { id: 'fetched', 'aria-labelledby': 'fetched-heading' }, fetched.map(({ url, status, error }) =>
+      el('li', {}, [el('code', {}, [`GET ${url}`]), ` answered ${error ?? status}`]))),
+  ])];
+}
+
+function showReport(report, policy, fetched) {
   let headline;
   if (report.setupError) {
     headline = el('p', { class: 'headline headline-fail', id: 'verdict' }, [
@@ -207,8 +229,78 @@ async function onVerify(event) {
       'Not verified: ', el('code', {}, [report.error.code]), ` ${report.error.message}`,
       more > 0 ? ` (and ${more} more failed check${more > 1 ? 's' : ''} below)` : '']);
   }
-  replace($('verify-result'), headline, reportTable(report.checks));
+  replace($('verify-result'), headline, ...fetchedList(fetched), reportTable(report.checks));
   showConfiguration(report.verified ? policy : null);
+}
+
+/** The issuer whose discovery document holds the keys: the one the policy names, else the token's. */
+const discoveryIssuer = (policy) => (policy.issuer.length === 1 ? policy.issuer[0] : current.claims.iss);
+
+/**
+ * Verifies with keys from the library's own discover(), fetching through the
+ * session. When discover() needs a URL on an origin the person has not
+ * approved, shows that URL and waits for a click. Each attempt makes a new
+ * key source, because a source does not retry a failed document within its
+ * cooldown; the session hands back the documents it already fetched, so no
+ * URL is fetched twice.
+ */
+async function verifyDiscovered(policy, fetches) {
+  let report;
+  try {
+    const metadataUrl = keySourceChoice() === 'url' ? $('discovery-url-input').value.trim() : undefined;
+    const keys = discover(discoveryIssuer(policy), { metadataUrl, fetch: fetches.fetch });
+    await keys.load();
+    report = await verificationReport(current.token, { ...policy, keys });
+  } catch (error) {
+    if (!(error instanceof JwtGuardError)) throw error;
+    const url = approvalNeeded(error);
+    if (url !== null) {
+      if (fetches === session) askApproval(url, policy, fetches);
+      return;
+    }
+    report = setupReport(error);
+  }
+  if (fetches === session) showReport(report, policy, fetches.fetched); // else the person started over
+}
+
+function askApproval(url, policy, fetches) {
+  const { origin } = new URL(url);
+  const approve = el('button', { type: 'button', id: 'approve-fetch' }, ['Fetch it']);
+  const cancel = el('button', { type: 'button', id: 'cancel-fetch', class: 'secondary' }, ['Cancel']);
+  approve.addEventListener('click', () => {
+    fetches.approve(url);
+    replace($('verify-result'), el('p', { class: 'status' }, [`Fetching ${url} …`]), ...fetchedList(fetches.fetched));
+    verifyDiscovered(policy, fetches);
+  });
+  cancel.addEventListener('click', () => {
+    endSession();
+    replace($('verify-result'), el('p', { class: 'status', id: 'verdict' }, ['Cancelled: nothing more was fetched.']));
+  });
+  replace($('verify-result'), el('div', { class: 'approval', id: 'approval' }, [
+    el('p', { class: 'headline' }, ['Fetch this URL from your browser?']),
+    el('p', {}, [el('code', { id: 'approval-url' }, [url])]),
+    el('p', { class: 'note' }, [
+      `Nothing has been fetched from ${origin} yet. Your browser will GET this URL, and the other documents the library needs from the same origin, `,
+      `from a hidden frame whose Content-Security-Policy lets it connect to ${origin} only. The token is not sent.`]),
+    approve, cancel,
+  ]), ...fetchedList(fetches.fetched));
+  approve.focus();
+}
+
+async function onVerify(event) {
+  event.preventDefault();
+  endSession();
+  if (!current) {
+    replace($('verify-result'), el('p', { class: 'headline headline-fail' }, ['Paste a token above first.']));
+    return;
+  }
+  const policy = formPolicy();
+  if (keySourceChoice() === 'jwks') {
+    showReport(await verificationReport(current.token, { ...policy, keys: $('jwks-input').value }), policy, []);
+    return;
+  }
+  session = fetchSession(document.body);
+  await verifyDiscovered(policy, session);
 }
 
 function showConfiguration(policy) {
@@ -279,6 +371,8 @@ function wire() {
   window.addEventListener('hashchange', readFragment);
   $('verify-form').addEventListener('submit', onVerify);
   $('fill-policy').addEventListener('click', fillPolicyFromToken);
+  for (const radio of document.querySelectorAll('input[name="key-source"]')) radio.addEventListener('change', showKeySourceChoice);
+  showKeySourceChoice(); // a reload may keep another choice checked
   for (const button of document.querySelectorAll('[data-copy]')) {
     button.addEventListener('click', async () => {
       const copied = await copyText(button.dataset.copy);

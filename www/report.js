@@ -136,6 +136,15 @@ function row(check, status, policy, details = {}) {
 }
 
 /**
+ * The report when the policy or the keys are unusable (or could not be
+ * fetched): no check of the token ran.
+ */
+export function setupReport(error, policy = null) {
+  const checks = CHECKS.map((check) => row(check, 'not-evaluated', null));
+  return { verified: false, result: null, error: null, failures: [], setupError: error, policy, checks };
+}
+
+/**
  * Verifies `token` with `options` (createVerifier options: policy fields and
  * keys) and reports every check.
  * @returns {Promise<{ verified: boolean, result: object | null, error: JwtGuardError | null, failures: JwtGuardError[], setupError: JwtGuardError | null, policy: object | null, checks: object[] }>}
@@ -143,11 +152,7 @@ function row(check, status, policy, details = {}) {
 export async function verificationReport(token, options) {
   const first = await run(token, options);
   const policy = first.verifier?.policy ?? null;
-  if (first.error !== null && (first.verifier === null || SETUP_CODES.includes(first.error.code))) {
-    // The policy or the keys are unusable: no check of the token ran.
-    const checks = CHECKS.map((check) => row(check, 'not-evaluated', null));
-    return { verified: false, result: null, error: null, failures: [], setupError: first.error, policy, checks };
-  }
+  if (first.error !== null && (first.verifier === null || SETUP_CODES.includes(first.error.code))) return setupReport(first.error, policy);
   const checks = [];
   const failures = [];
   const setAside = [];

@@ -114,8 +114,10 @@ export async function openPage(context) {
   return { page, seen };
 }
 
-/** Saves a full-page screenshot as test-results/<name>.png. */
-export async function screenshot(page, name) {
+/** Saves a full-page screenshot, or one of the element `selector` names, as test-results/<name>.png. */
+export async function screenshot(page, name, selector) {
   await mkdir(RESULTS, { recursive: true });
-  await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+  const path = join(RESULTS, `${name}.png`);
+  if (selector === undefined) await page.screenshot({ path, fullPage: true });
+  else await page.locator(selector).screenshot({ path });
 }
