@@ -309,8 +309,10 @@ function showConfiguration(policy) {
   if (policy === null) return;
   const { policyJson, env, worker } = configuration(policy);
   $('policy-json').textContent = policyJson;
-  $('env-vars').textContent = env;
-  $('worker-code').textContent = worker;
+  $('configure-one-issuer').hidden = env !== null;
+  $('configure-env').hidden = env === null;
+  $('env-vars').textContent = env ?? '';
+  $('worker-code').textContent = worker ?? '';
 }
 
 // ---------------------------------------------------------------- workshop

@@ -1,7 +1,7 @@
 /**
  * "Configure your API": from a verified token and the policy that accepted
- * it, the policy JSON, environment variables and a Cloudflare Worker that
- * would accept the same token.
+ * it, the policy JSON, the environment variables fromEnv reads, and a
+ * Cloudflare Worker configured by them that would accept the same token.
  */
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,22 +16,31 @@ function entraClientId(audience) {
 }
 
 /**
- * Environment variables describing `policy`, in the names of jwtguard's
- * environment configuration: the Entra ID form when the policy has one
- * Entra issuer and one audience naming the API's client ID, else the
- * generic form. Lists are comma-separated.
+ * The verifier's default clock tolerance (the core's DEFAULT_CLOCK_TOLERANCE),
+ * which a configuration from fromEnv keeps; any other value goes into the
+ * Worker next to fromEnv.
+ */
+const DEFAULT_CLOCK_TOLERANCE = 60;
+
+/**
+ * Environment variables describing `policy`, in the names fromEnv reads: the
+ * Entra ID form when the policy has one Entra issuer and one audience naming
+ * the API's client ID, else the generic form. Lists are comma-separated.
+ * fromEnv configures one issuer, so a policy with several has no variables
+ * (null).
  */
 export function environment(policy) {
+  if (policy.issuer.length !== 1) return null;
   const lines = [];
   const [issuer] = policy.issuer;
   const [audience] = policy.audience;
-  const entra = policy.issuer.length === 1 && policy.audience.length === 1 ? ENTRA_ISSUER.exec(issuer) : null;
+  const entra = policy.audience.length === 1 ? ENTRA_ISSUER.exec(issuer) : null;
   const clientId = entra ? entraClientId(audience) : null;
   if (entra && clientId) {
     lines.push(`AZURE_TENANT_ID=${entra[1] ?? entra[2]}`, `AZURE_API_CLIENT_ID=${clientId}`);
     if (audience !== clientId) lines.push(`AZURE_AUDIENCE=${audience}`);
   } else {
-    lines.push(`JWT_ISSUER=${policy.issuer.join(',')}`, `JWT_AUDIENCE=${policy.audience.join(',')}`);
+    lines.push(`JWT_ISSUER=${issuer}`, `JWT_AUDIENCE=${policy.audience.join(',')}`);
   }
   const lists = [['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes], ['JWT_ALLOWED_CLIENTS', policy.clients]];
   for (const [name, list] of lists) {
@@ -40,40 +49,40 @@ export function environment(policy) {
   return lines.join('\n');
 }
 
-/** A Cloudflare Worker (workerd entry of the npm package) that verifies bearer tokens with `policy`. */
+/**
+ * A Cloudflare Worker (the package's workerd entry and jwtguard/worker's
+ * protect, as in examples/worker/) configured by those variables through
+ * fromEnv, so that what the page shows and what the Worker reads agree.
+ */
 export function workerSnippet(policy) {
-  return `// A Cloudflare Worker that accepts the token this page verified.
-// The key set comes from the JWT_JWKS variable (the JWKS as JSON text).
-import { createVerifier, JwtGuardError } from 'jwtguard';
-
-const POLICY = ${JSON.stringify(policy, null, 2)};
-
-let verifier = null;
+  const tolerance = policy.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
+  const options = tolerance === DEFAULT_CLOCK_TOLERANCE ? 'fromEnv(env)' : `({ ...fromEnv(env), clockTolerance: ${tolerance} })`;
+  return `// A Cloudflare Worker that accepts the token this page verified. Its policy
+// comes from the environment variables above (wrangler.toml [vars]); the keys
+// from the issuer's discovery document, or from JWT_JWKS_URI when set.
+import { fromEnv } from 'jwtguard';
+import { protect } from 'jwtguard/worker';
 
 export default {
-  async fetch(request, env) {
-    verifier ??= createVerifier({ ...POLICY, keys: env.JWT_JWKS });
-    const [scheme, token] = (request.headers.get('authorization') ?? '').split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token) {
-      return new Response('missing bearer token', { status: 401, headers: { 'www-authenticate': 'Bearer' } });
-    }
-    try {
-      const { claims } = await verifier.verify(token);
-      return Response.json({ caller: claims.azp ?? claims.appid ?? claims.sub });
-    } catch (error) {
-      if (!(error instanceof JwtGuardError)) throw error;
-      return Response.json({ code: error.code }, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
-    }
-  },
+  fetch: protect(
+    (env) => ${options},
+    (request, env, ctx, auth) =>
+      Response.json({ caller: auth.claims.azp ?? auth.claims.appid ?? auth.claims.client_id ?? auth.claims.sub }),
+  ),
 };
 `;
 }
 
-/** Everything the "Configure your API" section shows for a policy that verified a token. */
+/**
+ * Everything the "Configure your API" section shows for a policy that
+ * verified a token; `env` and `worker` are null when fromEnv cannot express
+ * the policy (several issuers).
+ */
 export function configuration(policy) {
+  const env = environment(policy);
   return {
     policyJson: JSON.stringify(policy, null, 2),
-    env: environment(policy),
-    worker: workerSnippet(policy),
+    env,
+    worker: env === null ? null : workerSnippet(policy),
   };
 }

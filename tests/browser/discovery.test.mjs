@@ -126,6 +126,25 @@ describe('decoder page: keys from a discovery document', () => {
     // The only errors since are Chromium's reports of these two refusals.
     for (const error of seen.errors) assert.ok(error.includes(otherUrl) || error.includes(discoveryUrl), error);
 
+    // "Configure your API": the variables shown go through the real fromEnv...
+    const env = parseEnv(await page.textContent('#env-vars'));
+    assert.deepEqual(env, { JWT_ISSUER: provider.issuer, JWT_AUDIENCE: RESOURCE });
+    const { policy } = createVerifier(fromEnv(env));
+    assert.deepEqual([policy.issuer, policy.audience, policy.clockTolerance], [[provider.issuer], [RESOURCE], 60]);
+    // ...and the Worker snippet, run here with those variables, accepts a token from the provider.
+    await mkdir(RESULTS, { recursive: true }); // inside the repository, so that 'jwtguard' resolves to this package
+    const file = join(RESULTS, `worker-snippet-${process.pid}.mjs`);
+    await writeFile(file, await page.textContent('#worker-code'));
+    try {
+      const { default: worker } = await import(pathToFileURL(file).href);
+      const call = async (token) => worker.fetch(new Request('https://api.test/', { headers: { authorization: `Bearer ${token}` } }), env, {});
+      const ok = await call(await provider.token());
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { caller: CLIENT_ID });
+      assert.equal((await call(await other.token())).status, 401, 'a token of another issuer');
+    } finally {
+      await rm(file);
+    }
     await page.close();
   });
 

@@ -1,9 +1,10 @@
 // The decoder page's logic modules (www/), run under Node: the per-check
 // verification report, the decoded-token warnings and the configuration
-// output. The page imports `jwtguard`; here that resolves to the node entry.
+// output, checked against the real fromEnv. The page imports `jwtguard`;
+// here that resolves to the node entry.
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { createVerifier, fromEnv } from 'jwtguard';
 import { configuration } from '../../www/configure.js';
 import { CHECKS, verificationReport } from '../../www/report.js';
 import { tokenWarnings } from '../../www/warnings.js';
@@ -156,29 +157,32 @@ test('configuration: Entra policies become AZURE_* variables, others JWT_*', () 
   assert.deepEqual(JSON.parse(generic.policyJson).clients, ['a', 'b']);
 });
 
-test('configuration: the Worker snippet accepts the token and refuses others', async () => {
-  const options = { issuer: [ISSUER], audience: [AUDIENCE], roles: ['Data.Read'] };
-  const { worker } = configuration(options);
-  // Written inside the repository so that `import 'jwtguard'` resolves to this package.
-  const dir = new URL('../../test-results/', import.meta.url);
-  await mkdir(dir, { recursive: true });
-  const file = new URL(`worker-snippet-${process.pid}.mjs`, dir);
-  await writeFile(file, worker);
-  try {
-    const { default: handler } = await import(file.href);
-    const env = { JWT_JWKS: JSON.stringify(keys) };
-    const call = async (authorization) => {
-      const headers = authorization === undefined ? {} : { authorization };
-      return handler.fetch(new Request('https://api.test/orders', { headers }), env);
-    };
-    const ok = await call(`Bearer ${await sign(pair)}`);
-    assert.equal(ok.status, 200);
-    assert.deepEqual(await ok.json(), { caller: 'client-app-1' });
-    const wrongRole = await call(`Bearer ${await sign(pair, goodClaims({ roles: ['Other'] }))}`);
-    assert.equal(wrongRole.status, 401);
-    assert.deepEqual(await wrongRole.json(), { code: 'ERR_ROLE_MISSING' });
-    assert.equal((await call(undefined)).status, 401);
-  } finally {
-    await rm(file);
-  }
+/** `KEY=value` lines, as the page shows them, as an env object. */
+const parseEnv = (text) => Object.fromEntries(text.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+
+test('configuration: the variables shown go through the real fromEnv and give the same policy', () => {
+  const clientId = '00001111-aaaa-2222-bbbb-3333cccc4444';
+  const generic = { issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], roles: ['Data.Read'], scopes: ['read'], clients: ['a', 'b'], clockTolerance: 60 };
+  const { policy } = createVerifier(fromEnv(parseEnv(configuration(generic).env)));
+  for (const name of Object.keys(generic)) assert.deepEqual(policy[name], generic[name], name);
+
+  const entraIssuer = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+  const entra = { issuer: [entraIssuer], audience: [`api://${clientId}`], roles: ['Tasks.Read'] };
+  const fromEntraEnv = createVerifier(fromEnv(parseEnv(configuration(entra).env))).policy;
+  // The Entra preset accepts the token's issuer and audience (and also the v1 issuer and the bare client ID).
+  assert.ok(fromEntraEnv.issuer.includes(entraIssuer));
+  assert.ok(fromEntraEnv.audience.includes(`api://${clientId}`));
+  assert.deepEqual(fromEntraEnv.roles, ['Tasks.Read']);
+});
+
+test('configuration: the Worker reads fromEnv, adds only what the variables cannot say, and several issuers get no variables', () => {
+  const policy = { issuer: [ISSUER], audience: [AUDIENCE], clockTolerance: 60 };
+  const { worker } = configuration(policy);
+  assert.match(worker, /import \{ fromEnv \} from 'jwtguard';/);
+  assert.match(worker, /\(env\) => fromEnv\(env\),/);
+  assert.doesNotMatch(worker, /JWT_JWKS\b|POLICY/);
+  assert.match(configuration({ ...policy, clockTolerance: 300 }).worker, /\(env\) => \(\{ \.\.\.fromEnv\(env\), clockTolerance: 300 \}\),/);
+  const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
+  assert.deepEqual([several.env, several.worker], [null, null]);
+  assert.deepEqual(JSON.parse(several.policyJson).issuer, [ISSUER, 'https://other.test']);
 });
