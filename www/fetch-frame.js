@@ -52,7 +52,7 @@ function reason(error) {
   return String(error?.message ?? error);
 }
 
-window.addEventListener('message', async (event) => {
+async function onMessage(event) {
   // Only the page that opened this frame, from this same origin, may ask.
   if (event.origin !== location.origin || event.source !== window.parent) return;
   const { id, url, accept } = event.data;
@@ -63,6 +63,11 @@ window.addEventListener('message', async (event) => {
     answer = { id, error: reason(error) };
   }
   window.parent.postMessage(answer, location.origin);
-});
+}
 
-window.parent.postMessage({ ready: true }, location.origin);
+// Only inside a frame: opened on its own, its "parent" is itself, and it
+// would answer its own messages.
+if (window.parent !== window) {
+  window.addEventListener('message', onMessage);
+  window.parent.postMessage({ ready: true }, location.origin);
+}

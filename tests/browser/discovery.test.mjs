@@ -6,6 +6,7 @@
 // API" variables, run through the real fromEnv and the Worker snippet.
 import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -184,6 +185,57 @@ describe('decoder page: keys from a discovery document', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await screenshot(page, 'www-discovery-wrong-issuer-desktop-light', '#verify-section');
     await assertOwnFilesOnly(opened);
+    await page.close();
+  });
+
+  test('a jwks_uri on another origin is shown and confirmed too, and the discovery document is fetched once', async () => {
+    // A discovery document for the provider's issuer, served from another origin, naming the provider's key set.
+    const served = [];
+    const documentServer = createServer((request, response) => {
+      served.push(request.url);
+      response.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      response.end(JSON.stringify({ issuer: provider.issuer, jwks_uri: `${provider.issuer}${JWKS_PATH}` }));
+    });
+    await new Promise((done) => documentServer.listen(0, '127.0.0.1', done));
+    const documentUrl = `http://127.0.0.1:${documentServer.address().port}/openid-configuration`;
+    try {
+      const opened = await openWithToken(await provider.token());
+      const { page, seen } = opened;
+      await page.check('#key-source-url');
+      await page.fill('#discovery-url-input', documentUrl);
+      await page.click('#verify-button');
+      await page.click('#approve-fetch');
+      await page.waitForFunction((url) => document.getElementById('approval-url')?.textContent === url, `${provider.issuer}${JWKS_PATH}`);
+      assert.deepEqual(foreign(seen), [documentUrl]);
+      assert.deepEqual(await page.$$eval('#fetched li', (items) => items.map((item) => item.textContent)), [`GET ${documentUrl} answered 200`]);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(page, 'www-discovery-second-origin-desktop-dark', '#verify-result');
+      await page.click('#approve-fetch');
+      await page.waitForSelector('#verdict');
+      assert.match(await page.textContent('#verdict'), /^Verified/);
+      assert.deepEqual(foreign(seen), [documentUrl, `${provider.issuer}${JWKS_PATH}`]);
+      assert.deepEqual(served, ['/openid-configuration']);
+      assert.equal(page.frames().length, 3, 'one fetcher frame per approved origin');
+      await assertOwnFilesOnly(opened);
+      await page.close();
+    } finally {
+      documentServer.closeAllConnections();
+      await new Promise((done) => documentServer.close(done));
+    }
+  });
+
+  test('the fetcher frame\'s policy names the approved origin, and anything else gets connect-src \'none\'', async () => {
+    const { page } = await openPage(browser.context);
+    const policyFor = async (origin) => {
+      await page.goto('about:blank'); // else only the fragment changes, and the document stays
+      await page.goto(`${server.origin}/www/fetch.html#${new URLSearchParams({ origin })}`);
+      return page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content.split('; ')[1]);
+    };
+    assert.equal(await policyFor('https://login.microsoftonline.com'), 'connect-src https://login.microsoftonline.com');
+    assert.equal(await policyFor('http://localhost:8080'), 'connect-src http://localhost:8080');
+    for (const refused of ['http://example.com', 'https://login.microsoftonline.com/tenant', 'https://a\'b.test', "https://a;b.test", 'https://user@idp.test', 'javascript:alert(1)', 'http://[::1]:8080', '']) {
+      assert.equal(await policyFor(refused), "connect-src 'none'", refused);
+    }
     await page.close();
   });
 
