@@ -82,6 +82,31 @@ impl Key {
     pub fn permits(&self, alg: Algorithm) -> bool {
         self.material.fits(alg) && self.alg.is_none_or(|own| own == alg)
     }
+
+    /// The public key as a JWK holding only what a host's `importKey` needs
+    /// (`kty`, `n`, `e` for RSA; `kty`, `crv`, `x`, `y` for EC), built from
+    /// the material prepared at admission: the modulus and exponent without
+    /// leading zeros, which strict importers (Chromium) require. `None` for
+    /// Ed25519 and shared secrets, whose signatures are only ever checked in
+    /// Rust (see [`crate::Prepared`]).
+    pub fn public_jwk(&self) -> Option<Map<String, Value>> {
+        let members: Vec<(&str, String)> = match &self.material {
+            Material::Rsa(key) => vec![
+                ("kty", "RSA".to_owned()),
+                ("n", base64url::encode(key.modulus_bytes())),
+                ("e", base64url::encode(&key.exponent_bytes())),
+            ],
+            Material::P256(key) => ec_members("P-256", key.to_encoded_point(false).as_bytes()),
+            Material::P384(key) => ec_members("P-384", key.to_encoded_point(false).as_bytes()),
+            Material::Ed25519(_) | Material::Hmac(_) => return None,
+        };
+        Some(
+            members
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), Value::String(value)))
+                .collect(),
+        )
+    }
 }
 
 impl core::fmt::Debug for Key {
@@ -209,18 +234,21 @@ impl KeySet {
         &self.skipped
     }
 
-    /// The keys that may verify a token with this `kid` and `alg`.
+    /// The keys (as indices into [`KeySet::keys`]) that may verify a token
+    /// with this `kid` and `alg`.
     ///
     /// With a `kid`, only keys with exactly that `kid` (case-sensitive) are
     /// candidates; without one, every key that permits `alg` is. Either way
     /// more than [`MAX_KEYS_TRIED`] candidates is an error, so no key set can
     /// make one token cost more than that many signature checks.
-    pub(crate) fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>> {
-        let fitting: Vec<&Key> = self
+    pub(crate) fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<usize>> {
+        let fitting: Vec<usize> = self
             .keys
             .iter()
-            .filter(|key| kid.is_none_or(|kid| key.kid.as_deref() == Some(kid)))
-            .filter(|key| key.permits(alg))
+            .enumerate()
+            .filter(|(_, key)| kid.is_none_or(|kid| key.kid.as_deref() == Some(kid)))
+            .filter(|(_, key)| key.permits(alg))
+            .map(|(index, _)| index)
             .collect();
         match (kid, fitting.len()) {
             (Some(kid), 0) => {
@@ -375,6 +403,18 @@ fn has_roca_fingerprint(modulus: &[u8]) -> bool {
             }
         }
     })
+}
+
+/// The JWK members of an uncompressed SEC1 point (`04 || x || y`).
+fn ec_members(crv: &str, point: &[u8]) -> Vec<(&'static str, String)> {
+    let coordinates = point.get(1..).unwrap_or_default();
+    let (x, y) = coordinates.split_at(coordinates.len() / 2);
+    vec![
+        ("kty", "EC".to_owned()),
+        ("crv", crv.to_owned()),
+        ("x", base64url::encode(x)),
+        ("y", base64url::encode(y)),
+    ]
 }
 
 fn ec_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
