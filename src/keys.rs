@@ -57,6 +57,7 @@ pub struct Key {
     kid: Option<String>,
     alg: Option<Algorithm>,
     issuer: Option<String>,
+    public_jwk: Option<String>,
     pub(crate) material: Material,
 }
 
@@ -83,29 +84,13 @@ impl Key {
         self.material.fits(alg) && self.alg.is_none_or(|own| own == alg)
     }
 
-    /// The public key as a JWK holding only what a host's `importKey` needs
-    /// (`kty`, `n`, `e` for RSA; `kty`, `crv`, `x`, `y` for EC), built from
-    /// the material prepared at admission: the modulus and exponent without
-    /// leading zeros, which strict importers (Chromium) require. `None` for
-    /// Ed25519 and shared secrets, whose signatures are only ever checked in
-    /// Rust (see [`crate::Prepared`]).
-    pub fn public_jwk(&self) -> Option<Map<String, Value>> {
-        let members: Vec<(&str, String)> = match &self.material {
-            Material::Rsa(key) => vec![
-                ("kty", "RSA".to_owned()),
-                ("n", base64url::encode(key.modulus_bytes())),
-                ("e", base64url::encode(&key.exponent_bytes())),
-            ],
-            Material::P256(key) => ec_members("P-256", key.to_encoded_point(false).as_bytes()),
-            Material::P384(key) => ec_members("P-384", key.to_encoded_point(false).as_bytes()),
-            Material::Ed25519(_) | Material::Hmac(_) => return None,
-        };
-        Some(
-            members
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), Value::String(value)))
-                .collect(),
-        )
+    /// The public key as JWK JSON text holding only what a host's
+    /// `importKey` needs (`kty`, `n`, `e` for RSA; `kty`, `crv`, `x`, `y` for
+    /// EC), kept from the admitted entry. `None` for Ed25519 and shared
+    /// secrets, whose signatures are only ever checked in Rust (see
+    /// [`crate::Prepared`]).
+    pub fn public_jwk(&self) -> Option<&str> {
+        self.public_jwk.as_deref()
     }
 }
 
@@ -218,6 +203,7 @@ impl KeySet {
                 kid: kid.map(str::to_owned),
                 alg: None,
                 issuer: None,
+                public_jwk: None,
                 material: Material::Hmac(secret.to_vec()),
             }],
             skipped: Vec::new(),
@@ -343,8 +329,32 @@ fn admit(entry: &Value) -> core::result::Result<Key, String> {
         kid,
         alg,
         issuer,
+        public_jwk: public_jwk(kty, jwk),
         material,
     })
+}
+
+/// The members of an admitted RSA or EC entry that a host's `importKey`
+/// needs, as JWK JSON text. Copied as they are: each passed the strict
+/// base64url decoder (or is a supported curve name), so none needs escaping.
+/// A host that refuses one (a modulus with a leading zero byte, which
+/// Chromium rejects) leaves that key's signatures to Rust.
+fn public_jwk(kty: &str, jwk: &Map<String, Value>) -> Option<String> {
+    let member = |name| jwk.get(name).and_then(Value::as_str).unwrap_or_default();
+    match kty {
+        "RSA" => Some(format!(
+            r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#,
+            member("n"),
+            member("e")
+        )),
+        "EC" => Some(format!(
+            r#"{{"kty":"EC","crv":"{}","x":"{}","y":"{}"}}"#,
+            member("crv"),
+            member("x"),
+            member("y")
+        )),
+        _ => None,
+    }
 }
 
 fn string_member<'a>(
@@ -403,18 +413,6 @@ fn has_roca_fingerprint(modulus: &[u8]) -> bool {
             }
         }
     })
-}
-
-/// The JWK members of an uncompressed SEC1 point (`04 || x || y`).
-fn ec_members(crv: &str, point: &[u8]) -> Vec<(&'static str, String)> {
-    let coordinates = point.get(1..).unwrap_or_default();
-    let (x, y) = coordinates.split_at(coordinates.len() / 2);
-    vec![
-        ("kty", "EC".to_owned()),
-        ("crv", crv.to_owned()),
-        ("x", base64url::encode(x)),
-        ("y", base64url::encode(y)),
-    ]
 }
 
 fn ec_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {

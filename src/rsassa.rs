@@ -87,15 +87,6 @@ impl RsaKey {
         &self.n_bytes
     }
 
-    /// The public exponent as big-endian bytes without leading zeros.
-    pub(crate) fn exponent_bytes(&self) -> Vec<u8> {
-        self.e
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect()
-    }
-
     /// Whether `signature` has the encoding of this key's signatures: exactly
     /// k bytes, and below n as an integer (RFC 8017 §5.2.2 step 1).
     pub(crate) fn fits_signature(&self, signature: &[u8]) -> bool {

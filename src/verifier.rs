@@ -124,15 +124,7 @@ impl Verifier {
         if !signature::delegable(header.alg) {
             return Ok(None);
         }
-        let (candidates, signature) = self.select(&segments, &header)?;
-        let keys = candidates
-            .into_iter()
-            .filter(|&index| {
-                self.keys.keys().get(index).is_some_and(|key| {
-                    signature::well_formed(&key.material, header.alg, &signature)
-                })
-            })
-            .collect();
+        let (keys, signature) = self.offer(&segments, &header)?;
         Ok(Some(Prepared {
             alg: header.alg,
             keys,
@@ -151,17 +143,11 @@ impl Verifier {
     /// host bug and fails with `ERR_INTERNAL`, never an acceptance.
     pub fn finish(&self, token: &str, key: Option<usize>, now: i64) -> Result<Verified> {
         let (segments, header) = self.check_header(token)?;
-        let (candidates, signature) = self.select(&segments, &header)?;
+        let (offered, _) = self.offer(&segments, &header)?;
         let index = key.ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
-        let key = self
-            .keys
-            .keys()
-            .get(index)
-            .filter(|key| {
-                signature::delegable(header.alg)
-                    && candidates.contains(&index)
-                    && signature::well_formed(&key.material, header.alg, &signature)
-            })
+        let key = Some(index)
+            .filter(|index| signature::delegable(header.alg) && offered.contains(index))
+            .and_then(|index| self.keys.keys().get(index))
             .ok_or_else(|| {
                 Error::with_detail(
                     ErrorKind::Internal,
@@ -169,6 +155,22 @@ impl Verifier {
                 )
             })?;
         self.accept(Self::signed(&segments, header, key)?, now)
+    }
+
+    /// Key selection and the signature decoded, as in [`Verifier::select`],
+    /// then the candidates narrowed to those whose encoding the signature
+    /// fits: what [`Verifier::prepare`] offers a host.
+    fn offer(&self, segments: &Segments<'_>, header: &Header) -> Result<(Vec<usize>, Vec<u8>)> {
+        let (candidates, signature) = self.select(segments, header)?;
+        let offered = candidates
+            .into_iter()
+            .filter(|&index| {
+                self.keys.keys().get(index).is_some_and(|key| {
+                    signature::well_formed(&key.material, header.alg, &signature)
+                })
+            })
+            .collect();
+        Ok((offered, signature))
     }
 
     /// The signature layer: every check up to and including the signature,

@@ -6,7 +6,7 @@
     reason = "items are exported to JavaScript by wasm-bindgen"
 )]
 
-use js_sys::{Error as JsError, Reflect};
+use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::{Error, ErrorKind, KeySet, Policy, Times, Verifier};
@@ -86,6 +86,64 @@ impl WasmVerifier {
         let now = seconds(now)?;
         let verified = self.inner.verify(token, now).map_err(|e| to_js_error(&e))?;
         to_json_text(&verified)
+    }
+
+    /// The first half of a verification whose signature the host checks
+    /// with WebCrypto (see `Verifier::prepare`): every check up to the
+    /// signature, then `{ alg, keys, signingInputLength, signature }` (key
+    /// indices to try in order, the signature as a `Uint8Array`), or `null`
+    /// when the token's algorithm is only ever checked here: call `verify`.
+    pub fn prepare(&self, token: &str) -> Result<JsValue, JsValue> {
+        let Some(prepared) = self.inner.prepare(token).map_err(|e| to_js_error(&e))? else {
+            return Ok(JsValue::NULL);
+        };
+        let keys: Array = prepared
+            .keys
+            .iter()
+            .map(|&index| JsValue::from(index as f64))
+            .collect();
+        let object = Object::new();
+        // Setting properties on a fresh plain object cannot fail.
+        let _ = Reflect::set(
+            &object,
+            &"alg".into(),
+            &crate::alg::name(prepared.alg).into(),
+        );
+        let _ = Reflect::set(&object, &"keys".into(), &keys);
+        let _ = Reflect::set(
+            &object,
+            &"signingInputLength".into(),
+            &(prepared.signing_input_len as f64).into(),
+        );
+        let signature = Uint8Array::from(prepared.signature.as_slice());
+        let _ = Reflect::set(&object, &"signature".into(), &signature);
+        Ok(object.into())
+    }
+
+    /// The second half (see `Verifier::finish`): `key` is the index WebCrypto
+    /// verified the signature with, `undefined` when none did. Returns what
+    /// `verify` returns and throws what it throws.
+    pub fn finish(&self, token: &str, key: Option<u32>, now: f64) -> Result<String, JsValue> {
+        let now = seconds(now)?;
+        let key = key.map(|index| index as usize);
+        let verified = self
+            .inner
+            .finish(token, key, now)
+            .map_err(|e| to_js_error(&e))?;
+        to_json_text(&verified)
+    }
+
+    /// The public JWK (JSON text: `kty`, `n`, `e` or `kty`, `crv`, `x`, `y`)
+    /// of usable key `index`, for WebCrypto's `importKey`; `undefined` for a
+    /// key whose signatures are only checked here.
+    #[wasm_bindgen(js_name = publicJwk)]
+    pub fn public_jwk(&self, index: u32) -> Option<String> {
+        self.inner
+            .keys()
+            .keys()
+            .get(index as usize)
+            .and_then(|key| key.public_jwk())
+            .map(str::to_owned)
     }
 
     /// Re-checks the time claims (`exp`, `nbf`, `iat` as NumericDates, or
