@@ -23,6 +23,8 @@ const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'web
 /** Same as the core's DEFAULT_MAX_TOKEN_SIZE; checked here before copying into wasm memory. */
 const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
 
+const encoder = new TextEncoder();
+
 const policyError = (message) => new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${message}`);
 
 function splitOptions(options) {
@@ -175,17 +177,24 @@ export function createVerifier(options) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
     try {
-      const prepared = verifier.prepare(token);
+      // Encoded once, for the core's two calls and for WebCrypto.
+      const bytes = encoder.encode(token);
+      const prepared = verifier.prepare(bytes);
       if (prepared === null) return conclude(token, verifier.verify(token, at), lookup);
       const before = generation;
       let key;
+      let hostFailed = false;
       try {
-        key = await webCrypto.firstValidKey(verifier, before, token, prepared);
+        key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
       } catch {
-        return conclude(token, verifier.verify(token, at), lookup);
+        hostFailed = true;
       }
-      if (generation !== before) return conclude(token, verifier.verify(token, at), null);
-      return conclude(token, verifier.finish(token, key, at), lookup);
+      if (generation !== before) {
+        // The key set changed while WebCrypto worked: the indices are stale.
+        return conclude(token, verifier.verify(token, at), null);
+      }
+      if (hostFailed) return conclude(token, verifier.verify(token, at), lookup);
+      return conclude(token, verifier.finish(bytes, key, at), lookup);
     } catch (error) {
       throw fromCore(error);
     }

@@ -41,8 +41,6 @@ function ecdsa(namedCurve, hash) {
   return { import: { name: 'ECDSA', namedCurve }, verify: { name: 'ECDSA', hash } };
 }
 
-const encoder = new TextEncoder();
-
 /**
  * A backend over `subtle` (the host's SubtleCrypto). CryptoKeys are imported
  * once per (key-set generation, key index, algorithm): the import promise is
@@ -79,13 +77,13 @@ export function webCryptoBackend(subtle) {
      * signature itself, never accepting on a failure.
      * @param {object} core the WasmVerifier holding the key set of `generation`
      * @param {number} generation the key-set generation `prepared` was made with
-     * @param {string} token
      * @param {{ alg: string, keys: number[], signingInputLength: number, signature: Uint8Array }} prepared
+     * @param {Uint8Array} token the token's UTF-8 bytes
      */
-    async firstValidKey(core, generation, token, prepared) {
+    async firstValidKey(core, generation, prepared, token) {
       const parameters = PARAMETERS[prepared.alg];
       if (parameters === undefined) throw new Error(`${prepared.alg} has no WebCrypto parameters`);
-      const data = encoder.encode(token).subarray(0, prepared.signingInputLength);
+      const data = token.subarray(0, prepared.signingInputLength);
       for (const index of prepared.keys) {
         const key = await cryptoKey(core, generation, index, prepared.alg);
         if (await subtle.verify(parameters.verify, key, prepared.signature, data)) return index;

@@ -51,6 +51,19 @@ fn seconds(now: f64) -> Result<i64, JsValue> {
     Ok(now.floor() as i64)
 }
 
+/// A token the host passes as UTF-8 bytes. The WebCrypto path encodes the
+/// token once (`TextEncoder`) for the core's two calls and for WebCrypto:
+/// wasm-bindgen's string passing copies an ASCII string character by
+/// character in JS, several microseconds per kilobyte on every call.
+fn token_text(bytes: &[u8]) -> Result<&str, JsValue> {
+    core::str::from_utf8(bytes).map_err(|_| {
+        to_js_error(&Error::with_detail(
+            ErrorKind::TokenMalformed,
+            "token is not utf-8",
+        ))
+    })
+}
+
 /// A verifier held by JavaScript: a policy and a prepared key set.
 #[wasm_bindgen]
 pub struct WasmVerifier {
@@ -89,11 +102,13 @@ impl WasmVerifier {
     }
 
     /// The first half of a verification whose signature the host checks
-    /// with WebCrypto (see `Verifier::prepare`): every check up to the
+    /// with WebCrypto (see `Verifier::prepare`), on the token's UTF-8 bytes
+    /// (see `token_text`): every check up to the
     /// signature, then `{ alg, keys, signingInputLength, signature }` (key
     /// indices to try in order, the signature as a `Uint8Array`), or `null`
     /// when the token's algorithm is only ever checked here: call `verify`.
-    pub fn prepare(&self, token: &str) -> Result<JsValue, JsValue> {
+    pub fn prepare(&self, token: &[u8]) -> Result<JsValue, JsValue> {
+        let token = token_text(token)?;
         let Some(prepared) = self.inner.prepare(token).map_err(|e| to_js_error(&e))? else {
             return Ok(JsValue::NULL);
         };
@@ -123,7 +138,8 @@ impl WasmVerifier {
     /// The second half (see `Verifier::finish`): `key` is the index WebCrypto
     /// verified the signature with, `undefined` when none did. Returns what
     /// `verify` returns and throws what it throws.
-    pub fn finish(&self, token: &str, key: Option<u32>, now: f64) -> Result<String, JsValue> {
+    pub fn finish(&self, token: &[u8], key: Option<u32>, now: f64) -> Result<String, JsValue> {
+        let token = token_text(token)?;
         let now = seconds(now)?;
         let key = key.map(|index| index as usize);
         let verified = self
