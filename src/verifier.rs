@@ -50,7 +50,8 @@ pub struct Prepared {
     pub alg: Algorithm,
     /// The keys to try, in order, as indices into [`KeySet::keys`]: the
     /// candidates for the token's `kid` and `alg` (at most
-    /// [`crate::limits::MAX_KEYS_TRIED`]) whose size the signature fits.
+    /// [`crate::limits::MAX_KEYS_TRIED`]) whose encoding the signature fits
+    /// (RSA: exactly k bytes, below n; ECDSA: r and s in [1, n − 1]).
     /// Empty when no key can verify it.
     pub keys: Vec<usize>,
     /// The length in bytes of the signing input (`header "." payload`), the
