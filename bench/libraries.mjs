@@ -3,11 +3,22 @@
 // the runtime that can run them; `jwtguard` and `jose` work everywhere.
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
 
-/** jwtguard with its defaults (verified-token cache on), `verifySync`. */
+/** jwtguard with its defaults (verified-token cache on), `verifySync`: the core alone (pure wasm). */
 export function jwtguard(api, options = {}) {
   return (fixtures) => {
     const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, ...options });
     return { verify: (token) => verifier.verifySync(token), isAsync: false };
+  };
+}
+
+/**
+ * jwtguard's `verify()` with the verified-token cache off: the signature goes
+ * to the host's WebCrypto (RS*, PS*, ES256, ES384; EdDSA stays in the core).
+ */
+export function jwtguardWebCrypto(api) {
+  return (fixtures) => {
+    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, cache: false });
+    return { verify: (token) => verifier.verify(token), isAsync: true };
   };
 }
 
@@ -27,6 +38,7 @@ export function webLibraries(api, joseModule) {
   return [
     ['jwtguard', jwtguard(api)],
     ['jwtguard (cache off)', jwtguard(api, { cache: false })],
+    ['jwtguard (WebCrypto, cache off)', jwtguardWebCrypto(api)],
     ['jose', jose(joseModule)],
   ];
 }

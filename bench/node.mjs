@@ -6,7 +6,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import * as api from '../js/node.js';
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
-import { jose, jwtguard } from './libraries.mjs';
+import { jose, jwtguard, jwtguardWebCrypto } from './libraries.mjs';
 
 const jwkFor = (fixtures, alg) => fixtures.jwks.keys.find((k) => k.alg === alg);
 
@@ -48,6 +48,7 @@ export function nodeLibraries() {
   return [
     ['jwtguard', jwtguard(api)],
     ['jwtguard (cache off)', jwtguard(api, { cache: false })],
+    ['jwtguard (WebCrypto, cache off)', jwtguardWebCrypto(api)],
     ['jose', jose(joseModule)],
     ['aws-jwt-verify', awsJwtVerify],
     ['fast-jwt (cache on)', fastJwt],

@@ -10,7 +10,7 @@ import { ALGORITHMS } from './fixtures.mjs';
 import { WARM_UP_MS, median } from './measure.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const LIBRARIES = ['jwtguard', 'jwtguard (cache off)', 'jose'];
+const LIBRARIES = ['jwtguard', 'jwtguard (cache off)', 'jwtguard (WebCrypto, cache off)', 'jose'];
 
 async function bundle() {
   const out = `${root}target-bench/worker.mjs`;

@@ -197,6 +197,14 @@ export interface VerifierOptions extends Policy {
    * after its time claims pass again at `now`; an entry dies at the token's `exp`.
    */
   cache?: boolean | number;
+  /**
+   * Whether `verify()` hands RS*, PS*, ES256 and ES384 signature checks to
+   * the host's WebCrypto (`crypto.subtle`), where it exists. Default `true`.
+   * Every other decision stays in the core either way, and both paths give
+   * the same outcome; `verifySync()` always checks in the core. EdDSA and
+   * HS* are always checked in the core.
+   */
+  webCrypto?: boolean;
 }
 
 /** A verified token. Frozen: the same object may be returned for a repeated token. */
@@ -216,9 +224,13 @@ export interface SkippedKey {
 export interface Verifier {
   /** The normalised policy, every default filled in. */
   readonly policy: Required<Pick<Policy, 'issuer' | 'audience'>> & Policy;
-  /** Loads keys if needed, then verifies; on ERR_KEY_NOT_FOUND asks the key source once for fresh keys. */
+  /**
+   * Loads keys if needed, then verifies, with WebCrypto for the signature
+   * where the host has it (see `webCrypto`); on ERR_KEY_NOT_FOUND asks the
+   * key source once for fresh keys.
+   */
   verify(token: string, context?: RequestContext): Promise<Result>;
-  /** Verifies with the keys already loaded; throws ERR_KEYS_NOT_LOADED before. */
+  /** Verifies in the core alone, with the keys already loaded; throws ERR_KEYS_NOT_LOADED before. */
   verifySync(token: string): Result;
   /** Loads the keys of a remote source; rejects with ERR_JWKS_FETCH_FAILED, ERR_JWKS_TIMEOUT, ERR_DISCOVERY_INVALID... */
   ready(): Promise<void>;

@@ -8,6 +8,7 @@ import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { isKeySource, localJwks } from './keys.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
+import { webCryptoBackend } from './webcrypto.js';
 
 /** Policy members, passed to the core as JSON (see the README for each). */
 const POLICY_FIELDS = Object.freeze([
@@ -17,10 +18,12 @@ const POLICY_FIELDS = Object.freeze([
 ]);
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto']);
 
 /** Same as the core's DEFAULT_MAX_TOKEN_SIZE; checked here before copying into wasm memory. */
 const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
+
+const encoder = new TextEncoder();
 
 const policyError = (message) => new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${message}`);
 
@@ -71,6 +74,15 @@ export function createVerifier(options) {
   if ((options.keys === undefined) === (options.secret === undefined)) {
     throw policyError('give exactly one of keys (a jwks or key source) and secret');
   }
+  if (options.webCrypto !== undefined && typeof options.webCrypto !== 'boolean') {
+    throw policyError('webCrypto must be true or false');
+  }
+  // verify() hands RS*, PS*, ES256 and ES384 signatures to the host's
+  // WebCrypto where it exists; a shared secret (HS*) never goes there.
+  const subtle = globalThis.crypto?.subtle;
+  const webCrypto = options.webCrypto !== false && options.secret === undefined && subtle
+    ? webCryptoBackend(subtle)
+    : null;
 
   let core = null;
   let generation = null;
@@ -105,7 +117,12 @@ export function createVerifier(options) {
     return core;
   }
 
-  function verifySync(token, context) {
+  /**
+   * What both paths do before the signature: the input checks, the core
+   * brought up to date, the clock read and the verified-token cache asked.
+   * Returns `{ hit }` or `{ core, at, lookup }`.
+   */
+  function begin(token, context) {
     if (typeof token !== 'string') {
       throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
     }
@@ -119,15 +136,65 @@ export function createVerifier(options) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
     }
     const at = now();
+    if (cache === null) return { core: verifier, at, lookup: null };
+    const lookup = { generation, policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
     try {
-      // JSON.parse keeps a signed "__proto__" member an own property.
-      if (cache === null) return deepFreeze(JSON.parse(verifier.verify(token, at)));
-      const lookup = { generation, policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
       const hit = cache.get(token, lookup);
-      if (hit !== null) return hit;
-      const result = deepFreeze(JSON.parse(verifier.verify(token, at)));
-      cache.set(token, result, lookup);
-      return result;
+      if (hit !== null) return { hit };
+    } catch (error) {
+      throw fromCore(error);
+    }
+    return { core: verifier, at, lookup };
+  }
+
+  /** A verified result (the core's JSON text), frozen and remembered. */
+  function conclude(token, json, lookup) {
+    // JSON.parse keeps a signed "__proto__" member an own property.
+    const result = deepFreeze(JSON.parse(json));
+    if (lookup !== null) cache.set(token, result, lookup);
+    return result;
+  }
+
+  function verifySync(token, context) {
+    const { hit, core: verifier, at, lookup } = begin(token, context);
+    if (hit) return hit;
+    try {
+      return conclude(token, verifier.verify(token, at), lookup);
+    } catch (error) {
+      throw fromCore(error);
+    }
+  }
+
+  /**
+   * verify() with WebCrypto: the core prepares (every check up to the
+   * signature, and the keys to try), WebCrypto checks the signature under
+   * those keys, the core finishes (payload and claims). Algorithms the core
+   * keeps (EdDSA) go through the core alone. When the host cannot import or
+   * verify with a key, or the key set changed meanwhile, the core checks the
+   * signature itself: a host failure is never an acceptance.
+   */
+  async function verifyWebCrypto(token, context) {
+    const { hit, core: verifier, at, lookup } = begin(token, context);
+    if (hit) return hit;
+    try {
+      // Encoded once, for the core's two calls and for WebCrypto.
+      const bytes = encoder.encode(token);
+      const prepared = verifier.prepare(bytes);
+      if (prepared === null) return conclude(token, verifier.verify(token, at), lookup);
+      const before = generation;
+      let key;
+      let hostFailed = false;
+      try {
+        key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
+      } catch {
+        hostFailed = true;
+      }
+      if (generation !== before) {
+        // The key set changed while WebCrypto worked: the indices are stale.
+        return conclude(token, verifier.verify(token, at), null);
+      }
+      if (hostFailed) return conclude(token, verifier.verify(token, at), lookup);
+      return conclude(token, verifier.finish(bytes, key, at), lookup);
     } catch (error) {
       throw fromCore(error);
     }
@@ -143,7 +210,7 @@ export function createVerifier(options) {
    * (a remote source fetches unless it is cooling down) and, if they changed,
    * verifies once more. Otherwise the original error stands.
    */
-  async function retryWithFreshKeys(token, error, context) {
+  async function retryWithFreshKeys(token, error, context, check) {
     const before = generation;
     try {
       await source.refresh(kidOf(token), context);
@@ -151,7 +218,7 @@ export function createVerifier(options) {
       throw error; // the fetch failure is reported through the source's onEvent
     }
     if (sync(context) === null || generation === before) throw error;
-    return verifySync(token, context);
+    return check(token, context);
   }
 
   return Object.freeze({
@@ -159,16 +226,18 @@ export function createVerifier(options) {
     ready: () => ready(),
     verifySync: (token) => verifySync(token),
     /**
-     * Loads keys if needed, then verifies. `context.waitUntil` (a Worker's
+     * Loads keys if needed, then verifies, with WebCrypto where the host has
+     * it (unless `webCrypto: false`). `context.waitUntil` (a Worker's
      * `ctx.waitUntil`) receives background key refreshes this call starts.
      */
     async verify(token, context) {
       await ready(context);
+      const check = webCrypto === null ? verifySync : verifyWebCrypto;
       try {
-        return verifySync(token, context);
+        return await check(token, context);
       } catch (error) {
         if (source === null || error.code !== 'ERR_KEY_NOT_FOUND') throw error;
-        return retryWithFreshKeys(token, error, context);
+        return retryWithFreshKeys(token, error, context, check);
       }
     },
     /** Entries of the current key set that were skipped, with reasons. */

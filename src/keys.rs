@@ -57,6 +57,7 @@ pub struct Key {
     kid: Option<String>,
     alg: Option<Algorithm>,
     issuer: Option<String>,
+    public_jwk: Option<String>,
     pub(crate) material: Material,
 }
 
@@ -81,6 +82,15 @@ impl Key {
     /// curve must fit, and the JWK's own `alg`, when present, must equal it.
     pub fn permits(&self, alg: Algorithm) -> bool {
         self.material.fits(alg) && self.alg.is_none_or(|own| own == alg)
+    }
+
+    /// The public key as JWK JSON text holding only what a host's
+    /// `importKey` needs (`kty`, `n`, `e` for RSA; `kty`, `crv`, `x`, `y` for
+    /// EC), kept from the admitted entry. `None` for Ed25519 and shared
+    /// secrets, whose signatures are only ever checked in Rust (see
+    /// [`crate::Prepared`]).
+    pub fn public_jwk(&self) -> Option<&str> {
+        self.public_jwk.as_deref()
     }
 }
 
@@ -193,6 +203,7 @@ impl KeySet {
                 kid: kid.map(str::to_owned),
                 alg: None,
                 issuer: None,
+                public_jwk: None,
                 material: Material::Hmac(secret.to_vec()),
             }],
             skipped: Vec::new(),
@@ -209,18 +220,21 @@ impl KeySet {
         &self.skipped
     }
 
-    /// The keys that may verify a token with this `kid` and `alg`.
+    /// The keys (as indices into [`KeySet::keys`]) that may verify a token
+    /// with this `kid` and `alg`.
     ///
     /// With a `kid`, only keys with exactly that `kid` (case-sensitive) are
     /// candidates; without one, every key that permits `alg` is. Either way
     /// more than [`MAX_KEYS_TRIED`] candidates is an error, so no key set can
     /// make one token cost more than that many signature checks.
-    pub(crate) fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>> {
-        let fitting: Vec<&Key> = self
+    pub(crate) fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<usize>> {
+        let fitting: Vec<usize> = self
             .keys
             .iter()
-            .filter(|key| kid.is_none_or(|kid| key.kid.as_deref() == Some(kid)))
-            .filter(|key| key.permits(alg))
+            .enumerate()
+            .filter(|(_, key)| kid.is_none_or(|kid| key.kid.as_deref() == Some(kid)))
+            .filter(|(_, key)| key.permits(alg))
+            .map(|(index, _)| index)
             .collect();
         match (kid, fitting.len()) {
             (Some(kid), 0) => {
@@ -315,8 +329,32 @@ fn admit(entry: &Value) -> core::result::Result<Key, String> {
         kid,
         alg,
         issuer,
+        public_jwk: public_jwk(kty, jwk),
         material,
     })
+}
+
+/// The members of an admitted RSA or EC entry that a host's `importKey`
+/// needs, as JWK JSON text. Copied as they are: each passed the strict
+/// base64url decoder (or is a supported curve name), so none needs escaping.
+/// A host that refuses one (a modulus with a leading zero byte, which
+/// Chromium rejects) leaves that key's signatures to Rust.
+fn public_jwk(kty: &str, jwk: &Map<String, Value>) -> Option<String> {
+    let member = |name| jwk.get(name).and_then(Value::as_str).unwrap_or_default();
+    match kty {
+        "RSA" => Some(format!(
+            r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#,
+            member("n"),
+            member("e")
+        )),
+        "EC" => Some(format!(
+            r#"{{"kty":"EC","crv":"{}","x":"{}","y":"{}"}}"#,
+            member("crv"),
+            member("x"),
+            member("y")
+        )),
+        _ => None,
+    }
 }
 
 fn string_member<'a>(

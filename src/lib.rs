@@ -52,4 +52,4 @@ pub use inspect::{Inspection, inspect};
 pub use jsonwebtoken::Algorithm;
 pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{DEFAULT_CLOCK_TOLERANCE, Policy, TENANT_PLACEHOLDER};
-pub use verifier::{KeyUsed, Verified, Verifier};
+pub use verifier::{KeyUsed, Prepared, Verified, Verifier};

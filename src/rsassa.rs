@@ -87,6 +87,13 @@ impl RsaKey {
         &self.n_bytes
     }
 
+    /// Whether `signature` has the encoding of this key's signatures: exactly
+    /// k bytes, and below n as an integer (RFC 8017 §5.2.2 step 1).
+    pub(crate) fn fits_signature(&self, signature: &[u8]) -> bool {
+        // Equal-length big-endian byte strings compare like their integers.
+        signature.len() == self.n_bytes.len() && signature < self.n_bytes.as_slice()
+    }
+
     /// RSASSA-PKCS1-v1_5 verification of `message`.
     pub(crate) fn verify_pkcs1v15(&self, hash: Hash, message: &[u8], signature: &[u8]) -> bool {
         match hash {
@@ -110,8 +117,7 @@ impl RsaKey {
     /// message, or `None` when the signature is not k bytes or not below n.
     fn open(&self, signature: &[u8], buffer: &mut [u8; MAX_BYTES]) -> Option<usize> {
         let k = self.n_bytes.len();
-        // Equal-length big-endian byte strings compare like their integers.
-        if signature.len() != k || signature >= self.n_bytes.as_slice() {
+        if !self.fits_signature(signature) {
             return None;
         }
         let limbs = self.modulus.limbs();

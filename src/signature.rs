@@ -53,6 +53,38 @@ pub(crate) fn verify(
     }
 }
 
+/// Whether a host may check `alg` signatures with its own native crypto
+/// (WebCrypto) instead of this module: RS*, PS* and ES256/ES384, whose rules
+/// every WebCrypto implementation applies alike once [`well_formed`] has
+/// fixed the encoding. EdDSA stays here: WebCrypto implementations differ on
+/// Ed25519 strictness (small-order keys, non-canonical S), and this module's
+/// `verify_strict` is already fast. HMAC stays here too: it is a few hashes.
+pub(crate) fn delegable(alg: Algorithm) -> bool {
+    use Algorithm::*;
+    matches!(
+        alg,
+        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 | ES256 | ES384
+    )
+}
+
+/// Whether `signature` has the exact encoding `verify` accepts for `alg`
+/// under `material`, before any arithmetic: RSA, exactly k bytes and below
+/// n; ECDSA, r || s of the curve's size with both in [1, n − 1]. Checked
+/// here before a signature goes to a host, so a lenient host (OpenSSL's
+/// RSA-PSS takes a signature shorter than k bytes) cannot change a verdict.
+pub(crate) fn well_formed(material: &Material, alg: Algorithm, signature: &[u8]) -> bool {
+    match material {
+        Material::Rsa(key) => key.fits_signature(signature),
+        Material::P256(_) => {
+            alg == Algorithm::ES256 && p256::ecdsa::Signature::from_slice(signature).is_ok()
+        }
+        Material::P384(_) => {
+            alg == Algorithm::ES384 && p384::ecdsa::Signature::from_slice(signature).is_ok()
+        }
+        Material::Ed25519(_) | Material::Hmac(_) => false,
+    }
+}
+
 /// HMAC verification: the tag must have exactly the hash's length and is
 /// compared in constant time (`verify_slice`).
 fn hmac<M: Mac + KeyInit>(secret: &[u8], message: &[u8], tag: &[u8]) -> bool {

@@ -1,5 +1,6 @@
 //! The verifier: a policy and a key set, applied to one token at a time.
 
+use jsonwebtoken::Algorithm;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -7,6 +8,7 @@ use crate::claims::Times;
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::{Key, KeySet};
 use crate::policy::Policy;
+use crate::token::Segments;
 use crate::token::{self, Header, normalise_typ};
 use crate::{alg, base64url, claims, signature};
 
@@ -36,6 +38,27 @@ pub(crate) struct Signed<'k> {
     pub(crate) header: Header,
     pub(crate) payload: Vec<u8>,
     pub(crate) key: &'k Key,
+}
+
+/// What a host needs to check a token's signature with its own crypto,
+/// from [`Verifier::prepare`]. Every decision (algorithm, policy, key
+/// choice, signature encoding) is already made: the host only answers, key
+/// by key, whether the signature is valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The token's algorithm (RS*, PS*, ES256 or ES384).
+    pub alg: Algorithm,
+    /// The keys to try, in order, as indices into [`KeySet::keys`]: the
+    /// candidates for the token's `kid` and `alg` (at most
+    /// [`crate::limits::MAX_KEYS_TRIED`]) whose encoding the signature fits
+    /// (RSA: exactly k bytes, below n; ECDSA: r and s in [1, n − 1]).
+    /// Empty when no key can verify it.
+    pub keys: Vec<usize>,
+    /// The length in bytes of the signing input (`header "." payload`), the
+    /// prefix of the token that the signature covers.
+    pub signing_input_len: usize,
+    /// The decoded signature (for ECDSA, the JWS form `r || s`).
+    pub signature: Vec<u8>,
 }
 
 /// Verifies compact JWS access tokens against a [`Policy`] and a [`KeySet`].
@@ -85,21 +108,70 @@ impl Verifier {
     /// selection, signature; only then is the payload parsed and its claims
     /// checked.
     pub fn verify(&self, token: &str, now: i64) -> Result<Verified> {
-        let Signed {
-            header,
-            payload,
-            key,
-        } = self.verify_signature(token)?;
-        let claims = token::parse_object(&payload, "payload")?;
-        claims::check(&self.policy, &claims, key, now)?;
-        Ok(Verified {
-            key: KeyUsed {
-                kid: key.kid().map(str::to_owned),
-                alg: alg::name(header.alg).to_owned(),
-            },
-            header: header.members,
-            claims,
-        })
+        self.accept(self.verify_signature(token)?, now)
+    }
+
+    /// The first half of a verification whose signature a host checks with
+    /// its own crypto (WebCrypto): every check [`Verifier::verify`] makes up
+    /// to the signature, in the same order and with the same errors, then
+    /// what the host needs. The host checks the signature under each key of
+    /// [`Prepared::keys`] in order, stops at the first that verifies, and
+    /// hands that key's index (or `None`) to [`Verifier::finish`].
+    ///
+    /// `Ok(None)` when the token's algorithm is one whose signatures are
+    /// only ever checked here (EdDSA, HS*): call [`Verifier::verify`].
+    pub fn prepare(&self, token: &str) -> Result<Option<Prepared>> {
+        let (segments, header) = self.check_header(token)?;
+        if !signature::delegable(header.alg) {
+            return Ok(None);
+        }
+        let (keys, signature) = self.offer(&segments, &header)?;
+        Ok(Some(Prepared {
+            alg: header.alg,
+            keys,
+            signing_input_len: segments.signing_input.len(),
+            signature,
+        }))
+    }
+
+    /// The second half: re-runs every check of [`Verifier::prepare`] on
+    /// `token`, then takes `key` (the index the host's crypto verified the
+    /// signature with, or `None` when no key did) and decodes the payload and
+    /// checks the claims exactly as [`Verifier::verify`] does.
+    ///
+    /// `None` fails with `ERR_SIGNATURE_INVALID`, as `verify` would. A key
+    /// that [`Verifier::prepare`] would not have offered for this token is a
+    /// host bug and fails with `ERR_INTERNAL`, never an acceptance.
+    pub fn finish(&self, token: &str, key: Option<usize>, now: i64) -> Result<Verified> {
+        let (segments, header) = self.check_header(token)?;
+        let (offered, _) = self.offer(&segments, &header)?;
+        let index = key.ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
+        let key = Some(index)
+            .filter(|index| signature::delegable(header.alg) && offered.contains(index))
+            .and_then(|index| self.keys.keys().get(index))
+            .ok_or_else(|| {
+                Error::with_detail(
+                    ErrorKind::Internal,
+                    "the host reported a key that was not offered for this token",
+                )
+            })?;
+        self.accept(Self::signed(&segments, header, key)?, now)
+    }
+
+    /// Key selection and the signature decoded, as in [`Verifier::select`],
+    /// then the candidates narrowed to those whose encoding the signature
+    /// fits: what [`Verifier::prepare`] offers a host.
+    fn offer(&self, segments: &Segments<'_>, header: &Header) -> Result<(Vec<usize>, Vec<u8>)> {
+        let (candidates, signature) = self.select(segments, header)?;
+        let offered = candidates
+            .into_iter()
+            .filter(|&index| {
+                self.keys.keys().get(index).is_some_and(|key| {
+                    signature::well_formed(&key.material, header.alg, &signature)
+                })
+            })
+            .collect();
+        Ok((offered, signature))
     }
 
     /// The signature layer: every check up to and including the signature,
@@ -107,6 +179,19 @@ impl Verifier {
     /// [`Verifier::verify`] and the Wycheproof runner (whose payloads are not
     /// claim sets) call it.
     pub(crate) fn verify_signature(&self, token: &str) -> Result<Signed<'_>> {
+        let (segments, header) = self.check_header(token)?;
+        let (candidates, signature) = self.select(&segments, &header)?;
+        let message = segments.signing_input.as_bytes();
+        let key = candidates
+            .into_iter()
+            .filter_map(|index| self.keys.keys().get(index))
+            .find(|key| signature::verify(&key.material, header.alg, message, &signature))
+            .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
+        Self::signed(&segments, header, key)
+    }
+
+    /// Size, envelope, header rules, then the policy's algorithms and types.
+    fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header)> {
         let segments = token::split(token, self.policy.max_token_size)?;
         let header = Header::parse(token::decode_object(segments.header, "header")?)?;
         if !self.policy.allows(header.alg) {
@@ -120,6 +205,12 @@ impl Verifier {
             ));
         }
         self.check_typ(&header)?;
+        Ok((segments, header))
+    }
+
+    /// Key selection, then the signature decoded: the candidate keys (indices
+    /// into the key set, in order) and the signature bytes.
+    fn select(&self, segments: &Segments<'_>, header: &Header) -> Result<(Vec<usize>, Vec<u8>)> {
         let candidates = self.keys.candidates(header.kid.as_deref(), header.alg)?;
         let signature = base64url::decode(segments.signature)
             .filter(|bytes| !bytes.is_empty())
@@ -129,16 +220,35 @@ impl Verifier {
                     "signature is empty or not canonical unpadded base64url",
                 )
             })?;
-        let message = segments.signing_input.as_bytes();
-        let key = candidates
-            .into_iter()
-            .find(|key| signature::verify(&key.material, header.alg, message, &signature))
-            .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
+        Ok((candidates, signature))
+    }
+
+    /// A token whose signature `key` verified, with its payload decoded.
+    fn signed<'k>(segments: &Segments<'_>, header: Header, key: &'k Key) -> Result<Signed<'k>> {
         let payload = token::decode_segment(segments.payload, "payload")?;
         Ok(Signed {
             header,
             payload,
             key,
+        })
+    }
+
+    /// The payload parsed and its claims checked at `now`.
+    fn accept(&self, signed: Signed<'_>, now: i64) -> Result<Verified> {
+        let Signed {
+            header,
+            payload,
+            key,
+        } = signed;
+        let claims = token::parse_object(&payload, "payload")?;
+        claims::check(&self.policy, &claims, key, now)?;
+        Ok(Verified {
+            key: KeyUsed {
+                kid: key.kid().map(str::to_owned),
+                alg: alg::name(header.alg).to_owned(),
+            },
+            header: header.members,
+            claims,
         })
     }
 

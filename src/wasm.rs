@@ -6,7 +6,7 @@
     reason = "items are exported to JavaScript by wasm-bindgen"
 )]
 
-use js_sys::{Error as JsError, Reflect};
+use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::{Error, ErrorKind, KeySet, Policy, Times, Verifier};
@@ -51,6 +51,19 @@ fn seconds(now: f64) -> Result<i64, JsValue> {
     Ok(now.floor() as i64)
 }
 
+/// A token the host passes as UTF-8 bytes. The WebCrypto path encodes the
+/// token once (`TextEncoder`) for the core's two calls and for WebCrypto:
+/// wasm-bindgen's string passing copies an ASCII string character by
+/// character in JS, several microseconds per kilobyte on every call.
+fn token_text(bytes: &[u8]) -> Result<&str, JsValue> {
+    core::str::from_utf8(bytes).map_err(|_| {
+        to_js_error(&Error::with_detail(
+            ErrorKind::TokenMalformed,
+            "token is not utf-8",
+        ))
+    })
+}
+
 /// A verifier held by JavaScript: a policy and a prepared key set.
 #[wasm_bindgen]
 pub struct WasmVerifier {
@@ -86,6 +99,67 @@ impl WasmVerifier {
         let now = seconds(now)?;
         let verified = self.inner.verify(token, now).map_err(|e| to_js_error(&e))?;
         to_json_text(&verified)
+    }
+
+    /// The first half of a verification whose signature the host checks
+    /// with WebCrypto (see `Verifier::prepare`), on the token's UTF-8 bytes
+    /// (see `token_text`): every check up to the
+    /// signature, then `{ alg, keys, signingInputLength, signature }` (key
+    /// indices to try in order, the signature as a `Uint8Array`), or `null`
+    /// when the token's algorithm is only ever checked here: call `verify`.
+    pub fn prepare(&self, token: &[u8]) -> Result<JsValue, JsValue> {
+        let token = token_text(token)?;
+        let Some(prepared) = self.inner.prepare(token).map_err(|e| to_js_error(&e))? else {
+            return Ok(JsValue::NULL);
+        };
+        let keys: Array = prepared
+            .keys
+            .iter()
+            .map(|&index| JsValue::from(index as f64))
+            .collect();
+        let object = Object::new();
+        // Setting properties on a fresh plain object cannot fail.
+        let _ = Reflect::set(
+            &object,
+            &"alg".into(),
+            &crate::alg::name(prepared.alg).into(),
+        );
+        let _ = Reflect::set(&object, &"keys".into(), &keys);
+        let _ = Reflect::set(
+            &object,
+            &"signingInputLength".into(),
+            &(prepared.signing_input_len as f64).into(),
+        );
+        let signature = Uint8Array::from(prepared.signature.as_slice());
+        let _ = Reflect::set(&object, &"signature".into(), &signature);
+        Ok(object.into())
+    }
+
+    /// The second half (see `Verifier::finish`): `key` is the index WebCrypto
+    /// verified the signature with, `undefined` when none did. Returns what
+    /// `verify` returns and throws what it throws.
+    pub fn finish(&self, token: &[u8], key: Option<u32>, now: f64) -> Result<String, JsValue> {
+        let token = token_text(token)?;
+        let now = seconds(now)?;
+        let key = key.map(|index| index as usize);
+        let verified = self
+            .inner
+            .finish(token, key, now)
+            .map_err(|e| to_js_error(&e))?;
+        to_json_text(&verified)
+    }
+
+    /// The public JWK (JSON text: `kty`, `n`, `e` or `kty`, `crv`, `x`, `y`)
+    /// of usable key `index`, for WebCrypto's `importKey`; `undefined` for a
+    /// key whose signatures are only checked here.
+    #[wasm_bindgen(js_name = publicJwk)]
+    pub fn public_jwk(&self, index: u32) -> Option<String> {
+        self.inner
+            .keys()
+            .keys()
+            .get(index as usize)
+            .and_then(|key| key.public_jwk())
+            .map(str::to_owned)
     }
 
     /// Re-checks the time claims (`exp`, `nbf`, `iat` as NumericDates, or

@@ -40,3 +40,29 @@ export function sign(pair, claims = goodClaims(), header = {}) {
     .setProtectedHeader({ alg: pair.alg, kid: pair.kid, typ: 'at+jwt', ...header })
     .sign(pair.privateKey);
 }
+
+/** Algorithms whose signatures verify() hands to WebCrypto, one of each family. */
+export const DELEGATED_SAMPLE = ['RS256', 'PS256', 'ES256', 'ES384'];
+
+/**
+ * A small table for checking verify() (WebCrypto) against verifySync in a
+ * runtime: for each of DELEGATED_SAMPLE and EdDSA a valid token, one with the
+ * last signature bit flipped (still in range, so it reaches WebCrypto) and an
+ * expired one; and an ES256 token by another key under the same kid.
+ */
+export async function webCryptoTable() {
+  const pairs = await Promise.all([...DELEGATED_SAMPLE, 'EdDSA'].map((alg) => keyPair(alg)));
+  const impostor = await keyPair('ES256', 'es256-key');
+  const rows = [];
+  for (const pair of pairs) {
+    const token = await sign(pair);
+    const [h, p, s] = token.split('.');
+    const bytes = Buffer.from(s, 'base64url');
+    bytes[bytes.length - 1] ^= 1;
+    rows.push([pair.alg, 'valid', token]);
+    rows.push([pair.alg, 'bitflip', `${h}.${p}.${bytes.toString('base64url')}`]);
+    rows.push([pair.alg, 'expired', await sign(pair, goodClaims({ exp: 1_000_000 }))]);
+  }
+  rows.push(['ES256', 'wrong key, same kid', await sign(impostor)]);
+  return { jwks: { keys: pairs.map((p) => p.jwk) }, rows };
+}

@@ -110,7 +110,10 @@ describe('oidc-provider on 127.0.0.1', () => {
     assert.ok(errors.length >= 1);
     for (const error of errors) {
       assert.equal(error.code, 'ERR_JWKS_FETCH_FAILED');
-      assert.match(error.message, /ECONNREFUSED/);
+      // Refused, or a pooled keep-alive socket the stopped provider closed:
+      // which one depends on whether the client has seen the close yet (the
+      // WebCrypto path of verify() above resolves a few ticks later).
+      assert.match(error.message, /ECONNREFUSED|UND_ERR_SOCKET/);
     }
     assert.equal((await verifier.verify(token)).claims.client_id, CLIENT_ID);
 

@@ -1,0 +1,94 @@
+/**
+ * The WebCrypto signature backend of `verify()`: the host's native crypto
+ * (`crypto.subtle`) checks RS*, PS*, ES256 and ES384 signatures. It decides
+ * nothing. The core's `prepare` has already applied every rule (header,
+ * algorithm policy, key choice, the signature's exact encoding) and names the
+ * keys to try; this module only answers "is this signature valid under key
+ * i", and the core's `finish` concludes. EdDSA and HS* never come here (see
+ * `delegable` in src/signature.rs).
+ *
+ * SubtleCrypto is called from JS, not through web-sys in the wasm: the wasm
+ * needs no futures bridge (wasm-bindgen-futures), and each verification
+ * crosses into the core twice (prepare, finish) instead of once per await.
+ */
+
+/**
+ * WebCrypto parameters per JOSE algorithm (RFC 7518 §3.3–3.5). The RSA-PSS
+ * salt length is the hash length, as RFC 7518 §3.5 requires and as the core's
+ * own check (src/rsassa.rs) enforces; ECDSA signatures are the JWS form
+ * r || s, which is WebCrypto's form too.
+ */
+const PARAMETERS = Object.freeze({
+  RS256: pkcs1('SHA-256'),
+  RS384: pkcs1('SHA-384'),
+  RS512: pkcs1('SHA-512'),
+  PS256: pss('SHA-256', 32),
+  PS384: pss('SHA-384', 48),
+  PS512: pss('SHA-512', 64),
+  ES256: ecdsa('P-256', 'SHA-256'),
+  ES384: ecdsa('P-384', 'SHA-384'),
+});
+
+function pkcs1(hash) {
+  return { import: { name: 'RSASSA-PKCS1-v1_5', hash }, verify: { name: 'RSASSA-PKCS1-v1_5' } };
+}
+
+function pss(hash, saltLength) {
+  return { import: { name: 'RSA-PSS', hash }, verify: { name: 'RSA-PSS', saltLength } };
+}
+
+function ecdsa(namedCurve, hash) {
+  return { import: { name: 'ECDSA', namedCurve }, verify: { name: 'ECDSA', hash } };
+}
+
+/**
+ * A backend over `subtle` (the host's SubtleCrypto). CryptoKeys are imported
+ * once per (key-set generation, key index, algorithm): the import promise is
+ * cached, and the whole cache is dropped when the generation changes.
+ */
+export function webCryptoBackend(subtle) {
+  let cachedGeneration = null;
+  /** `${index} ${alg}` → Promise<CryptoKey> */
+  let cryptoKeys = new Map();
+
+  function cryptoKey(core, generation, index, alg) {
+    if (generation !== cachedGeneration) {
+      cachedGeneration = generation;
+      cryptoKeys = new Map();
+    }
+    const id = `${index} ${alg}`;
+    let key = cryptoKeys.get(id);
+    if (key === undefined) {
+      const jwk = core.publicJwk(index);
+      key = jwk === undefined
+        ? Promise.reject(new Error(`key ${index} has no public jwk`))
+        : subtle.importKey('jwk', JSON.parse(jwk), PARAMETERS[alg].import, false, ['verify']);
+      cryptoKeys.set(id, key);
+    }
+    return key;
+  }
+
+  return {
+    /**
+     * The first of `prepared.keys` (key indices, in the core's order) under
+     * which WebCrypto finds the signature valid, or undefined when none is.
+     * Rejects when the host cannot import or verify with one of them (an
+     * unsupported key or algorithm): the caller then lets the core check the
+     * signature itself, never accepting on a failure.
+     * @param {object} core the WasmVerifier holding the key set of `generation`
+     * @param {number} generation the key-set generation `prepared` was made with
+     * @param {{ alg: string, keys: number[], signingInputLength: number, signature: Uint8Array }} prepared
+     * @param {Uint8Array} token the token's UTF-8 bytes
+     */
+    async firstValidKey(core, generation, prepared, token) {
+      const parameters = PARAMETERS[prepared.alg];
+      if (parameters === undefined) throw new Error(`${prepared.alg} has no WebCrypto parameters`);
+      const data = token.subarray(0, prepared.signingInputLength);
+      for (const index of prepared.keys) {
+        const key = await cryptoKey(core, generation, index, prepared.alg);
+        if (await subtle.verify(parameters.verify, key, prepared.signature, data)) return index;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+//! The split verification a host with its own crypto (WebCrypto) drives:
+//! `prepare` makes every decision up to the signature, the host answers which
+//! offered key verified it, `finish` re-checks and concludes exactly as
+//! `verify` does. The host's answers are simulated here; the JS tests run the
+//! real WebCrypto against `verifySync`.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use common::*;
+use jwtguard::{Algorithm, ErrorKind};
+
+const DELEGATED: [&str; 8] = [
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+];
+
+fn index_of(kid: &str) -> usize {
+    verifier()
+        .keys()
+        .keys()
+        .iter()
+        .position(|k| k.kid() == Some(kid))
+        .unwrap()
+}
+
+#[test]
+fn prepare_then_finish_is_verify() {
+    let verifier = verifier();
+    for alg in DELEGATED {
+        let token = jose_token(alg);
+        let prepared = verifier.prepare(&token).unwrap().unwrap();
+        let kid = format!("{}-key", alg.to_lowercase());
+        assert_eq!(prepared.keys, vec![index_of(&kid)], "{alg}");
+        assert_eq!(prepared.signing_input_len, token.rfind('.').unwrap());
+        assert_eq!(
+            b64(&prepared.signature),
+            token.rsplit('.').next().unwrap(),
+            "{alg}"
+        );
+        let finished = verifier.finish(&token, Some(prepared.keys[0]), now());
+        assert_eq!(finished, verifier.verify(&token, now()), "{alg}");
+        assert!(finished.is_ok(), "{alg}");
+    }
+}
+
+#[test]
+fn eddsa_and_hmac_are_never_delegated() {
+    let verifier = verifier();
+    assert_eq!(verifier.prepare(&jose_token("EdDSA")).unwrap(), None);
+    let eddsa = index_of("eddsa-key");
+    assert_eq!(
+        verifier
+            .finish(&jose_token("EdDSA"), Some(eddsa), now())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Internal
+    );
+    assert_eq!(verifier.keys().keys()[eddsa].public_jwk(), None);
+}
+
+#[test]
+fn no_key_verified_is_the_same_rejection_as_verify() {
+    let verifier = verifier();
+    for alg in DELEGATED {
+        let token = jose_token(alg);
+        assert_eq!(
+            verifier.finish(&token, None, now()).unwrap_err().kind(),
+            ErrorKind::SignatureInvalid,
+            "{alg}"
+        );
+    }
+}
+
+#[test]
+fn a_key_that_was_not_offered_is_a_host_bug_never_an_acceptance() {
+    let verifier = verifier();
+    let token = jose_token("RS256");
+    for kid in ["rs384-key", "es256-key", "eddsa-key"] {
+        let error = verifier
+            .finish(&token, Some(index_of(kid)), now())
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Internal, "{kid}");
+    }
+    let beyond = verifier.keys().keys().len();
+    assert_eq!(
+        verifier
+            .finish(&token, Some(beyond), now())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Internal
+    );
+}
+
+#[test]
+fn finish_re_runs_every_check_before_the_signature() {
+    let verifier = verifier();
+    let token = jose_token("ES256");
+    let index = index_of("es256-key");
+    let (_, rest) = token.split_once('.').unwrap();
+    let header = b64(br#"{"alg":"ES256","kid":"es256-key","crit":["x"]}"#);
+    let edited = format!("{header}.{rest}");
+    let want = verifier.verify(&edited, now()).unwrap_err();
+    assert_eq!(want.kind(), ErrorKind::CritUnsupported);
+    assert_eq!(
+        verifier.prepare(&edited).unwrap_err().kind(),
+        ErrorKind::CritUnsupported
+    );
+    assert_eq!(
+        verifier.finish(&edited, Some(index), now()).unwrap_err(),
+        want
+    );
+    // Claims are checked after the signature, exactly as verify checks them.
+    let late = now() + 10 * 86_400;
+    assert_eq!(
+        verifier.finish(&token, Some(index), late).unwrap_err(),
+        verifier.verify(&token, late).unwrap_err()
+    );
+}
+
+#[test]
+fn malformed_signatures_are_never_offered_to_the_host() {
+    let verifier = verifier();
+    for alg in DELEGATED {
+        let token = jose_token(alg);
+        let (input, signature) = token.rsplit_once('.').unwrap();
+        let signature = unb64(signature);
+        let mut variants = vec![
+            // Shorter by one byte (OpenSSL's RSA-PSS would left-pad it).
+            signature[1..].to_vec(),
+            // Longer by a leading zero byte.
+            [&[0u8][..], &signature].concat(),
+            // All ones: for RSA at least n, for ECDSA r and s at least n.
+            vec![0xff; signature.len()],
+        ];
+        if alg.starts_with("ES") {
+            // r = 0.
+            let mut zero_r = signature.clone();
+            zero_r[..signature.len() / 2].fill(0);
+            variants.push(zero_r);
+        }
+        for (i, bad) in variants.into_iter().enumerate() {
+            let mutated = format!("{input}.{}", b64(&bad));
+            let prepared = verifier.prepare(&mutated).unwrap().unwrap();
+            assert!(prepared.keys.is_empty(), "{alg} variant {i}");
+            assert_eq!(
+                verifier.verify(&mutated, now()).unwrap_err().kind(),
+                ErrorKind::SignatureInvalid
+            );
+        }
+    }
+}
+
+#[test]
+fn public_jwks_hold_only_what_import_needs() {
+    let verifier = verifier();
+    for key in verifier.keys().keys() {
+        let kid = key.kid().unwrap();
+        let fixture = public_jwk(kid);
+        let Some(jwk) = key.public_jwk() else {
+            assert_eq!(key.alg(), Some(Algorithm::EdDSA), "{kid}");
+            continue;
+        };
+        let jwk: serde_json::Map<String, serde_json::Value> = serde_json::from_str(jwk).unwrap();
+        let members: Vec<&str> = jwk.keys().map(String::as_str).collect();
+        match fixture["kty"].as_str().unwrap() {
+            "RSA" => assert_eq!(members, ["e", "kty", "n"], "{kid}"),
+            _ => assert_eq!(members, ["crv", "kty", "x", "y"], "{kid}"),
+        }
+        for (name, value) in &jwk {
+            assert_eq!(&fixture[name], value, "{kid} {name}");
+        }
+    }
+}
