@@ -8,17 +8,19 @@
 //! `u1·G + u2·Q` is a joint Lim–Lee comb: for each base point a table of the
 //! `2^TEETH − 1` non-empty sums of `2^(d·i)·P` (i < [`TEETH`], d the comb
 //! spacing, bits/[`TEETH`]), in affine coordinates after one batch inversion.
-//! The key's table is built when the key is admitted; the generator's once
-//! per key set ([`Generators`]). Evaluation is then d − 1 doublings and at
-//! most 2d mixed additions, in Jacobian coordinates with the a = −3 doubling.
+//! A table is built on the first verification that needs it and then kept:
+//! the key's in the prepared key, the generator's once per key set
+//! ([`Generators`]), so a set's unused keys (rotation keeps several) cost
+//! neither preparation time nor table memory. Evaluation is d − 1 doublings
+//! and at most 2d mixed additions, in Jacobian coordinates with the a = −3
+//! doubling.
 //! The result is compared with `r` projectively (X = r·Z², and X = (r + n)·Z²
 //! when r + n < p), so no field inversion is needed.
 //!
 //! The field and scalar arithmetic is the curve crates' (`p256`, `p384`,
 //! through `primeorder::PrimeCurveParams`); both curves have a = −3.
 
-use std::cell::OnceCell;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use p256::NistP256;
 use p256::elliptic_curve::generic_array::typenum::Unsigned;
@@ -238,42 +240,41 @@ fn double_comb<C: PrimeCurveParams>(
     sum
 }
 
-/// The comb tables of the generators, built at most once per key set, when
-/// its first key of that curve is admitted.
+/// A comb table built on first use and then kept (`None` if it could not be
+/// built), shared by the clones of a key and, for the generator, by every key
+/// of a set.
+pub(crate) type LazyTable<C> = Arc<OnceLock<Option<CombTable<C>>>>;
+
+/// The generators' comb tables of one key set, built on its first
+/// verification with a key of that curve.
 #[derive(Default)]
 pub(crate) struct Generators {
-    p256: OnceCell<Arc<CombTable<NistP256>>>,
-    p384: OnceCell<Arc<CombTable<NistP384>>>,
+    p256: LazyTable<NistP256>,
+    p384: LazyTable<NistP384>,
 }
 
 impl Generators {
-    pub(crate) fn p256(&self) -> Option<Arc<CombTable<NistP256>>> {
-        shared(&self.p256)
+    pub(crate) fn p256(&self) -> LazyTable<NistP256> {
+        Arc::clone(&self.p256)
     }
 
-    pub(crate) fn p384(&self) -> Option<Arc<CombTable<NistP384>>> {
-        shared(&self.p384)
+    pub(crate) fn p384(&self) -> LazyTable<NistP384> {
+        Arc::clone(&self.p384)
     }
 }
 
-fn shared<C: PrimeCurveParams>(cell: &OnceCell<Arc<CombTable<C>>>) -> Option<Arc<CombTable<C>>> {
-    if let Some(table) = cell.get() {
-        return Some(Arc::clone(table));
-    }
-    let table = Arc::new(CombTable::generator()?);
-    Some(Arc::clone(cell.get_or_init(|| table)))
-}
-
-/// An ECDSA public key prepared for verification: its comb table and the
-/// generator's.
+/// An ECDSA public key prepared for verification: its point, its comb table
+/// and the generator's (each built on first use).
 pub(crate) struct EcKey<C: PrimeCurveParams> {
-    key: Arc<CombTable<C>>,
-    generator: Arc<CombTable<C>>,
+    point: Affine<C::FieldElement>,
+    key: LazyTable<C>,
+    generator: LazyTable<C>,
 }
 
 impl<C: PrimeCurveParams> Clone for EcKey<C> {
     fn clone(&self) -> Self {
         Self {
+            point: self.point,
             key: Arc::clone(&self.key),
             generator: Arc::clone(&self.generator),
         }
@@ -292,9 +293,10 @@ fn field_bytes<C: PrimeCurveParams>(bytes: &[u8]) -> Option<FieldBytes<C>> {
 }
 
 impl<C: PrimeCurveParams> EcKey<C> {
-    /// Prepares the key (x, y), big-endian coordinates of a point the caller
-    /// has checked is on the curve (and so not the identity).
-    pub(crate) fn new(x: &[u8], y: &[u8], generator: Arc<CombTable<C>>) -> Option<Self> {
+    /// The key (x, y), big-endian coordinates of a point the caller has
+    /// checked is on the curve (and so not the identity); `None` if a
+    /// coordinate is not a field element. Its table is built on first use.
+    pub(crate) fn new(x: &[u8], y: &[u8], generator: LazyTable<C>) -> Option<Self> {
         let coordinate =
             |bytes| field_bytes::<C>(bytes).and_then(|b| C::FieldElement::from_repr(b).into());
         let point = Affine {
@@ -302,7 +304,8 @@ impl<C: PrimeCurveParams> EcKey<C> {
             y: coordinate(y)?,
         };
         Some(Self {
-            key: Arc::new(CombTable::new(point)?),
+            point,
+            key: LazyTable::default(),
             generator,
         })
     }
@@ -341,7 +344,12 @@ impl<C: PrimeCurveParams> EcKey<C> {
         let e = <C::Scalar as Reduce<C::Uint>>::reduce_bytes(&hash);
         let u1 = (e * s_inv).to_repr();
         let u2 = (r * s_inv).to_repr();
-        let point = double_comb(&self.generator, &u1, &self.key, &u2);
+        let generator = self.generator.get_or_init(CombTable::generator);
+        let key = self.key.get_or_init(|| CombTable::new(self.point));
+        let (Some(generator), Some(key)) = (generator, key) else {
+            return false;
+        };
+        let point = double_comb(generator, &u1, key, &u2);
         if point.is_identity() {
             return false;
         }
@@ -426,7 +434,7 @@ mod tests {
                     reference: VerifyingKey,
                 }
 
-                fn pair(secret: &Scalar, generator: &Arc<CombTable<C>>) -> Pair {
+                fn pair(secret: &Scalar, generator: &LazyTable<C>) -> Pair {
                     let public = (ProjectivePoint::GENERATOR * secret).to_affine();
                     let encoded = public.to_encoded_point(false);
                     Pair {
@@ -524,7 +532,7 @@ mod tests {
                 #[test]
                 fn agrees_with_the_reference_on_random_keys_and_corruptions() {
                     let mut rng = ChaCha20Rng::seed_from_u64($seed);
-                    let generator = Arc::new(CombTable::<C>::generator().unwrap());
+                    let generator = LazyTable::<C>::default();
                     let (mut accepted, mut rejected) = (0, 0);
                     let mut previous: Option<Pair> = None;
                     for _ in 0..KEYS {
@@ -561,7 +569,7 @@ mod tests {
                 #[test]
                 fn hashes_at_the_order() {
                     let mut rng = ChaCha20Rng::seed_from_u64($seed + 1);
-                    let generator = Arc::new(CombTable::<C>::generator().unwrap());
+                    let generator = LazyTable::<C>::default();
                     let n = bytes(order_bytes::<C>());
                     let mut one = vec![0; SIZE];
                     one[SIZE - 1] = 1;
@@ -600,7 +608,7 @@ mod tests {
                 #[test]
                 fn keys_at_plus_and_minus_the_generator() {
                     let mut rng = ChaCha20Rng::seed_from_u64($seed + 2);
-                    let generator = Arc::new(CombTable::<C>::generator().unwrap());
+                    let generator = LazyTable::<C>::default();
                     for secret in [Scalar::ONE, -Scalar::ONE] {
                         let keys = pair(&secret, &generator);
                         for _ in 0..20 {
@@ -625,6 +633,21 @@ mod tests {
                             by_hand(&secret, &Scalar::random(&mut rng), |r| -(*r * secret));
                         assert!(!check(&keys, &hash, &signature, "R = identity"));
                     }
+                }
+
+                /// Tables are built on the first verification, then kept and
+                /// shared by clones.
+                #[test]
+                fn tables_are_built_on_first_use() {
+                    let generator = LazyTable::<C>::default();
+                    let secret = Scalar::from(7u64);
+                    let keys = pair(&secret, &generator);
+                    assert!(keys.ours.key.get().is_none() && generator.get().is_none());
+                    let clone = keys.ours.clone();
+                    let hash = vec![0x5a; SIZE];
+                    assert!(clone.verify_prehash(&hash, &sign(&secret, &hash)));
+                    assert!(keys.ours.key.get().is_some_and(Option::is_some));
+                    assert!(generator.get().is_some_and(Option::is_some));
                 }
 
                 /// Table entry j − 1 is Σ 2^(d·i)·G over the bits i of j.

@@ -28,7 +28,7 @@ const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 pub(crate) enum Material {
     /// Montgomery constants computed once (see `rsassa`).
     Rsa(RsaKey),
-    /// Comb tables for the key and the generator (see `ecdsa`).
+    /// Comb tables for the key and the generator, built on first use (see `ecdsa`).
     P256(EcKey<NistP256>),
     P384(EcKey<NistP384>),
     Ed25519(ed25519_dalek::VerifyingKey),
@@ -263,8 +263,7 @@ impl KeySet {
 }
 
 /// Applies the admission rules to one JWKS entry.
-/// `generators` holds the key set's generator tables, built for its first
-/// key of each curve.
+/// `generators` holds the key set's generator tables, shared by its keys.
 fn admit(entry: &Value, generators: &Generators) -> core::result::Result<Key, String> {
     let Value::Object(jwk) = entry else {
         return Err("entry is not a json object".to_owned());
@@ -403,22 +402,19 @@ fn ec_material(
     point.push(0x04);
     point.extend_from_slice(&x);
     point.extend_from_slice(&y);
-    // The curve crates validate the point (on the curve, coordinates below p);
-    // the comb tables are then built from the validated coordinates.
+    // The curve crates validate the point (on the curve, coordinates below
+    // p); the comb tables are built from it on first use (see `ecdsa`).
     let off_curve = || format!("point is not on {crv}");
-    let unprepared = || format!("{crv} point has no usable comb table");
     if crv == "P-256" {
         p256::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
-        let generator = generators.p256().ok_or_else(unprepared)?;
-        EcKey::new(&x, &y, generator)
+        EcKey::new(&x, &y, generators.p256())
             .map(Material::P256)
-            .ok_or_else(unprepared)
+            .ok_or_else(off_curve)
     } else {
         p384::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
-        let generator = generators.p384().ok_or_else(unprepared)?;
-        EcKey::new(&x, &y, generator)
+        EcKey::new(&x, &y, generators.p384())
             .map(Material::P384)
-            .ok_or_else(unprepared)
+            .ok_or_else(off_curve)
     }
 }
 
