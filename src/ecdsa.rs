@@ -2,8 +2,7 @@
 //!
 //! Verification handles only public data (the key, the message, the
 //! signature), so this verifier is variable-time throughout: it branches on
-//! scalar bits and on exceptional points, and inverts `s` with the scalar
-//! field's variable-time inversion where the curve crate has one.
+//! scalar bits and on exceptional points.
 //!
 //! `u1·G + u2·Q` is a joint Lim–Lee comb: for each base point a table of the
 //! `2^TEETH − 1` non-empty sums of `2^(d·i)·P` (i < [`TEETH`], d the comb
@@ -17,17 +16,22 @@
 //! The result is compared with `r` projectively (X = r·Z², and X = (r + n)·Z²
 //! when r + n < p), so no field inversion is needed.
 //!
-//! The field and scalar arithmetic is the curve crates' (`p256`, `p384`,
-//! through `primeorder::PrimeCurveParams`); both curves have a = −3.
+//! The field arithmetic is the curve crates' (`p256`, `p384`, through
+//! `primeorder::PrimeCurveParams`); both curves have a = −3. The few
+//! operations mod n (range checks, s⁻¹ by Fermat, u1 and u2) use the
+//! Montgomery arithmetic RSA verification already links (`montgomery`),
+//! which keeps the curve crates' scalar code (~60 KB for P-384) out of the
+//! wasm.
 
 use std::sync::{Arc, OnceLock};
 
 use p256::NistP256;
 use p256::elliptic_curve::generic_array::typenum::Unsigned;
-use p256::elliptic_curve::ops::{Invert as _, Reduce};
 use p256::elliptic_curve::{Field, FieldBytes, FieldBytesEncoding as _, PrimeField};
 use p384::NistP384;
 use primeorder::PrimeCurveParams;
+
+use crate::montgomery::{Modulus, read_be_bytes, write_be_bytes};
 
 /// Comb teeth: each table holds `2^TEETH − 1` affine points. Eight teeth give
 /// 31 doublings and at most 64 additions for P-256 (47 and 96 for P-384), in
@@ -267,6 +271,8 @@ impl Generators {
 /// and the generator's (each built on first use).
 pub(crate) struct EcKey<C: PrimeCurveParams> {
     point: Affine<C::FieldElement>,
+    /// The group order n, for the scalar arithmetic mod n.
+    order: Modulus,
     key: LazyTable<C>,
     generator: LazyTable<C>,
 }
@@ -275,6 +281,7 @@ impl<C: PrimeCurveParams> Clone for EcKey<C> {
     fn clone(&self) -> Self {
         Self {
             point: self.point,
+            order: self.order.clone(),
             key: Arc::clone(&self.key),
             generator: Arc::clone(&self.generator),
         }
@@ -305,6 +312,7 @@ impl<C: PrimeCurveParams> EcKey<C> {
         };
         Some(Self {
             point,
+            order: Modulus::from_be_bytes(&order_bytes::<C>())?,
             key: LazyTable::default(),
             generator,
         })
@@ -317,33 +325,35 @@ impl<C: PrimeCurveParams> EcKey<C> {
     /// n (SEC 1 §4.1.4 step 5, FIPS 186-5 §6.4.2).
     pub(crate) fn verify_prehash(&self, hash: &[u8], signature: &[u8]) -> bool {
         let size = C::FieldBytesSize::USIZE;
-        if signature.len() != 2 * size {
+        if signature.len() != 2 * size || hash.len() != size {
             return false;
         }
         let (r_bytes, s_bytes) = signature.split_at(size);
-        let (Some(hash), Some(r_bytes), Some(s_bytes)) = (
-            field_bytes::<C>(hash),
-            field_bytes::<C>(r_bytes),
-            field_bytes::<C>(s_bytes),
-        ) else {
-            return false;
+        // Scalars mod n as little-endian limbs: r, s ∈ [1, n − 1]; the hash,
+        // below 2^bits < 2n for both curves, reduced by one subtraction.
+        let order = &self.order;
+        let read = |bytes: &[u8]| {
+            let mut limbs = vec![0u32; order.limbs()];
+            read_be_bytes(bytes, &mut limbs);
+            limbs
         };
-        // from_repr refuses values ≥ n; zero is refused below: r, s ∈ [1, n − 1].
-        let (Some(r), Some(s)) = (
-            Option::<C::Scalar>::from(C::Scalar::from_repr(r_bytes.clone())),
-            Option::<C::Scalar>::from(C::Scalar::from_repr(s_bytes)),
-        ) else {
-            return false;
-        };
-        if bool::from(r.is_zero()) {
+        let (r, s, mut e) = (read(r_bytes), read(s_bytes), read(hash));
+        let in_range = |x: &[u32]| x.iter().any(|&limb| limb != 0) && order.is_reduced(x);
+        if !in_range(&r) || !in_range(&s) {
             return false;
         }
-        let Some(s_inv) = Option::<C::Scalar>::from(s.invert_vartime()) else {
-            return false;
+        order.reduce_once(&mut e);
+        // s⁻¹·R, then u = x·s⁻¹·R·R⁻¹: u1 = e/s and u2 = r/s, big-endian.
+        let mut s_inv = vec![0u32; order.limbs()];
+        order.invert_prime(&s, &mut s_inv);
+        let scalar = |x: &[u32]| {
+            let mut product = vec![0u32; order.limbs()];
+            order.mul_montgomery(&mut product, x, &s_inv);
+            let mut bytes = vec![0u8; size];
+            write_be_bytes(&product, &mut bytes);
+            bytes
         };
-        let e = <C::Scalar as Reduce<C::Uint>>::reduce_bytes(&hash);
-        let u1 = (e * s_inv).to_repr();
-        let u2 = (r * s_inv).to_repr();
+        let (u1, u2) = (scalar(&e), scalar(&r));
         let generator = self.generator.get_or_init(CombTable::generator);
         let key = self.key.get_or_init(|| CombTable::new(self.point));
         let (Some(generator), Some(key)) = (generator, key) else {
@@ -353,7 +363,7 @@ impl<C: PrimeCurveParams> EcKey<C> {
         if point.is_identity() {
             return false;
         }
-        matches_r::<C>(&point, r_bytes)
+        field_bytes::<C>(r_bytes).is_some_and(|r| matches_r::<C>(&point, r))
     }
 }
 
