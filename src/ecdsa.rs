@@ -6,7 +6,7 @@
 //!
 //! `u1·G + u2·Q` is a joint Lim–Lee comb: for each base point a table of the
 //! `2^TEETH − 1` non-empty sums of `2^(d·i)·P` (i < [`TEETH`], d the comb
-//! spacing, bits/[`TEETH`]), in affine coordinates after one batch inversion.
+//! spacing, bits/[`TEETH`]), made affine by batch inversion (Montgomery's trick).
 //! A table is built on the first verification that needs it and then kept:
 //! the key's in the prepared key, the generator's once per key set
 //! ([`Generators`]), so a set's unused keys (rotation keeps several) cost
@@ -20,8 +20,8 @@
 //! `primeorder::PrimeCurveParams`); both curves have a = −3. The few
 //! operations mod n (range checks, s⁻¹ by Fermat, u1 and u2) use the
 //! Montgomery arithmetic RSA verification already links (`montgomery`),
-//! which keeps the curve crates' scalar code (~60 KB for P-384) out of the
-//! wasm.
+//! which keeps the curve crates' scalar code (~60 KB raw for P-384) out of
+//! the wasm.
 
 use std::sync::{Arc, OnceLock};
 
@@ -36,7 +36,7 @@ use crate::montgomery::{Modulus, read_be_bytes, write_be_bytes};
 /// Comb teeth: each table holds `2^TEETH − 1` affine points. Eight teeth give
 /// 31 doublings and at most 64 additions for P-256 (47 and 96 for P-384), in
 /// a table of 255 points: 16 KiB for P-256, 24 KiB for P-384. A ninth tooth
-/// would save 4 (P-384: 5) doublings and 7 (10) additions per verification
+/// would save 3 (P-384: 5) doublings and 6 (10) additions per verification
 /// for twice the memory and preparation time.
 const TEETH: usize = 8;
 
