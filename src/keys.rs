@@ -7,9 +7,12 @@
 //! reason; only a set with no usable key is an error.
 
 use jsonwebtoken::Algorithm;
+use p256::NistP256;
+use p384::NistP384;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::ecdsa::{EcKey, Generators};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
 use crate::rsassa::RsaKey;
@@ -25,8 +28,9 @@ const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 pub(crate) enum Material {
     /// Montgomery constants computed once (see `rsassa`).
     Rsa(RsaKey),
-    P256(p256::ecdsa::VerifyingKey),
-    P384(p384::ecdsa::VerifyingKey),
+    /// Comb tables for the key and the generator, built on first use (see `ecdsa`).
+    P256(EcKey<NistP256>),
+    P384(EcKey<NistP384>),
     Ed25519(ed25519_dalek::VerifyingKey),
     /// A shared secret configured by the caller; never from a JWKS.
     Hmac(Vec<u8>),
@@ -153,8 +157,9 @@ impl KeySet {
         }
         let mut keys = Vec::with_capacity(entries.len());
         let mut skipped = Vec::new();
+        let generators = Generators::default();
         for (index, entry) in entries.iter().enumerate() {
-            match admit(entry) {
+            match admit(entry, &generators) {
                 Ok(key) => keys.push(key),
                 Err(reason) => skipped.push(SkippedKey {
                     index,
@@ -272,7 +277,8 @@ impl KeySet {
 }
 
 /// Applies the admission rules to one JWKS entry.
-fn admit(entry: &Value) -> core::result::Result<Key, String> {
+/// `generators` holds the key set's generator tables, shared by its keys.
+fn admit(entry: &Value, generators: &Generators) -> core::result::Result<Key, String> {
     let Value::Object(jwk) = entry else {
         return Err("entry is not a json object".to_owned());
     };
@@ -313,7 +319,7 @@ fn admit(entry: &Value) -> core::result::Result<Key, String> {
     let issuer = string_member(jwk, "issuer")?.map(str::to_owned);
     let material = match kty {
         "RSA" => rsa_material(jwk)?,
-        "EC" => ec_material(jwk)?,
+        "EC" => ec_material(jwk, generators)?,
         "OKP" => okp_material(jwk)?,
         other => return Err(format!("kty {} is not supported", quote(other))),
     };
@@ -415,7 +421,10 @@ fn has_roca_fingerprint(modulus: &[u8]) -> bool {
     })
 }
 
-fn ec_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+fn ec_material(
+    jwk: &Map<String, Value>,
+    generators: &Generators,
+) -> core::result::Result<Material, String> {
     let crv = string_member(jwk, "crv")?.ok_or("crv is missing")?;
     let x = bytes_member(jwk, "x")?;
     let y = bytes_member(jwk, "y")?;
@@ -431,15 +440,19 @@ fn ec_material(jwk: &Map<String, Value>) -> core::result::Result<Material, Strin
     point.push(0x04);
     point.extend_from_slice(&x);
     point.extend_from_slice(&y);
+    // The curve crates validate the point (on the curve, coordinates below
+    // p); the comb tables are built from it on first use (see `ecdsa`).
     let off_curve = || format!("point is not on {crv}");
     if crv == "P-256" {
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
+        p256::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
+        EcKey::new(&x, &y, generators.p256())
             .map(Material::P256)
-            .map_err(|_| off_curve())
+            .ok_or_else(off_curve)
     } else {
-        p384::ecdsa::VerifyingKey::from_sec1_bytes(&point)
+        p384::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
+        EcKey::new(&x, &y, generators.p384())
             .map(Material::P384)
-            .map_err(|_| off_curve())
+            .ok_or_else(off_curve)
     }
 }
 

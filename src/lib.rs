@@ -29,6 +29,7 @@
 mod alg;
 mod base64url;
 mod claims;
+mod ecdsa;
 mod error;
 mod inspect;
 mod json;

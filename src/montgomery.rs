@@ -197,6 +197,55 @@ impl Modulus {
 
     /// R² mod n: R mod n by doubling 1, then squarings (each doubles the
     /// power of two on top of R) and doublings along the bits of 32·limbs.
+    /// `out = x⁻¹·R mod n` (the inverse in Montgomery form) for 0 < x < n
+    /// and a prime n, by Fermat: x^(n−2). Variable-time in n, which is
+    /// public (ECDSA's group orders); `x` and `out` have exactly
+    /// [`Modulus::limbs`] limbs.
+    pub(crate) fn invert_prime(&self, x: &[u32], out: &mut [u32]) {
+        let size = self.n.len();
+        let mut exponent = self.n.clone();
+        let mut two = vec![0u32; size];
+        if let Some(low) = two.first_mut() {
+            *low = 2;
+        }
+        subtract_in_place(&mut exponent, &two);
+        let mut base = vec![0u32; size];
+        let mut tmp = vec![0u32; size];
+        let mut wide = vec![0u32; 2 * size];
+        // base = x·R; out follows the exponent's bits from the top, holding
+        // x^(prefix)·R.
+        self.mul(&mut base, x, &self.r2);
+        out.copy_from_slice(&base);
+        let bits = 32 * size;
+        let top = (0..bits).rev().find(|&i| bit(&exponent, i)).unwrap_or(0);
+        for i in (0..top).rev() {
+            self.square(&mut tmp, out, &mut wide);
+            if bit(&exponent, i) {
+                self.mul(out, &tmp, &base);
+            } else {
+                out.copy_from_slice(&tmp);
+            }
+        }
+    }
+
+    /// Whether x < n (x has [`Modulus::limbs`] limbs).
+    pub(crate) fn is_reduced(&self, x: &[u32]) -> bool {
+        less_than(x, &self.n)
+    }
+
+    /// x mod n for x < 2n (x has [`Modulus::limbs`] limbs).
+    pub(crate) fn reduce_once(&self, x: &mut [u32]) {
+        if !less_than(x, &self.n) {
+            subtract_in_place(x, &self.n);
+        }
+    }
+
+    /// `out = a·b·R⁻¹ mod n` for a, b < n: with b = y·R (Montgomery form),
+    /// the plain product a·y mod n. All three have [`Modulus::limbs`] limbs.
+    pub(crate) fn mul_montgomery(&self, out: &mut [u32], a: &[u32], b: &[u32]) {
+        self.mul(out, a, b);
+    }
+
     fn r_squared(&self) -> Vec<u32> {
         let size = self.n.len();
         let bits = 32 * size;
@@ -271,6 +320,13 @@ pub(crate) fn write_be_bytes(limbs: &[u32], out: &mut [u8]) {
     }
 }
 
+/// Bit `i` of little-endian limbs (0 beyond them).
+fn bit(limbs: &[u32], i: usize) -> bool {
+    limbs
+        .get(i / 32)
+        .is_some_and(|limb| (limb >> (i % 32)) & 1 == 1)
+}
+
 /// a < b, for equal-length limb slices.
 fn less_than(a: &[u32], b: &[u32]) -> bool {
     for (x, y) in a.iter().rev().zip(b.iter().rev()) {
@@ -327,6 +383,32 @@ mod tests {
         assert_eq!(out.as_slice(), bytes.as_slice());
         assert_eq!(limbs_from_be_bytes(&[0, 0, 5]).unwrap(), vec![5]);
         assert!(limbs_from_be_bytes(&[0, 0]).is_none());
+    }
+
+    /// x · (x⁻¹·R) · R⁻¹ = 1 modulo the P-256 group order, and modulo 65537.
+    #[test]
+    fn invert_prime_gives_the_inverse_in_montgomery_form() {
+        let p256_order = [
+            0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2,
+            0xfc, 0x63, 0x25, 0x51,
+        ];
+        for (modulus, xs) in [
+            (&p256_order[..], &[1u32, 2, 3, 0xffff_ffff, 0x1234_5678][..]),
+            (&[0x01, 0x00, 0x01][..], &[1u32, 2, 65_536][..]),
+        ] {
+            let modulus = Modulus::from_be_bytes(modulus).unwrap();
+            for &low in xs {
+                let mut x = vec![0u32; modulus.limbs()];
+                x[0] = low;
+                let mut inverse = vec![0u32; modulus.limbs()];
+                modulus.invert_prime(&x, &mut inverse);
+                let mut one = vec![0u32; modulus.limbs()];
+                modulus.mul_montgomery(&mut one, &x, &inverse);
+                assert_eq!(one[0], 1, "{low}");
+                assert!(one[1..].iter().all(|limb| *limb == 0), "{low}");
+            }
+        }
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //!
 //! RS* and PS* use this crate's own RSASSA verification (`rsassa`: Montgomery
 //! constants prepared with the key, exact encodings, s < n for both
-//! schemes). ECDSA and Ed25519 are the RustCrypto crates behind
-//! `jsonwebtoken`'s `rust_crypto` backend, called directly on keys prepared
-//! once; Ed25519 uses `verify_strict` on keys already screened for small
-//! order. HMAC is the `hmac` crate (constant-time, exact length).
+//! schemes). ES256 and ES384 use this crate's own variable-time ECDSA
+//! verification (`ecdsa`: comb tables prepared with the key, the curve
+//! crates' field arithmetic). Ed25519 is `ed25519-dalek`'s `verify_strict`
+//! on keys already screened for small order. HMAC is the `hmac` crate (constant-time, exact length).
 //!
 //! Every failure is the same `false`: callers learn nothing about why.
 
@@ -13,7 +13,7 @@ use jsonwebtoken::Algorithm;
 
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
-use sha2::{Sha256, Sha384, Sha512};
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
 
 use crate::keys::Material;
 use crate::rsassa::Hash;
@@ -34,16 +34,8 @@ pub(crate) fn verify(
         (Material::Rsa(key), PS256) => key.verify_pss(Hash::Sha256, message, signature),
         (Material::Rsa(key), PS384) => key.verify_pss(Hash::Sha384, message, signature),
         (Material::Rsa(key), PS512) => key.verify_pss(Hash::Sha512, message, signature),
-        (Material::P256(key), ES256) => {
-            use p256::ecdsa::signature::Verifier as _;
-            p256::ecdsa::Signature::from_slice(signature)
-                .is_ok_and(|sig| key.verify(message, &sig).is_ok())
-        }
-        (Material::P384(key), ES384) => {
-            use p384::ecdsa::signature::Verifier as _;
-            p384::ecdsa::Signature::from_slice(signature)
-                .is_ok_and(|sig| key.verify(message, &sig).is_ok())
-        }
+        (Material::P256(key), ES256) => key.verify_prehash(&Sha256::digest(message), signature),
+        (Material::P384(key), ES384) => key.verify_prehash(&Sha384::digest(message), signature),
         (Material::Ed25519(key), EdDSA) => ed25519_dalek::Signature::from_slice(signature)
             .is_ok_and(|sig| key.verify_strict(message, &sig).is_ok()),
         (Material::Hmac(secret), HS256) => hmac::<Hmac<Sha256>>(secret, message, signature),
