@@ -100,10 +100,9 @@ impl Modulus {
         let mut first_single = 0;
         while first_single + 2 < size {
             let i = first_single;
-            if let (Some(window), Some(a_hi), Some(a_lo), Some(&a_last)) = (
+            if let (Some(window), Some(a_hi), Some(&a_last)) = (
                 wide.get_mut(2 * i + 1..i + size + 2),
                 a.get(i + 3..),
-                a.get(i + 2..),
                 a.last(),
             ) && let [w_first, w_second, body @ .., w_top, w_above] = window
                 && let Some([a0, a1, a2]) = a.get(i..i + 3).and_then(|s| s.first_chunk())
@@ -116,12 +115,16 @@ impl Modulus {
                 let mut carry0 = x >> 32;
                 let mut carry1 = 0u64;
                 // Limb 2i + 3 + j gains a_i·a_(i+3+j) + a_(i+1)·a_(i+2+j).
-                for (t, (&a_j, &a_j1)) in body.iter_mut().zip(a_hi.iter().zip(a_lo)) {
-                    let x = u64::from(*t) + a0 * u64::from(a_j) + carry0;
+                // a_(i+2+j) is the previous step's a_(i+3+j): kept, not reloaded.
+                let mut a_j1 = a2;
+                for (t, &a_j) in body.iter_mut().zip(a_hi) {
+                    let a_j = u64::from(a_j);
+                    let x = u64::from(*t) + a0 * a_j + carry0;
                     carry0 = x >> 32;
-                    let y = (x & LOW) + a1 * u64::from(a_j1) + carry1;
+                    let y = (x & LOW) + a1 * a_j1 + carry1;
                     carry1 = y >> 32;
                     *t = y as u32;
+                    a_j1 = a_j;
                 }
                 let v = u64::from(*w_top) + a1 * u64::from(a_last) + carry1;
                 let v_low = (v & LOW) + carry0;
@@ -172,10 +175,9 @@ impl Modulus {
         let mut high = 0u64;
         let mut i = 0;
         while i + 1 < size {
-            if let (Some(window), Some(n_hi), Some(n_lo), Some(&n_last)) = (
+            if let (Some(window), Some(n_hi), Some(&n_last)) = (
                 wide.get_mut(i..i + size + 2),
                 self.n.get(2..),
-                self.n.get(1..),
                 self.n.last(),
             ) && let [w0, w1, body @ .., w_top, w_above] = window
                 && let [n0, n1, ..] = self.n.as_slice()
@@ -190,12 +192,15 @@ impl Modulus {
                 let mut carry1 = ((y & LOW) + m1 * n0) >> 32;
                 // Limb j gains m0·n_j + m1·n_(j−1), each with its own carry:
                 // both sums stay within 64 bits.
-                for (t, (&n_j, &n_j1)) in body.iter_mut().zip(n_hi.iter().zip(n_lo)) {
-                    let x = u64::from(*t) + m0 * u64::from(n_j) + carry0;
+                let mut n_j1 = n1;
+                for (t, &n_j) in body.iter_mut().zip(n_hi) {
+                    let n_j = u64::from(n_j);
+                    let x = u64::from(*t) + m0 * n_j + carry0;
                     carry0 = x >> 32;
-                    let y = (x & LOW) + m1 * u64::from(n_j1) + carry1;
+                    let y = (x & LOW) + m1 * n_j1 + carry1;
                     carry1 = y >> 32;
                     *t = y as u32;
+                    n_j1 = n_j;
                 }
                 let v = u64::from(*w_top) + m1 * u64::from(n_last) + carry1;
                 let v_low = (v & LOW) + carry0 + high;
