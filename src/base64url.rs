@@ -43,36 +43,36 @@ pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
         3 => 2,
         _ => return None,
     };
-    let mut out = vec![0u8; input.len() / 4 * 3 + tail_len];
+    let mut out = Vec::with_capacity(input.len() / 4 * 3 + tail_len);
     // `invalid` collects every symbol's bits (the INVALID bit among them) and
     // INVALID for non-zero unused bits: one test at the end.
     let mut invalid = 0u32;
-    for (quad, bytes) in quads.zip(out.chunks_exact_mut(3)) {
-        if let ([a, b, c, d], [x, y, z]) = (quad, bytes) {
+    for quad in quads {
+        if let [a, b, c, d] = quad {
             let (a, b, c, d) = (sextet(*a), sextet(*b), sextet(*c), sextet(*d));
             invalid |= a | b | c | d;
             let v = (a << 18) | (b << 12) | (c << 6) | d;
-            *x = (v >> 16) as u8;
-            *y = (v >> 8) as u8;
-            *z = v as u8;
+            // Within capacity: pushes that never reallocate.
+            out.push((v >> 16) as u8);
+            out.push((v >> 8) as u8);
+            out.push(v as u8);
         }
     }
-    let out_tail = out.get_mut(input.len() / 4 * 3..)?;
-    match (tail, out_tail) {
-        ([], []) => {}
+    match tail {
+        [] => {}
         // Two symbols carry one byte; their last 4 bits must be zero.
-        ([a, b], [x]) => {
+        [a, b] => {
             let (a, b) = (sextet(*a), sextet(*b));
             invalid |= a | b | if b & 0x0f == 0 { 0 } else { FLAG };
-            *x = ((a << 2) | (b >> 4)) as u8;
+            out.push(((a << 2) | (b >> 4)) as u8);
         }
         // Three symbols carry two bytes; their last 2 bits must be zero.
-        ([a, b, c], [x, y]) => {
+        [a, b, c] => {
             let (a, b, c) = (sextet(*a), sextet(*b), sextet(*c));
             invalid |= a | b | c | if c & 0x03 == 0 { 0 } else { FLAG };
             let v = (a << 12) | (b << 6) | c;
-            *x = (v >> 10) as u8;
-            *y = (v >> 2) as u8;
+            out.push((v >> 10) as u8);
+            out.push((v >> 2) as u8);
         }
         _ => return None,
     }
