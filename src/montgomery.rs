@@ -169,50 +169,67 @@ impl Modulus {
                 carry = y >> 32;
             }
         }
-        // Montgomery reduction: clear one low limb per step, two steps a
-        // pass (each limb of `wide` loaded and stored once for both); the
-        // carry out of the pass's top limb moves up with `high`.
+        // Montgomery reduction: clear one low limb per step, three steps a
+        // pass (each limb of `wide` loaded and stored once for all three);
+        // the carry out of the pass's top limb moves up with `high`.
         let mut high = 0u64;
         let mut i = 0;
-        while i + 1 < size {
+        while i + 2 < size {
             if let (Some(window), Some(n_hi), Some(&n_last)) = (
-                wide.get_mut(i..i + size + 2),
-                self.n.get(2..),
+                wide.get_mut(i..i + size + 3),
+                self.n.get(3..),
                 self.n.last(),
-            ) && let [w0, w1, body @ .., w_top, w_above] = window
-                && let [n0, n1, ..] = self.n.as_slice()
+            ) && let [w0, w1, w2, body @ .., w_top, w_above, w_above2] = window
+                && let [n0, n1, n2, ..] = self.n.as_slice()
             {
-                let (n0, n1) = (u64::from(*n0), u64::from(*n1));
-                // m0 clears limb 0; m1 clears limb 1 once m0·n is in it.
+                let (n0, n1, n2) = (u64::from(*n0), u64::from(*n1), u64::from(*n2));
+                // m0 clears limb 0; m1 clears limb 1 once m0·n is in it, and
+                // m2 limb 2 once m0·n and m1·n are.
                 let m0 = u64::from(w0.wrapping_mul(self.n0inv));
-                let x = u64::from(*w0) + m0 * n0;
-                let y = u64::from(*w1) + m0 * n1 + (x >> 32);
-                let mut carry0 = y >> 32;
-                let m1 = u64::from((y as u32).wrapping_mul(self.n0inv));
-                let mut carry1 = ((y & LOW) + m1 * n0) >> 32;
-                // Limb j gains m0·n_j + m1·n_(j−1), each with its own carry:
-                // both sums stay within 64 bits.
-                let mut n_j1 = n1;
+                let mut carry0 = (u64::from(*w0) + m0 * n0) >> 32;
+                let x = u64::from(*w1) + m0 * n1 + carry0;
+                carry0 = x >> 32;
+                let m1 = u64::from((x as u32).wrapping_mul(self.n0inv));
+                let mut carry1 = ((x & LOW) + m1 * n0) >> 32;
+                let x = u64::from(*w2) + m0 * n2 + carry0;
+                carry0 = x >> 32;
+                let y = (x & LOW) + m1 * n1 + carry1;
+                carry1 = y >> 32;
+                let m2 = u64::from((y as u32).wrapping_mul(self.n0inv));
+                let mut carry2 = ((y & LOW) + m2 * n0) >> 32;
+                // Limb j gains m0·n_j + m1·n_(j−1) + m2·n_(j−2), each with its
+                // own carry: every sum stays within 64 bits. n_(j−1) and
+                // n_(j−2) are the previous steps' n_j, kept in registers.
+                let (mut n_j1, mut n_j2) = (n2, n1);
                 for (t, &n_j) in body.iter_mut().zip(n_hi) {
                     let n_j = u64::from(n_j);
                     let x = u64::from(*t) + m0 * n_j + carry0;
                     carry0 = x >> 32;
                     let y = (x & LOW) + m1 * n_j1 + carry1;
                     carry1 = y >> 32;
-                    *t = y as u32;
-                    n_j1 = n_j;
+                    let z = (y & LOW) + m2 * n_j2 + carry2;
+                    carry2 = z >> 32;
+                    *t = z as u32;
+                    (n_j1, n_j2) = (n_j, n_j1);
                 }
-                let v = u64::from(*w_top) + m1 * u64::from(n_last) + carry1;
-                let v_low = (v & LOW) + carry0 + high;
-                *w_top = v_low as u32;
-                let u = u64::from(*w_above) + (v >> 32) + (v_low >> 32);
-                *w_above = u as u32;
+                // The top three limbs: the last products of m1 and m2, the
+                // carries, and `high` on the first of them.
+                let n_last = u64::from(n_last);
+                let y = u64::from(*w_top) + m1 * n_last + carry1;
+                let z = (y & LOW) + m2 * n_j2 + carry2;
+                let v = (z & LOW) + carry0 + high;
+                *w_top = v as u32;
+                let z2 = u64::from(*w_above) + m2 * n_last + (z >> 32);
+                let v2 = (z2 & LOW) + (y >> 32) + (v >> 32);
+                *w_above = v2 as u32;
+                let u = u64::from(*w_above2) + (z2 >> 32) + (v2 >> 32);
+                *w_above2 = u as u32;
                 high = u >> 32;
             }
-            i += 2;
+            i += 3;
         }
-        if i < size {
-            // An odd number of limbs: one last single step.
+        // The one or two steps left when 3 does not divide the limb count.
+        while i < size {
             let Some(window) = wide.get_mut(i..) else {
                 return;
             };
@@ -229,6 +246,7 @@ impl Modulus {
                 *t = x as u32;
                 high = x >> 32;
             }
+            i += 1;
         }
         let Some(result) = wide.get(size..) else {
             return;
