@@ -9,6 +9,7 @@
 use core::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use crate::limits::{MAX_JSON_ARRAY_LEN, MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
@@ -122,20 +123,25 @@ impl<'de> Visitor<'de> for Strict {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let inner = self.nested()?;
         let mut map = Map::new();
+        let mut members = 0usize;
         while let Some(name) = access.next_key::<String>()? {
-            if map.contains_key(&name) {
-                return Err(de::Error::custom(format!(
-                    "duplicate json member {}",
-                    crate::text::quote(&name)
-                )));
-            }
-            if map.len() >= MAX_JSON_MEMBERS {
+            // One search finds a duplicate and the place for a new member.
+            let slot = match map.entry(name) {
+                Entry::Occupied(entry) => {
+                    return Err(de::Error::custom(format!(
+                        "duplicate json member {}",
+                        crate::text::quote(entry.key())
+                    )));
+                }
+                Entry::Vacant(slot) => slot,
+            };
+            if members >= MAX_JSON_MEMBERS {
                 return Err(de::Error::custom(format!(
                     "json object with more than {MAX_JSON_MEMBERS} members"
                 )));
             }
-            let value = access.next_value_seed(Strict { depth: inner.depth })?;
-            map.insert(name, value);
+            slot.insert(access.next_value_seed(Strict { depth: inner.depth })?);
+            members += 1;
         }
         Ok(Value::Object(map))
     }

@@ -94,7 +94,48 @@ impl Modulus {
         wide.fill(0);
         // Cross products a_i·a_j, i < j: row i starts at limb 2i + 1; its
         // final carry lands on limb i + limbs, which no earlier row reached.
-        for (i, &a_i) in a.iter().enumerate() {
+        // Two rows a pass while both have products (each limb of `wide`
+        // loaded and stored once for both), then one at a time.
+        let size = a.len();
+        let mut first_single = 0;
+        while first_single + 2 < size {
+            let i = first_single;
+            if let (Some(window), Some(a_hi), Some(&a_last)) = (
+                wide.get_mut(2 * i + 1..i + size + 2),
+                a.get(i + 3..),
+                a.last(),
+            ) && let [w_first, w_second, body @ .., w_top, w_above] = window
+                && let Some([a0, a1, a2]) = a.get(i..i + 3).and_then(|s| s.first_chunk())
+            {
+                let (a0, a1, a2) = (u64::from(*a0), u64::from(*a1), u64::from(*a2));
+                let x = u64::from(*w_first) + a0 * a1;
+                *w_first = x as u32;
+                let x = u64::from(*w_second) + a0 * a2 + (x >> 32);
+                *w_second = x as u32;
+                let mut carry0 = x >> 32;
+                let mut carry1 = 0u64;
+                // Limb 2i + 3 + j gains a_i·a_(i+3+j) + a_(i+1)·a_(i+2+j).
+                // a_(i+2+j) is the previous step's a_(i+3+j): kept, not reloaded.
+                let mut a_j1 = a2;
+                for (t, &a_j) in body.iter_mut().zip(a_hi) {
+                    let a_j = u64::from(a_j);
+                    let x = u64::from(*t) + a0 * a_j + carry0;
+                    carry0 = x >> 32;
+                    let y = (x & LOW) + a1 * a_j1 + carry1;
+                    carry1 = y >> 32;
+                    *t = y as u32;
+                    a_j1 = a_j;
+                }
+                let v = u64::from(*w_top) + a1 * u64::from(a_last) + carry1;
+                let v_low = (v & LOW) + carry0;
+                *w_top = v_low as u32;
+                // The rows so far sum below 2^(32·(i + 2 + limbs)): no carry
+                // leaves this limb.
+                *w_above = (u64::from(*w_above) + (v >> 32) + (v_low >> 32)) as u32;
+            }
+            first_single += 2;
+        }
+        for (i, &a_i) in a.iter().enumerate().skip(first_single) {
             let (Some(tail), Some(row)) = (a.get(i + 1..), wide.get_mut(2 * i + 1..)) else {
                 continue;
             };
@@ -128,11 +169,67 @@ impl Modulus {
                 carry = y >> 32;
             }
         }
-        // Montgomery reduction: clear one low limb per step; the carry out
-        // of limb i + limbs moves up with `high`.
-        let size = self.n.len();
+        // Montgomery reduction: clear one low limb per step, three steps a
+        // pass (each limb of `wide` loaded and stored once for all three);
+        // the carry out of the pass's top limb moves up with `high`.
         let mut high = 0u64;
-        for i in 0..size {
+        let mut i = 0;
+        while i + 2 < size {
+            if let (Some(window), Some(n_hi), Some(&n_last)) = (
+                wide.get_mut(i..i + size + 3),
+                self.n.get(3..),
+                self.n.last(),
+            ) && let [w0, w1, w2, body @ .., w_top, w_above, w_above2] = window
+                && let [n0, n1, n2, ..] = self.n.as_slice()
+            {
+                let (n0, n1, n2) = (u64::from(*n0), u64::from(*n1), u64::from(*n2));
+                // m0 clears limb 0; m1 clears limb 1 once m0·n is in it, and
+                // m2 limb 2 once m0·n and m1·n are.
+                let m0 = u64::from(w0.wrapping_mul(self.n0inv));
+                let mut carry0 = (u64::from(*w0) + m0 * n0) >> 32;
+                let x = u64::from(*w1) + m0 * n1 + carry0;
+                carry0 = x >> 32;
+                let m1 = u64::from((x as u32).wrapping_mul(self.n0inv));
+                let mut carry1 = ((x & LOW) + m1 * n0) >> 32;
+                let x = u64::from(*w2) + m0 * n2 + carry0;
+                carry0 = x >> 32;
+                let y = (x & LOW) + m1 * n1 + carry1;
+                carry1 = y >> 32;
+                let m2 = u64::from((y as u32).wrapping_mul(self.n0inv));
+                let mut carry2 = ((y & LOW) + m2 * n0) >> 32;
+                // Limb j gains m0·n_j + m1·n_(j−1) + m2·n_(j−2), each with its
+                // own carry: every sum stays within 64 bits. n_(j−1) and
+                // n_(j−2) are the previous steps' n_j, kept in registers.
+                let (mut n_j1, mut n_j2) = (n2, n1);
+                for (t, &n_j) in body.iter_mut().zip(n_hi) {
+                    let n_j = u64::from(n_j);
+                    let x = u64::from(*t) + m0 * n_j + carry0;
+                    carry0 = x >> 32;
+                    let y = (x & LOW) + m1 * n_j1 + carry1;
+                    carry1 = y >> 32;
+                    let z = (y & LOW) + m2 * n_j2 + carry2;
+                    carry2 = z >> 32;
+                    *t = z as u32;
+                    (n_j1, n_j2) = (n_j, n_j1);
+                }
+                // The top three limbs: the last products of m1 and m2, the
+                // carries, and `high` on the first of them.
+                let n_last = u64::from(n_last);
+                let y = u64::from(*w_top) + m1 * n_last + carry1;
+                let z = (y & LOW) + m2 * n_j2 + carry2;
+                let v = (z & LOW) + carry0 + high;
+                *w_top = v as u32;
+                let z2 = u64::from(*w_above) + m2 * n_last + (z >> 32);
+                let v2 = (z2 & LOW) + (y >> 32) + (v >> 32);
+                *w_above = v2 as u32;
+                let u = u64::from(*w_above2) + (z2 >> 32) + (v2 >> 32);
+                *w_above2 = u as u32;
+                high = u >> 32;
+            }
+            i += 3;
+        }
+        // The one or two steps left when 3 does not divide the limb count.
+        while i < size {
             let Some(window) = wide.get_mut(i..) else {
                 return;
             };
@@ -149,6 +246,7 @@ impl Modulus {
                 *t = x as u32;
                 high = x >> 32;
             }
+            i += 1;
         }
         let Some(result) = wide.get(size..) else {
             return;
@@ -327,6 +425,9 @@ fn bit(limbs: &[u32], i: usize) -> bool {
         .is_some_and(|limb| (limb >> (i % 32)) & 1 == 1)
 }
 
+/// Low 32 bits of a 64-bit product.
+const LOW: u64 = 0xffff_ffff;
+
 /// a < b, for equal-length limb slices.
 fn less_than(a: &[u32], b: &[u32]) -> bool {
     for (x, y) in a.iter().rev().zip(b.iter().rev()) {
@@ -407,6 +508,56 @@ mod tests {
                 modulus.mul_montgomery(&mut one, &x, &inverse);
                 assert_eq!(one[0], 1, "{low}");
                 assert!(one[1..].iter().all(|limb| *limb == 0), "{low}");
+            }
+        }
+    }
+
+    /// pow_odd against the `rsa` crate's big integers, for every limb count
+    /// up to 12 (odd and even, the two-row passes and their tails), random
+    /// and all-ones moduli, and bases 0, 1, n − 1 and random.
+    #[test]
+    fn pow_odd_agrees_with_biguint() {
+        use rand_chacha::ChaCha8Rng;
+        use rand_chacha::rand_core::{RngCore, SeedableRng};
+        use rsa::BigUint;
+
+        let mut rng = ChaCha8Rng::seed_from_u64(0x6d6f_6e74);
+        for limbs in 1..=12usize {
+            for trial in 0..8 {
+                let mut n_bytes = vec![0xffu8; 4 * limbs];
+                if trial > 0 {
+                    rng.fill_bytes(&mut n_bytes);
+                    n_bytes[0] |= 0x80;
+                }
+                *n_bytes.last_mut().unwrap() |= 1;
+                let Some(modulus) = Modulus::from_be_bytes(&n_bytes) else {
+                    continue;
+                };
+                let n = BigUint::from_bytes_be(&n_bytes);
+                let mut random = vec![0u8; 4 * limbs];
+                rng.fill_bytes(&mut random);
+                let bases = [
+                    BigUint::from(0u32),
+                    BigUint::from(1u32),
+                    &n - 1u32,
+                    BigUint::from_bytes_be(&random) % &n,
+                ];
+                for base in &bases {
+                    for e in [3u64, 65537, (1 << 33) - 1] {
+                        let mut base_limbs = vec![0u32; limbs];
+                        read_be_bytes(&base.to_bytes_be(), &mut base_limbs);
+                        let mut out = vec![0u32; limbs];
+                        modulus.pow_odd(&base_limbs, e, &mut out);
+                        let mut got = vec![0u8; 4 * limbs];
+                        write_be_bytes(&out, &mut got);
+                        let want = base.modpow(&BigUint::from(e), &n);
+                        assert_eq!(
+                            BigUint::from_bytes_be(&got),
+                            want,
+                            "{limbs} limbs, trial {trial}, e {e}"
+                        );
+                    }
+                }
             }
         }
     }
