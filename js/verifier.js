@@ -159,7 +159,7 @@ export function createVerifier(options) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
     try {
-      return conclude(token, verifier.verify(token, at), lookup);
+      return conclude(token, verifier.verify(encoder.encode(token), at), lookup);
     } catch (error) {
       throw fromCore(error);
     }
@@ -180,7 +180,7 @@ export function createVerifier(options) {
       // Encoded once, for the core's two calls and for WebCrypto.
       const bytes = encoder.encode(token);
       const prepared = verifier.prepare(bytes);
-      if (prepared === null) return conclude(token, verifier.verify(token, at), lookup);
+      if (prepared === null) return conclude(token, verifier.verify(bytes, at), lookup);
       const before = generation;
       let key;
       let hostFailed = false;
@@ -191,9 +191,9 @@ export function createVerifier(options) {
       }
       if (generation !== before) {
         // The key set changed while WebCrypto worked: the indices are stale.
-        return conclude(token, verifier.verify(token, at), null);
+        return conclude(token, verifier.verify(bytes, at), null);
       }
-      if (hostFailed) return conclude(token, verifier.verify(token, at), lookup);
+      if (hostFailed) return conclude(token, verifier.verify(bytes, at), lookup);
       return conclude(token, verifier.finish(bytes, key, at), lookup);
     } catch (error) {
       throw fromCore(error);

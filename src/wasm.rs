@@ -51,8 +51,8 @@ fn seconds(now: f64) -> Result<i64, JsValue> {
     Ok(now.floor() as i64)
 }
 
-/// A token the host passes as UTF-8 bytes. The WebCrypto path encodes the
-/// token once (`TextEncoder`) for the core's two calls and for WebCrypto:
+/// A token the host passes as UTF-8 bytes (`TextEncoder`; the WebCrypto path
+/// encodes it once for the core's two calls and for WebCrypto):
 /// wasm-bindgen's string passing copies an ASCII string character by
 /// character in JS, several microseconds per kilobyte on every call.
 fn token_text(bytes: &[u8]) -> Result<&str, JsValue> {
@@ -92,12 +92,16 @@ impl WasmVerifier {
         Ok(Self { inner })
     }
 
-    /// Verifies `token` at `now` (Unix seconds); returns `{ header, claims,
-    /// key }` as JSON text. One string crossing and the host's `JSON.parse`
-    /// cost far less than building the object member by member from wasm.
-    pub fn verify(&self, token: &str, now: f64) -> Result<String, JsValue> {
+    /// Verifies `token` (its UTF-8 bytes, see `token_text`) at `now` (Unix
+    /// seconds); returns `{ header, claims, key }` as JSON text. One string
+    /// crossing and the host's `JSON.parse` cost far less than building the
+    /// object member by member from wasm.
+    pub fn verify(&self, token: &[u8], now: f64) -> Result<String, JsValue> {
         let now = seconds(now)?;
-        let verified = self.inner.verify(token, now).map_err(|e| to_js_error(&e))?;
+        let verified = self
+            .inner
+            .verify(token_text(token)?, now)
+            .map_err(|e| to_js_error(&e))?;
         to_json_text(&verified)
     }
 
