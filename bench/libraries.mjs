@@ -17,7 +17,7 @@ export function jwtguard(api, options = {}) {
  */
 export function jwtguardWebCrypto(api) {
   return (fixtures) => {
-    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, cache: false });
+    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, cache: false, webCrypto: true });
     return { verify: (token) => verifier.verify(token), isAsync: true };
   };
 }

@@ -199,7 +199,9 @@ export interface VerifierOptions extends Policy {
   cache?: boolean | number;
   /**
    * Whether `verify()` hands RS*, PS*, ES256 and ES384 signature checks to
-   * the host's WebCrypto (`crypto.subtle`), where it exists. Default `true`.
+   * the host's WebCrypto (`crypto.subtle`), where it exists. Default `true`
+   * in browsers and Workers, `false` in Node (whose WebCrypto runs on its
+   * thread pool and measured slower than the core for RSA).
    * Every other decision stays in the core either way, and both paths give
    * the same outcome; `verifySync()` always checks in the core. EdDSA and
    * HS* are always checked in the core.

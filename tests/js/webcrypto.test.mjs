@@ -148,7 +148,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
   before(async () => {
     pairs = await Promise.all([...DELEGATED, ...RUST_ONLY].map((alg) => keyPair(alg)));
     impostors = await Promise.all([...DELEGATED, ...RUST_ONLY].map((alg) => keyPair(alg)));
-    verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: pairs.map((p) => p.jwk) }, cache: false });
+    verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: pairs.map((p) => p.jwk) }, cache: false, webCrypto: true });
   });
 
   test('on valid tokens and every mutation, for every algorithm', async () => {
@@ -183,7 +183,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
     const first = await keyPair('RS256', 'first');
     const second = await keyPair('RS256', 'second');
     const unlabelled = [first, second].map((p) => ({ ...p.jwk, kid: undefined }));
-    const keys = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: unlabelled }, cache: false });
+    const keys = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: unlabelled }, cache: false, webCrypto: true });
     for (const pair of [first, second]) {
       const token = resign(pair, JSON.stringify({ alg: 'RS256', typ: 'at+jwt' }), JSON.stringify(goodClaims()));
       const [sync, webCrypto, calls] = await bothPaths(keys, token);
@@ -195,7 +195,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
 
   test('the verified-token cache answers a repeat on the WebCrypto path too', async () => {
     const pair = pairs[0];
-    const cached = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] } });
+    const cached = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, webCrypto: true });
     const token = await sign(pair);
     const calls = verifyCalls;
     const first = await cached.verify(token);
@@ -203,6 +203,17 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
     assert.equal(again, first);
     assert.equal(cached.verifySync(token), first);
     assert.equal(verifyCalls - calls, 1);
+  });
+
+  test("Node's entry leaves verify() in Rust unless webCrypto: true", async () => {
+    const byDefault = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pairs[0].jwk] }, cache: false });
+    const asked = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pairs[0].jwk] }, cache: false, webCrypto: true });
+    const token = await sign(pairs[0]);
+    const calls = verifyCalls;
+    assert.ok(await byDefault.verify(token));
+    assert.equal(verifyCalls, calls);
+    assert.deepEqual(await asked.verify(token), await byDefault.verify(token));
+    assert.equal(verifyCalls, calls + 1);
   });
 
   test('webCrypto: false keeps verify() in Rust; a non-boolean is refused', async () => {
@@ -226,7 +237,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
     const countingVerify = subtle.verify;
     for (const method of ['importKey', 'verify']) {
       // A fresh verifier each time: CryptoKey imports are cached per verifier.
-      const fresh = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, cache: false });
+      const fresh = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, cache: false, webCrypto: true });
       subtle[method] = unsupported;
       try {
         for (const token of [good, bad]) {
@@ -253,7 +264,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
       load: async () => snapshot,
       refresh: async () => snapshot,
     };
-    const rotating = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: source, cache: false });
+    const rotating = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: source, cache: false, webCrypto: true });
     assert.ok(await rotating.verify(await sign(before)));
     snapshot = { jwks: JSON.stringify({ keys: [afterPair.jwk] }), generation: 1_000_002 };
     // Same kid, same index: a stale CryptoKey would reject this token.
@@ -272,7 +283,7 @@ describe('Wycheproof JWS vectors through both paths', () => {
       let delegated = 0;
       const disagreements = [];
       for (const group of doc.testGroups) {
-        const options = { issuer: 'https://wycheproof.invalid', audience: 'wycheproof', cache: false };
+        const options = { issuer: 'https://wycheproof.invalid', audience: 'wycheproof', cache: false, webCrypto: true };
         const pub = group.public;
         if (pub && pub.keys) options.keys = pub;
         else if (pub) options.keys = { keys: [pub] };
