@@ -25,11 +25,13 @@
 
 use std::sync::{Arc, OnceLock};
 
+#[cfg(feature = "es256")]
 use p256::NistP256;
-use p256::elliptic_curve::generic_array::typenum::Unsigned;
-use p256::elliptic_curve::{Field, FieldBytes, FieldBytesEncoding as _, PrimeField};
+#[cfg(feature = "es384")]
 use p384::NistP384;
 use primeorder::PrimeCurveParams;
+use primeorder::elliptic_curve::generic_array::typenum::Unsigned;
+use primeorder::elliptic_curve::{Field, FieldBytes, FieldBytesEncoding as _, PrimeField};
 
 use crate::montgomery::{Modulus, read_be_bytes, write_be_bytes};
 
@@ -253,15 +255,19 @@ pub(crate) type LazyTable<C> = Arc<OnceLock<Option<CombTable<C>>>>;
 /// verification with a key of that curve.
 #[derive(Default)]
 pub(crate) struct Generators {
+    #[cfg(feature = "es256")]
     p256: LazyTable<NistP256>,
+    #[cfg(feature = "es384")]
     p384: LazyTable<NistP384>,
 }
 
 impl Generators {
+    #[cfg(feature = "es256")]
     pub(crate) fn p256(&self) -> LazyTable<NistP256> {
         Arc::clone(&self.p256)
     }
 
+    #[cfg(feature = "es384")]
     pub(crate) fn p384(&self) -> LazyTable<NistP384> {
         Arc::clone(&self.p384)
     }
@@ -436,7 +442,7 @@ mod tests {
 
                 type C = $krate::$curve;
                 const KEYS: usize = keys($keys);
-                const SIZE: usize = <C as p256::elliptic_curve::Curve>::FieldBytesSize::USIZE;
+                const SIZE: usize = <C as primeorder::elliptic_curve::Curve>::FieldBytesSize::USIZE;
 
                 /// This verifier's key and the reference's, for one secret.
                 struct Pair {
@@ -701,18 +707,22 @@ mod tests {
         };
     }
 
+    #[cfg(feature = "es256")]
     differential_tests!(p256_tests, p256, NistP256, Sha256, 1000, 0x9256);
+    #[cfg(feature = "es384")]
     differential_tests!(p384_tests, p384, NistP384, Sha384, 250, 0x9384);
 
     /// Memory per prepared key (one table; the generator's is per key set).
     #[test]
     fn table_sizes() {
+        #[cfg(feature = "es256")]
         assert_eq!(
             CombTable::<NistP256>::generator()
                 .unwrap()
                 .size_of_entries(),
             255 * 64
         );
+        #[cfg(feature = "es384")]
         assert_eq!(
             CombTable::<NistP384>::generator()
                 .unwrap()

@@ -7,12 +7,17 @@
 //! reason; only a set with no usable key is an error.
 
 use jsonwebtoken::Algorithm;
+#[cfg(feature = "es256")]
 use p256::NistP256;
+#[cfg(feature = "es384")]
 use p384::NistP384;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::ecdsa::{EcKey, Generators};
+#[cfg(any(feature = "es256", feature = "es384"))]
+use crate::ecdsa::EcKey;
+#[cfg(any(feature = "es256", feature = "es384"))]
+use crate::ecdsa::Generators;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
 use crate::rsassa::RsaKey;
@@ -29,8 +34,11 @@ pub(crate) enum Material {
     /// Montgomery constants computed once (see `rsassa`).
     Rsa(RsaKey),
     /// Comb tables for the key and the generator, built on first use (see `ecdsa`).
+    #[cfg(feature = "es256")]
     P256(EcKey<NistP256>),
+    #[cfg(feature = "es384")]
     P384(EcKey<NistP384>),
+    #[cfg(feature = "eddsa")]
     Ed25519(ed25519_dalek::VerifyingKey),
     /// A shared secret configured by the caller; never from a JWKS.
     Hmac(Vec<u8>),
@@ -42,8 +50,11 @@ impl Material {
         use Algorithm::*;
         match self {
             Material::Rsa(_) => matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512),
+            #[cfg(feature = "es256")]
             Material::P256(_) => alg == ES256,
+            #[cfg(feature = "es384")]
             Material::P384(_) => alg == ES384,
+            #[cfg(feature = "eddsa")]
             Material::Ed25519(_) => alg == EdDSA,
             Material::Hmac(secret) => match alg {
                 HS256 => secret.len() >= 32,
@@ -107,6 +118,21 @@ impl core::fmt::Debug for Key {
             .field("issuer", &self.issuer)
             .finish_non_exhaustive()
     }
+}
+
+/// Without ECDSA (features `es256`, `es384`) a key set has no generator
+/// tables to share.
+#[cfg(not(any(feature = "es256", feature = "es384")))]
+#[derive(Default)]
+struct Generators {}
+
+/// The reason a JWKS entry of a family left out of this build is skipped.
+#[cfg(not(all(feature = "es256", feature = "es384", feature = "eddsa")))]
+fn not_built(alg: Algorithm, feature: &str) -> String {
+    format!(
+        "{} is not built into this jwtguard (feature {feature})",
+        alg::name(alg)
+    )
 }
 
 /// A JWKS entry that was not admitted, and why.
@@ -421,15 +447,26 @@ fn has_roca_fingerprint(modulus: &[u8]) -> bool {
     })
 }
 
+#[cfg(any(feature = "es256", feature = "es384"))]
 fn ec_material(
     jwk: &Map<String, Value>,
     generators: &Generators,
 ) -> core::result::Result<Material, String> {
     let crv = string_member(jwk, "crv")?.ok_or("crv is missing")?;
+    #[cfg(not(feature = "es256"))]
+    if crv == "P-256" {
+        return Err(not_built(Algorithm::ES256, "es256"));
+    }
+    #[cfg(not(feature = "es384"))]
+    if crv == "P-384" {
+        return Err(not_built(Algorithm::ES384, "es384"));
+    }
     let x = bytes_member(jwk, "x")?;
     let y = bytes_member(jwk, "y")?;
     let size = match crv {
+        #[cfg(feature = "es256")]
         "P-256" => 32,
+        #[cfg(feature = "es384")]
         "P-384" => 48,
         other => return Err(format!("curve {} is not supported", quote(other))),
     };
@@ -443,16 +480,41 @@ fn ec_material(
     // The curve crates validate the point (on the curve, coordinates below
     // p); the comb tables are built from it on first use (see `ecdsa`).
     let off_curve = || format!("point is not on {crv}");
-    if crv == "P-256" {
-        p256::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
-        EcKey::new(&x, &y, generators.p256())
-            .map(Material::P256)
-            .ok_or_else(off_curve)
-    } else {
-        p384::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
-        EcKey::new(&x, &y, generators.p384())
-            .map(Material::P384)
-            .ok_or_else(off_curve)
+    match crv {
+        #[cfg(feature = "es256")]
+        "P-256" => {
+            p256::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
+            EcKey::new(&x, &y, generators.p256())
+                .map(Material::P256)
+                .ok_or_else(off_curve)
+        }
+        #[cfg(feature = "es384")]
+        "P-384" => {
+            p384::PublicKey::from_sec1_bytes(&point).map_err(|_| off_curve())?;
+            EcKey::new(&x, &y, generators.p384())
+                .map(Material::P384)
+                .ok_or_else(off_curve)
+        }
+        // `size` above admits only the curves built in.
+        _ => Err(off_curve()),
+    }
+}
+
+/// Without ECDSA every EC entry is skipped: the two curves as not built in,
+/// any other as before.
+#[cfg(not(any(feature = "es256", feature = "es384")))]
+fn ec_material(
+    jwk: &Map<String, Value>,
+    _generators: &Generators,
+) -> core::result::Result<Material, String> {
+    match string_member(jwk, "crv")?.ok_or("crv is missing")? {
+        "P-256" => Err(not_built(Algorithm::ES256, "es256")),
+        "P-384" => Err(not_built(Algorithm::ES384, "es384")),
+        other => {
+            bytes_member(jwk, "x")?;
+            bytes_member(jwk, "y")?;
+            Err(format!("curve {} is not supported", quote(other)))
+        }
     }
 }
 
@@ -461,6 +523,16 @@ fn okp_material(jwk: &Map<String, Value>) -> core::result::Result<Material, Stri
     if crv != "Ed25519" {
         return Err(format!("curve {} is not supported", quote(crv)));
     }
+    ed25519_material(jwk)
+}
+
+#[cfg(not(feature = "eddsa"))]
+fn ed25519_material(_jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+    Err(not_built(Algorithm::EdDSA, "eddsa"))
+}
+
+#[cfg(feature = "eddsa")]
+fn ed25519_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
     let x: [u8; 32] = bytes_member(jwk, "x")?
         .try_into()
         .map_err(|_| "ed25519 x must be 32 bytes".to_owned())?;
@@ -477,6 +549,7 @@ fn okp_material(jwk: &Map<String, Value>) -> core::result::Result<Material, Stri
 
 /// RFC 8032 §5.1.3: the y coordinate (the low 255 bits, little-endian) must be
 /// below p = 2^255 − 19. Non-canonical encodings are y in [p, 2^255).
+#[cfg(feature = "eddsa")]
 fn is_canonical_ed25519(x: &[u8; 32]) -> bool {
     let [first, middle @ .., last] = x;
     let at_least_p = *first >= 0xed && middle.iter().all(|b| *b == 0xff) && (*last & 0x7f) == 0x7f;
@@ -514,6 +587,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "eddsa")]
     #[test]
     fn canonical_ed25519_encodings() {
         let mut p = [0xffu8; 32];
@@ -525,5 +599,61 @@ mod tests {
         let mut one = [0u8; 32];
         one[0] = 1;
         assert!(is_canonical_ed25519(&one));
+    }
+
+    /// A family left out of the build: its JWKS entry (the fixture set has
+    /// one per algorithm) is skipped with the reason, a policy naming its
+    /// algorithm still parses, and its token finds no key.
+    #[cfg(not(all(feature = "es256", feature = "es384", feature = "eddsa")))]
+    fn family_left_out(alg: Algorithm, feature: &str) {
+        let fixtures: Value =
+            serde_json::from_str(include_str!("../tests/fixtures/jose-signed.json")).unwrap();
+        let name = alg::name(alg);
+        let kid = format!("{}-key", name.to_lowercase());
+        let set = KeySet::from_jwks(&fixtures["jwks"].to_string()).unwrap();
+        let skipped: Vec<&SkippedKey> = set
+            .skipped()
+            .iter()
+            .filter(|s| s.kid.as_deref() == Some(kid.as_str()))
+            .collect();
+        assert_eq!(skipped.len(), 1, "{kid}: {:?}", set.skipped());
+        assert_eq!(
+            skipped[0].reason,
+            format!("{name} is not built into this jwtguard (feature {feature})")
+        );
+        assert!(set.keys().iter().all(|key| !key.permits(alg)));
+        let policy = crate::Policy::from_json(
+            &serde_json::json!({
+                "issuer": fixtures["issuer"],
+                "audience": fixtures["audience"],
+                "algorithms": [name],
+            })
+            .to_string(),
+        )
+        .unwrap();
+        assert_eq!(policy.algorithms, vec![alg]);
+        let verifier = crate::Verifier::new(policy, set).unwrap();
+        let token = fixtures["tokens"][name].as_str().unwrap();
+        let now = fixtures["now"].as_i64().unwrap();
+        let error = verifier.verify(token, now).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::KeyNotFound, "{error:?}");
+    }
+
+    #[cfg(not(feature = "es256"))]
+    #[test]
+    fn es256_left_out() {
+        family_left_out(Algorithm::ES256, "es256");
+    }
+
+    #[cfg(not(feature = "es384"))]
+    #[test]
+    fn es384_left_out() {
+        family_left_out(Algorithm::ES384, "es384");
+    }
+
+    #[cfg(not(feature = "eddsa"))]
+    #[test]
+    fn eddsa_left_out() {
+        family_left_out(Algorithm::EdDSA, "eddsa");
     }
 }

@@ -299,6 +299,7 @@ impl Modulus {
     /// and a prime n, by Fermat: x^(n−2). Variable-time in n, which is
     /// public (ECDSA's group orders); `x` and `out` have exactly
     /// [`Modulus::limbs`] limbs.
+    #[cfg(any(feature = "es256", feature = "es384"))]
     pub(crate) fn invert_prime(&self, x: &[u32], out: &mut [u32]) {
         let size = self.n.len();
         let mut exponent = self.n.clone();
@@ -327,11 +328,13 @@ impl Modulus {
     }
 
     /// Whether x < n (x has [`Modulus::limbs`] limbs).
+    #[cfg(any(feature = "es256", feature = "es384"))]
     pub(crate) fn is_reduced(&self, x: &[u32]) -> bool {
         less_than(x, &self.n)
     }
 
     /// x mod n for x < 2n (x has [`Modulus::limbs`] limbs).
+    #[cfg(any(feature = "es256", feature = "es384"))]
     pub(crate) fn reduce_once(&self, x: &mut [u32]) {
         if !less_than(x, &self.n) {
             subtract_in_place(x, &self.n);
@@ -340,6 +343,7 @@ impl Modulus {
 
     /// `out = a·b·R⁻¹ mod n` for a, b < n: with b = y·R (Montgomery form),
     /// the plain product a·y mod n. All three have [`Modulus::limbs`] limbs.
+    #[cfg(any(feature = "es256", feature = "es384"))]
     pub(crate) fn mul_montgomery(&self, out: &mut [u32], a: &[u32], b: &[u32]) {
         self.mul(out, a, b);
     }
@@ -419,6 +423,7 @@ pub(crate) fn write_be_bytes(limbs: &[u32], out: &mut [u8]) {
 }
 
 /// Bit `i` of little-endian limbs (0 beyond them).
+#[cfg(any(feature = "es256", feature = "es384"))]
 fn bit(limbs: &[u32], i: usize) -> bool {
     limbs
         .get(i / 32)
@@ -488,6 +493,7 @@ mod tests {
 
     /// x · (x⁻¹·R) · R⁻¹ = 1 modulo the P-256 group order, and modulo 65537.
     #[test]
+    #[cfg(any(feature = "es256", feature = "es384"))]
     fn invert_prime_gives_the_inverse_in_montgomery_form() {
         let p256_order = [
             0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,

@@ -13,7 +13,9 @@ use jsonwebtoken::Algorithm;
 
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
-use sha2::{Digest as _, Sha256, Sha384, Sha512};
+#[cfg(any(feature = "es256", feature = "es384"))]
+use sha2::Digest as _;
+use sha2::{Sha256, Sha384, Sha512};
 
 use crate::keys::Material;
 use crate::rsassa::Hash;
@@ -34,8 +36,11 @@ pub(crate) fn verify(
         (Material::Rsa(key), PS256) => key.verify_pss(Hash::Sha256, message, signature),
         (Material::Rsa(key), PS384) => key.verify_pss(Hash::Sha384, message, signature),
         (Material::Rsa(key), PS512) => key.verify_pss(Hash::Sha512, message, signature),
+        #[cfg(feature = "es256")]
         (Material::P256(key), ES256) => key.verify_prehash(&Sha256::digest(message), signature),
+        #[cfg(feature = "es384")]
         (Material::P384(key), ES384) => key.verify_prehash(&Sha384::digest(message), signature),
+        #[cfg(feature = "eddsa")]
         (Material::Ed25519(key), EdDSA) => ed25519_dalek::Signature::from_slice(signature)
             .is_ok_and(|sig| key.verify_strict(message, &sig).is_ok()),
         (Material::Hmac(secret), HS256) => hmac::<Hmac<Sha256>>(secret, message, signature),
@@ -51,6 +56,8 @@ pub(crate) fn verify(
 /// fixed the encoding. EdDSA stays here: WebCrypto implementations differ on
 /// Ed25519 strictness (small-order keys, non-canonical S), and this module's
 /// `verify_strict` is already fast. HMAC stays here too: it is a few hashes.
+/// (With a family left out of the build no key of it is ever admitted, so
+/// its algorithms never reach a host either.)
 pub(crate) fn delegable(alg: Algorithm) -> bool {
     use Algorithm::*;
     matches!(
@@ -65,15 +72,18 @@ pub(crate) fn delegable(alg: Algorithm) -> bool {
 /// here before a signature goes to a host, so a lenient host (OpenSSL's
 /// RSA-PSS takes a signature shorter than k bytes) cannot change a verdict.
 pub(crate) fn well_formed(material: &Material, alg: Algorithm, signature: &[u8]) -> bool {
-    match material {
-        Material::Rsa(key) => key.fits_signature(signature),
-        Material::P256(_) => {
-            alg == Algorithm::ES256 && p256::ecdsa::Signature::from_slice(signature).is_ok()
+    match (material, alg) {
+        (Material::Rsa(key), _) => key.fits_signature(signature),
+        #[cfg(feature = "es256")]
+        (Material::P256(_), Algorithm::ES256) => {
+            p256::ecdsa::Signature::from_slice(signature).is_ok()
         }
-        Material::P384(_) => {
-            alg == Algorithm::ES384 && p384::ecdsa::Signature::from_slice(signature).is_ok()
+        #[cfg(feature = "es384")]
+        (Material::P384(_), Algorithm::ES384) => {
+            p384::ecdsa::Signature::from_slice(signature).is_ok()
         }
-        Material::Ed25519(_) | Material::Hmac(_) => false,
+        // The other curve's algorithm, Ed25519 and HMAC.
+        _ => false,
     }
 }
 
