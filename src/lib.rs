@@ -16,6 +16,10 @@
 //! Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, EdDSA
 //! (Ed25519); HS256/384/512 only with a shared secret given to
 //! [`KeySet::from_secret`], never from a JWKS.
+//!
+//! Cargo features `es256`, `es384` and `eddsa` (all default) build those
+//! families; with one left out its crates are not compiled and a JWKS entry
+//! of that family is skipped as not built in. RSA and HMAC are always built.
 #![cfg_attr(
     test,
     allow(
