@@ -64,11 +64,15 @@ function reasonOf(error) {
   return String(error?.message ?? error);
 }
 
-async function readCapped(response, url, maxBytes) {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
+/**
+ * The body as text, or null once it is over `maxBytes` (declared or read so
+ * far; reading stops there). The decoder page's fetcher frame
+ * (www/fetch-frame.js) bounds its reads with it too.
+ */
+export async function textWithin(response, maxBytes) {
+  if (Number(response.headers.get('content-length')) > maxBytes) {
     await response.body?.cancel();
-    throw fetchFailed(url, `the response is ${declared} bytes, over the ${maxBytes}-byte limit`);
+    return null;
   }
   if (response.body === null) return '';
   const reader = response.body.getReader();
@@ -80,7 +84,7 @@ async function readCapped(response, url, maxBytes) {
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel();
-      throw fetchFailed(url, `the response is over the ${maxBytes}-byte limit`);
+      return null;
     }
     chunks.push(value);
   }
@@ -91,6 +95,12 @@ async function readCapped(response, url, maxBytes) {
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+async function readCapped(response, url, maxBytes) {
+  const text = await textWithin(response, maxBytes);
+  if (text === null) throw fetchFailed(url, `the response is over the ${maxBytes}-byte limit`);
+  return text;
 }
 
 async function request(url, signal, { fetch, maxResponseSize }) {

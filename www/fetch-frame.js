@@ -8,28 +8,10 @@
  */
 
 import { KEY_SOURCE_DEFAULTS } from '../js/cache.js';
+import { textWithin } from '../js/fetch.js';
 
 const { timeout, maxResponseSize } = KEY_SOURCE_DEFAULTS;
 const origin = new URLSearchParams(location.hash.slice(1)).get('origin');
-
-/** The body as text, refused past the size cap without reading further. */
-async function cappedText(response) {
-  if (Number(response.headers.get('content-length')) > maxResponseSize) throw new Error(`the response is over the ${maxResponseSize}-byte limit`);
-  const reader = response.body.getReader();
-  const chunks = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxResponseSize) {
-      await reader.cancel();
-      throw new Error(`the response is over the ${maxResponseSize}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
-}
 
 async function get(url, accept) {
   if (new URL(url).origin !== origin) throw new Error(`this frame only fetches from ${origin}`);
@@ -41,7 +23,8 @@ async function get(url, accept) {
     referrerPolicy: 'no-referrer',
     signal: AbortSignal.timeout(timeout * 1000),
   });
-  const text = response.body === null ? '' : await cappedText(response);
+  const text = await textWithin(response, maxResponseSize);
+  if (text === null) throw new Error(`the response is over the ${maxResponseSize}-byte limit`);
   return { status: response.status, contentType: response.headers.get('content-type'), cacheControl: response.headers.get('cache-control'), text };
 }
 
