@@ -42,7 +42,10 @@ test('verify() uses Chromium WebCrypto and agrees with verifySync', async () => 
         return { code: error.code ?? `not a JwtGuardError: ${error}`, message: error.message };
       }
     };
-    const verifier = createVerifier({ ...options, cache: false });
+    // One clock reading for both paths: an error message that names the
+    // time must not differ because a second ticked between them.
+    const at = Math.floor(Date.now() / 1000);
+    const verifier = createVerifier({ ...options, cache: false, now: () => at });
     const out = [];
     for (const token of tokens) {
       const sync = await outcome(() => verifier.verifySync(token));

@@ -38,6 +38,15 @@ after(() => {
   subtle.verify = realVerify;
 });
 
+/**
+ * A clock read once, when the verifier is made: both paths then see the same
+ * time, so an error message that names it cannot differ by a second tick.
+ */
+function frozenClock() {
+  const at = Math.floor(Date.now() / 1000);
+  return () => at;
+}
+
 async function outcome(run) {
   try {
     return { result: await run() };
@@ -149,7 +158,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
   before(async () => {
     pairs = await Promise.all([...DELEGATED, ...RUST_ONLY].map((alg) => keyPair(alg)));
     impostors = await Promise.all([...DELEGATED, ...RUST_ONLY].map((alg) => keyPair(alg)));
-    verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: pairs.map((p) => p.jwk) }, cache: false, webCrypto: true });
+    verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: pairs.map((p) => p.jwk) }, cache: false, webCrypto: true, now: frozenClock() });
   });
 
   test('on valid tokens and every mutation, for every algorithm', async () => {
@@ -184,7 +193,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
     const first = await keyPair('RS256', 'first');
     const second = await keyPair('RS256', 'second');
     const unlabelled = [first, second].map((p) => ({ ...p.jwk, kid: undefined }));
-    const keys = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: unlabelled }, cache: false, webCrypto: true });
+    const keys = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: unlabelled }, cache: false, webCrypto: true, now: frozenClock() });
     for (const pair of [first, second]) {
       const token = resign(pair, JSON.stringify({ alg: 'RS256', typ: 'at+jwt' }), JSON.stringify(goodClaims()));
       const [sync, webCrypto, calls] = await bothPaths(keys, token);
@@ -199,7 +208,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
 
   test('the verified-token cache answers a repeat on the WebCrypto path too', async () => {
     const pair = pairs[0];
-    const cached = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, webCrypto: true });
+    const cached = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, webCrypto: true, now: frozenClock() });
     const token = await sign(pair);
     const calls = verifyCalls;
     const first = await cached.verify(token);
@@ -211,7 +220,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
 
   test("Node's entry leaves verify() in Rust unless webCrypto: true", async () => {
     const byDefault = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pairs[0].jwk] }, cache: false });
-    const asked = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pairs[0].jwk] }, cache: false, webCrypto: true });
+    const asked = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pairs[0].jwk] }, cache: false, webCrypto: true, now: frozenClock() });
     const token = await sign(pairs[0]);
     const calls = verifyCalls;
     assert.ok(await byDefault.verify(token));
@@ -241,7 +250,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
     const countingVerify = subtle.verify;
     for (const method of ['importKey', 'verify']) {
       // A fresh verifier each time: CryptoKey imports are cached per verifier.
-      const fresh = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, cache: false, webCrypto: true });
+      const fresh = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, cache: false, webCrypto: true, now: frozenClock() });
       subtle[method] = unsupported;
       try {
         for (const token of [good, bad]) {
@@ -268,7 +277,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
       load: async () => snapshot,
       refresh: async () => snapshot,
     };
-    const rotating = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: source, cache: false, webCrypto: true });
+    const rotating = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: source, cache: false, webCrypto: true, now: frozenClock() });
     assert.ok(await rotating.verify(await sign(before)));
     snapshot = { jwks: JSON.stringify({ keys: [afterPair.jwk] }), generation: 1_000_002 };
     // Same kid, same index: a stale CryptoKey would reject this token.
@@ -287,7 +296,7 @@ describe('Wycheproof JWS vectors through both paths', () => {
       let delegated = 0;
       const disagreements = [];
       for (const group of doc.testGroups) {
-        const options = { issuer: 'https://wycheproof.invalid', audience: 'wycheproof', cache: false, webCrypto: true };
+        const options = { issuer: 'https://wycheproof.invalid', audience: 'wycheproof', cache: false, webCrypto: true, now: frozenClock() };
         const pub = group.public;
         if (pub && pub.keys) options.keys = pub;
         else if (pub) options.keys = { keys: [pub] };
