@@ -1,5 +1,6 @@
 // Shared helpers for the JS tests: fresh key pairs and tokens from panva/jose,
 // an independent implementation.
+import assert from 'node:assert/strict';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 export const ISSUER = 'https://issuer.test/tenant-1/v2.0';
@@ -65,4 +66,20 @@ export async function webCryptoTable() {
   }
   rows.push(['ES256', 'wrong key, same kid', await sign(impostor)]);
   return { jwks: { keys: pairs.map((p) => p.jwk) }, rows };
+}
+
+/**
+ * Checks a runtime's answers to webCryptoTable's rows: verify() (WebCrypto)
+ * and verifySync agree on every token, valid tokens verify and the others
+ * fail with a code, and every delegated token whose signature is well-formed
+ * reaches the host's subtle.verify while EdDSA never does.
+ */
+export function assertAgreement(rows, results) {
+  for (const [index, [alg, name]] of rows.entries()) {
+    const { sync, webCrypto, calls } = results[index];
+    assert.deepEqual(webCrypto, sync, `${alg} ${name}`);
+    if (name === 'valid') assert.ok(sync.result, `${alg} valid`);
+    else assert.ok(sync.code, `${alg} ${name}`);
+    assert.equal(calls > 0, DELEGATED_SAMPLE.includes(alg), `${alg} ${name}: ${calls} subtle.verify calls`);
+  }
 }
