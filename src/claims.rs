@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::Key;
 use crate::limits::MAX_NUMERIC_DATE;
-use crate::policy::{Policy, TENANT_PLACEHOLDER};
+use crate::policy::{ANY_TENANT, Policy, TENANT_PLACEHOLDER};
 use crate::text::quote;
 
 type Claims = Map<String, Value>;
@@ -28,7 +28,24 @@ pub(crate) fn check(policy: &Policy, claims: &Claims, key: &Key, now: i64) -> Re
     check_tenant(policy, claims)?;
     check_client(policy, claims)?;
     check_roles(policy, claims)?;
-    check_scopes(policy, claims)
+    check_scopes(policy, claims)?;
+    check_permission(policy, claims)?;
+    check_unbound(claims)
+}
+
+/// A token bound to a key or certificate (`cnf`, RFC 7800; DPoP RFC 9449
+/// §6, mTLS RFC 8705 §3) is worthless without its proof: accepting it as a
+/// plain bearer token would defeat the binding (RFC 9449 §7.1).
+fn check_unbound(claims: &Claims) -> Result<()> {
+    if claims.contains_key("cnf") {
+        return Err(Error::claim(
+            ErrorKind::TokenBound,
+            "cnf",
+            "the token carries cnf (a dpop key or client certificate binding); present it \
+             with its proof through verifyRequest",
+        ));
+    }
+    Ok(())
 }
 
 fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
@@ -49,7 +66,7 @@ fn required_string<'a>(claims: &'a Claims, name: &str) -> Result<&'a str> {
 }
 
 /// Entra tenant ids are GUIDs: 8-4-4-4-12 hex digits.
-fn is_guid(s: &str) -> bool {
+pub(crate) fn is_guid(s: &str) -> bool {
     s.len() == 36
         && s.bytes().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
@@ -59,7 +76,7 @@ fn is_guid(s: &str) -> bool {
 
 /// Whether `iss` equals `expected`, with `{tenantid}` (if any) filled by the
 /// token's `tid`, which must then be a GUID.
-fn issuer_matches(expected: &str, iss: &str, tid: Option<&str>) -> bool {
+pub(crate) fn issuer_matches(expected: &str, iss: &str, tid: Option<&str>) -> bool {
     if !expected.contains(TENANT_PLACEHOLDER) {
         return expected == iss;
     }
@@ -363,7 +380,7 @@ fn check_presence(policy: &Policy, claims: &Claims) -> Result<()> {
 }
 
 fn check_tenant(policy: &Policy, claims: &Claims) -> Result<()> {
-    if policy.tenants.is_empty() {
+    if policy.tenants.is_empty() || policy.tenants.iter().any(|t| t == ANY_TENANT) {
         return Ok(());
     }
     let tid = required_string(claims, "tid")?;
@@ -450,12 +467,10 @@ fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
     }
 }
 
-fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
-    if policy.scopes.is_empty() {
-        return Ok(());
-    }
-    // `scp` (Entra, Okta) is a space-separated string or an array of strings;
-    // `scope` (RFC 8693 §4.2, RFC 9068 §2.2.3) is a space-separated string.
+/// The scopes a token grants: `scp` (Entra, Okta) as a space-separated
+/// string or an array of strings, and `scope` (RFC 8693 §4.2, RFC 9068
+/// §2.2.3) as a space-separated string.
+fn granted_scopes(claims: &Claims) -> Result<Vec<&str>> {
     let mut granted: Vec<&str> = Vec::new();
     for name in ["scp", "scope"] {
         match claims.get(name) {
@@ -473,6 +488,14 @@ fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
             }
         }
     }
+    Ok(granted)
+}
+
+fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
+    if policy.scopes.is_empty() {
+        return Ok(());
+    }
+    let granted = granted_scopes(claims)?;
     match policy
         .scopes
         .iter()
@@ -485,6 +508,27 @@ fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
             format!("scope {} is required", quote(missing)),
         )),
     }
+}
+
+/// `requirePermission`: a token with no app permission (`roles`) and no
+/// delegated scope (`scp`, `scope`) authorises nothing, such as an Entra
+/// app-only token for an API that does not require assignment, or an ID
+/// token whose audience is the API. A `clients` allow-list is the
+/// permission of an API that authorises callers by client id.
+fn check_permission(policy: &Policy, claims: &Claims) -> Result<()> {
+    if !policy.require_permission || !policy.clients.is_empty() {
+        return Ok(());
+    }
+    let roles = string_array(claims, "roles")?.unwrap_or_default();
+    if !roles.is_empty() || !granted_scopes(claims)?.is_empty() {
+        return Ok(());
+    }
+    Err(Error::claim(
+        ErrorKind::PermissionMissing,
+        "roles",
+        "neither roles nor scp is present: grant the client an app role (or a scope) on \
+         the api, or authorise callers by client id with clients",
+    ))
 }
 
 #[cfg(test)]

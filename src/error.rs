@@ -81,8 +81,14 @@ error_kinds! {
     ClientNotAllowed => "ERR_CLIENT_NOT_ALLOWED", "client is not allowed";
     /// The tenant (`tid`) is not in the allow-list.
     TenantNotAllowed => "ERR_TENANT_NOT_ALLOWED", "tenant is not allowed";
+    /// The policy requires a permission and the token carries neither
+    /// `roles` nor `scp` (and the policy authorises no callers by `clients`).
+    PermissionMissing => "ERR_PERMISSION_MISSING", "token carries no permission";
     /// A token meant for another resource, such as a Microsoft Graph token.
     ForeignToken => "ERR_FOREIGN_TOKEN", "token was issued for another resource";
+    /// The token's binding (`cnf`: a DPoP key or a client certificate) does
+    /// not match how it was presented, e.g. a bound token as a plain bearer token.
+    TokenBound => "ERR_TOKEN_BOUND", "token is bound to a key and was not presented with it";
     /// The policy itself is invalid.
     PolicyInvalid => "ERR_POLICY_INVALID", "policy is invalid";
     /// A remote key source has not loaded its keys yet (host layer).

@@ -37,6 +37,7 @@ mod claims;
 mod ecdsa;
 mod error;
 mod inspect;
+mod issuers;
 mod json;
 mod keys;
 pub mod limits;
@@ -56,7 +57,10 @@ mod wycheproof_tests;
 pub use claims::Times;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
+pub use issuers::IssuerRouter;
 pub use jsonwebtoken::Algorithm;
 pub use keys::{Key, KeySet, SkippedKey};
-pub use policy::{DEFAULT_CLOCK_TOLERANCE, Policy, TENANT_PLACEHOLDER};
+pub use policy::{
+    ANY_TENANT, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, Policy, TENANT_PLACEHOLDER,
+};
 pub use verifier::{KeyUsed, Prepared, Verified, Verifier};

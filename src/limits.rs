@@ -60,3 +60,9 @@ pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
 
 /// Longest clock tolerance a policy may set, in seconds (one day).
 pub const MAX_CLOCK_TOLERANCE: u64 = 86_400;
+
+/// Longest `dpopMaxAge` a policy may set, in seconds. A DPoP proof is made for
+/// one request moments before it is sent (RFC 9449 §11.1); the replay cache
+/// must hold every `jti` for this long, so a longer window only costs memory
+/// and widens what a stolen proof is good for.
+pub const MAX_DPOP_MAX_AGE: u64 = 300;

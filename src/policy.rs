@@ -11,7 +11,9 @@ use jsonwebtoken::Algorithm;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::limits::{DEFAULT_MAX_TOKEN_SIZE, MAX_CLOCK_TOLERANCE, MAX_TOKEN_SIZE_CEILING};
+use crate::limits::{
+    DEFAULT_MAX_TOKEN_SIZE, MAX_CLOCK_TOLERANCE, MAX_DPOP_MAX_AGE, MAX_TOKEN_SIZE_CEILING,
+};
 
 /// The placeholder an issuer template uses for the token's `tid` (Entra ID
 /// multi-tenant issuers, e.g. `https://login.microsoftonline.com/{tenantid}/v2.0`).
@@ -19,6 +21,17 @@ pub const TENANT_PLACEHOLDER: &str = "{tenantid}";
 
 /// Default clock tolerance, in seconds: the usual one minute of skew.
 pub const DEFAULT_CLOCK_TOLERANCE: u64 = 60;
+
+/// The `tenants` value that accepts every tenant. It must be written out: a
+/// `{tenantid}` issuer without `tenants` is an invalid policy, because any
+/// Entra tenant's admin can consent to a multi-tenant app and mint app-only
+/// tokens for it that carry your app roles.
+pub const ANY_TENANT: &str = "*";
+
+/// Default `dpopMaxAge`, in seconds: how far a DPoP proof's `iat` may lie from
+/// now (before the clock tolerance). RFC 9449 §11.1 leaves it to the server;
+/// a minute covers a request's flight and retries.
+pub const DEFAULT_DPOP_MAX_AGE: u64 = 60;
 
 /// What a token must satisfy. Build it from JSON with [`Policy::from_json`] or
 /// in Rust with [`Policy::new`] and the public fields; [`crate::Verifier::new`]
@@ -97,14 +110,32 @@ pub struct Policy {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub clients: Vec<String>,
-    /// Allowed tenants (`tid`, compared case-insensitively). Empty (the
-    /// default) skips the check.
+    /// Allowed tenants (`tid`, compared case-insensitively): tenant GUIDs,
+    /// or [`ANY_TENANT`] (`"*"`) alone for every tenant. Required when an
+    /// issuer contains `{tenantid}`; otherwise empty (the default) skips the
+    /// check.
     #[serde(
         default,
         deserialize_with = "one_or_many",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tenants: Vec<String>,
+    /// Whether the token must carry a permission: a non-empty `roles` (app
+    /// permissions) or `scp` (delegated scopes). A policy with `clients`
+    /// authorises callers by that allow-list instead, which then counts as
+    /// the permission. Default `false`; the Entra ID preset sets it, since
+    /// Entra issues app-only tokens without `roles` when the API does not
+    /// require assignment.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub require_permission: bool,
+    /// Algorithms accepted for DPoP proofs (RFC 9449), asymmetric only.
+    /// Default: every asymmetric algorithm built in.
+    #[serde(default = "default_dpop_algorithms")]
+    pub dpop_algorithms: Vec<Algorithm>,
+    /// How far a DPoP proof's `iat` may lie from now, in seconds, before the
+    /// clock tolerance. Default 60, at most [`MAX_DPOP_MAX_AGE`].
+    #[serde(default = "default_dpop_max_age")]
+    pub dpop_max_age: u64,
     /// Token size cap in bytes. Default 16 KiB, at most 256 KiB.
     #[serde(default = "default_max_token_size")]
     pub max_token_size: usize,
@@ -120,6 +151,38 @@ fn default_true() -> bool {
 
 fn default_max_token_size() -> usize {
     DEFAULT_MAX_TOKEN_SIZE
+}
+
+fn default_dpop_max_age() -> u64 {
+    DEFAULT_DPOP_MAX_AGE
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// Every asymmetric algorithm this build verifies, in the order a server
+/// would list them in a `DPoP algs` challenge.
+fn default_dpop_algorithms() -> Vec<Algorithm> {
+    let mut algorithms = Vec::new();
+    if cfg!(feature = "es256") {
+        algorithms.push(Algorithm::ES256);
+    }
+    if cfg!(feature = "es384") {
+        algorithms.push(Algorithm::ES384);
+    }
+    if cfg!(feature = "eddsa") {
+        algorithms.push(Algorithm::EdDSA);
+    }
+    algorithms.extend([
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+    ]);
+    algorithms
 }
 
 fn one_or_many<'de, D: Deserializer<'de>>(
@@ -161,6 +224,9 @@ impl Policy {
             scopes: Vec::new(),
             clients: Vec::new(),
             tenants: Vec::new(),
+            require_permission: false,
+            dpop_algorithms: default_dpop_algorithms(),
+            dpop_max_age: DEFAULT_DPOP_MAX_AGE,
             max_token_size: DEFAULT_MAX_TOKEN_SIZE,
         }
     }
@@ -232,6 +298,29 @@ impl Policy {
                 return invalid("issuer", "an issuer template may contain {tenantid} once");
             }
         }
+        self.check_tenants()?;
+        if self.dpop_algorithms.is_empty() {
+            return invalid("dpopAlgorithms", "at least one algorithm is required");
+        }
+        if let Some(alg) = self
+            .dpop_algorithms
+            .iter()
+            .find(|alg| matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
+        {
+            return invalid(
+                "dpopAlgorithms",
+                &format!(
+                    "{} is symmetric; a dpop proof is signed with the client's private key",
+                    crate::alg::name(*alg)
+                ),
+            );
+        }
+        if self.dpop_max_age == 0 || self.dpop_max_age > MAX_DPOP_MAX_AGE {
+            return invalid(
+                "dpopMaxAge",
+                &format!("between 1 and {MAX_DPOP_MAX_AGE} seconds"),
+            );
+        }
         if self.scopes.iter().any(|s| s.contains(' ')) {
             return invalid("scopes", "a scope cannot contain a space");
         }
@@ -243,6 +332,35 @@ impl Policy {
         }
         if self.subject.as_deref() == Some("") {
             return invalid("subject", "empty strings are not allowed");
+        }
+        Ok(())
+    }
+
+    /// `tenants` is GUIDs or `"*"` alone, and a `{tenantid}` issuer has it.
+    fn check_tenants(&self) -> Result<()> {
+        let invalid = |why: String| Err(Error::claim(ErrorKind::PolicyInvalid, "tenants", why));
+        if self.tenants.iter().any(|t| t == ANY_TENANT) {
+            if self.tenants.len() > 1 {
+                return invalid(format!(
+                    "{ANY_TENANT:?} (any tenant) cannot be combined with tenant ids"
+                ));
+            }
+        } else if let Some(bad) = self.tenants.iter().find(|t| !crate::claims::is_guid(t)) {
+            return invalid(format!(
+                "{} is not a tenant id (a GUID) or {ANY_TENANT:?}",
+                crate::text::quote(bad)
+            ));
+        }
+        if self.tenants.is_empty()
+            && let Some(template) = self.issuer.iter().find(|i| i.contains(TENANT_PLACEHOLDER))
+        {
+            return invalid(format!(
+                "the issuer {} accepts tokens from every entra tenant, and any tenant's admin \
+                 can mint app-only tokens for a multi-tenant app; list the allowed tenant \
+                 GUIDs (tenants: [\"<guid>\", ...]) or accept any tenant explicitly \
+                 (tenants: \"*\")",
+                crate::text::quote(template)
+            ));
         }
         Ok(())
     }
@@ -269,6 +387,25 @@ mod tests {
             p
         });
         assert_eq!(Policy::from_json(&policy.to_json()).unwrap(), policy);
+    }
+
+    #[test]
+    fn tenants_are_explicit_for_template_issuers() {
+        let template = r#""issuer":"https://x/{tenantid}/v2.0","audience":"a""#;
+        for tenants in [
+            r#""*""#,
+            r#"["*"]"#,
+            r#"["72f988bf-86f1-41af-91ab-2d7cd011db47"]"#,
+        ] {
+            let policy = Policy::from_json(&format!("{{{template},\"tenants\":{tenants}}}"));
+            assert!(policy.is_ok(), "{tenants}: {policy:?}");
+        }
+        let error = Policy::from_json(&format!("{{{template}}}")).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains(r#"tenants: "*""#) && message.contains("GUIDs"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -327,6 +464,42 @@ mod tests {
             ),
             (
                 r#"{"issuer":"i","audience":"a","claimValues":{"idtyp":"app"}}"#,
+                None,
+            ),
+            (
+                r#"{"issuer":"https://x/{tenantid}/v2.0","audience":"a"}"#,
+                Some("tenants"),
+            ),
+            (
+                r#"{"issuer":"https://x/{tenantid}/v2.0","audience":"a","tenants":[]}"#,
+                Some("tenants"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","tenants":["*","72f988bf-86f1-41af-91ab-2d7cd011db47"]}"#,
+                Some("tenants"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","tenants":"contoso"}"#,
+                Some("tenants"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","dpopAlgorithms":["HS256"]}"#,
+                Some("dpopAlgorithms"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","dpopAlgorithms":[]}"#,
+                Some("dpopAlgorithms"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","dpopMaxAge":0}"#,
+                Some("dpopMaxAge"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","dpopMaxAge":301}"#,
+                Some("dpopMaxAge"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","requirePermission":"yes"}"#,
                 None,
             ),
         ];

@@ -9,7 +9,7 @@
 use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{Error, ErrorKind, KeySet, Policy, Times, Verifier};
+use crate::{Error, ErrorKind, IssuerRouter, KeySet, Policy, Times, Verifier};
 
 fn to_js_error(error: &Error) -> JsValue {
     let js = JsError::new(&error.to_string());
@@ -208,6 +208,44 @@ impl WasmVerifier {
     pub fn kids(&self) -> Result<JsValue, JsValue> {
         let kids: Vec<Option<&str>> = self.inner.keys().keys().iter().map(|k| k.kid()).collect();
         to_js(&kids)
+    }
+}
+
+/// Several issuers' policies, for choosing the one configuration that
+/// checks a token (see `IssuerRouter`).
+#[wasm_bindgen]
+pub struct WasmRouter {
+    inner: IssuerRouter,
+}
+
+#[wasm_bindgen]
+impl WasmRouter {
+    /// A router over a JSON array of policies; throws `ERR_POLICY_INVALID`
+    /// when two of them accept one issuer.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policies_json: &str) -> Result<WasmRouter, JsValue> {
+        let policies: Vec<Policy> = serde_json::from_str(policies_json).map_err(|_| {
+            to_js_error(&Error::with_detail(
+                ErrorKind::PolicyInvalid,
+                "expected a json array of policies",
+            ))
+        })?;
+        for policy in &policies {
+            policy.check().map_err(|e| to_js_error(&e))?;
+        }
+        let inner = IssuerRouter::new(&policies).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner })
+    }
+
+    /// The index of the policy that accepts the token's (unverified) `iss`;
+    /// the token as UTF-8 bytes (see `token_text`).
+    pub fn route(&self, token: &[u8]) -> Result<u32, JsValue> {
+        let index = self
+            .inner
+            .route(token_text(token)?)
+            .map_err(|e| to_js_error(&e))?;
+        // At most as many policies as the host passed in an array.
+        Ok(u32::try_from(index).unwrap_or(u32::MAX))
     }
 }
 

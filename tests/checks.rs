@@ -513,7 +513,10 @@ fn cases() -> Vec<Case> {
             signed(|c| {
                 c.insert("iss".into(), json!(entra_iss));
             }),
-            policy_with(|p| p.issuer = vec![template.clone()]),
+            policy_with(|p| {
+                p.issuer = vec![template.clone()];
+                p.tenants = vec!["*".into()];
+            }),
             None,
         ),
         with_policy(
@@ -522,7 +525,10 @@ fn cases() -> Vec<Case> {
                 c.insert("iss".into(), json!(entra_iss));
                 c.insert("tid".into(), json!("00000000-0000-0000-0000-000000000001"));
             }),
-            policy_with(|p| p.issuer = vec![template.clone()]),
+            policy_with(|p| {
+                p.issuer = vec![template.clone()];
+                p.tenants = vec!["*".into()];
+            }),
             err("ERR_ISSUER_INVALID", Some("iss")),
         ),
         with_policy(
@@ -534,7 +540,10 @@ fn cases() -> Vec<Case> {
                 );
                 c.insert("tid".into(), json!("common"));
             }),
-            policy_with(|p| p.issuer = vec![template.clone()]),
+            policy_with(|p| {
+                p.issuer = vec![template.clone()];
+                p.tenants = vec!["*".into()];
+            }),
             err("ERR_ISSUER_INVALID", Some("iss")),
         ),
         with_policy(
@@ -543,7 +552,10 @@ fn cases() -> Vec<Case> {
                 c.insert("iss".into(), json!(template));
                 c.insert("tid".into(), json!("{tenantid}"));
             }),
-            policy_with(|p| p.issuer = vec![template.clone()]),
+            policy_with(|p| {
+                p.issuer = vec![template.clone()];
+                p.tenants = vec!["*".into()];
+            }),
             err("ERR_ISSUER_INVALID", Some("iss")),
         ),
         // Audience.
@@ -695,6 +707,27 @@ fn cases() -> Vec<Case> {
             good.clone(),
             policy_with(|p| p.clients = vec!["client-app-1".into()]),
             None,
+        ),
+        // A permission is required: roles or scp (or a clients allow-list).
+        with_policy(
+            "no permission",
+            signed(|c| {
+                c.remove("roles");
+                c.remove("scp");
+            }),
+            policy_with(|p| p.require_permission = true),
+            err("ERR_PERMISSION_MISSING", Some("roles")),
+        ),
+        // A bound token is not a bearer token.
+        case(
+            "cnf present",
+            signed(|c| {
+                c.insert(
+                    "cnf".into(),
+                    json!({"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}),
+                );
+            }),
+            err("ERR_TOKEN_BOUND", Some("cnf")),
         ),
         with_policy(
             "client not allowed",
@@ -938,7 +971,9 @@ fn the_code_list_is_pinned() {
             "ERR_SCOPE_MISSING",
             "ERR_CLIENT_NOT_ALLOWED",
             "ERR_TENANT_NOT_ALLOWED",
+            "ERR_PERMISSION_MISSING",
             "ERR_FOREIGN_TOKEN",
+            "ERR_TOKEN_BOUND",
             "ERR_POLICY_INVALID",
             "ERR_KEYS_NOT_LOADED",
             "ERR_JWKS_FETCH_FAILED",

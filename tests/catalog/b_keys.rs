@@ -499,3 +499,69 @@ fn b09_issuer_key_binding() {
         ],
     );
 }
+
+/// B09, several issuers: each issuer has its own configuration and keys,
+/// and the token's `iss` only chooses which one checks it, so issuer A's key
+/// never vouches for a token naming issuer B (no per-key issuer needed).
+#[test]
+fn b09_each_issuer_its_own_keys() {
+    let (a, b) = ("https://issuer-a.test", "https://issuer-b.test");
+    let config = |iss: &str, kid: &str| {
+        let keys = json!({"keys": [jwk_with(kid, |_| {})]});
+        Verifier::new(
+            Policy {
+                issuer: vec![iss.to_owned()],
+                ..policy()
+            },
+            KeySet::from_jwks(&keys.to_string()).unwrap(),
+        )
+        .unwrap()
+    };
+    let verifiers = [config(a, "eddsa-key"), config(b, "es256-key")];
+    let policies: Vec<Policy> = verifiers.iter().map(|v| v.policy().clone()).collect();
+    let router = jwtguard::IssuerRouter::new(&policies).unwrap();
+    let with_iss = |iss: &str| {
+        claims_with(|c| {
+            c.insert("iss".into(), json!(iss));
+        })
+    };
+    let es256 = json!({"alg": "ES256", "kid": "es256-key"});
+    let table = [
+        (
+            "A's key, iss A",
+            sign_eddsa(&eddsa_header(), &with_iss(a)),
+            Some(0),
+            OK,
+        ),
+        (
+            "B's key, iss B",
+            sign_es256(&es256, &with_iss(b)),
+            Some(1),
+            OK,
+        ),
+        (
+            "A's key, iss B",
+            sign_eddsa(&eddsa_header(), &with_iss(b)),
+            Some(1),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
+        (
+            "B's key, iss A",
+            sign_es256(&es256, &with_iss(a)),
+            Some(0),
+            no("ERR_KEY_NOT_FOUND"),
+        ),
+        (
+            "unconfigured issuer",
+            sign_eddsa(&eddsa_header(), &with_iss("https://issuer-c.test")),
+            None,
+            no("ERR_ISSUER_INVALID"),
+        ),
+    ];
+    for (name, token, route, want) in table {
+        let routed = router.route(&token);
+        assert_eq!(routed.as_ref().ok().copied(), route, "B09 {name}");
+        let outcome = routed.and_then(|i| verifiers[i].verify(&token, now()));
+        assert_eq!(outcome.err().map(|e| e.code()), want, "B09 {name}");
+    }
+}

@@ -4,7 +4,7 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use jwtguard::Policy;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::*;
 use crate::*;
@@ -127,6 +127,84 @@ fn c03_explicit_typing() {
     fixture_check(
         "C03 (no typ policy)",
         vec![row("id token", id_token, no("ERR_AUDIENCE_INVALID"))],
+    );
+    // An ID token whose audience is the API, and an access token that grants
+    // nothing (Entra issues app-only tokens without roles when the API does
+    // not require assignment): requirePermission refuses both, unless the
+    // policy authorises callers by client id (clients).
+    let permission = Policy {
+        require_permission: true,
+        ..policy()
+    };
+    let id_token_for_api = sign_eddsa(
+        &json!({"alg": "EdDSA", "kid": "eddsa-key", "typ": "JWT"}),
+        &claims_with(|c| {
+            c.remove("roles");
+            c.remove("scp");
+            c.insert("nonce".into(), json!("n-0S6_WzA2Mj"));
+            c.insert("at_hash".into(), json!("77QmUPtjPfzWtF2AnpK9RQ"));
+        }),
+    );
+    // Claims with neither roles nor scp, then `name` set to `value`.
+    let granting = |name: &str, value: Value| {
+        eddsa_claims(|c| {
+            c.remove("roles");
+            c.remove("scp");
+            if !value.is_null() {
+                c.insert(name.into(), value);
+            }
+        })
+    };
+    let good = granting("roles", json!(["Tasks.Read"]));
+    let rows = vec![
+        row("roles", good.clone(), OK),
+        row("scp", granting("scp", json!("Tasks.Read")), OK),
+        row("scope", granting("scope", json!("tasks:read")), OK),
+        row(
+            "neither",
+            granting("roles", Value::Null),
+            no("ERR_PERMISSION_MISSING"),
+        ),
+        row(
+            "id token for the api",
+            id_token_for_api.clone(),
+            no("ERR_PERMISSION_MISSING"),
+        ),
+        row(
+            "empty roles",
+            granting("roles", json!([])),
+            no("ERR_PERMISSION_MISSING"),
+        ),
+        row(
+            "blank scp",
+            granting("scp", json!(" ")),
+            no("ERR_PERMISSION_MISSING"),
+        ),
+        row(
+            "roles not an array",
+            granting("roles", json!("x")),
+            no("ERR_CLAIM_INVALID"),
+        ),
+    ];
+    check(
+        "C03 (requirePermission)",
+        &verifier_with(permission.clone()),
+        &good,
+        rows,
+    );
+    let by_client = verifier_with(Policy {
+        clients: vec!["client-app-1".into()],
+        ..permission
+    });
+    check(
+        "C03 (requirePermission, clients)",
+        &by_client,
+        &good,
+        vec![row(
+            "neither, allowed client",
+            granting("roles", Value::Null),
+            OK,
+        )],
     );
 }
 

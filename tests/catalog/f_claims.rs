@@ -536,29 +536,28 @@ fn f10_clock_boundaries() {
     );
 }
 
-/// F11: `cnf` is not interpreted; a sender-constrained token verifies as a
-/// bearer token (tests/deviations.json lists this as open work).
+/// F11: a token bound to a key or certificate (`cnf`) is never accepted as
+/// a plain bearer token; `verify` refuses it whatever the binding says
+/// (the presented forms are tested in tests/binding.rs).
 #[test]
-fn f11_cnf_is_not_interpreted() {
+fn f11_cnf_is_not_a_bearer_token() {
+    let cnf = |value: Value| claim("cnf", value);
     fixture_check(
         "F11",
         vec![
             row(
                 "cnf jkt",
-                claim(
-                    "cnf",
-                    json!({"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}),
-                ),
-                OK,
+                cnf(json!({"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"})),
+                no("ERR_TOKEN_BOUND"),
             ),
             row(
                 "cnf x5t#S256",
-                claim(
-                    "cnf",
-                    json!({"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"}),
-                ),
-                OK,
+                cnf(json!({"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"})),
+                no("ERR_TOKEN_BOUND"),
             ),
+            row("cnf empty", cnf(json!({})), no("ERR_TOKEN_BOUND")),
+            row("cnf null", cnf(Value::Null), no("ERR_TOKEN_BOUND")),
+            row("cnf a string", cnf(json!("x")), no("ERR_TOKEN_BOUND")),
         ],
     );
 }

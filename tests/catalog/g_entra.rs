@@ -26,19 +26,38 @@ fn v2(tid: &str) -> String {
 }
 
 /// G06: `{tenantid}` is filled only by a GUID `tid` and the whole issuer is
-/// compared exactly; the `tenants` option is the allow-list.
+/// compared exactly; the `tenants` option is the allow-list, and "any
+/// tenant" must be written out (`"*"`).
 #[test]
 fn g06_entra_multi_tenant() {
+    // (a) A template issuer without tenants is not a policy: it would accept
+    // every Entra tenant's tokens.
+    for tenants in [
+        vec![],
+        vec!["*".into(), TENANT.into()],
+        vec!["common".into()],
+    ] {
+        let error = Policy {
+            issuer: vec![TEMPLATE.into()],
+            tenants: tenants.clone(),
+            ..policy()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(error.code(), "ERR_POLICY_INVALID", "G06 (a) {tenants:?}");
+        assert_eq!(error.claim_name(), Some("tenants"), "G06 (a) {tenants:?}");
+    }
     let any_tenant = verifier_with(Policy {
         issuer: vec![TEMPLATE.into()],
+        tenants: vec![jwtguard::ANY_TENANT.into()],
         ..policy()
     });
     let good = entra(json!(TENANT), &v2(TENANT));
     let rows = vec![
         row("own tenant", good.clone(), OK),
-        // (a) Any tenant is accepted without an allow-list (tests/deviations.json).
+        // (a) Any tenant, written out ("*"), accepts another tenant's token.
         row(
-            "(a) attacker's tenant, no allow-list",
+            "(a) attacker's tenant, tenants \"*\"",
             entra(json!(ATTACKER_TID), &v2(ATTACKER_TID)),
             OK,
         ),
