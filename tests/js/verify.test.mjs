@@ -1,6 +1,7 @@
 // The npm API in Node: tokens signed by jose verify; rejected tokens give
 // JwtGuardError with stable codes; the instance survives every rejection.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { JwtGuardError, createVerifier, errorCodes, inspectToken, localJwks } from 'jwtguard';
@@ -161,7 +162,14 @@ describe('configuration', () => {
 describe('errors and inspection', () => {
   test('the JS code list equals the core table', () => {
     assert.deepEqual([...errorCodes], coreErrorCodes());
-    assert.equal(new Set(errorCodes).size, 28);
+    assert.equal(new Set(errorCodes).size, errorCodes.length);
+  });
+
+  test('the ErrorCode type in index.d.ts lists exactly the core codes', () => {
+    const dts = readFileSync(new URL('../../js/index.d.ts', import.meta.url), 'utf8');
+    const union = /export type ErrorCode =([^;]+);/.exec(dts)[1];
+    const typed = [...union.matchAll(/'(ERR_[A-Z_]+)'/g)].map((m) => m[1]);
+    assert.deepEqual(typed, coreErrorCodes());
   });
 
   test('anything that is not a core error becomes ERR_INTERNAL', () => {
