@@ -79,6 +79,13 @@ pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     (invalid & FLAG == 0).then_some(out)
 }
 
+/// Encodes `bytes` as unpadded base64url (RFC 4648 §5), as JOSE writes
+/// thumbprints and hashes.
+pub(crate) fn encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]

@@ -3,7 +3,8 @@
 //! Time is an argument (`now`, Unix seconds): the core never reads a clock.
 //! Each check has one error code; the order is: issuer, audience, times,
 //! subject, required, forbidden and valued claims, tenant, client, roles,
-//! scopes.
+//! scopes, permission. The binding (`cnf`) is checked after these, in
+//! [`crate::binding`].
 
 use serde_json::{Map, Value};
 
@@ -29,23 +30,7 @@ pub(crate) fn check(policy: &Policy, claims: &Claims, key: &Key, now: i64) -> Re
     check_client(policy, claims)?;
     check_roles(policy, claims)?;
     check_scopes(policy, claims)?;
-    check_permission(policy, claims)?;
-    check_unbound(claims)
-}
-
-/// A token bound to a key or certificate (`cnf`, RFC 7800; DPoP RFC 9449
-/// §6, mTLS RFC 8705 §3) is worthless without its proof: accepting it as a
-/// plain bearer token would defeat the binding (RFC 9449 §7.1).
-fn check_unbound(claims: &Claims) -> Result<()> {
-    if claims.contains_key("cnf") {
-        return Err(Error::claim(
-            ErrorKind::TokenBound,
-            "cnf",
-            "the token carries cnf (a dpop key or client certificate binding); present it \
-             with its proof through verifyRequest",
-        ));
-    }
-    Ok(())
+    check_permission(policy, claims)
 }
 
 fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
@@ -171,7 +156,7 @@ fn check_audience(policy: &Policy, claims: &Claims) -> Result<()> {
 
 /// Reads a NumericDate (RFC 7519 §2): a JSON number of seconds, fractions
 /// rounded down, between 0 and [`MAX_NUMERIC_DATE`].
-fn numeric_date(claims: &Claims, name: &str) -> Result<Option<i64>> {
+pub(crate) fn numeric_date(claims: &Claims, name: &str) -> Result<Option<i64>> {
     let Some(value) = claims.get(name) else {
         return Ok(None);
     };

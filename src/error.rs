@@ -86,6 +86,8 @@ error_kinds! {
     PermissionMissing => "ERR_PERMISSION_MISSING", "token carries no permission";
     /// A token meant for another resource, such as a Microsoft Graph token.
     ForeignToken => "ERR_FOREIGN_TOKEN", "token was issued for another resource";
+    /// A DPoP proof (RFC 9449) is missing, malformed, or fails one of its rules.
+    DpopInvalid => "ERR_DPOP_INVALID", "dpop proof is invalid";
     /// The token's binding (`cnf`: a DPoP key or a client certificate) does
     /// not match how it was presented, e.g. a bound token as a plain bearer token.
     TokenBound => "ERR_TOKEN_BOUND", "token is bound to a key and was not presented with it";

@@ -302,6 +302,12 @@ impl KeySet {
     }
 }
 
+/// Applies the admission rules of a key set entry to a JWK that comes alone,
+/// such as the one in a DPoP proof's header.
+pub(crate) fn admit_jwk(jwk: &Map<String, Value>) -> core::result::Result<Key, String> {
+    admit(&Value::Object(jwk.clone()), &Generators::default())
+}
+
 /// Applies the admission rules to one JWKS entry.
 /// `generators` holds the key set's generator tables, shared by its keys.
 fn admit(entry: &Value, generators: &Generators) -> core::result::Result<Key, String> {

@@ -32,7 +32,9 @@
 
 mod alg;
 mod base64url;
+mod binding;
 mod claims;
+mod dpop;
 #[cfg(any(feature = "es256", feature = "es384"))]
 mod ecdsa;
 mod error;
@@ -47,6 +49,7 @@ mod rsassa;
 mod signature;
 mod text;
 mod token;
+mod uri;
 mod verifier;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -54,7 +57,9 @@ mod wasm;
 #[cfg(all(test, feature = "es256", feature = "es384", feature = "eddsa"))]
 mod wycheproof_tests;
 
+pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
+pub use dpop::DpopRequest;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
 pub use issuers::IssuerRouter;

@@ -66,3 +66,15 @@ pub const MAX_CLOCK_TOLERANCE: u64 = 86_400;
 /// must hold every `jti` for this long, so a longer window only costs memory
 /// and widens what a stolen proof is good for.
 pub const MAX_DPOP_MAX_AGE: u64 = 300;
+
+/// Size of a DPoP proof, in bytes. A proof is a header holding one public JWK
+/// (an 8192-bit RSA key is about 1.4 KB of base64url) and a few claims.
+pub const MAX_DPOP_PROOF_SIZE: usize = 8 * 1024;
+
+/// Length of a DPoP proof's `jti`, in bytes. Clients use a UUID or 96 random
+/// bits; the host keeps each one until the proof expires.
+pub const MAX_JTI_LEN: usize = 256;
+
+/// Length of a DPoP `htu` or request URL, in bytes: the common URL limit of
+/// servers and proxies is 8 KB for the whole request line, most far less.
+pub const MAX_HTU_LEN: usize = 4096;

@@ -4,6 +4,7 @@ use jsonwebtoken::Algorithm;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::binding::{self, Binding, Presentation};
 use crate::claims::Times;
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::{Key, KeySet};
@@ -21,6 +22,8 @@ pub struct Verified {
     pub claims: Map<String, Value>,
     /// Which key verified the signature.
     pub key: KeyUsed,
+    /// The binding the token was checked against: `None` for a bearer token.
+    pub binding: Option<Binding>,
 }
 
 /// The key that verified a token.
@@ -102,13 +105,31 @@ impl Verifier {
         self.keys = keys;
     }
 
-    /// Verifies `token` at time `now` (Unix seconds).
+    /// Verifies `token`, presented as a plain bearer token, at time `now`
+    /// (Unix seconds). A token bound to a key or certificate (`cnf`) fails
+    /// with `ERR_TOKEN_BOUND`: see [`Verifier::verify_presented`].
     ///
     /// Order: size, envelope, header rules, algorithm and type policy, key
     /// selection, signature; only then is the payload parsed and its claims
     /// checked.
     pub fn verify(&self, token: &str, now: i64) -> Result<Verified> {
-        self.accept(self.verify_signature(token)?, now)
+        self.verify_presented(token, now, &Presentation::BEARER)
+    }
+
+    /// Verifies `token` as `presented` (its scheme, DPoP proof, client
+    /// certificate): everything [`Verifier::verify`] checks, then the
+    /// binding. A bound token needs its proof (a DPoP-bound token the DPoP
+    /// scheme and a proof signed by its key; an mTLS-bound token the
+    /// certificate); an unbound token needs the Bearer scheme. The result's
+    /// [`Verified::binding`] names the binding; for DPoP the host must also
+    /// refuse a `jti` it has seen before, until the proof expires.
+    pub fn verify_presented(
+        &self,
+        token: &str,
+        now: i64,
+        presented: &Presentation<'_>,
+    ) -> Result<Verified> {
+        self.accept(self.verify_signature(token)?, token, now, presented)
     }
 
     /// The first half of a verification whose signature a host checks with
@@ -155,7 +176,12 @@ impl Verifier {
                     "the host reported a key that was not offered for this token",
                 )
             })?;
-        self.accept(Self::signed(&segments, header, key)?, now)
+        self.accept(
+            Self::signed(&segments, header, key)?,
+            token,
+            now,
+            &Presentation::BEARER,
+        )
     }
 
     /// Key selection and the signature decoded, as in [`Verifier::select`],
@@ -233,8 +259,15 @@ impl Verifier {
         })
     }
 
-    /// The payload parsed and its claims checked at `now`.
-    fn accept(&self, signed: Signed<'_>, now: i64) -> Result<Verified> {
+    /// The payload parsed, its claims checked at `now`, then its binding
+    /// against how it was presented.
+    fn accept(
+        &self,
+        signed: Signed<'_>,
+        token: &str,
+        now: i64,
+        presented: &Presentation<'_>,
+    ) -> Result<Verified> {
         let Signed {
             header,
             payload,
@@ -242,7 +275,9 @@ impl Verifier {
         } = signed;
         let claims = token::parse_object(&payload, "payload")?;
         claims::check(&self.policy, &claims, key, now)?;
+        let binding = binding::check(&self.policy, &claims, token, presented, now)?;
         Ok(Verified {
+            binding,
             key: KeyUsed {
                 kid: key.kid().map(str::to_owned),
                 alg: alg::name(header.alg).to_owned(),

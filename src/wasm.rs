@@ -9,7 +9,10 @@
 use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{Error, ErrorKind, IssuerRouter, KeySet, Policy, Times, Verifier};
+use crate::{
+    Certificate, DpopRequest, Error, ErrorKind, IssuerRouter, KeySet, Policy, Presentation, Scheme,
+    Times, Verifier,
+};
 
 fn to_js_error(error: &Error) -> JsValue {
     let js = JsError::new(&error.to_string());
@@ -101,6 +104,63 @@ impl WasmVerifier {
         let verified = self
             .inner
             .verify(token_text(token)?, now)
+            .map_err(|e| to_js_error(&e))?;
+        to_json_text(&verified)
+    }
+
+    /// Verifies `token` (UTF-8 bytes) as a request presented it, at `now`:
+    /// `scheme` is `"bearer"` or `"dpop"`; `proof`, `method` and `url` are
+    /// the DPoP header, the request method and its absolute URL (all three
+    /// or none); the client certificate, if the connection had one, is
+    /// `certificate_der` or its SHA-256 `certificate_sha256` (32 bytes).
+    /// Returns what `verify` returns, with `binding` set for a bound token.
+    #[wasm_bindgen(js_name = verifyPresented)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "flat arguments cross the wasm boundary without a parse"
+    )]
+    pub fn verify_presented(
+        &self,
+        token: &[u8],
+        now: f64,
+        scheme: &str,
+        proof: Option<String>,
+        method: Option<String>,
+        url: Option<String>,
+        certificate_der: Option<Vec<u8>>,
+        certificate_sha256: Option<Vec<u8>>,
+    ) -> Result<String, JsValue> {
+        let now = seconds(now)?;
+        let misuse =
+            |detail: &str| to_js_error(&Error::with_detail(ErrorKind::PolicyInvalid, detail));
+        let scheme = match scheme {
+            "bearer" => Scheme::Bearer,
+            "dpop" => Scheme::Dpop,
+            _ => return Err(misuse("scheme must be \"bearer\" or \"dpop\"")),
+        };
+        let dpop = match (&proof, &method, &url) {
+            (Some(proof), Some(method), Some(url)) => Some(DpopRequest { proof, method, url }),
+            (None, None, None) => None,
+            _ => return Err(misuse("a dpop proof needs its method and url")),
+        };
+        let certificate = match (&certificate_der, certificate_sha256) {
+            (Some(der), None) => Some(Certificate::Der(der)),
+            (None, Some(digest)) => {
+                Some(Certificate::Sha256(digest.try_into().map_err(|_| {
+                    misuse("a certificate sha-256 digest is 32 bytes")
+                })?))
+            }
+            (None, None) => None,
+            (Some(_), Some(_)) => return Err(misuse("give the certificate once")),
+        };
+        let presented = Presentation {
+            scheme,
+            dpop,
+            certificate,
+        };
+        let verified = self
+            .inner
+            .verify_presented(token_text(token)?, now, &presented)
             .map_err(|e| to_js_error(&e))?;
         to_json_text(&verified)
     }
