@@ -9,13 +9,13 @@ const INVALID: u8 = 0x80;
 /// every other byte.
 const SEXTETS: [u8; 256] = sextets();
 
+/// The base64url alphabet, in sextet order.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 #[expect(
     clippy::indexing_slicing,
     reason = "const evaluation: i < 64 and a byte indexes 256 entries"
 )]
-/// The base64url alphabet, in sextet order.
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 const fn sextets() -> [u8; 256] {
     let mut table = [INVALID; 256];
     let mut i = 0;
