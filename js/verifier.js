@@ -14,7 +14,8 @@ import { webCryptoBackend } from './webcrypto.js';
 const POLICY_FIELDS = Object.freeze([
   'issuer', 'audience', 'algorithms', 'typ', 'clockTolerance', 'requireExp', 'maxTokenAge',
   'maxLifetime', 'subject', 'requiredClaims', 'forbiddenClaims', 'claimValues', 'roles', 'scopes',
-  'clients', 'tenants', 'requirePermission', 'dpopAlgorithms', 'dpopMaxAge', 'maxTokenSize',
+  'anyRoles', 'anyScopes', 'clients', 'tenants', 'requirePermission', 'dpopAlgorithms', 'dpopMaxAge',
+  'maxTokenSize',
 ]);
 
 /** Options read by this layer, not by the policy. */

@@ -81,9 +81,9 @@ fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
     {
         let templated = policy.issuer.iter().any(|i| i.contains(TENANT_PLACEHOLDER));
         let hint = if templated && !tid.is_some_and(is_guid) {
-            "; a {tenantid} issuer needs a GUID tid claim"
+            "; a {tenantid} issuer needs a GUID tid claim".to_owned()
         } else {
-            ""
+            crate::issuers::diagnose(&policy.issuer, iss, tid)
         };
         return Err(Error::claim(
             ErrorKind::IssuerInvalid,
@@ -434,22 +434,61 @@ fn string_array<'a>(claims: &'a Claims, name: &str) -> Result<Option<Vec<&'a str
 }
 
 fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
-    if policy.roles.is_empty() {
+    if policy.roles.is_empty() && policy.any_roles.is_none() {
         return Ok(());
     }
-    let roles = string_array(claims, "roles")?.unwrap_or_default();
-    match policy
+    let roles = string_array(claims, "roles")?;
+    let held = roles.as_deref().unwrap_or_default();
+    if let Some(missing) = policy
         .roles
         .iter()
-        .find(|want| !roles.contains(&want.as_str()))
+        .find(|want| !held.contains(&want.as_str()))
     {
-        None => Ok(()),
-        Some(missing) => Err(Error::claim(
+        return Err(Error::claim(
             ErrorKind::RoleMissing,
             "roles",
             format!("role {} is required", quote(missing)),
-        )),
+        ));
     }
+    check_any_of(
+        policy.any_roles.as_deref(),
+        roles.as_deref(),
+        "role",
+        "roles",
+    )
+    .map_err(|detail| Error::claim(ErrorKind::RoleMissing, "roles", detail))
+}
+
+/// An any-of list against what the token holds: `Err` with a detail that
+/// names the accepted values and how many the token's claim held, never the
+/// held values themselves.
+fn check_any_of(
+    accepted: Option<&[String]>,
+    held: Option<&[&str]>,
+    what: &str,
+    claim: &str,
+) -> core::result::Result<(), String> {
+    let Some(accepted) = accepted else {
+        return Ok(());
+    };
+    let held_values = held.unwrap_or_default();
+    if accepted.iter().any(|a| held_values.contains(&a.as_str())) {
+        return Ok(());
+    }
+    let list = accepted
+        .iter()
+        .map(|a| quote(a))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let found = match held {
+        None => format!("the token has no {claim} claim"),
+        Some(values) => format!(
+            "the token's {claim} holds {} value{}, none of them accepted",
+            values.len(),
+            if values.len() == 1 { "" } else { "s" }
+        ),
+    };
+    Err(format!("one {what} of {list} is required; {found}"))
 }
 
 /// The scopes a token grants: `scp` (Entra, Okta) as a space-separated
@@ -477,22 +516,24 @@ fn granted_scopes(claims: &Claims) -> Result<Vec<&str>> {
 }
 
 fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
-    if policy.scopes.is_empty() {
+    if policy.scopes.is_empty() && policy.any_scopes.is_none() {
         return Ok(());
     }
     let granted = granted_scopes(claims)?;
-    match policy
+    if let Some(missing) = policy
         .scopes
         .iter()
         .find(|want| !granted.contains(&want.as_str()))
     {
-        None => Ok(()),
-        Some(missing) => Err(Error::claim(
+        return Err(Error::claim(
             ErrorKind::ScopeMissing,
             "scp",
             format!("scope {} is required", quote(missing)),
-        )),
+        ));
     }
+    let held = (claims.contains_key("scp") || claims.contains_key("scope")).then_some(&granted[..]);
+    check_any_of(policy.any_scopes.as_deref(), held, "scope", "scp")
+        .map_err(|detail| Error::claim(ErrorKind::ScopeMissing, "scp", detail))
 }
 
 /// `requirePermission`: a token with no app permission (`roles`) and no
@@ -522,6 +563,37 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+
+    #[test]
+    fn any_of_details_name_the_accepted_values_not_the_held_ones() {
+        let accepted = ["Admin".to_owned(), "Operator".to_owned()];
+        let table: &[(Option<&[&str]>, Option<&str>)] = &[
+            (Some(&["Operator"]), None),
+            (
+                Some(&["Secret.Role"]),
+                Some(
+                    r#"one role of "Admin", "Operator" is required; the token's roles holds 1 value, none of them accepted"#,
+                ),
+            ),
+            (
+                Some(&[]),
+                Some(
+                    r#"one role of "Admin", "Operator" is required; the token's roles holds 0 values, none of them accepted"#,
+                ),
+            ),
+            (
+                None,
+                Some(
+                    r#"one role of "Admin", "Operator" is required; the token has no roles claim"#,
+                ),
+            ),
+        ];
+        for (held, want) in table {
+            let got = check_any_of(Some(&accepted), *held, "role", "roles").err();
+            assert_eq!(got.as_deref(), *want, "{held:?}");
+        }
+        assert_eq!(check_any_of(None, None, "role", "roles"), Ok(()));
+    }
 
     #[test]
     fn guids_and_issuer_templates() {

@@ -102,6 +102,15 @@ pub struct Policy {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub scopes: Vec<String>,
+    /// Roles of which at least one must appear in `roles` (any-of), such
+    /// as `["Admin", "Operator"]`. Combines with `roles` (all-of). When set,
+    /// a non-empty list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any_roles: Option<Vec<String>>,
+    /// Scopes of which at least one must appear in `scp` or `scope`
+    /// (any-of). Combines with `scopes` (all-of). When set, a non-empty list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any_scopes: Option<Vec<String>>,
     /// Allowed clients: each of `azp`, `appid`, `client_id` present in the
     /// token must be one of these. Empty (the default) skips the check.
     #[serde(
@@ -222,6 +231,8 @@ impl Policy {
             claim_values: BTreeMap::new(),
             roles: Vec::new(),
             scopes: Vec::new(),
+            any_roles: None,
+            any_scopes: None,
             clients: Vec::new(),
             tenants: Vec::new(),
             require_permission: false,
@@ -321,8 +332,28 @@ impl Policy {
                 &format!("between 1 and {MAX_DPOP_MAX_AGE} seconds"),
             );
         }
-        if self.scopes.iter().any(|s| s.contains(' ')) {
-            return invalid("scopes", "a scope cannot contain a space");
+        for (field, list) in [
+            ("anyRoles", &self.any_roles),
+            ("anyScopes", &self.any_scopes),
+        ] {
+            match list {
+                Some(list) if list.is_empty() => {
+                    return invalid(field, "lists at least one value when set");
+                }
+                Some(list) if list.iter().any(String::is_empty) => {
+                    return invalid(field, "empty strings are not allowed");
+                }
+                _ => {}
+            }
+        }
+        let any_scopes = self.any_scopes.as_deref().unwrap_or_default();
+        for (field, list) in [
+            ("scopes", self.scopes.as_slice()),
+            ("anyScopes", any_scopes),
+        ] {
+            if list.iter().any(|s| s.contains(' ')) {
+                return invalid(field, "a scope cannot contain a space");
+            }
         }
         if self.clock_tolerance > MAX_CLOCK_TOLERANCE {
             return invalid("clockTolerance", "at most 86400 seconds");
@@ -501,6 +532,19 @@ mod tests {
             (
                 r#"{"issuer":"i","audience":"a","requirePermission":"yes"}"#,
                 None,
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","anyRoles":[]}"#,
+                Some("anyRoles"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","anyRoles":[""]}"#,
+                Some("anyRoles"),
+            ),
+            (r#"{"issuer":"i","audience":"a","anyRoles":"Admin"}"#, None),
+            (
+                r#"{"issuer":"i","audience":"a","anyScopes":["a b"]}"#,
+                Some("anyScopes"),
             ),
         ];
         for (json, claim) in table {

@@ -830,6 +830,66 @@ fn cases() -> Vec<Case> {
             policy_with(|p| p.scopes = vec!["read".into()]),
             err("ERR_CLAIM_INVALID", Some("scp")),
         ),
+        // Any-of roles and scopes, alone and with the all-of lists.
+        with_policy(
+            "one of the roles",
+            good.clone(),
+            policy_with(|p| p.any_roles = Some(vec!["Admin".into(), "Data.Read".into()])),
+            None,
+        ),
+        with_policy(
+            "none of the roles",
+            good.clone(),
+            policy_with(|p| p.any_roles = Some(vec!["Admin".into(), "Operator".into()])),
+            err("ERR_ROLE_MISSING", Some("roles")),
+        ),
+        with_policy(
+            "any-of roles without a roles claim",
+            signed(|c| {
+                c.remove("roles");
+            }),
+            policy_with(|p| p.any_roles = Some(vec!["Data.Read".into()])),
+            err("ERR_ROLE_MISSING", Some("roles")),
+        ),
+        with_policy(
+            "all-of and any-of roles",
+            good.clone(),
+            policy_with(|p| {
+                p.roles = vec!["Data.Read".into()];
+                p.any_roles = Some(vec!["Admin".into(), "Data.Read".into()]);
+            }),
+            None,
+        ),
+        with_policy(
+            "all-of met, any-of not",
+            good.clone(),
+            policy_with(|p| {
+                p.roles = vec!["Data.Read".into()];
+                p.any_roles = Some(vec!["Admin".into()]);
+            }),
+            err("ERR_ROLE_MISSING", Some("roles")),
+        ),
+        with_policy(
+            "one of the scopes",
+            good.clone(),
+            policy_with(|p| p.any_scopes = Some(vec!["admin".into(), "write".into()])),
+            None,
+        ),
+        with_policy(
+            "none of the scopes",
+            good.clone(),
+            policy_with(|p| p.any_scopes = Some(vec!["admin".into()])),
+            err("ERR_SCOPE_MISSING", Some("scp")),
+        ),
+        with_policy(
+            "any-of scopes in scope",
+            signed(|c| {
+                c.remove("scp");
+                c.insert("scope".into(), json!("tasks:read tasks:write"));
+            }),
+            policy_with(|p| p.any_scopes = Some(vec!["tasks:write".into()])),
+            None,
+        ),
     ]
 }
 
