@@ -27,6 +27,7 @@ pub struct Inspection {
 /// (three segments, canonical base64url, strict JSON objects).
 pub fn inspect(token: &str) -> Result<Inspection> {
     let segments = token::split(token, MAX_TOKEN_SIZE_CEILING)?;
+    token::check_alphabet(token)?;
     let header = token::decode_object(segments.header, "header")?;
     let claims = token::decode_object(segments.payload, "payload")?;
     let signature = base64url::decode(segments.signature).ok_or_else(|| {

@@ -31,6 +31,9 @@ pub(crate) fn split(token: &str, max_size: usize) -> Result<Segments<'_>> {
             format!("{} bytes, limit {max_size}", token.len()),
         ));
     }
+    // The header's symbols first: its rules (b64, crit, …) say more than a
+    // symbol count would. The rest is checked once the header has passed.
+    check_alphabet(token.split('.').next().unwrap_or_default())?;
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -56,6 +59,45 @@ pub(crate) fn split(token: &str, max_size: usize) -> Result<Segments<'_>> {
         signature,
         signing_input,
     })
+}
+
+/// Every byte of a compact JWS (or of its start, `token`) is a base64url
+/// symbol or a `.`. The first byte that is not is named with its position
+/// (counting from 1) and its likely cause, before any key work: a token
+/// damaged by copy and paste would otherwise fail its signature check and
+/// send people looking for a key problem.
+pub(crate) fn check_alphabet(token: &str) -> Result<()> {
+    let Some((index, byte)) = token
+        .bytes()
+        .enumerate()
+        .find(|(_, b)| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+    else {
+        return Ok(());
+    };
+    let position = index + 1;
+    let detail = match byte {
+        b'\n' | b'\r' => format!(
+            "the token holds a line break at position {position}: it was probably cut when copied"
+        ),
+        b' ' | b'\t' => format!(
+            "the token holds a space at position {position}: it was probably cut or joined when \
+             copied, or still carries its \"Bearer \" prefix"
+        ),
+        b'=' => format!(
+            "the token holds padding (=) at position {position}: a compact jws is unpadded \
+             base64url"
+        ),
+        b'+' | b'/' => format!(
+            "the token holds {} at position {position}: that is base64, a compact jws is \
+             base64url (- and _)",
+            char::from(byte)
+        ),
+        b'"' | b'\'' => format!(
+            "the token holds a quote at position {position}: copy the token without its quotes"
+        ),
+        _ => format!("the token holds a byte outside base64url at position {position}"),
+    };
+    Err(Error::with_detail(ErrorKind::TokenMalformed, detail))
 }
 
 /// Decodes a base64url segment.

@@ -220,6 +220,7 @@ impl Verifier {
     fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header)> {
         let segments = token::split(token, self.policy.max_token_size)?;
         let header = Header::parse(token::decode_object(segments.header, "header")?)?;
+        token::check_alphabet(token)?;
         if !self.policy.allows(header.alg) {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,

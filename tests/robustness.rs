@@ -103,3 +103,52 @@ fn extreme_times_do_not_overflow() {
         assert!(result.is_err(), "now = {now}");
     }
 }
+
+/// A token damaged by copy and paste is named as such, with the position of
+/// the damage, in whichever segment it is: before any key work, so it never
+/// surfaces as a signature failure.
+#[test]
+fn copy_and_paste_damage_is_named_with_its_position() {
+    let good = jose_token("RS256");
+    let dots: Vec<usize> = good.match_indices('.').map(|(i, _)| i).collect();
+    // One place in each segment: header, payload, signature.
+    let places = [5, dots[0] + 10, dots[1] + 10];
+    let table: &[(&str, &str)] = &[
+        ("\n", "line break"),
+        ("\r\n", "line break"),
+        (" ", "space"),
+        ("\t", "space"),
+        ("=", "padding (=)"),
+        ("+", "that is base64"),
+        ("\"", "quote"),
+        ("%", "outside base64url"),
+    ];
+    let verifier = verifier();
+    for at in places {
+        for (inserted, named) in table {
+            let damaged = format!("{}{inserted}{}", &good[..at], &good[at..]);
+            for (what, error) in [
+                ("verify", verifier.verify(&damaged, now()).unwrap_err()),
+                ("inspect", inspect(&damaged).unwrap_err()),
+            ] {
+                let message = error.to_string();
+                assert_eq!(
+                    error.code(),
+                    "ERR_TOKEN_MALFORMED",
+                    "{what} {at} {inserted:?}: {message}"
+                );
+                assert!(
+                    message.contains(named) && message.contains(&format!("position {}", at + 1)),
+                    "{what} {at} {inserted:?}: {message}"
+                );
+            }
+        }
+    }
+    // Trailing damage, as a copy that took the line end along.
+    let error = verifier.verify(&format!("{good}\n"), now()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("line break at position {}", good.len() + 1))
+    );
+}
