@@ -467,3 +467,14 @@ fn bindings_must_match_the_presentation() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The DPoP fuzz target's seed: a proof and a bound token both made by jose
+/// (fuzz/dpop-token.txt, fuzz/seeds/dpop/valid), so the seed stays a valid
+/// proof and an independent signer's proof verifies.
+#[test]
+fn a_jose_made_proof_verifies() {
+    let token = include_str!("../fuzz/dpop-token.txt").trim();
+    let proof = include_str!("../fuzz/seeds/dpop/valid").trim();
+    let binding = outcome(token, &dpop(proof, METHOD, URL)).unwrap();
+    assert!(matches!(binding, Some(Binding::Dpop { jti, .. }) if jti == "fuzz-seed-1"));
+}
