@@ -185,7 +185,11 @@ impl KeySet {
         let mut skipped = Vec::new();
         let generators = Generators::default();
         for (index, entry) in entries.iter().enumerate() {
-            match admit(entry, &generators) {
+            let admitted = match entry {
+                Value::Object(jwk) => admit(jwk, &generators),
+                _ => Err("entry is not a json object".to_owned()),
+            };
+            match admitted {
                 Ok(key) => keys.push(key),
                 Err(reason) => skipped.push(SkippedKey {
                     index,
@@ -305,15 +309,12 @@ impl KeySet {
 /// Applies the admission rules of a key set entry to a JWK that comes alone,
 /// such as the one in a DPoP proof's header.
 pub(crate) fn admit_jwk(jwk: &Map<String, Value>) -> core::result::Result<Key, String> {
-    admit(&Value::Object(jwk.clone()), &Generators::default())
+    admit(jwk, &Generators::default())
 }
 
 /// Applies the admission rules to one JWKS entry.
 /// `generators` holds the key set's generator tables, shared by its keys.
-fn admit(entry: &Value, generators: &Generators) -> core::result::Result<Key, String> {
-    let Value::Object(jwk) = entry else {
-        return Err("entry is not a json object".to_owned());
-    };
+fn admit(jwk: &Map<String, Value>, generators: &Generators) -> core::result::Result<Key, String> {
     let kty = string_member(jwk, "kty")?.ok_or("kty is missing")?;
     if kty == "oct" {
         return Err("symmetric (oct) keys are never taken from a key set".to_owned());
