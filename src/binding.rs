@@ -148,9 +148,8 @@ fn dpop_binding(
         ));
     }
     let request = presented.dpop.as_ref().ok_or_else(|| {
-        Error::claim(
+        Error::with_detail(
             ErrorKind::DpopInvalid,
-            "dpop",
             "the request has no DPoP proof header",
         )
     })?;

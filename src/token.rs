@@ -132,7 +132,7 @@ pub(crate) struct Header {
 
 /// Members that belong to JWE, nested tokens or unencoded payloads: a token
 /// carrying one is not a plain signed access token.
-const UNSUPPORTED_MEMBERS: &[(&str, &str)] = &[
+pub(crate) const UNSUPPORTED_MEMBERS: &[(&str, &str)] = &[
     (
         "b64",
         "unencoded payloads (b64, RFC 7797) are not supported",
@@ -221,7 +221,7 @@ impl Header {
     }
 }
 
-fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
+pub(crate) fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
     let alg = match value {
         Some(Value::String(alg)) => alg,
         Some(_) => {

@@ -1,136 +1,220 @@
-//! HTTP URIs in the form DPoP compares them (RFC 9449 §4.3 step 9): without
-//! query and fragment, after RFC 3986 §6.2.2 syntax-based and §6.2.3
-//! scheme-based normalisation.
+//! RFC 3986 normalisation of absolute `http` and `https` URIs, for comparing
+//! a DPoP proof's `htu` with the request URL (RFC 9449 §4.3 step 9).
+//!
+//! Both sides go through [`normalise_htu`] and the results are compared as
+//! strings. The normalisation is syntax-based (RFC 3986 §6.2.2: case,
+//! percent-encoding, dot segments) and scheme-based (§6.2.3: default port,
+//! empty path), with the query and fragment dropped. It is strict: anything
+//! that is not a plain absolute `http` or `https` URI, or that carries
+//! userinfo, is refused rather than guessed at.
 
 use crate::limits::MAX_HTU_LEN;
 
-/// RFC 3986 §2.3 unreserved characters: a percent-encoded one is the
-/// character itself.
-fn unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    char::from(b)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
-}
-
-/// `uri` normalised for comparison, or `None` when it is not an absolute
-/// `http`/`https` URI this verifier can compare (userinfo, a bad port or
-/// percent-encoding, characters outside printable ASCII, over
-/// [`MAX_HTU_LEN`] bytes).
+/// The normal form of an absolute `http` or `https` URI without its query
+/// and fragment: `scheme "://" host [ ":" port ] path`, or `None` when `uri`
+/// is not one.
 ///
-/// Scheme and host are lowercased; percent-encodings get uppercase hex and
-/// those of unreserved characters are decoded; dot segments are removed;
-/// the default port and an empty port are dropped; an empty path is `/`.
+/// - Refused: another scheme, a relative reference, no host, userinfo
+///   (`user@host`), a port that is not a number up to 65535, an IPvFuture
+///   or zoned IPv6 literal, a byte outside printable ASCII (controls, space,
+///   non-ASCII), a host or path character RFC 3986 does not allow there (raw
+///   `[`, `\`, `|`, `{`…), a `%` not followed by two hex digits, and more
+///   than [`MAX_HTU_LEN`] bytes.
+/// - Normalised: the fragment and query dropped; scheme and host lowercased
+///   (an IPv6 literal keeps its brackets); percent-encoded triplets in
+///   uppercase hex, those of unreserved characters decoded; dot segments
+///   removed (RFC 3986 §5.2.4); an empty port and the scheme's default port
+///   (80, 443) removed, another port without leading zeros; an empty path
+///   becomes `/`.
 pub(crate) fn normalise_htu(uri: &str) -> Option<String> {
     if uri.len() > MAX_HTU_LEN || !uri.bytes().all(|b| b.is_ascii_graphic()) {
         return None;
     }
-    let without_fragment = uri.split('#').next().unwrap_or_default();
-    let without_query = without_fragment.split('?').next().unwrap_or_default();
-    let (scheme, rest) = without_query.split_once("://")?;
+    let uri = uri.split('#').next().unwrap_or_default();
+    let uri = uri.split('?').next().unwrap_or_default();
+    let (scheme, rest) = uri.split_once(':')?;
     let scheme = scheme.to_ascii_lowercase();
     let default_port = match scheme.as_str() {
-        "http" => "80",
-        "https" => "443",
+        "http" => 80,
+        "https" => 443,
         _ => return None,
     };
+    let rest = rest.strip_prefix("//")?;
     let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
+        Some(at) => rest.split_at_checked(at)?,
         None => (rest, ""),
     };
     if authority.contains('@') {
         return None;
     }
-    // An IPv6 literal's colons are inside the brackets; the port follows them.
-    let port_start = match authority.rfind(']') {
-        Some(close) => authority.get(close..)?.find(':').map(|i| close + i),
-        None => authority.find(':'),
-    };
-    let (host, port) = match port_start {
-        Some(i) => (authority.get(..i)?, authority.get(i + 1..)?),
-        None => (authority, ""),
-    };
-    if host.is_empty() || host.contains('%') {
-        return None;
+    let (host, port) = split_host_port(authority)?;
+    let mut out = format!("{scheme}://{host}");
+    if let Some(port) = port
+        && port != default_port
+    {
+        out.push_str(&format!(":{port}"));
     }
-    if port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    // An empty port is no port (RFC 3986 §6.2.3); leading zeros are dropped.
-    let port = match port.parse::<u32>() {
-        Err(_) => None,
-        Ok(p) if p == 0 || p > 65_535 => return None,
-        Ok(p) => Some(p.to_string()),
-    };
-    let mut out = format!("{scheme}://{}", host.to_ascii_lowercase());
-    if let Some(port) = port.filter(|p| p != default_port) {
-        out.push(':');
-        out.push_str(&port);
-    }
-    let path = remove_dot_segments(&normalise_percent(path)?);
+    let path = normalise_percent(path, false, is_path_char)?;
+    let path = remove_dot_segments(&path);
     out.push_str(if path.is_empty() { "/" } else { &path });
     Some(out)
 }
 
-/// Percent-encodings with uppercase hex, those of unreserved characters
-/// decoded (RFC 3986 §6.2.2.1–6.2.2.2). `None` for a `%` not followed by two
-/// hex digits.
-fn normalise_percent(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = String::with_capacity(path.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b != b'%' {
-            out.push(char::from(b));
-            i += 1;
-            continue;
+/// Splits an authority (without userinfo) into its normalised host and its
+/// port, `None` for an empty port.
+fn split_host_port(authority: &str) -> Option<(String, Option<u16>)> {
+    let (host, port) = if let Some(literal) = authority.strip_prefix('[') {
+        let (address, after) = literal.split_once(']')?;
+        let is_ipv6 = address.contains(':')
+            && address
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        if !is_ipv6 {
+            return None;
         }
-        let high = hex_value(*bytes.get(i + 1)?)?;
-        let low = hex_value(*bytes.get(i + 2)?)?;
-        let decoded = high * 16 + low;
-        if unreserved(decoded) {
-            out.push(char::from(decoded));
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':')?),
+        };
+        (format!("[{}]", address.to_ascii_lowercase()), port)
+    } else {
+        let (host, port) = match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        (normalise_percent(host, true, is_host_char)?, port)
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let port = match port {
+        None | Some("") => None,
+        Some(digits) => Some(parse_port(digits)?),
+    };
+    Some((host, port))
+}
+
+/// A port: decimal digits (leading zeros allowed, RFC 3986 §3.2.3) up to 65535.
+fn parse_port(digits: &str) -> Option<u16> {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let significant = digits.trim_start_matches('0');
+    if significant.len() > 5 {
+        return None;
+    }
+    if significant.is_empty() {
+        return Some(0);
+    }
+    significant.parse().ok()
+}
+
+/// RFC 3986 §2.3.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// RFC 3986 §2.2.
+fn is_sub_delim(b: u8) -> bool {
+    matches!(
+        b,
+        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+    )
+}
+
+/// A literal byte of a reg-name (RFC 3986 §3.2.2).
+fn is_host_char(b: u8) -> bool {
+    is_unreserved(b) || is_sub_delim(b)
+}
+
+/// A literal byte of a path: pchar or `/` (RFC 3986 §3.3).
+fn is_path_char(b: u8) -> bool {
+    is_unreserved(b) || is_sub_delim(b) || matches!(b, b':' | b'@' | b'/')
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    char::from(b)
+        .to_digit(16)
+        .and_then(|v| u8::try_from(v).ok())
+}
+
+/// Percent-encoding normalisation (RFC 3986 §6.2.2.2): every triplet in
+/// uppercase hex, triplets of unreserved characters decoded. With
+/// `lowercase` (a host), literal and decoded letters are lowercased too.
+/// `None` for a `%` not followed by two hex digits or a byte `allowed`
+/// refuses.
+fn normalise_percent(s: &str, lowercase: bool, allowed: fn(u8) -> bool) -> Option<String> {
+    let case = |b: u8| char::from(if lowercase { b.to_ascii_lowercase() } else { b });
+    let mut out = String::with_capacity(s.len());
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let high = hex_value(bytes.next()?)?;
+            let low = hex_value(bytes.next()?)?;
+            let value = high << 4 | low;
+            if is_unreserved(value) {
+                out.push(case(value));
+            } else {
+                out.push_str(&format!("%{value:02X}"));
+            }
+        } else if allowed(b) {
+            out.push(case(b));
         } else {
-            out.push_str(&format!("%{decoded:02X}"));
+            return None;
         }
-        i += 3;
     }
     Some(out)
 }
 
-/// RFC 3986 §5.2.4 remove_dot_segments.
+/// Removes `.` and `..` segments from a path (RFC 3986 §5.2.4).
 fn remove_dot_segments(path: &str) -> String {
     let mut input = path;
-    let mut output: Vec<&str> = Vec::new();
+    let mut out = String::with_capacity(path.len());
+    let pop = |out: &mut String| match out.rfind('/') {
+        Some(at) => out.truncate(at),
+        None => out.clear(),
+    };
     while !input.is_empty() {
-        if let Some(rest) = input.strip_prefix("../") {
+        // A: a leading "../" or "./".
+        if let Some(rest) = input
+            .strip_prefix("../")
+            .or_else(|| input.strip_prefix("./"))
+        {
             input = rest;
-        } else if let Some(rest) = input.strip_prefix("./") {
-            input = rest;
-        } else if input.starts_with("/./") {
-            input = &input[2..];
-        } else if input == "/." {
-            input = "/";
-        } else if input.starts_with("/../") || input == "/.." {
-            input = if input == "/.." { "/" } else { &input[3..] };
-            output.pop();
-        } else if input == "." || input == ".." {
-            input = "";
-        } else {
-            // Move the first segment (with its leading "/") to the output.
-            let start = usize::from(input.starts_with('/'));
-            let end = input
-                .get(start..)
-                .and_then(|s| s.find('/'))
-                .map_or(input.len(), |i| i + start);
-            output.push(&input[..end]);
-            input = &input[end..];
+            continue;
         }
+        // C: "/../" or a final "/.." goes up one segment.
+        if let Some(rest) = input.strip_prefix("/..")
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            input = if rest.is_empty() { "/" } else { rest };
+            pop(&mut out);
+            continue;
+        }
+        // B: "/./" or a final "/.".
+        if let Some(rest) = input.strip_prefix("/.")
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            input = if rest.is_empty() { "/" } else { rest };
+            continue;
+        }
+        // D: a lone "." or "..".
+        if input == "." || input == ".." {
+            break;
+        }
+        // E: move the first segment (with its leading "/", if any) to the output.
+        let start = usize::from(input.starts_with('/'));
+        let end = input
+            .get(start..)
+            .and_then(|tail| tail.find('/'))
+            .map_or(input.len(), |at| at + start);
+        let Some((segment, rest)) = input.split_at_checked(end) else {
+            break;
+        };
+        out.push_str(segment);
+        input = rest;
     }
-    output.concat()
+    out
 }
 
 #[cfg(test)]
@@ -141,73 +225,175 @@ mod tests {
     use super::*;
 
     #[test]
-    fn normalises_as_rfc_3986_section_6_says() {
-        let table: &[(&str, Option<&str>)] = &[
+    fn normal_forms() {
+        let table: &[(&str, &str)] = &[
             (
-                "https://api.example/tasks",
-                Some("https://api.example/tasks"),
+                "https://server.example.com/token",
+                "https://server.example.com/token",
             ),
             (
-                "HTTPS://API.Example/tasks",
-                Some("https://api.example/tasks"),
+                "HTTPS://Server.EXAMPLE.com/token",
+                "https://server.example.com/token",
+            ),
+            ("https://server.example.com", "https://server.example.com/"),
+            (
+                "https://server.example.com:443/x",
+                "https://server.example.com/x",
             ),
             (
-                "https://api.example/Tasks",
-                Some("https://api.example/Tasks"),
-            ),
-            ("https://api.example", Some("https://api.example/")),
-            ("https://api.example:443/x", Some("https://api.example/x")),
-            ("https://api.example:/x", Some("https://api.example/x")),
-            ("http://api.example:80/x", Some("http://api.example/x")),
-            ("http://api.example:443/x", Some("http://api.example:443/x")),
-            (
-                "https://api.example:8443/x",
-                Some("https://api.example:8443/x"),
+                "http://server.example.com:80/x",
+                "http://server.example.com/x",
             ),
             (
-                "https://api.example:08443/x",
-                Some("https://api.example:8443/x"),
-            ),
-            ("https://api.example/x?a=1#f", Some("https://api.example/x")),
-            ("https://api.example?a=1", Some("https://api.example/")),
-            (
-                "https://api.example/a/./b/../c",
-                Some("https://api.example/a/c"),
-            ),
-            ("https://api.example/../../a", Some("https://api.example/a")),
-            ("https://api.example/a/..", Some("https://api.example/")),
-            (
-                "https://api.example/%7euser",
-                Some("https://api.example/~user"),
-            ),
-            ("https://api.example/%41", Some("https://api.example/A")),
-            (
-                "https://api.example/a%2fb",
-                Some("https://api.example/a%2Fb"),
+                "http://server.example.com:/x",
+                "http://server.example.com/x",
             ),
             (
-                "https://api.example/a%2Fb",
-                Some("https://api.example/a%2Fb"),
+                "https://server.example.com:80/x",
+                "https://server.example.com:80/x",
             ),
-            ("http://[::1]:8080/x", Some("http://[::1]:8080/x")),
-            ("http://[FE80::1]/x", Some("http://[fe80::1]/x")),
-            ("http://127.0.0.1:80/", Some("http://127.0.0.1/")),
-            ("ftp://api.example/x", None),
-            ("/relative/path", None),
-            ("https://user@api.example/x", None),
-            ("https://api.example:99999/x", None),
-            ("https://api.example:0/x", None),
-            ("https://api.example:8o/x", None),
-            ("https://api.example/a b", None),
-            ("https://api.example/%zz", None),
-            ("https://api.example/%4", None),
-            ("https:///x", None),
-            ("https://api.example/é", None),
+            (
+                "http://server.example.com:443/x",
+                "http://server.example.com:443/x",
+            ),
+            (
+                "https://server.example.com:08443/x",
+                "https://server.example.com:8443/x",
+            ),
+            (
+                "https://server.example.com:0443/x",
+                "https://server.example.com/x",
+            ),
+            ("https://a.example/p?q=1#f", "https://a.example/p"),
+            ("https://a.example/p#f?q", "https://a.example/p"),
+            ("https://a.example?q", "https://a.example/"),
+            (
+                "https://a.example/%7euser/%41%2d%5F",
+                "https://a.example/~user/A-_",
+            ),
+            (
+                "https://a.example/a%2fb%3A%c3%a9",
+                "https://a.example/a%2Fb%3A%C3%A9",
+            ),
+            ("https://a.example/a/./b/../c", "https://a.example/a/c"),
+            ("https://a.example/a/b/../../../c", "https://a.example/c"),
+            ("https://a.example/a/%2E%2E/b", "https://a.example/b"),
+            ("https://a.example/a/..", "https://a.example/"),
+            ("https://a.example/a/.", "https://a.example/a/"),
+            ("https://a.example/..a/.b/", "https://a.example/..a/.b/"),
+            ("https://a.example//x//", "https://a.example//x//"),
+            ("https://[2001:DB8::1]:443/x", "https://[2001:db8::1]/x"),
+            (
+                "https://[::FFFF:192.0.2.1]:8443",
+                "https://[::ffff:192.0.2.1]:8443/",
+            ),
+            ("https://%41.example/", "https://a.example/"),
+            ("https://a%2a.example/", "https://a%2A.example/"),
+            ("https://192.0.2.1:65535/", "https://192.0.2.1:65535/"),
+            (
+                "https://a.example/p;x=1,y@z:!$&'()*+",
+                "https://a.example/p;x=1,y@z:!$&'()*+",
+            ),
         ];
-        for (uri, want) in table {
-            assert_eq!(normalise_htu(uri).as_deref(), *want, "{uri}");
+        for (input, want) in table {
+            assert_eq!(normalise_htu(input).as_deref(), Some(*want), "{input}");
         }
-        let long = format!("https://api.example/{}", "a".repeat(MAX_HTU_LEN));
-        assert_eq!(normalise_htu(&long), None);
+    }
+
+    #[test]
+    fn comparisons() {
+        let table: &[(&str, &str, bool)] = &[
+            ("https://a.example/x", "HTTPS://A.EXAMPLE/x", true),
+            ("https://a.example/x", "https://a.example:443/x", true),
+            ("https://a.example/x", "https://a.example/x?y=1", true),
+            ("https://a.example/x", "https://a.example/x#frag", true),
+            ("https://a.example/~x", "https://a.example/%7Ex", true),
+            ("https://a.example/%2f", "https://a.example/%2F", true),
+            ("https://a.example/b/x", "https://a.example/b/c/../x", true),
+            ("https://a.example", "https://a.example/", true),
+            ("https://a.example/x", "https://a.example/X", false),
+            ("https://a.example/x", "http://a.example/x", false),
+            ("https://a.example/x", "https://b.example/x", false),
+            ("https://a.example/x", "https://a.example:8443/x", false),
+            ("https://a.example/x", "https://a.example/x/", false),
+            ("https://a.example/a/b", "https://a.example/a%2Fb", false),
+            ("http://a.example:443/", "https://a.example/", false),
+            ("https://a.example/x", "https://a.example./x", false),
+        ];
+        for (a, b, equal) in table {
+            let (na, nb) = (normalise_htu(a), normalise_htu(b));
+            assert!(na.is_some() && nb.is_some(), "{a} {b}");
+            assert_eq!(na == nb, *equal, "{a} vs {b}: {na:?} {nb:?}");
+        }
+    }
+
+    #[test]
+    fn rejects() {
+        let long = format!("https://a.example/{}", "x".repeat(MAX_HTU_LEN));
+        let table: &[&str] = &[
+            "",
+            "/token",
+            "a.example/token",
+            "//a.example/token",
+            "ftp://a.example/",
+            "wss://a.example/",
+            "https:a.example/",
+            "https:/a.example/",
+            "https:///x",
+            "https://:443/x",
+            "https://user@a.example/",
+            "https://user:pass@a.example/",
+            "https://@a.example/",
+            "https://a.example:65536/",
+            "https://a.example:99999999999/",
+            "https://a.example:-1/",
+            "https://a.example:8o/",
+            "https://a.example:443:443/",
+            "https://a.example /x",
+            "https://a.example/x y",
+            "https://a.example/x\ty",
+            "https://a.example/\u{e9}",
+            "https://\u{e9}.example/",
+            "https://a.example/%",
+            "https://a.example/%4",
+            "https://a.example/%G1",
+            "https://a.example/a\\b",
+            "https://a.example/a|b",
+            "https://a.example/[x]",
+            "https://a_\"b.example/",
+            "https://[2001:db8::1/",
+            "https://[2001:db8::1]x/",
+            "https://[v1.abc]/",
+            "https://[fe80::1%25eth0]/",
+            "https://[a.example]/",
+            &long,
+        ];
+        for input in table {
+            assert_eq!(normalise_htu(input), None, "{input:?}");
+        }
+        let at_limit = format!("https://a.example/{}", "x".repeat(MAX_HTU_LEN - 18));
+        assert_eq!(at_limit.len(), MAX_HTU_LEN);
+        assert!(normalise_htu(&at_limit).is_some());
+        assert_eq!(normalise_htu(&format!("{at_limit}x")), None);
+    }
+
+    #[test]
+    fn dot_segments_rfc3986_examples() {
+        // RFC 3986 §5.2.4's two worked examples, and the edge cases.
+        let table: &[(&str, &str)] = &[
+            ("/a/b/c/./../../g", "/a/g"),
+            ("mid/content=5/../6", "mid/6"),
+            ("/./", "/"),
+            ("/../", "/"),
+            ("/..", "/"),
+            ("/.", "/"),
+            ("", ""),
+            ("/a/b/..", "/a/"),
+            ("/a/b/../", "/a/"),
+            ("/a/...", "/a/..."),
+        ];
+        for (input, want) in table {
+            assert_eq!(remove_dot_segments(input), *want, "{input}");
+        }
     }
 }
