@@ -28,11 +28,14 @@ const CLOUDS = Object.freeze({
 });
 
 const MULTI_TENANT = Object.freeze(['organizations', 'common']);
+
+/** The `tenants` value that accepts any tenant: it must be written out. */
+const ANY_TENANT = '*';
 const VERSIONS = Object.freeze([1, 2, 'any']);
 
 const ENTRA_OPTIONS = Object.freeze([
-  'tenant', 'tenants', 'clientId', 'audience', 'version', 'cloud', 'roles', 'scopes', 'clients',
-  'appOnly', 'appKeys', 'b2c', 'externalId',
+  'tenant', 'tenants', 'clientId', 'audience', 'version', 'cloud', 'roles', 'scopes', 'anyRoles',
+  'anyScopes', 'clients', 'appOnly', 'appKeys', 'b2c', 'externalId',
 ]);
 /** Options that only make sense for a workforce tenant. */
 const WORKFORCE_ONLY = Object.freeze(['tenant', 'tenants', 'version', 'cloud', 'appKeys']);
@@ -64,6 +67,13 @@ function list(value, option) {
   return items;
 }
 
+/** `value` as a non-empty array of non-empty strings (any-of lists are arrays), or undefined. */
+function anyOf(value, option) {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw invalid(option, 'must be a non-empty array of strings');
+  return list(value, option);
+}
+
 /** Metadata URL and issuers for a workforce tenant. */
 function workforce(options) {
   const { tenant, version = 'any', cloud = 'public', appKeys = false, clientId } = options;
@@ -75,8 +85,13 @@ function workforce(options) {
   const hosts = CLOUDS[cloud];
   if (typeof appKeys !== 'boolean') throw invalid('appKeys', 'must be a boolean');
   if (appKeys && clientId === undefined) throw invalid('appKeys', 'needs clientId: the app-specific key set is read with ?appid=<clientId>');
-  const tenants = list(options.tenants, 'tenants')?.map((t) => guid(t, 'tenants'));
+  const tenants = options.tenants === ANY_TENANT
+    ? ANY_TENANT
+    : list(options.tenants, 'tenants')?.map((t) => guid(t, 'tenants'));
   if (tenants !== undefined && !multi) throw invalid('tenants', 'is an allow-list for tenant "organizations" or "common"');
+  if (multi && tenants === undefined) {
+    throw invalid('tenants', `is required with tenant "${tenant}": any Entra tenant's admin can consent to a multi-tenant app and mint app-only tokens for it that carry your roles; list the allowed tenant GUIDs (tenants: ['<guid>', …]) or accept any tenant explicitly (tenants: '*')`);
+  }
 
   const v1 = `https://${hosts.v1}/${tid}/`;
   const v2 = `https://${hosts.v2}/${tid}/v2.0`;
@@ -157,8 +172,14 @@ export function entraId(options) {
     keys: discover(authority.metadataIssuer, { ...keyOptions, metadataUrl: authority.metadataUrl }),
     roles: list(options.roles, 'roles'),
     scopes: list(options.scopes, 'scopes'),
+    anyRoles: anyOf(options.anyRoles, 'anyRoles'),
+    anyScopes: anyOf(options.anyScopes, 'anyScopes'),
     clients: list(options.clients, 'clients'),
     tenants: authority.tenants,
+    // Entra issues app-only tokens without roles when the API does not
+    // require assignment: a token must carry roles or scp (or the API
+    // authorises callers by clients).
+    requirePermission: true,
   };
   if (appOnly) {
     // App-only tokens carry no delegated scopes; idtyp (an optional claim) says "app" when present.

@@ -2,12 +2,17 @@
  * fromEnv: createVerifier options from environment variables, as deployments
  * configure them (process.env in Node, the `env` object in Workers).
  *
- * Entra ID: AZURE_TENANT_ID with AZURE_API_CLIENT_ID and/or AZURE_AUDIENCE.
+ * Entra ID: AZURE_TENANT_ID with AZURE_API_CLIENT_ID, AZURE_AUDIENCE and/or
+ * AZURE_DEFAULT_SCOPE (`<app id uri>/.default`, which gives the audience).
  * Any issuer: JWT_ISSUER and JWT_AUDIENCE, with JWT_JWKS_URI (else discovery).
- * Both: JWT_REQUIRED_ROLES, JWT_REQUIRED_SCOPES, JWT_ALLOWED_CLIENTS.
+ * Both: JWT_REQUIRED_ROLES, JWT_REQUIRED_SCOPES (all of), JWT_ACCEPTED_ROLES,
+ * JWT_ACCEPTED_SCOPES (one of), JWT_ALLOWED_CLIENTS, JWT_ALLOWED_TENANTS
+ * (`*` or tenant GUIDs; required for a multi-tenant issuer).
  * Lists are comma-separated. AZURE_TENANT_ID alone is left to the Azure SDK,
  * which reads it too; any other JWT_* or AZURE_API_* name is an error, so a
- * misspelt variable never silently turns a check off.
+ * misspelt variable never silently turns a check off. With `prefix` (e.g.
+ * `INFLUXION_`), exactly the prefixed names are read, and the unknown-name
+ * rule applies to the prefixed families.
  */
 
 import { KEY_SOURCE_OPTIONS } from './cache.js';
@@ -17,10 +22,17 @@ import { JwtGuardError } from './errors.js';
 import { remoteJwks } from './remote.js';
 
 const VARIABLES = Object.freeze([
-  'AZURE_TENANT_ID', 'AZURE_API_CLIENT_ID', 'AZURE_AUDIENCE',
+  'AZURE_TENANT_ID', 'AZURE_API_CLIENT_ID', 'AZURE_AUDIENCE', 'AZURE_DEFAULT_SCOPE',
   'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URI',
-  'JWT_REQUIRED_ROLES', 'JWT_REQUIRED_SCOPES', 'JWT_ALLOWED_CLIENTS',
+  'JWT_REQUIRED_ROLES', 'JWT_REQUIRED_SCOPES', 'JWT_ACCEPTED_ROLES', 'JWT_ACCEPTED_SCOPES',
+  'JWT_ALLOWED_CLIENTS', 'JWT_ALLOWED_TENANTS',
 ]);
+
+/** A prefix is upper-case letters, digits and underscores, ending in an underscore. */
+const PREFIX = /^[A-Z][A-Z0-9_]*_$/;
+
+/** The suffix of an Entra default scope: `<app id uri>/.default`. */
+const DEFAULT_SCOPE_SUFFIX = '/.default';
 
 /** Name prefixes this function owns. */
 const OWN_PREFIXES = Object.freeze(['JWT_', 'AZURE_API_']);
@@ -28,11 +40,14 @@ const OWN_PREFIXES = Object.freeze(['JWT_', 'AZURE_API_']);
 /** Which variable feeds which option, to name the variable in errors. */
 const SOURCE_OF = Object.freeze({
   tenant: 'AZURE_TENANT_ID',
+  tenants: 'JWT_ALLOWED_TENANTS',
   clientId: 'AZURE_API_CLIENT_ID',
   issuer: 'JWT_ISSUER',
   'jwks url': 'JWT_JWKS_URI',
   roles: 'JWT_REQUIRED_ROLES',
   scopes: 'JWT_REQUIRED_SCOPES',
+  anyRoles: 'JWT_ACCEPTED_ROLES',
+  anyScopes: 'JWT_ACCEPTED_SCOPES',
   clients: 'JWT_ALLOWED_CLIENTS',
 });
 
@@ -52,60 +67,82 @@ function naming(build, sourceOf) {
 
 /**
  * createVerifier options from environment variables.
- * @param {Record<string, unknown>} env
- * @param {import('./index.d.ts').KeySourceOptions} [options] passed to the key source
+ * @param {Readonly<Record<string, string | undefined>>} env
+ * @param {import('./index.d.ts').FromEnvOptions} [options] `prefix`, and the key source's options
  * @returns {import('./index.d.ts').VerifierOptions}
  */
 export function fromEnv(env, options = {}) {
   if (!env || typeof env !== 'object') throw invalid('env', 'must be an object of environment variables');
-  const unknownOption = Object.keys(options ?? {}).find((name) => !KEY_SOURCE_OPTIONS.includes(name));
-  if (unknownOption !== undefined) throw invalid(JSON.stringify(unknownOption), 'is not a key-source option');
+  const { prefix = '', ...sourceOptions } = options ?? {};
+  if (typeof prefix !== 'string' || (prefix !== '' && !PREFIX.test(prefix))) {
+    throw invalid('prefix', 'must be upper-case letters, digits and underscores ending in "_", such as "MYAPP_"');
+  }
+  const unknownOption = Object.keys(sourceOptions).find((name) => !KEY_SOURCE_OPTIONS.includes(name));
+  if (unknownOption !== undefined) throw invalid(JSON.stringify(unknownOption), 'is not a key-source option or prefix');
+  const known = VARIABLES.map((name) => prefix + name);
   for (const name of Object.keys(env)) {
-    if (OWN_PREFIXES.some((prefix) => name.startsWith(prefix)) && !VARIABLES.includes(name)) {
-      throw invalid(name, `is not a known variable; known: ${VARIABLES.join(', ')}`);
+    if (OWN_PREFIXES.some((family) => name.startsWith(prefix + family)) && !known.includes(name)) {
+      throw invalid(name, `is not a known variable; known: ${known.join(', ')}`);
     }
   }
+  const at = (name) => prefix + name;
   const read = (name) => {
-    const value = env[name];
+    const value = env[at(name)];
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw invalid(name, 'must be a string');
+    if (typeof value !== 'string') throw invalid(at(name), 'must be a string');
     return value.trim();
   };
   const list = (name) => {
     const value = read(name);
     if (value === undefined) return undefined;
     const items = value.split(',').map((item) => item.trim()).filter(Boolean);
-    if (items.length === 0) throw invalid(name, 'lists nothing');
+    if (items.length === 0) throw invalid(at(name), 'lists nothing');
     return items;
   };
-  const checks = { roles: list('JWT_REQUIRED_ROLES'), scopes: list('JWT_REQUIRED_SCOPES'), clients: list('JWT_ALLOWED_CLIENTS') };
+  const tenantList = list('JWT_ALLOWED_TENANTS');
+  const tenants = tenantList?.length === 1 && tenantList[0] === '*' ? '*' : tenantList;
+  const checks = {
+    roles: list('JWT_REQUIRED_ROLES'),
+    scopes: list('JWT_REQUIRED_SCOPES'),
+    anyRoles: list('JWT_ACCEPTED_ROLES'),
+    anyScopes: list('JWT_ACCEPTED_SCOPES'),
+    clients: list('JWT_ALLOWED_CLIENTS'),
+  };
   const defined = (object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+  const sourceOf = Object.fromEntries(Object.entries(SOURCE_OF).map(([option, name]) => [option, at(name)]));
 
-  const entra = ['AZURE_API_CLIENT_ID', 'AZURE_AUDIENCE'].find((name) => read(name) !== undefined);
+  const entra = ['AZURE_API_CLIENT_ID', 'AZURE_AUDIENCE', 'AZURE_DEFAULT_SCOPE'].find((name) => read(name) !== undefined);
   const issuer = read('JWT_ISSUER');
   if (entra !== undefined) {
     const contradicting = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URI'].find((name) => read(name) !== undefined);
     if (contradicting !== undefined) {
-      throw invalid(contradicting, `contradicts ${entra}: configure Entra ID (AZURE_*) or another issuer (JWT_ISSUER), not both`);
+      throw invalid(at(contradicting), `contradicts ${at(entra)}: configure Entra ID (AZURE_*) or another issuer (JWT_ISSUER), not both`);
     }
-    if (read('AZURE_TENANT_ID') === undefined) throw invalid('AZURE_TENANT_ID', `is required with ${entra}`);
+    if (read('AZURE_TENANT_ID') === undefined) throw invalid(at('AZURE_TENANT_ID'), `is required with ${at(entra)}`);
+    const defaultScope = read('AZURE_DEFAULT_SCOPE');
+    if (defaultScope !== undefined && (!defaultScope.endsWith(DEFAULT_SCOPE_SUFFIX) || defaultScope === DEFAULT_SCOPE_SUFFIX)) {
+      throw invalid(at('AZURE_DEFAULT_SCOPE'), 'must be "<app id uri>/.default", such as "api://<client id>/.default"');
+    }
+    // The App ID URI of the default scope is the v1 audience; the client id (v2) is added by entraId.
+    const audience = list('AZURE_AUDIENCE') ?? (defaultScope && [defaultScope.slice(0, -DEFAULT_SCOPE_SUFFIX.length)]);
     return naming(() => entraId(defined({
       tenant: read('AZURE_TENANT_ID'),
       clientId: read('AZURE_API_CLIENT_ID'),
-      audience: list('AZURE_AUDIENCE'),
+      audience,
+      tenants,
       ...checks,
-      ...options,
-    })), { ...SOURCE_OF, audience: 'AZURE_AUDIENCE' });
+      ...sourceOptions,
+    })), { ...sourceOf, audience: at(read('AZURE_AUDIENCE') === undefined ? 'AZURE_DEFAULT_SCOPE' : 'AZURE_AUDIENCE') });
   }
   if (issuer === undefined) {
-    throw invalid('JWT_ISSUER', 'is required, or AZURE_TENANT_ID with AZURE_API_CLIENT_ID for Entra ID');
+    throw invalid(at('JWT_ISSUER'), `is required, or ${at('AZURE_TENANT_ID')} with ${at('AZURE_API_CLIENT_ID')} for Entra ID`);
   }
   const audience = list('JWT_AUDIENCE');
-  if (audience === undefined) throw invalid('JWT_AUDIENCE', 'is required with JWT_ISSUER');
+  if (audience === undefined) throw invalid(at('JWT_AUDIENCE'), `is required with ${at('JWT_ISSUER')}`);
   const jwksUri = read('JWT_JWKS_URI');
   const keys = naming(
-    () => (jwksUri === undefined ? discover(issuer, options) : remoteJwks(jwksUri, options)),
-    SOURCE_OF,
+    () => (jwksUri === undefined ? discover(issuer, sourceOptions) : remoteJwks(jwksUri, sourceOptions)),
+    sourceOf,
   );
-  return defined({ issuer, audience, keys, ...checks });
+  return defined({ issuer, audience, keys, tenants, ...checks });
 }

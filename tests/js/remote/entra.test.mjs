@@ -149,8 +149,8 @@ describe('entraId against an Entra-shaped server', () => {
     ['v1 app-only with appOnly, roles and clients (appid)', single({ appOnly: true, roles: ['Orders.Write.All'], clients: [CLIENT] }), v1AppOnly(), {}, null],
     ['app-only token without idtyp passes appOnly', single({ appOnly: true }), v2AppOnly({ idtyp: undefined }), {}, null],
     ['explicit audience (App ID URI) with clientId', single({ audience: 'https://orders.contoso.example' }), v1AppOnly({ aud: 'https://orders.contoso.example' }), {}, null],
-    ['multi-tenant organizations, another tenant', { tenant: 'organizations', clientId: API, version: 2 }, v2AppOnly({ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`, tid: OTHER_TENANT }), {}, null],
-    ['multi-tenant common, v1 token', { tenant: 'common', clientId: API }, v1AppOnly({ iss: `https://sts.windows.net/${OTHER_TENANT}/`, tid: OTHER_TENANT }), {}, null],
+    ['multi-tenant organizations, any tenant written out, another tenant', { tenant: 'organizations', clientId: API, version: 2, tenants: '*' }, v2AppOnly({ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`, tid: OTHER_TENANT }), {}, null],
+    ['multi-tenant common, any tenant, v1 token', { tenant: 'common', clientId: API, tenants: '*' }, v1AppOnly({ iss: `https://sts.windows.net/${OTHER_TENANT}/`, tid: OTHER_TENANT }), {}, null],
     ['multi-tenant allow-list, listed tenant', { tenant: 'common', clientId: API, tenants: [OTHER_TENANT.toUpperCase()] }, v2AppOnly({ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`, tid: OTHER_TENANT }), {}, null],
     ['app-specific key set (appKeys)', single({ appKeys: true }), v2AppOnly(), { key: 'app' }, null],
     ['US Government cloud', single({ cloud: 'usgov', version: 2 }), v2AppOnly({ iss: `https://login.microsoftonline.us/${TENANT}/v2.0` }), {}, null],
@@ -161,8 +161,8 @@ describe('entraId against an Entra-shaped server', () => {
     ['v1 token against a v2-only policy', single({ version: 2 }), v1AppOnly(), {}, ['ERR_ISSUER_INVALID', 'iss']],
     ['v2 token against a v1-only policy', single({ version: 1 }), v2AppOnly(), {}, ['ERR_ISSUER_INVALID', 'iss']],
     ['multi-tenant allow-list, tenant not listed', { tenant: 'organizations', clientId: API, tenants: [TENANT] }, v2AppOnly({ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`, tid: OTHER_TENANT }), {}, ['ERR_TENANT_NOT_ALLOWED', 'tid']],
-    ['multi-tenant, iss and tid disagree', { tenant: 'common', clientId: API, version: 2 }, v2AppOnly({ tid: OTHER_TENANT }), {}, ['ERR_ISSUER_INVALID', 'iss']],
-    ['v2 key bound to another tenant (per-key issuer)', { tenant: 'common', clientId: API, version: 2 }, v2AppOnly(), { key: 'msa' }, ['ERR_ISSUER_INVALID', 'iss']],
+    ['multi-tenant, iss and tid disagree', { tenant: 'common', clientId: API, version: 2, tenants: '*' }, v2AppOnly({ tid: OTHER_TENANT }), {}, ['ERR_ISSUER_INVALID', 'iss']],
+    ['v2 key bound to another tenant (per-key issuer)', { tenant: 'common', clientId: API, version: 2, tenants: '*' }, v2AppOnly(), { key: 'msa' }, ['ERR_ISSUER_INVALID', 'iss']],
     ['missing role', single({ roles: ['Orders.Write.All'] }), v2AppOnly(), {}, ['ERR_ROLE_MISSING', 'roles']],
     ['client not in the allow-list (v2 azp)', single({ clients: ['55556666-ffff-7777-aaaa-8888bbbb9999'] }), v2AppOnly(), {}, ['ERR_CLIENT_NOT_ALLOWED', 'azp']],
     ['client not in the allow-list (v1 appid)', single({ clients: ['55556666-ffff-7777-aaaa-8888bbbb9999'] }), v1AppOnly(), {}, ['ERR_CLIENT_NOT_ALLOWED', 'appid']],
@@ -172,6 +172,11 @@ describe('entraId against an Entra-shaped server', () => {
     ['api://clientId is not accepted when an explicit audience is given', single({ audience: 'https://orders.contoso.example' }), v1AppOnly(), {}, ['ERR_AUDIENCE_INVALID', 'aud']],
     ['app-specific key without appKeys', single(), v2AppOnly(), { key: 'app' }, ['ERR_KEY_NOT_FOUND', 'kid']],
     ['US Government token against the public cloud', single({ version: 2 }), v2AppOnly({ iss: `https://login.microsoftonline.us/${TENANT}/v2.0` }), {}, ['ERR_ISSUER_INVALID', 'iss']],
+    ['app-only token without roles (API without assignment)', single(), v2AppOnly({ roles: undefined }), {}, ['ERR_PERMISSION_MISSING', 'roles']],
+    ['token without roles or scp, callers authorised by clients', single({ clients: [CLIENT] }), v2AppOnly({ roles: undefined }), {}, null],
+    ['delegated token: scp is the permission', single(), v2Delegated(), {}, null],
+    ['one of several roles (anyRoles)', single({ anyRoles: ['Orders.Admin', 'Orders.Read.All'] }), v2AppOnly(), {}, null],
+    ['none of several roles (anyRoles)', single({ anyRoles: ['Orders.Admin', 'Orders.Operator'] }), v2AppOnly(), {}, ['ERR_ROLE_MISSING', 'roles']],
     ['Microsoft Graph token (nonce header)', single(), v1AppOnly({ aud: 'https://graph.microsoft.com' }), { header: { nonce: 'graph-nonce' } }, ['ERR_FOREIGN_TOKEN', 'nonce']],
     ['Graph audience without nonce', single(), v2AppOnly({ aud: GRAPH }), {}, ['ERR_AUDIENCE_INVALID', 'aud']],
     ['expired', single(), v2AppOnly({ exp: now() - 3600 }), {}, ['ERR_TOKEN_EXPIRED', 'exp']],
@@ -204,7 +209,7 @@ describe('entraId against an Entra-shaped server', () => {
 
   test('the per-key issuer rejection names the key\'s issuer', async () => {
     const token = await sign(v2AppOnly(), { key: keys.msa });
-    await assert.rejects(verifierFor({ tenant: 'common', clientId: API, version: 2 }).verify(token), /the signing key is bound to issuer "https:\/\/login\.microsoftonline\.com\/9188040d/);
+    await assert.rejects(verifierFor({ tenant: 'common', clientId: API, version: 2, tenants: '*' }).verify(token), /the signing key is bound to issuer "https:\/\/login\.microsoftonline\.com\/9188040d/);
   });
 
   test('key endpoints: v2 keys for version 2, v1 keys for version 1 and any; ?appid= for appKeys', async () => {
@@ -222,7 +227,7 @@ describe('entraId against an Entra-shaped server', () => {
       `/login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`,
       `/login.microsoftonline.com/${TENANT}/discovery/keys`,
     ]);
-    assert.deepEqual(await fetched({ tenant: 'organizations', clientId: API, version: 1 }, v1AppOnly()), [
+    assert.deepEqual(await fetched({ tenant: 'organizations', clientId: API, version: 1, tenants: [TENANT] }, v1AppOnly()), [
       '/login.microsoftonline.com/common/.well-known/openid-configuration',
       '/login.microsoftonline.com/common/discovery/keys',
     ]);
@@ -286,10 +291,11 @@ describe('entraId options', () => {
       forbiddenClaims: ['scp'],
       claimValues: { idtyp: ['app'] },
       tenants: [TENANT],
+      requirePermission: true,
     });
     assert.equal(source.kind, 'discovery');
     assert.equal(source.url, `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`);
-    assert.deepEqual(entraId({ tenant: 'common', clientId: API, version: 2 }).issuer, ['https://login.microsoftonline.com/{tenantid}/v2.0']);
+    assert.deepEqual(entraId({ tenant: 'common', clientId: API, version: 2, tenants: '*' }).issuer, ['https://login.microsoftonline.com/{tenantid}/v2.0']);
     assert.deepEqual(entraId({ tenant: TENANT, audience: ['api://orders'] }).audience, ['api://orders']);
   });
 
@@ -306,6 +312,11 @@ describe('entraId options', () => {
       [{ tenant: TENANT, clientId: API, cloud: 'germany' }, 'cloud'],
       [{ tenant: TENANT, clientId: API, tenants: [OTHER_TENANT] }, 'tenants'],
       [{ tenant: 'common', clientId: API, tenants: ['contoso'] }, 'tenants'],
+      [{ tenant: 'common', clientId: API }, 'tenants'],
+      [{ tenant: 'organizations', clientId: API }, 'tenants'],
+      [{ tenant: 'common', clientId: API, tenants: ['*', TENANT] }, 'tenants'],
+      [{ tenant: TENANT, clientId: API, anyRoles: 'Orders.Admin' }, 'anyRoles'],
+      [{ tenant: TENANT, clientId: API, anyScopes: [] }, 'anyScopes'],
       [{ tenant: TENANT, audience: 'api://x', appKeys: true }, 'appKeys'],
       [{ tenant: TENANT, clientId: API, appOnly: 'yes' }, 'appOnly'],
       [{ tenant: TENANT, clientId: API, roles: [] }, 'roles'],

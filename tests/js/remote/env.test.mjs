@@ -33,10 +33,58 @@ test('Entra ID from AZURE_TENANT_ID and AZURE_API_CLIENT_ID', () => {
       roles: ['Orders.Read.All', 'Orders.Write.All'],
       clients: ['11112222-bbbb-3333-cccc-4444dddd5555'],
       tenants: [TENANT],
+      requirePermission: true,
     },
     keys: { kind: 'discovery', url: `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration` },
   });
-  assert.deepEqual(fromEnv({ AZURE_TENANT_ID: 'common', AZURE_AUDIENCE: 'api://orders,https://orders.example' }).audience, ['api://orders', 'https://orders.example']);
+  assert.deepEqual(fromEnv({ AZURE_TENANT_ID: 'common', AZURE_AUDIENCE: 'api://orders,https://orders.example', JWT_ALLOWED_TENANTS: '*' }).audience, ['api://orders', 'https://orders.example']);
+});
+
+test('tenants, any-of lists and the default scope', () => {
+  const multi = { AZURE_TENANT_ID: 'organizations', AZURE_API_CLIENT_ID: API };
+  assert.equal(fromEnv({ ...multi, JWT_ALLOWED_TENANTS: '*' }).tenants, '*');
+  assert.deepEqual(fromEnv({ ...multi, JWT_ALLOWED_TENANTS: `${TENANT}, ${API}` }).tenants, [TENANT, API]);
+  const generic = { JWT_ISSUER: 'https://login.microsoftonline.com/{tenantid}/v2.0', JWT_AUDIENCE: API, JWT_JWKS_URI: 'https://login.microsoftonline.com/common/discovery/v2.0/keys' };
+  assert.deepEqual(fromEnv({ ...generic, JWT_ALLOWED_TENANTS: TENANT }).tenants, [TENANT]);
+  // The core refuses a {tenantid} issuer without tenants when the verifier is built.
+  assert.throws(() => createVerifier(fromEnv(generic)), (error) => error.code === 'ERR_POLICY_INVALID' && error.claim === 'tenants');
+  const accepted = fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API, JWT_ACCEPTED_ROLES: 'archivist_administrator,guest', JWT_ACCEPTED_SCOPES: 'tasks.read' });
+  assert.deepEqual([accepted.anyRoles, accepted.anyScopes], [['archivist_administrator', 'guest'], ['tasks.read']]);
+  const scoped = fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API, AZURE_DEFAULT_SCOPE: `api://${API}/.default` });
+  assert.deepEqual(scoped.audience, [API, `api://${API}`]);
+  assert.deepEqual(fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_DEFAULT_SCOPE: 'https://orders.example/.default' }).audience, ['https://orders.example']);
+  // AZURE_AUDIENCE wins over the default scope.
+  assert.deepEqual(fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_AUDIENCE: 'api://a', AZURE_DEFAULT_SCOPE: 'api://b/.default' }).audience, ['api://a']);
+});
+
+test('with a prefix, exactly the prefixed names are read', () => {
+  const env = {
+    INFLUXION_AZURE_TENANT_ID: TENANT,
+    INFLUXION_AZURE_API_CLIENT_ID: API,
+    INFLUXION_AZURE_DEFAULT_SCOPE: `api://${API}/.default`,
+    INFLUXION_VAULT_URL: 'https://vault.example',
+    JWT_ISSUER: 'https://ignored.example',
+    AZURE_API_CLIENT_ID: 'not-read',
+  };
+  const options = fromEnv(env, { prefix: 'INFLUXION_' });
+  assert.deepEqual(options.audience, [API, `api://${API}`]);
+  assert.deepEqual(options.tenants, [TENANT]);
+  const table = [
+    [{ ...env, INFLUXION_JWT_REQUIRED_ROLE: 'x' }, { prefix: 'INFLUXION_' }, 'INFLUXION_JWT_REQUIRED_ROLE'],
+    [{ ...env, INFLUXION_AZURE_API_AUDIENCE: 'x' }, { prefix: 'INFLUXION_' }, 'INFLUXION_AZURE_API_AUDIENCE'],
+    [{ ...env, INFLUXION_AZURE_DEFAULT_SCOPE: `api://${API}` }, { prefix: 'INFLUXION_' }, 'INFLUXION_AZURE_DEFAULT_SCOPE'],
+    [{ ...env, INFLUXION_AZURE_API_CLIENT_ID: 'orders' }, { prefix: 'INFLUXION_' }, 'INFLUXION_AZURE_API_CLIENT_ID'],
+    [{ INFLUXION_AZURE_API_CLIENT_ID: API }, { prefix: 'INFLUXION_' }, 'INFLUXION_AZURE_TENANT_ID'],
+    [env, { prefix: 'influxion_' }, 'prefix'],
+    [env, { prefix: 'INFLUXION' }, 'prefix'],
+  ];
+  for (const [vars, options, variable] of table) {
+    assert.throws(() => fromEnv(vars, options), (error) => {
+      assert.equal(error.code, 'ERR_POLICY_INVALID', error.message);
+      assert.equal(error.claim, variable, error.message);
+      return true;
+    });
+  }
 });
 
 test('any issuer from JWT_ISSUER and JWT_AUDIENCE, with discovery or JWT_JWKS_URI', () => {
@@ -72,6 +120,10 @@ test('unknown or contradictory settings are ERR_POLICY_INVALID naming the variab
     [{ AZURE_API_CLIENT_ID: API }, 'AZURE_TENANT_ID'],
     [{ ...entra, AZURE_TENANT_ID: 'contoso.com' }, 'AZURE_TENANT_ID'],
     [{ ...entra, AZURE_API_CLIENT_ID: 'orders-api' }, 'AZURE_API_CLIENT_ID'],
+    [{ ...entra, AZURE_TENANT_ID: 'common' }, 'JWT_ALLOWED_TENANTS'],
+    [{ ...entra, AZURE_TENANT_ID: 'common', JWT_ALLOWED_TENANTS: 'contoso' }, 'JWT_ALLOWED_TENANTS'],
+    [{ ...entra, JWT_ACCEPTED_ROLES: ' , ' }, 'JWT_ACCEPTED_ROLES'],
+    [{ ...entra, JWT_ALLOWED_TENANT: '*' }, 'JWT_ALLOWED_TENANT'],
   ];
   for (const [env, variable] of table) {
     assert.throws(() => fromEnv(env), (error) => {
