@@ -1,14 +1,17 @@
 /**
- * Bearer authentication for HTTP servers (RFC 6750): extracting the token
- * from `Authorization`, and the 401/403 answers with `WWW-Authenticate`.
- * Shared by the Worker (`jwtguard/worker`) and Hono (`jwtguard/hono`) middleware.
+ * HTTP authentication for servers: reading `Authorization` (RFC 6750 Bearer,
+ * RFC 9449 DPoP), and the 401/403 answers with `WWW-Authenticate`. Shared by
+ * `verifyRequest` and every middleware.
  */
 
 /** RFC 6750 §2.1 b64token (token68 in RFC 7235): the only characters a bearer token may have. */
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+/** The schemes an access token may come with, by their lowercase names. */
+const SCHEMES = Object.freeze({ bearer: 'bearer', dpop: 'dpop' });
+
 /** Codes about the caller's permissions (403) rather than its credentials (401). */
-const FORBIDDEN = new Set(['ERR_ROLE_MISSING', 'ERR_SCOPE_MISSING', 'ERR_CLIENT_NOT_ALLOWED', 'ERR_TENANT_NOT_ALLOWED']);
+const FORBIDDEN = new Set(['ERR_ROLE_MISSING', 'ERR_SCOPE_MISSING', 'ERR_CLIENT_NOT_ALLOWED', 'ERR_TENANT_NOT_ALLOWED', 'ERR_PERMISSION_MISSING']);
 
 /** Codes that mean the server cannot check tokens right now (keys unavailable): 503. */
 const UNAVAILABLE = new Set(['ERR_KEYS_NOT_LOADED', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID', 'ERR_JWKS_INVALID']);
@@ -17,19 +20,21 @@ const UNAVAILABLE = new Set(['ERR_KEYS_NOT_LOADED', 'ERR_JWKS_FETCH_FAILED', 'ER
 const MISCONFIGURED = new Set(['ERR_POLICY_INVALID', 'ERR_KEY_INVALID', 'ERR_INTERNAL']);
 
 /**
- * The bearer token of an `Authorization` header value.
- * @param {string | null} header
- * @returns {{ token: string } | { problem: 'missing' | 'malformed' }}
+ * The access token of an `Authorization` header value, and its scheme.
+ * @param {string | null | undefined} header
+ * @returns {{ scheme: 'bearer' | 'dpop', token: string } | { problem: 'missing' | 'malformed' }}
  */
-export function bearerToken(header) {
+export function readAuthorization(header) {
   if (header === null || header === undefined || header.trim() === '') return { problem: 'missing' };
   const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(header.trim());
-  // Another scheme (Basic, DPoP…) is not bearer credentials at all.
-  if (!match || match[1].toLowerCase() !== 'bearer') return match ? { problem: 'missing' } : { problem: 'malformed' };
+  if (!match) return { problem: 'malformed' };
+  const scheme = SCHEMES[match[1].toLowerCase()];
+  // Another scheme (Basic…) is not access-token credentials at all.
+  if (scheme === undefined) return { problem: 'missing' };
   const credentials = match[2] ?? '';
   // Exactly one token68; two Authorization headers arrive joined by ", ".
   if (!TOKEN68.test(credentials)) return { problem: 'malformed' };
-  return { token: credentials };
+  return { scheme, token: credentials };
 }
 
 const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;
@@ -37,25 +42,35 @@ const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;
 /**
  * The HTTP answer for a request that failed authentication.
  * Never echoes the token or its claims: only the code and its generic reason.
- * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string }, realm: string, scopes?: string[] }} failure
+ * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string }, realm: string, scopes?: string[], scheme?: 'bearer' | 'dpop', dpopAlgorithms?: string[] }} failure
  * @returns {{ status: number, headers: Record<string, string>, body: { error: string, code: string | null } }}
  */
-export function failureResponse({ problem, error, realm, scopes = [] }) {
-  const challenge = [`Bearer realm=${quoted(realm)}`];
+export function failureResponse({ problem, error, realm, scopes = [], scheme = 'bearer', dpopAlgorithms = [] }) {
+  const bearer = [`Bearer realm=${quoted(realm)}`];
+  const dpop = [`DPoP algs=${quoted(dpopAlgorithms.join(' '))}`];
+  // The challenge follows the scheme the request used (RFC 9449 §7.1).
+  const challenge = scheme === 'dpop' ? dpop : bearer;
   let status = 401;
   let oauthError;
   let code = null;
+  const describe = (oauth) => challenge.push(`error=${quoted(oauth)}`, `error_description=${quoted(`${code}: ${error.reason}`)}`);
   if (problem === 'missing') {
     oauthError = 'unauthorized';
+    // No credentials: both schemes are offered.
+    return {
+      status,
+      headers: { 'content-type': 'application/json', 'www-authenticate': `${bearer.join(', ')}, ${dpop.join(', ')}` },
+      body: { error: oauthError, code },
+    };
   } else if (problem === 'malformed') {
     oauthError = 'invalid_request';
     code = 'ERR_TOKEN_MALFORMED';
-    challenge.push('error="invalid_request"', 'error_description="the authorization header is not one bearer token"');
+    challenge.push('error="invalid_request"', 'error_description="the authorization header is not one bearer or dpop token"');
   } else if (FORBIDDEN.has(error.code)) {
     status = 403;
     oauthError = 'insufficient_scope';
     code = error.code;
-    challenge.push('error="insufficient_scope"', `error_description=${quoted(`${code}: ${error.reason}`)}`);
+    describe(oauthError);
     if (error.code === 'ERR_SCOPE_MISSING' && scopes.length) challenge.push(`scope=${quoted(scopes.join(' '))}`);
   } else if (UNAVAILABLE.has(error.code) || MISCONFIGURED.has(error.code)) {
     const unavailable = UNAVAILABLE.has(error.code);
@@ -64,10 +79,16 @@ export function failureResponse({ problem, error, realm, scopes = [] }) {
       headers: { 'content-type': 'application/json', ...(unavailable ? { 'retry-after': '30' } : {}) },
       body: { error: unavailable ? 'temporarily_unavailable' : 'server_error', code: error.code },
     };
+  } else if (error.code === 'ERR_DPOP_INVALID') {
+    // RFC 9449 §7.1: a bad proof is answered in the DPoP scheme.
+    challenge.splice(0, challenge.length, ...dpop);
+    oauthError = 'invalid_dpop_proof';
+    code = error.code;
+    describe(oauthError);
   } else {
     oauthError = 'invalid_token';
     code = error.code;
-    challenge.push('error="invalid_token"', `error_description=${quoted(`${code}: ${error.reason}`)}`);
+    describe(oauthError);
   }
   return {
     status,

@@ -1,11 +1,13 @@
 /**
  * The request-level check shared by the Worker and Hono middleware: build (and
- * keep) the verifier, extract the bearer token, verify, and map failures to
- * RFC 6750 answers.
+ * keep) the verifier, read the credentials, verify the request as presented
+ * (Bearer or DPoP, with Cloudflare's verified client certificate), and map
+ * failures to RFC 6750 / RFC 9449 answers.
  */
 
 import { createVerifier, JwtGuardError } from 'jwtguard';
-import { bearerToken, failureResponse } from './bearer.js';
+import { failureResponse, readAuthorization } from './bearer.js';
+import { cloudflareCertificate } from './request.js';
 
 /**
  * Returns `authenticate(request, env, ctx)` → `{ auth }` or `{ failure }`.
@@ -34,17 +36,35 @@ export function authenticator(options, { realm = 'api' } = {}) {
    * @param {{ waitUntil?: (promise: Promise<unknown>) => void }} [ctx] background key refreshes go to `ctx.waitUntil`
    */
   return async function authenticate(request, env, ctx) {
-    const extracted = bearerToken(request.headers.get('authorization'));
-    if (!extracted.token) return { failure: failureResponse({ problem: extracted.problem, realm }) };
+    const credentials = readAuthorization(request.headers.get('authorization'));
     let verifier;
     try {
       verifier = verifierFor(env);
+      const { dpopAlgorithms } = policyOf(verifier);
+      if (credentials.problem) return { failure: failureResponse({ problem: credentials.problem, realm, dpopAlgorithms }) };
       const waitUntil = ctx?.waitUntil ? (promise) => ctx.waitUntil(promise) : undefined;
-      const { claims, header, key } = await verifier.verify(extracted.token, { waitUntil });
-      return { auth: { claims, header, key } };
+      const { claims, header, key, binding } = await verifier.verifyRequest(
+        request,
+        { clientCertificate: cloudflareCertificate(request) },
+        { waitUntil },
+      );
+      return { auth: { claims, header, key, binding } };
     } catch (error) {
       const guarded = error instanceof JwtGuardError ? error : new JwtGuardError('ERR_INTERNAL', 'internal error', { cause: error });
-      return { failure: failureResponse({ error: guarded, realm, scopes: verifier?.policy.scopes }) };
+      const policy = verifier ? policyOf(verifier) : {};
+      return {
+        failure: failureResponse({
+          error: guarded, realm, scopes: policy.scopes, scheme: credentials.scheme, dpopAlgorithms: policy.dpopAlgorithms,
+        }),
+      };
     }
   };
+}
+
+/**
+ * The policy the answers describe: a several-issuer verifier's first
+ * configuration (the algorithms are the same unless configured otherwise).
+ */
+function policyOf(verifier) {
+  return Array.isArray(verifier.policy) ? verifier.policy[0] : verifier.policy;
 }

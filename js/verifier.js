@@ -6,7 +6,10 @@
 
 import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
+import { createIssuers } from './issuers.js';
 import { isKeySource, localJwks } from './keys.js';
+import { checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
+import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
 import { webCryptoBackend } from './webcrypto.js';
 
@@ -19,7 +22,7 @@ const POLICY_FIELDS = Object.freeze([
 ]);
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'replayStore']);
 
 /** Same as the core's DEFAULT_MAX_TOKEN_SIZE; checked here before copying into wasm memory. */
 const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
@@ -53,11 +56,13 @@ function systemNow() {
 }
 
 /**
- * Builds a verifier from a policy and keys.
- * @param {import('./index.d.ts').VerifierOptions} options
+ * Builds a verifier from a policy and keys, or, from an array of them, one
+ * verifier for several issuers, each with its own keys.
+ * @param {import('./index.d.ts').VerifierOptions | import('./index.d.ts').VerifierOptions[]} options
  * @returns {import('./index.d.ts').Verifier}
  */
 export function createVerifier(options) {
+  if (Array.isArray(options)) return createIssuers(options.map((each) => createVerifier(each)));
   const policy = splitOptions(options);
   let policyJson;
   try {
@@ -69,6 +74,8 @@ export function createVerifier(options) {
   const now = options.now ?? systemNow;
   if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
 
+  checkReplayStore(options.replayStore);
+  const replayStore = options.replayStore ?? memoryReplayStore(now);
   const capacity = cacheCapacity(options.cache);
   const cache = capacity > 0 ? createTokenCache(capacity) : null;
 
@@ -123,7 +130,7 @@ export function createVerifier(options) {
    * brought up to date, the clock read and the verified-token cache asked.
    * Returns `{ hit }` or `{ core, at, lookup }`.
    */
-  function begin(token, context) {
+  function begin(token, context, useCache = true) {
     if (typeof token !== 'string') {
       throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
     }
@@ -137,7 +144,7 @@ export function createVerifier(options) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
     }
     const at = now();
-    if (cache === null) return { core: verifier, at, lookup: null };
+    if (cache === null || !useCache) return { core: verifier, at, lookup: null };
     const lookup = { generation, policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
     try {
       const hit = cache.get(token, lookup);
@@ -148,12 +155,51 @@ export function createVerifier(options) {
     return { core: verifier, at, lookup };
   }
 
-  /** A verified result (the core's JSON text), frozen and remembered. */
+  /**
+   * A verified result (the core's JSON text), frozen and remembered. Only
+   * bearer results are remembered: a bound token needs its proof each time.
+   */
   function conclude(token, json, lookup) {
     // JSON.parse keeps a signed "__proto__" member an own property.
     const result = deepFreeze(JSON.parse(json));
-    if (lookup !== null) cache.set(token, result, lookup);
+    if (lookup !== null && result.binding === null) cache.set(token, result, lookup);
     return result;
+  }
+
+  /**
+   * A token as a request presented it (`readRequest`'s credentials), in the
+   * core. A bearer-scheme token may come from the verified-token cache, which
+   * only ever holds unbound tokens; a DPoP-scheme one never does.
+   */
+  function verifyPresentedSync(presented, context) {
+    const { token } = presented;
+    const { hit, core: verifier, at, lookup } = begin(token, context, presented.scheme === 'bearer');
+    if (hit) return hit;
+    try {
+      const json = verifier.verifyPresented(
+        encoder.encode(token), at, presented.scheme, presented.proof,
+        presented.proof === undefined ? undefined : presented.method,
+        presented.proof === undefined ? undefined : presented.url,
+        presented.certificateDer, presented.certificateSha256,
+      );
+      return conclude(token, json, lookup);
+    } catch (error) {
+      throw fromCore(error);
+    }
+  }
+
+  /**
+   * Loads keys if needed, then `check(token, context)`; a token whose key is
+   * not in the set gets one refresh of the source and one more try.
+   */
+  async function withKeys(token, context, check) {
+    await ready(context);
+    try {
+      return await check(token, context);
+    } catch (error) {
+      if (source === null || error.code !== 'ERR_KEY_NOT_FOUND') throw error;
+      return retryWithFreshKeys(token, error, context, check);
+    }
   }
 
   function verifySync(token, context) {
@@ -232,14 +278,27 @@ export function createVerifier(options) {
      * `ctx.waitUntil`) receives background key refreshes this call starts.
      */
     async verify(token, context) {
-      await ready(context);
-      const check = webCrypto === null ? verifySync : verifyWebCrypto;
-      try {
-        return await check(token, context);
-      } catch (error) {
-        if (source === null || error.code !== 'ERR_KEY_NOT_FOUND') throw error;
-        return retryWithFreshKeys(token, error, context, check);
+      return withKeys(token, context, webCrypto === null ? verifySync : verifyWebCrypto);
+    },
+    /**
+     * Verifies the access token of an HTTP request as it was presented: the
+     * Bearer or DPoP scheme, the DPoP proof, the client certificate. A
+     * DPoP proof's `jti` is then refused if this verifier's replay store has
+     * seen it.
+     */
+    async verifyRequest(request, options, context) {
+      const presented = readRequest(request, options);
+      if (presented.problem) {
+        throw new JwtGuardError(
+          'ERR_TOKEN_MALFORMED',
+          presented.problem === 'missing'
+            ? 'token is not a well-formed compact jws: the request has no Bearer or DPoP authorization'
+            : 'token is not a well-formed compact jws: the authorization header is not one bearer or dpop token',
+        );
       }
+      const result = await withKeys(presented.token, context, () => verifyPresentedSync(presented, context));
+      if (result.binding?.type === 'dpop') await refuseReplay(replayStore, result.binding, now());
+      return result;
     },
     /** Entries of the current key set that were skipped, with reasons. */
     skippedKeys() {

@@ -41,9 +41,9 @@ for (const [via, path] of [['worker', '/api/whoami'], ['hono', '/hono/whoami']])
     });
 
     const cases = [
-      ['no credentials', async () => undefined, 401, 'Bearer realm="api"', { error: 'unauthorized', code: null }],
-      ['another scheme', async () => 'Basic dXNlcjpwYXNz', 401, 'Bearer realm="api"', { error: 'unauthorized', code: null }],
-      ['bearer without a token', async () => 'Bearer', 401, 'Bearer realm="api", error="invalid_request", error_description="the authorization header is not one bearer token"', { error: 'invalid_request', code: 'ERR_TOKEN_MALFORMED' }],
+      ['no credentials', async () => undefined, 401, 'Bearer realm="api", DPoP algs="ES256 ES384 EdDSA RS256 RS384 RS512 PS256 PS384 PS512"', { error: 'unauthorized', code: null }],
+      ['another scheme', async () => 'Basic dXNlcjpwYXNz', 401, 'Bearer realm="api", DPoP algs="ES256 ES384 EdDSA RS256 RS384 RS512 PS256 PS384 PS512"', { error: 'unauthorized', code: null }],
+      ['bearer without a token', async () => 'Bearer', 401, 'Bearer realm="api", error="invalid_request", error_description="the authorization header is not one bearer or dpop token"', { error: 'invalid_request', code: 'ERR_TOKEN_MALFORMED' }],
       ['two tokens', async () => `Bearer ${await sign(pair)}, Bearer ${await sign(pair)}`, 401, /error="invalid_request"/, { error: 'invalid_request', code: 'ERR_TOKEN_MALFORMED' }],
       ['expired', async () => `Bearer ${await sign(pair, goodClaims({ exp: nowSeconds() - 300 }))}`, 401, 'Bearer realm="api", error="invalid_token", error_description="ERR_TOKEN_EXPIRED: token has expired"', { error: 'invalid_token', code: 'ERR_TOKEN_EXPIRED' }],
       ['wrong audience', async () => `Bearer ${await sign(pair, goodClaims({ aud: 'api://secret-other-api' }))}`, 401, 'Bearer realm="api", error="invalid_token", error_description="ERR_AUDIENCE_INVALID: audience (aud) is not accepted"', { error: 'invalid_token', code: 'ERR_AUDIENCE_INVALID' }],

@@ -1,0 +1,60 @@
+/**
+ * Several issuers, one verifier: `createVerifier([optionsA, optionsB, …])`.
+ * Each configuration keeps its own keys and policy; the core's router reads
+ * a token's `iss` (and `tid`) only to choose exactly one of them, which then
+ * checks everything. Overlapping issuers are refused when it is built.
+ */
+
+import { WasmRouter } from '../pkg/jwtguard.js';
+import { JwtGuardError, fromCore } from './errors.js';
+import { readRequest } from './request.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * One verifier over `verifiers`, each built by createVerifier for one issuer.
+ * @param {import('./index.d.ts').Verifier[]} verifiers
+ * @returns {import('./index.d.ts').Verifier}
+ */
+export function createIssuers(verifiers) {
+  if (verifiers.length === 0) {
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'policy is invalid: at least one issuer configuration is required');
+  }
+  let router;
+  try {
+    router = new WasmRouter(JSON.stringify(verifiers.map((v) => v.policy)));
+  } catch (error) {
+    throw fromCore(error);
+  }
+
+  /** The verifier for `token`'s issuer. */
+  function route(token) {
+    if (typeof token !== 'string') {
+      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+    }
+    try {
+      return verifiers[router.route(encoder.encode(token))];
+    } catch (error) {
+      throw fromCore(error);
+    }
+  }
+
+  return Object.freeze({
+    policy: Object.freeze(verifiers.map((v) => v.policy)),
+    async ready() {
+      await Promise.all(verifiers.map((v) => v.ready()));
+    },
+    verifySync: (token) => route(token).verifySync(token),
+    verify: (token, context) => route(token).verify(token, context),
+    async verifyRequest(request, options, context) {
+      const presented = readRequest(request, options);
+      // A request without one token is refused by any configuration alike.
+      const chosen = presented.problem ? verifiers[0] : route(presented.token);
+      return chosen.verifyRequest(request, options, context);
+    },
+    /** Skipped key-set entries of every configuration, each with its index. */
+    skippedKeys() {
+      return verifiers.flatMap((v, configuration) => v.skippedKeys().map((entry) => ({ ...entry, configuration })));
+    },
+  });
+}
