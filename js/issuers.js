@@ -27,10 +27,17 @@ export function createIssuers(verifiers) {
     throw fromCore(error);
   }
 
+  // A token over every configuration's size cap is refused as a single
+  // verifier refuses it, before it is copied into wasm memory to be routed.
+  const maxTokenSize = Math.max(...verifiers.map((v) => v.policy.maxTokenSize));
+
   /** The verifier for `token`'s issuer. */
   function route(token) {
     if (typeof token !== 'string') {
       throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+    }
+    if (token.length > maxTokenSize) {
+      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `token is larger than the size limit: ${token.length} characters, limit ${maxTokenSize}`);
     }
     try {
       return verifiers[router.route(encoder.encode(token))];
@@ -45,7 +52,10 @@ export function createIssuers(verifiers) {
       await Promise.all(verifiers.map((v) => v.ready()));
     },
     verifySync: (token) => route(token).verifySync(token),
-    verify: (token, context) => route(token).verify(token, context),
+    // async: a token that cannot be routed rejects, as a single verifier's verify does.
+    verify: async (token, context) => route(token).verify(token, context),
+    // verifyRequest: the lead's request branch defines it for single
+    // verifiers; here the presented token chooses the configuration.
     async verifyRequest(request, options, context) {
       const presented = readRequest(request, options);
       // A request without one token is refused by any configuration alike.

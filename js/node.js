@@ -13,9 +13,15 @@ export * from './api.js';
  * `make bench` measured `verify()` through it at about 2.5× the core's CPU
  * time for RS256 and PS256 (bench/RESULTS.md), and RS256 is what Entra ID
  * signs with. This local export takes precedence over api.js's.
- * @param {import('./index.d.ts').VerifierOptions} options
+ * @param {import('./index.d.ts').VerifierOptions | import('./index.d.ts').VerifierOptions[]} options
  */
 export function createVerifier(options) {
-  const nodeDefault = options !== null && typeof options === 'object' && options.webCrypto === undefined;
-  return createWithWebCrypto(nodeDefault ? { ...options, webCrypto: false } : options);
+  // Several issuers: the default applies to each configuration.
+  if (Array.isArray(options)) return createWithWebCrypto(options.map(nodeDefault));
+  return createWithWebCrypto(nodeDefault(options));
+}
+
+function nodeDefault(options) {
+  const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
+  return plain && options.webCrypto === undefined ? { ...options, webCrypto: false } : options;
 }

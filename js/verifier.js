@@ -62,7 +62,15 @@ function systemNow() {
  * @returns {import('./index.d.ts').Verifier}
  */
 export function createVerifier(options) {
-  if (Array.isArray(options)) return createIssuers(options.map((each) => createVerifier(each)));
+  if (Array.isArray(options)) {
+    return createIssuers(options.map((each, index) => {
+      // Each element is one issuer's options; arrays do not nest.
+      if (!each || typeof each !== 'object' || Array.isArray(each)) {
+        throw policyError(`issuer configuration ${index} must be an object of createVerifier options`);
+      }
+      return createVerifier(each);
+    }));
+  }
   const policy = splitOptions(options);
   let policyJson;
   try {
