@@ -5,6 +5,6 @@ export type { Auth };
 
 /** Hono middleware: verifies the bearer token and sets `c.get('auth')`. */
 export declare function jwtAuth<Env = unknown>(
-  options: VerifierOptions | ((env: Env) => VerifierOptions),
+  options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   settings?: ProtectSettings,
 ): (c: any, next: () => Promise<void>) => Promise<Response | void>;

@@ -46,8 +46,19 @@ export interface Policy {
   scopes?: string | string[];
   /** Allowed clients (`azp`, `appid`, `client_id`). */
   clients?: string | string[];
-  /** Allowed tenants (`tid`). */
-  tenants?: string | string[];
+  /**
+   * Allowed tenants (`tid`): tenant GUIDs, or `'*'` (any tenant, written
+   * out). Required when an issuer contains `{tenantid}`: "any tenant" lets
+   * any Entra tenant's admin mint tokens for a multi-tenant app that carry
+   * your roles.
+   */
+  tenants?: '*' | string | string[];
+  /**
+   * Require a permission: a non-empty `roles` or `scp`/`scope`, unless
+   * `clients` is set (the client allow-list is then the permission).
+   * ERR_PERMISSION_MISSING otherwise. Default false; the Entra preset sets it.
+   */
+  requirePermission?: boolean;
   /** Token size cap in bytes. Default 16384, at most 262144. */
   maxTokenSize?: number;
 }
@@ -158,8 +169,11 @@ export declare const KEY_SOURCE_DEFAULTS: Readonly<{
 export interface EntraIdOptions extends KeySourceOptions {
   /** A tenant GUID, or `organizations` / `common` (multi-tenant). Not with `b2c` / `externalId`. */
   tenant?: string;
-  /** Allowed tenants (GUIDs) for a multi-tenant API. */
-  tenants?: string | string[];
+  /**
+   * Allowed tenants for `organizations` / `common`, required there: tenant
+   * GUIDs, or `'*'` to accept any tenant explicitly.
+   */
+  tenants?: '*' | string | string[];
   /** The API's application (client) id. Alone, `clientId` and `api://clientId` are accepted audiences. */
   clientId?: string;
   /** Accepted audiences (App ID URIs); with `clientId`, the client id is accepted too. */
@@ -224,6 +238,26 @@ export interface SkippedKey {
   reason: string;
 }
 
+/** A skipped key of one configuration of a several-issuer verifier. */
+export interface IssuerSkippedKey extends SkippedKey {
+  /** The index of the configuration in the array given to createVerifier. */
+  configuration: number;
+}
+
+/**
+ * One verifier for several issuers (`createVerifier([...])`): a token's
+ * unverified `iss` (and `tid`) chooses exactly one configuration, which then
+ * verifies everything with its own keys.
+ */
+export interface IssuersVerifier extends Omit<Verifier, 'policy' | 'skippedKeys'> {
+  /** Each configuration's normalised policy, in the order given. */
+  readonly policy: ReadonlyArray<Verifier['policy']>;
+  /** Loads the keys of every configuration's source. */
+  ready(): Promise<void>;
+  /** Skipped entries of every configuration's key set, each with its configuration's index. */
+  skippedKeys(): IssuerSkippedKey[];
+}
+
 export interface Verifier {
   /** The normalised policy, every default filled in. */
   readonly policy: Required<Pick<Policy, 'issuer' | 'audience'>> & Policy;
@@ -250,6 +284,13 @@ export interface Inspection {
 }
 
 export declare function createVerifier(options: VerifierOptions): Verifier;
+/**
+ * One verifier for several issuers, each with its own options and keys.
+ * Throws ERR_POLICY_INVALID for an empty array, a non-object element, or two
+ * configurations that accept one issuer.
+ */
+export declare function createVerifier(options: VerifierOptions[]): IssuersVerifier;
+export declare function createVerifier(options: VerifierOptions | VerifierOptions[]): Verifier | IssuersVerifier;
 export declare function localJwks(jwks: Jwks | string): KeySource;
 /** A key source for the JWKS at `url` (https, or http to localhost/127.0.0.1/[::1]). */
 export declare function remoteJwks(url: string, options?: KeySourceOptions): RemoteKeySource;

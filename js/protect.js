@@ -11,7 +11,8 @@ import { cloudflareCertificate } from './request.js';
 
 /**
  * Returns `authenticate(request, env, ctx)` → `{ auth }` or `{ failure }`.
- * `options` is createVerifier's options or `(env) => options`; with a
+ * `options` is createVerifier's options (an object, or an array of them for
+ * several issuers) or `(env) => options`; with a
  * function, one verifier is built per `env` object (one per isolate in
  * Workers) and kept.
  */

@@ -14,7 +14,7 @@ export interface ProtectSettings {
  * 401 (or 403 for a missing role or scope) with an RFC 6750 challenge.
  */
 export declare function protect<Env = unknown, Ctx = unknown>(
-  options: VerifierOptions | ((env: Env) => VerifierOptions),
+  options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   handler: (request: Request, env: Env, ctx: Ctx, auth: Auth) => Response | Promise<Response>,
   settings?: ProtectSettings,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
