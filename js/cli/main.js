@@ -18,12 +18,24 @@ commands:
       claims with times. Nothing is verified.
   verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
   verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
+  verify [token|-] --policy <array.json> [options]
       Verify a token with the same code and policy as the servers. Keys come
       from a JWKS file or URL, OpenID discovery (the issuer or its metadata
       url), or Entra ID's discovery for the tenant (GUID, organizations, common).
-      --policy <file.json>     a policy (the README's Policy table); flags add to it
+      --policy <file.json>     a policy (the README's Policy table); flags add to it.
+                               An array configures several issuers: each element
+                               is a policy with its own keys, one of "jwks" (a
+                               file relative to the policy file, or a url),
+                               "discovery" (url) or "entraTenant" (with
+                               "clientId"); the token's iss chooses the element,
+                               and the flags below add to every element
       --require-role <role>    repeatable     --require-scope <scope>  repeatable
       --allow-client <id>      repeatable     --tolerance <seconds>    clock skew
+      --tenant-allow <guid|*>  repeatable: allowed tenants (tid); required for
+                               a {tenantid} issuer and --entra-tenant
+                               organizations or common. * accepts any tenant,
+                               written out: any Entra tenant's admin can then
+                               mint tokens for a multi-tenant app with your roles
       --json                   print the result as JSON
       Exit 0 when valid, 1 when rejected (the code on stderr), 2 for usage errors.
   token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
@@ -52,6 +64,7 @@ const VERIFY_FLAGS = {
   'require-role': { type: 'string', multiple: true },
   'require-scope': { type: 'string', multiple: true },
   'allow-client': { type: 'string', multiple: true },
+  'tenant-allow': { type: 'string', multiple: true },
   tolerance: { type: 'string' },
   'client-id': { type: 'string' },
 };

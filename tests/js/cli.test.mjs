@@ -102,6 +102,9 @@ async function entraFetch(url, init) {
   if (target.pathname === `/${TENANT}/.well-known/openid-configuration`) {
     return Response.json({ issuer: `https://sts.windows.net/${TENANT}/`, jwks_uri: 'https://login.microsoftonline.com/common/discovery/keys' });
   }
+  if (target.pathname === '/common/.well-known/openid-configuration') {
+    return Response.json({ issuer: 'https://sts.windows.net/{tenantid}/', jwks_uri: 'https://login.microsoftonline.com/common/discovery/keys' });
+  }
   if (target.pathname === '/common/discovery/keys') {
     const { alg, ...jwk } = issuerKey.jwk;
     return Response.json({ keys: [{ ...jwk, x5t: issuerKey.kid }] });
@@ -246,6 +249,112 @@ describe('token', () => {
       assert.ok(!stderr.includes(SECRET));
     });
   }
+});
+
+describe('verify: several issuers, explicit tenants, the Entra permission', () => {
+  const OTHER = '00000000-0000-0000-0000-000000000001';
+  const ISSUER_B = 'https://issuer-b.test';
+  const TEMPLATE = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+  const CLIENT_API = API.replace('api://', '');
+  let dir;
+  let otherKey;
+  const now = () => Math.floor(Date.now() / 1000);
+  const v2 = (extra = {}) => ({ aud: CLIENT_API, iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, azp: CLIENT_ID, tid: TENANT, roles: ['Tasks.Read'], iat: now(), exp: now() + 600, ...extra });
+  const b = (extra = {}) => ({ iss: ISSUER_B, aud: 'api://b', roles: ['Tasks.Read'], iat: now(), exp: now() + 600, ...extra });
+  /** Writes `value` as JSON into the test directory; returns its path. */
+  const file = (name, value) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(value));
+    return path;
+  };
+
+  before(async () => {
+    otherKey = await keyPair('ES256', 'b-key');
+    dir = mkdtempSync(join(tmpdir(), 'jwtguard-cli-issuers-'));
+    file('b-keys.json', { keys: [otherKey.jwk] });
+  });
+
+  // [name, token claims and signer, extra args (the policy file is written per row), expected exit code, stderr or stdout pattern]
+  const arrays = [
+    [
+      'an Entra element and a JWKS element: the Entra token', () => sign(issuerKey, v2()),
+      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 0, /^valid: .*\n {2}issuer {4}https:\/\/login\.microsoftonline\.com\/72f988bf/,
+    ],
+    [
+      'an Entra element and a JWKS element: the other issuer\'s token, keys relative to the policy file', () => sign(otherKey, b()),
+      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 0, /^valid: signature verified \(ES256, kid b-key\)/,
+    ],
+    [
+      'the Entra key presented with the other issuer\'s iss: that issuer\'s keys only', () => sign(issuerKey, b()),
+      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_KEY_NOT_FOUND: /,
+    ],
+    [
+      'an issuer no element names', () => sign(otherKey, b({ iss: 'https://issuer-c.test' })),
+      [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_ISSUER_INVALID: .*"https:\/\/issuer-c\.test" is not one of the configured issuers/,
+    ],
+    [
+      'flags add to every element (--require-role)', () => sign(otherKey, b()),
+      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], ['--require-role', 'Tasks.Write'], 1, /^rejected: ERR_ROLE_MISSING: /,
+    ],
+    [
+      'two elements with one issuer', () => sign(otherKey, b()),
+      [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }, { issuer: ISSUER_B, audience: 'api://c', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/,
+    ],
+    [
+      'a template element beside its concrete tenant', () => sign(otherKey, b()),
+      [{ issuer: TEMPLATE, tenants: '*', audience: 'api://b', jwks: 'b-keys.json' }, { entraTenant: TENANT, clientId: CLIENT_API, version: 2 }], [], 1, /^rejected: ERR_POLICY_INVALID: /,
+    ],
+    ['an element without keys', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b' }], [], 2, /--policy element 0: give exactly one of "jwks"/],
+    ['an element with two key sources', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json', discovery: ISSUER_B }], [], 2, /--policy element 0: give exactly one of/],
+    ['a non-object element', () => sign(otherKey, b()), ['https://issuer-b.test'], [], 2, /--policy element 0 must be a JSON object/],
+    ['an empty array', () => sign(otherKey, b()), [], [], 2, /--policy holds an empty array/],
+    ['a key flag with an array', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], ['--jwks', 'b-keys.json'], 2, /--jwks does not apply when --policy holds an array/],
+    ['--issuer with an array', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], ['--issuer', ISSUER_B], 2, /--issuer does not apply/],
+  ];
+  for (const [name, token, policy, args, code, pattern] of arrays) {
+    test(`--policy array: ${name}`, async () => {
+      const policyPath = file(`policy-${name.replace(/\W+/g, '-')}.json`, policy);
+      const result = await cli(['verify', await token(), '--policy', policyPath, ...args]);
+      assert.equal(result.code, code, result.stderr || result.stdout);
+      assert.match(code === 0 ? result.stdout : result.stderr, pattern);
+    });
+  }
+
+  // [name, token, args, expected code, stderr pattern (null: valid)]; tokens
+  // and args are made when the row runs, after the keys exist.
+  const templateFlags = () => ['--jwks', jwksPath, '--issuer', TEMPLATE, '--audience', CLIENT_API];
+  const otherToken = () => sign(issuerKey, v2({ iss: `https://login.microsoftonline.com/${OTHER}/v2.0`, tid: OTHER }));
+  const entraFlags = (tenant, ...extra) => () => ['--entra-tenant', tenant, '--client-id', CLIENT_API, ...extra];
+  const tenants = [
+    ['a {tenantid} issuer without --tenant-allow', otherToken, templateFlags, 1, /^rejected: ERR_POLICY_INVALID: .*tenants: \["<guid>", \.\.\.\].*tenants: "\*"/],
+    ['a {tenantid} issuer, the token\'s tenant allowed', otherToken, () => [...templateFlags(), '--tenant-allow', TENANT, '--tenant-allow', OTHER], 0, null],
+    ['a {tenantid} issuer, another tenant allowed', otherToken, () => [...templateFlags(), '--tenant-allow', TENANT], 1, /^rejected: ERR_TENANT_NOT_ALLOWED: /],
+    ['a {tenantid} issuer, any tenant written out', otherToken, () => [...templateFlags(), '--tenant-allow', '*'], 0, null],
+    ['* among GUIDs', otherToken, () => [...templateFlags(), '--tenant-allow', '*', '--tenant-allow', OTHER], 1, /^rejected: ERR_POLICY_INVALID: /],
+    ['--entra-tenant organizations without --tenant-allow', otherToken, entraFlags('organizations'), 1, /^rejected: ERR_POLICY_INVALID: policy is invalid: tenants is required with tenant "organizations": any Entra tenant's admin/],
+    ['--entra-tenant common with --tenant-allow *', otherToken, entraFlags('common', '--tenant-allow', '*'), 0, null],
+    ['--entra-tenant common with the tenant allowed', otherToken, entraFlags('common', '--tenant-allow', OTHER), 0, null],
+    ['--entra-tenant common, the tenant not allowed', otherToken, entraFlags('common', '--tenant-allow', TENANT), 1, /^rejected: ERR_TENANT_NOT_ALLOWED: /],
+    ['--tenant-allow with a single-tenant --entra-tenant', otherToken, entraFlags(TENANT, '--tenant-allow', OTHER), 1, /^rejected: ERR_POLICY_INVALID: .*tenants is an allow-list/],
+    // The Entra preset requires a permission: roles or scp, unless clients are listed.
+    ['Entra preset, a token with neither roles nor scp', () => sign(issuerKey, v2({ roles: undefined })), entraFlags(TENANT), 1, /^rejected: ERR_PERMISSION_MISSING: /],
+    ['Entra preset, a token with scp only', () => sign(issuerKey, v2({ roles: undefined, scp: 'Tasks.Read' })), entraFlags(TENANT), 0, null],
+    ['Entra preset, no permission but callers allowed by client', () => sign(issuerKey, v2({ roles: undefined })), entraFlags(TENANT, '--allow-client', CLIENT_ID), 0, null],
+  ];
+  for (const [name, token, args, code, pattern] of tenants) {
+    test(`--tenant-allow and the Entra permission: ${name}`, async () => {
+      const result = await cli(['verify', await token(), ...args()]);
+      assert.equal(result.code, code, result.stderr);
+      if (pattern) assert.match(result.stderr, pattern);
+      else assert.match(result.stdout, /^valid: /);
+    });
+  }
+
+  test('the help names the policy array and --tenant-allow', async () => {
+    const { stdout } = await cli(['--help']);
+    assert.match(stdout, /--policy <array\.json>/);
+    assert.match(stdout, /--tenant-allow <guid\|\*>/);
+  });
 });
 
 describe('inspect and verify as a process', () => {
