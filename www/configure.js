@@ -15,6 +15,12 @@ function entraClientId(audience) {
   return GUID.test(id) ? id : null;
 }
 
+/** The policy's `tenants` as a list (`"*"` is `["*"]`), or null when it has none. */
+function tenantList(tenants) {
+  const list = typeof tenants === 'string' ? [tenants] : Array.isArray(tenants) ? tenants : [];
+  return list.length > 0 ? list : null;
+}
+
 /**
  * The verifier's default clock tolerance (the core's DEFAULT_CLOCK_TOLERANCE),
  * which a configuration from fromEnv keeps; any other value goes into the
@@ -34,13 +40,19 @@ export function environment(policy) {
   const lines = [];
   const [issuer] = policy.issuer;
   const [audience] = policy.audience;
+  const tenants = tenantList(policy.tenants);
   const entra = policy.audience.length === 1 ? ENTRA_ISSUER.exec(issuer) : null;
   const clientId = entra ? entraClientId(audience) : null;
-  if (entra && clientId) {
+  const tenant = entra ? (entra[1] ?? entra[2]).toLowerCase() : null;
+  // The Entra form names one tenant, which is then the only one allowed; any
+  // other tenants setting needs the generic form, which writes it out.
+  const entraTenants = tenants === null || (tenants.length === 1 && tenants[0].toLowerCase() === tenant);
+  if (entra && clientId && entraTenants) {
     lines.push(`AZURE_TENANT_ID=${entra[1] ?? entra[2]}`, `AZURE_API_CLIENT_ID=${clientId}`);
     if (audience !== clientId) lines.push(`AZURE_AUDIENCE=${audience}`);
   } else {
     lines.push(`JWT_ISSUER=${issuer}`, `JWT_AUDIENCE=${policy.audience.join(',')}`);
+    if (tenants !== null) lines.push(`JWT_ALLOWED_TENANTS=${tenants.join(',')}`);
   }
   const lists = [['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes], ['JWT_ALLOWED_CLIENTS', policy.clients]];
   for (const [name, list] of lists) {

@@ -17,6 +17,8 @@ import { JwtGuardError, createVerifier, inspectToken } from 'jwtguard';
 /** Whether a policy list (absent when empty in the normalised policy) has members. */
 const listed = (list) => Array.isArray(list) && list.length > 0;
 const quoted = (list) => list.map((item) => JSON.stringify(item)).join(', ');
+/** The normalised policy writes "any tenant" as ["*"]. */
+const anyTenant = (tenants) => tenants.length === 1 && tenants[0] === '*';
 
 /**
  * The checks, in the order the verifier runs them. `codes` and `claims` say
@@ -53,13 +55,20 @@ export const CHECKS = Object.freeze([
       ...(listed(p.requiredClaims) ? [`present: ${p.requiredClaims.join(', ')}`] : []),
     ].join('; '),
   },
-  { id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants), describe: (p) => `tid one of ${p.tenants.join(', ')}` },
+  {
+    id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants),
+    describe: (p) => (anyTenant(p.tenants) ? 'any tenant (tenants: "*")' : `tid one of ${p.tenants.join(', ')}`),
+  },
   {
     id: 'client', title: 'Client (azp, appid, client_id)', codes: ['ERR_CLIENT_NOT_ALLOWED'], claims: ['azp', 'appid', 'client_id'],
     required: (p) => listed(p.clients), describe: (p) => `client one of ${p.clients.join(', ')}`,
   },
   { id: 'roles', title: 'Roles', codes: ['ERR_ROLE_MISSING'], claims: ['roles'], required: (p) => listed(p.roles), describe: (p) => `roles include ${p.roles.join(', ')}` },
   { id: 'scopes', title: 'Scopes (scp, scope)', codes: ['ERR_SCOPE_MISSING'], claims: ['scp', 'scope'], required: (p) => listed(p.scopes), describe: (p) => `scopes include ${p.scopes.join(', ')}` },
+  {
+    id: 'permission', title: 'A permission (roles or scp)', codes: ['ERR_PERMISSION_MISSING'],
+    required: (p) => p.requirePermission === true && !listed(p.clients), describe: () => 'roles or scp not empty (requirePermission)',
+  },
 ]);
 
 const CLAIM_CODES = ['ERR_CLAIM_MISSING', 'ERR_CLAIM_INVALID'];
@@ -101,9 +110,11 @@ const SET_ASIDE = {
     const required = options.requiredClaims ?? [];
     return required.includes(error.claim) ? { ...options, requiredClaims: required.filter((name) => name !== error.claim) } : null;
   },
-  tenant: (options) => ({ ...options, tenants: undefined }),
+  // "*", not nothing: a {tenantid} issuer must name its tenants.
+  tenant: (options) => ({ ...options, tenants: '*' }),
   client: (options) => ({ ...options, clients: undefined }),
   roles: (options) => ({ ...options, roles: undefined }),
+  scopes: (options) => ({ ...options, scopes: undefined }),
 };
 
 /**

@@ -70,6 +70,10 @@ function foreignWarnings(header, claims) {
 
 function idTokenWarnings(header, claims) {
   const markers = ['nonce', 'at_hash', 'c_hash'].filter((name) => Object.hasOwn(claims, name));
+  // An ID token is issued to the client that signed the person in: its
+  // audience is that client, which is also its authorised party.
+  const aud = audiences(claims);
+  if (typeof claims.azp === 'string' && aud.length === 1 && aud[0] === claims.azp) markers.push('aud equal to azp');
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
   if (markers.length === 0 || typ.endsWith('at+jwt')) return [];
   return [{

@@ -3,7 +3,7 @@
 // page requests nothing but its own static files.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
+import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
 import { REPO, filePaths, launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
 
 let server;
@@ -54,6 +54,7 @@ async function pasteAndVerify(page, token, policy = {}) {
   await page.fill('#policy-issuer', policy.issuer ?? ISSUER);
   await page.fill('#policy-audience', policy.audience ?? AUDIENCE);
   await page.fill('#policy-roles', policy.roles ?? '');
+  await page.fill('#policy-tenants', policy.tenants ?? '');
   await page.click('#verify-button');
   await page.waitForSelector('#verdict');
 }
@@ -74,8 +75,9 @@ describe('decoder page', () => {
 
     assert.match(await page.textContent('#verdict'), /^Verified: signed by key page-key-1 with RS256/);
     const statuses = await reportStatuses(page);
-    assert.equal(Object.keys(statuses).length, 13);
+    assert.equal(Object.keys(statuses).length, 14);
     assert.equal(statuses.signature, 'pass');
+    assert.equal(statuses.permission, 'not-required');
     assert.equal(statuses.roles, 'pass');
     assert.equal(statuses.scopes, 'not-required');
     assert.ok(!Object.values(statuses).includes('fail'));
@@ -100,6 +102,24 @@ describe('decoder page', () => {
       assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than a phone');
       await screenshot(page, `www-verified-phone-${scheme}`);
     }
+    await assertQuiet(opened);
+    await page.close();
+  });
+
+  test('a {tenantid} issuer needs tenants: the core\'s error without, "*" written out verifies and is configured', async () => {
+    const opened = await open();
+    const { page } = opened;
+    const token = await sign(pair, goodClaims({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }));
+    const issuer = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+    await pasteAndVerify(page, token, { issuer });
+    assert.match(await page.textContent('#verdict'), /^Cannot verify: ERR_POLICY_INVALID .*tenants: \["<guid>", \.\.\.\].*tenants: "\*"/);
+    assert.equal(await page.isVisible('#configure-output'), false);
+    await page.evaluate(() => document.getElementById('verdict').remove());
+    await pasteAndVerify(page, token, { issuer, tenants: '*' });
+    assert.match(await page.textContent('#verdict'), /^Verified/);
+    assert.equal((await reportStatuses(page)).tenant, 'pass');
+    assert.equal(JSON.parse(await page.textContent('#policy-json')).tenants, '*');
+    assert.match(await page.textContent('#env-vars'), /\nJWT_ALLOWED_TENANTS=\*$/);
     await assertQuiet(opened);
     await page.close();
   });

@@ -55,6 +55,7 @@ const failures = [
   ['no client claim', () => sign(pair, goodClaims({ azp: undefined })), { clients: ['client-app-1'] }, 'client', 'ERR_CLAIM_MISSING', LATER_EVALUATED],
   ['role', () => sign(pair), { roles: ['Data.Write'] }, 'roles', 'ERR_ROLE_MISSING', LATER_EVALUATED],
   ['scope', () => sign(pair), { scopes: ['admin'] }, 'scopes', 'ERR_SCOPE_MISSING', LATER_EVALUATED],
+  ['tenant of a template issuer', () => sign(pair, goodClaims({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` })), { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', tenants: ['00000000-0000-0000-0000-000000000000'] }, 'tenant', 'ERR_TENANT_NOT_ALLOWED', LATER_EVALUATED],
 ];
 
 for (const [name, makeToken, extra, failing, code, laterEvaluated] of failures) {
@@ -72,8 +73,9 @@ for (const [name, makeToken, extra, failing, code, laterEvaluated] of failures) 
         assert.deepEqual(check.setAside, [CHECKS[index].title]);
       } else assert.equal(check.status, 'not-evaluated', check.id);
     });
-    // The last check (scopes, required here) shows whether the later checks really ran.
-    assert.equal(report.checks.at(-1).status, failing === 'scopes' ? 'fail' : laterEvaluated ? 'pass' : 'not-evaluated');
+    // The scopes check (required here; after it only the permission check,
+    // which these policies do not ask for) shows whether the later checks really ran.
+    assert.equal(report.checks.find((c) => c.id === 'scopes').status, failing === 'scopes' ? 'fail' : laterEvaluated ? 'pass' : 'not-evaluated');
   });
 }
 
@@ -111,6 +113,31 @@ test('report: unusable keys or policy are a setup error, and no check is claimed
   }
 });
 
+test('report: tenants and the permission check', async () => {
+  const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+  const entraToken = await sign(pair, goodClaims({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }));
+  // A {tenantid} issuer without tenants: the core's error, before any check.
+  const none = await verificationReport(entraToken, { ...policy, issuer: template });
+  assert.deepEqual([none.setupError?.code, none.setupError?.claim], ['ERR_POLICY_INVALID', 'tenants']);
+  assert.match(none.setupError.message, /tenants: \["<guid>", \.\.\.\]/);
+  assert.match(none.setupError.message, /tenants: "\*"/);
+  // Written out, any tenant passes and the row says so.
+  const any = await verificationReport(entraToken, { ...policy, issuer: template, tenants: '*' });
+  assert.equal(any.verified, true);
+  const tenantRow = any.checks.find((c) => c.id === 'tenant');
+  assert.deepEqual([tenantRow.status, tenantRow.requirement], ['pass', 'any tenant (tenants: "*")']);
+  // The permission row: required by requirePermission, not when clients are listed.
+  const rowOf = (report) => report.checks.find((c) => c.id === 'permission');
+  const bare = await sign(pair, goodClaims({ roles: undefined, scp: undefined }));
+  assert.equal(rowOf(await verificationReport(bare, policy)).status, 'not-required');
+  assert.equal(rowOf(await verificationReport(await sign(pair), { ...policy, requirePermission: true })).status, 'pass');
+  const byClient = await verificationReport(bare, { ...policy, requirePermission: true, clients: ['client-app-1'] });
+  assert.deepEqual([byClient.verified, rowOf(byClient).status], [true, 'not-required']);
+  // A failed scope check is set aside, and the permission check after it still runs.
+  const scopes = await verificationReport(bare, { ...policy, requirePermission: true, scopes: ['admin'] });
+  assert.deepEqual(scopes.failures.map((e) => e.code), ['ERR_SCOPE_MISSING', 'ERR_PERMISSION_MISSING']);
+});
+
 const ids = (header, claims, now = nowSeconds()) => tokenWarnings(header, claims, now).map((w) => w.id);
 
 test('warnings: each condition raises its warning, and a clean token raises none', () => {
@@ -127,6 +154,9 @@ test('warnings: each condition raises its warning, and a clean token raises none
     [header, { ...claims, aud: ['https://graph.microsoft.com'] }, 'foreign-audience'],
     [header, { ...claims, aud: '00000003-0000-0000-c000-000000000000' }, 'foreign-audience'],
     [{ ...header, typ: 'JWT' }, { ...claims, nonce: 'abc' }, 'id-token'],
+    [{ ...header, typ: 'JWT' }, { ...claims, at_hash: 'abc' }, 'id-token'],
+    [{ ...header, typ: 'JWT' }, { ...claims, aud: 'client-app-1', azp: 'client-app-1' }, 'id-token'],
+    [{ alg: 'RS256', kid: 'k' }, { ...claims, aud: ['client-app-1'], azp: 'client-app-1' }, 'id-token'],
     [{ ...header, alg: 'none' }, claims, 'alg'],
     [{ ...header, alg: 'HS256' }, claims, 'alg'],
     [{ ...header, alg: 'ES512' }, claims, 'alg'],
@@ -143,6 +173,10 @@ test('warnings: each condition raises its warning, and a clean token raises none
   }
   // Access tokens (at+jwt) are not ID tokens; B2C writes ver 1.0 with a v2.0-style issuer.
   assert.ok(!ids(header, { ...claims, nonce: 'abc' }).includes('id-token'));
+  assert.ok(!ids(header, { ...claims, aud: 'client-app-1', azp: 'client-app-1' }).includes('id-token'));
+  // An access token for another API than its client: aud differs from azp.
+  assert.ok(!ids({ ...header, typ: 'JWT' }, claims).includes('id-token'));
+  assert.ok(!ids({ ...header, typ: 'JWT' }, { ...claims, aud: ['client-app-1', AUDIENCE], azp: 'client-app-1' }).includes('id-token'));
   assert.deepEqual(ids(header, { ...claims, ver: '1.0', iss: `https://contoso.b2clogin.com/${TENANT}/v2.0/` }), []);
 });
 
@@ -185,4 +219,28 @@ test('configuration: the Worker reads fromEnv, adds only what the variables cann
   const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
   assert.deepEqual([several.env, several.worker], [null, null]);
   assert.deepEqual(JSON.parse(several.policyJson).issuer, [ISSUER, 'https://other.test']);
+});
+
+test('configuration: tenants are written out, and JWT_ALLOWED_TENANTS goes through the real fromEnv', () => {
+  const clientId = '00001111-aaaa-2222-bbbb-3333cccc4444';
+  const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+  const other = '5b4e1d2a-0c3f-4a6b-9d8e-7f6a5b4c3d2e';
+  // [policy, expected variables]
+  const rows = [
+    [{ issuer: [template], audience: [clientId], tenants: '*' }, `JWT_ISSUER=${template}\nJWT_AUDIENCE=${clientId}\nJWT_ALLOWED_TENANTS=*`],
+    [{ issuer: [template], audience: [clientId], tenants: [TENANT, other] }, `JWT_ISSUER=${template}\nJWT_AUDIENCE=${clientId}\nJWT_ALLOWED_TENANTS=${TENANT},${other}`],
+    // One Entra tenant: AZURE_TENANT_ID says it; the same tenant listed adds nothing.
+    [{ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: [clientId], tenants: [TENANT.toUpperCase()] }, `AZURE_TENANT_ID=${TENANT}\nAZURE_API_CLIENT_ID=${clientId}`],
+    // Anything else the Entra form cannot say: the generic form writes it out.
+    [{ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: [clientId], tenants: '*' }, `JWT_ISSUER=https://login.microsoftonline.com/${TENANT}/v2.0\nJWT_AUDIENCE=${clientId}\nJWT_ALLOWED_TENANTS=*`],
+  ];
+  for (const [policy, env] of rows) {
+    const shown = configuration(policy);
+    assert.equal(shown.env, env);
+    assert.deepEqual(JSON.parse(shown.policyJson).tenants, policy.tenants);
+    const read = fromEnv({ ...parseEnv(shown.env), ...(shown.env.startsWith('JWT_') ? { JWT_JWKS_URI: 'https://keys.test/jwks' } : {}) });
+    const built = createVerifier(read).policy;
+    const expected = typeof policy.tenants === 'string' ? [policy.tenants] : policy.tenants.map((t) => t.toLowerCase());
+    assert.deepEqual(built.tenants, expected, env);
+  }
 });
