@@ -14,6 +14,8 @@ const isUrl = (text) => /^https?:\/\//i.test(text);
 const LIST_FLAGS = Object.freeze({ 'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients' });
 /** The flags that name keys (or the issuer they belong to); one configuration's, never an array's. */
 const KEY_FLAGS = Object.freeze(['jwks', 'discovery', 'entra-tenant', 'issuer', 'client-id']);
+/** Policy members that go to entraId with --entra-tenant (or an element's entraTenant). */
+const ENTRA_OPTIONS = Object.freeze(['roles', 'scopes', 'anyRoles', 'anyScopes', 'clients', 'tenants', 'version', 'cloud', 'appOnly', 'appKeys']);
 /** Members of a policy array's element that name its keys, as the flags do. */
 const KEY_MEMBERS = Object.freeze({ jwks: 'jwks', discovery: 'discovery', entraTenant: 'entra-tenant' });
 
@@ -72,15 +74,16 @@ function tenantsWith(tenants, allowed) {
 async function configuration(policy, keys, sourceOptions, readJwks) {
   if (keys['entra-tenant'] !== undefined) {
     if (keys.issuer?.length || policy.issuer !== undefined) throw new UsageError('--entra-tenant sets the issuer; do not give --issuer or a policy issuer');
-    const { roles, scopes, clients, tenants, ...rest } = policy;
+    // The preset's own options (and the lists it checks) go to entraId; the
+    // other policy members are added to what it returns.
+    const presetOptions = {};
+    const rest = {};
+    for (const [name, value] of Object.entries(policy)) (ENTRA_OPTIONS.includes(name) ? presetOptions : rest)[name] = value;
     const preset = entraId({
+      ...presetOptions,
       tenant: keys['entra-tenant'],
       clientId: keys['client-id'],
       audience: keys.audience?.length ? keys.audience : undefined,
-      roles,
-      scopes,
-      clients,
-      tenants,
       ...sourceOptions,
     });
     return { ...preset, ...rest };

@@ -302,7 +302,11 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
     ],
     [
       'a template element beside its concrete tenant', () => sign(otherKey, b()),
-      [{ issuer: TEMPLATE, tenants: '*', audience: 'api://b', jwks: 'b-keys.json' }, { entraTenant: TENANT, clientId: CLIENT_API, version: 2 }], [], 1, /^rejected: ERR_POLICY_INVALID: /,
+      [{ issuer: TEMPLATE, tenants: '*', audience: 'api://b', jwks: 'b-keys.json' }, { entraTenant: TENANT, clientId: CLIENT_API, version: 2 }], [], 1, /^rejected: ERR_POLICY_INVALID: .*configurations 0 and 1 both accept issuer/,
+    ],
+    [
+      'an Entra element with entraId options (version 2: only the v2 issuer)', () => sign(issuerKey, v2({ iss: `https://sts.windows.net/${TENANT}/` })),
+      [{ entraTenant: TENANT, clientId: CLIENT_API, version: 2, appOnly: false }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_ISSUER_INVALID: .*is not one of the configured issuers/,
     ],
     ['an element without keys', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b' }], [], 2, /--policy element 0: give exactly one of "jwks"/],
     ['an element with two key sources', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json', discovery: ISSUER_B }], [], 2, /--policy element 0: give exactly one of/],
