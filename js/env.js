@@ -18,7 +18,8 @@
 import { KEY_SOURCE_OPTIONS } from './cache.js';
 import { entraId } from './entra.js';
 import { discover } from './discovery.js';
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError, fromCore } from './errors.js';
+import { normalizePolicy } from '../pkg/jwtguard.js';
 import { remoteJwks } from './remote.js';
 
 const VARIABLES = Object.freeze([
@@ -53,6 +54,15 @@ const SOURCE_OF = Object.freeze({
 
 const invalid = (variable, why) =>
   new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${variable} ${why}`, { claim: variable });
+
+/** The core's verdict on a policy (without keys); throws its ERR_POLICY_INVALID. */
+function checkPolicy(policy) {
+  try {
+    normalizePolicy(JSON.stringify(policy));
+  } catch (error) {
+    throw fromCore(error);
+  }
+}
 
 /** Rethrows a configuration error of `build` naming the variable it came from. */
 function naming(build, sourceOf) {
@@ -139,6 +149,9 @@ export function fromEnv(env, options = {}) {
   }
   const audience = list('JWT_AUDIENCE');
   if (audience === undefined) throw invalid(at('JWT_AUDIENCE'), `is required with ${at('JWT_ISSUER')}`);
+  // The core checks the policy here, so that its refusals (a {tenantid}
+  // issuer without tenants, say) name the variable; the rules stay the core's.
+  naming(() => checkPolicy(defined({ issuer, audience, tenants, ...checks })), sourceOf);
   const jwksUri = read('JWT_JWKS_URI');
   const keys = naming(
     () => (jwksUri === undefined ? discover(issuer, sourceOptions) : remoteJwks(jwksUri, sourceOptions)),

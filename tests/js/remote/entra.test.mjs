@@ -299,6 +299,37 @@ describe('entraId options', () => {
     assert.deepEqual(entraId({ tenant: TENANT, audience: ['api://orders'] }).audience, ['api://orders']);
   });
 
+  test('multi-tenant: tenants written out, a list of GUIDs or \'*\'; without, the error says why and names both forms', () => {
+    // [tenant, tenants, expected tenants of the options or null when refused]
+    const rows = [
+      ['organizations', undefined, null],
+      ['common', undefined, null],
+      ['common', '*', '*'],
+      ['organizations', ['*'], null],
+      ['common', [TENANT.toUpperCase(), OTHER_TENANT], [TENANT, OTHER_TENANT]],
+      ['organizations', OTHER_TENANT, [OTHER_TENANT]],
+    ];
+    for (const [tenant, tenants, expected] of rows) {
+      const options = { tenant, clientId: API, ...(tenants === undefined ? {} : { tenants }) };
+      if (expected === null) {
+        assert.throws(() => entraId(options), (error) => {
+          assert.deepEqual([error.code, error.claim], ['ERR_POLICY_INVALID', 'tenants'], error.message);
+          if (tenants === undefined) {
+            assert.match(error.message, /any Entra tenant's admin can consent to a multi-tenant app and mint app-only tokens for it that carry your roles/);
+            assert.match(error.message, /tenants: \['<guid>', …\]/);
+            assert.match(error.message, /tenants: '\*'/);
+          }
+          return true;
+        }, JSON.stringify(options));
+      } else {
+        const built = entraId(options);
+        assert.deepEqual(built.tenants, expected, JSON.stringify(options));
+        assert.equal(built.requirePermission, true);
+        assert.deepEqual(createVerifier(built).policy.tenants, typeof expected === 'string' ? [expected] : expected);
+      }
+    }
+  });
+
   test('mistakes are ERR_POLICY_INVALID naming the option', () => {
     const b2c = { tenantName: 'contosob2c', tenantId: B2C_TENANT, policy: 'B2C_1_susi' };
     const table = [

@@ -46,8 +46,17 @@ test('tenants, any-of lists and the default scope', () => {
   assert.deepEqual(fromEnv({ ...multi, JWT_ALLOWED_TENANTS: `${TENANT}, ${API}` }).tenants, [TENANT, API]);
   const generic = { JWT_ISSUER: 'https://login.microsoftonline.com/{tenantid}/v2.0', JWT_AUDIENCE: API, JWT_JWKS_URI: 'https://login.microsoftonline.com/common/discovery/v2.0/keys' };
   assert.deepEqual(fromEnv({ ...generic, JWT_ALLOWED_TENANTS: TENANT }).tenants, [TENANT]);
-  // The core refuses a {tenantid} issuer without tenants when the verifier is built.
-  assert.throws(() => createVerifier(fromEnv(generic)), (error) => error.code === 'ERR_POLICY_INVALID' && error.claim === 'tenants');
+  assert.equal(fromEnv({ ...generic, JWT_ALLOWED_TENANTS: '*' }).tenants, '*');
+  // The core refuses a {tenantid} issuer without tenants; fromEnv asks it
+  // at once, so the error names the variable and both forms.
+  for (const env of [generic, { ...generic, JWT_ALLOWED_TENANTS: ` , ` }, { ...generic, JWT_ALLOWED_TENANTS: `*,${TENANT}` }]) {
+    assert.throws(() => fromEnv(env), (error) => error.code === 'ERR_POLICY_INVALID' && error.claim === 'JWT_ALLOWED_TENANTS', JSON.stringify(env));
+  }
+  assert.throws(() => fromEnv(generic), /JWT_ALLOWED_TENANTS .*tenants: \["<guid>", \.\.\.\].*tenants: "\*"/);
+  assert.throws(() => fromEnv(multi), /JWT_ALLOWED_TENANTS .*any Entra tenant's admin .*tenants: \['<guid>', …\].*tenants: '\*'/);
+  // Allowed tenants reach the verifier's policy.
+  assert.deepEqual(createVerifier(fromEnv({ ...generic, JWT_ALLOWED_TENANTS: TENANT })).policy.tenants, [TENANT]);
+  assert.deepEqual(createVerifier(fromEnv({ ...multi, JWT_ALLOWED_TENANTS: '*' })).policy.tenants, ['*']);
   const accepted = fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API, JWT_ACCEPTED_ROLES: 'archivist_administrator,guest', JWT_ACCEPTED_SCOPES: 'tasks.read' });
   assert.deepEqual([accepted.anyRoles, accepted.anyScopes], [['archivist_administrator', 'guest'], ['tasks.read']]);
   const scoped = fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API, AZURE_DEFAULT_SCOPE: `api://${API}/.default` });
