@@ -211,3 +211,28 @@ describe('createVerifier([...]) with remote key sources', () => {
     assert.equal(await outcome(v.ready()), 'ERR_JWKS_FETCH_FAILED');
   });
 });
+
+describe('the middleware with several issuers', async () => {
+  const { authenticator } = await import('../../js/protect.js');
+  const request = (token) => new Request('https://api.test/tasks', token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+  const authenticate = () => authenticator([
+    { issuer: ISSUER_A, audience: AUDIENCE, keys: jwks(a) },
+    { issuer: ISSUER_B, audience: AUDIENCE, keys: jwks(b) },
+  ]);
+
+  // [name, token, expected iss or HTTP status]
+  const rows = [
+    ['issuer A', () => sign(a, claimsOf(ISSUER_A)), ISSUER_A],
+    ['issuer B', () => sign(b, claimsOf(ISSUER_B)), ISSUER_B],
+    ['A\'s key with B\'s iss', () => sign(a, claimsOf(ISSUER_B), { kid: 'key-b' }), 401],
+    ['an unconfigured issuer', () => sign(a, claimsOf('https://issuer-c.test')), 401],
+    ['no credentials', () => undefined, 401],
+  ];
+  for (const [name, makeToken, expected] of rows) {
+    test(`${name}: ${expected}`, async () => {
+      const { auth, failure } = await authenticate()(request(await makeToken()), {});
+      if (typeof expected === 'string') assert.equal(auth?.claims.iss, expected, failure && await failure.text());
+      else assert.equal(failure?.status, expected);
+    });
+  }
+});
