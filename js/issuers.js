@@ -45,7 +45,7 @@ export function createIssuers(verifiers) {
       await Promise.all(verifiers.map((v) => v.ready()));
     },
     verifySync: (token) => route(token).verifySync(token),
-    verify: (token, context) => route(token).verify(token, context),
+    verify: async (token, context) => route(token).verify(token, context),
     async verifyRequest(request, options, context) {
       const presented = readRequest(request, options);
       // A request without one token is refused by any configuration alike.

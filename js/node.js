@@ -13,9 +13,14 @@ export * from './api.js';
  * `make bench` measured `verify()` through it at about 2.5× the core's CPU
  * time for RS256 and PS256 (bench/RESULTS.md), and RS256 is what Entra ID
  * signs with. This local export takes precedence over api.js's.
- * @param {import('./index.d.ts').VerifierOptions} options
+ * An array (several issuers) gets the default in each configuration.
+ * @param {import('./index.d.ts').VerifierOptions | import('./index.d.ts').VerifierOptions[]} options
  */
 export function createVerifier(options) {
-  const nodeDefault = options !== null && typeof options === 'object' && options.webCrypto === undefined;
-  return createWithWebCrypto(nodeDefault ? { ...options, webCrypto: false } : options);
+  return createWithWebCrypto(Array.isArray(options) ? options.map(nodeDefault) : nodeDefault(options));
+}
+
+function nodeDefault(options) {
+  const unset = options !== null && typeof options === 'object' && options.webCrypto === undefined;
+  return unset ? { ...options, webCrypto: false } : options;
 }
