@@ -17,34 +17,45 @@ const isUrl = (text) => /^https?:\/\//i.test(text);
  */
 export async function verifierOptions(flags, { fetch } = {}) {
   const keySources = ['jwks', 'discovery', 'entra-tenant'].filter((flag) => flags[flag] !== undefined);
+  const policy = flags.policy ? await readJson(flags.policy, '--policy') : {};
+  const sourceOptions = fetch ? { fetch } : {};
+  if (Array.isArray(policy)) return severalIssuers(policy, flags, keySources, sourceOptions);
   if (keySources.length !== 1) {
     throw new UsageError('give one of --jwks <file|url>, --discovery <url> or --entra-tenant <tenant>');
   }
-  const policy = flags.policy ? await readJson(flags.policy, '--policy') : {};
-  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
-    throw new UsageError('--policy must hold a JSON object');
+  if (typeof policy !== 'object' || policy === null) {
+    throw new UsageError('--policy must hold a JSON object, or an array of them (one per issuer)');
   }
-  const lists = { 'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients' };
+  const lists = {
+    'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients', 'require-any-role': 'anyRoles', 'require-any-scope': 'anyScopes',
+  };
   for (const [flag, field] of Object.entries(lists)) {
     if (flags[flag]?.length) policy[field] = [...toList(policy[field]), ...flags[flag]];
+  }
+  if (flags['tenant-allow']?.length) {
+    policy.tenants = flags['tenant-allow'].length === 1 && flags['tenant-allow'][0] === '*'
+      ? '*'
+      : [...toList(policy.tenants), ...flags['tenant-allow']];
   }
   if (flags.tolerance !== undefined) {
     const seconds = Number(flags.tolerance);
     if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError('--tolerance is a whole number of seconds');
     policy.clockTolerance = seconds;
   }
-  const sourceOptions = fetch ? { fetch } : {};
 
   if (flags['entra-tenant'] !== undefined) {
     if (flags.issuer?.length) throw new UsageError('--entra-tenant sets the issuer; do not give --issuer');
-    const { roles, scopes, clients, ...rest } = policy;
+    const { roles, scopes, anyRoles, anyScopes, clients, tenants, ...rest } = policy;
     const preset = entraId({
       tenant: flags['entra-tenant'],
       clientId: flags['client-id'],
       audience: flags.audience?.length ? flags.audience : undefined,
       roles,
       scopes,
+      anyRoles,
+      anyScopes,
       clients,
+      tenants,
       ...sourceOptions,
     });
     return { ...preset, ...rest };
@@ -74,15 +85,63 @@ export async function verifierOptions(flags, { fetch } = {}) {
 }
 
 /**
+ * `--policy` holding an array: one configuration per issuer, each with its
+ * own `keys` (a JWKS file, a JWKS url, or a discovery url ending in
+ * /.well-known/openid-configuration). Key flags do not apply.
+ */
+async function severalIssuers(policies, flags, keySources, sourceOptions) {
+  if (keySources.length > 0) throw new UsageError('with a --policy array, each policy names its own "keys"; do not give --jwks, --discovery or --entra-tenant');
+  if (policies.length === 0) throw new UsageError('the --policy array is empty');
+  return Promise.all(policies.map(async (entry, index) => {
+    if (typeof entry !== 'object' || entry === null || typeof entry.keys !== 'string') {
+      throw new UsageError(`--policy[${index}] must be an object with "keys": a JWKS file, a JWKS url or a discovery url`);
+    }
+    const { keys, ...policy } = entry;
+    const [issuer] = toList(policy.issuer);
+    let source;
+    if (keys.endsWith(WELL_KNOWN)) source = discover(issuer, { metadataUrl: keys, ...sourceOptions });
+    else if (isUrl(keys)) source = remoteJwks(keys, sourceOptions);
+    else source = await readText(keys, `--policy[${index}].keys`);
+    return { ...policy, keys: source };
+  }));
+}
+
+/**
+ * What `--dpop`, `--method`, `--url` and `--client-cert` say about how the
+ * token was presented, or null for a plain bearer token.
+ * @returns {Promise<{ dpop?: { proof: string, method: string, url: string }, certificate?: string } | null>}
+ */
+export async function presentationOf(flags) {
+  const dpopFlags = ['dpop', 'method', 'url'].filter((flag) => flags[flag] !== undefined);
+  if (dpopFlags.length !== 0 && dpopFlags.length !== 3) throw new UsageError('--dpop, --method and --url go together');
+  const certificate = flags['client-cert'] === undefined ? undefined : await readText(flags['client-cert'], '--client-cert');
+  if (dpopFlags.length === 0 && certificate === undefined) return null;
+  return {
+    ...(dpopFlags.length ? { dpop: { proof: flags.dpop, method: flags.method, url: flags.url } } : {}),
+    ...(certificate === undefined ? {} : { certificate }),
+  };
+}
+
+/**
  * Verifies and returns the report to print; throws JwtGuardError when rejected.
+ * With a `presentation` the token is checked as a request would present it.
  * @returns {Promise<string>}
  */
-export async function verifyCommand(token, options, { json, now }) {
-  const verifier = createVerifier({ ...options, now: () => now });
-  const result = await verifier.verify(token);
+export async function verifyCommand(token, options, { json, now, presentation = null }) {
+  const verifier = createVerifier(Array.isArray(options) ? options.map((o) => ({ ...o, now: () => now })) : { ...options, now: () => now });
+  const result = presentation === null
+    ? await verifier.verify(token)
+    : await verifier.verifyRequest({
+      method: presentation.dpop?.method ?? 'GET',
+      url: presentation.dpop?.url ?? 'https://cli.invalid/',
+      headers: { authorization: `${presentation.dpop ? 'DPoP' : 'Bearer'} ${token}`, ...(presentation.dpop ? { dpop: presentation.dpop.proof } : {}) },
+    }, { clientCertificate: presentation.certificate });
   if (json) return JSON.stringify({ valid: true, ...result }, null, 2);
-  const { claims, key } = result;
-  const policy = verifier.policy;
+  const { claims, key, binding } = result;
+  // With several issuers, the report names the configuration the token's issuer chose.
+  const policy = Array.isArray(verifier.policy)
+    ? verifier.policy.find((p) => toList(p.issuer).includes(claims.iss)) ?? verifier.policy[0]
+    : verifier.policy;
   const lines = [
     `valid: signature verified (${key.alg}, kid ${key.kid ?? 'none'}) and every check of the policy passed`,
     `  issuer    ${claims.iss}`,
@@ -94,6 +153,8 @@ export async function verifyCommand(token, options, { json, now }) {
   if (client !== undefined) lines.push(`  client    ${client}`);
   if (claims.tid !== undefined) lines.push(`  tenant    ${claims.tid}`);
   if (Array.isArray(claims.roles)) lines.push(`  roles     ${claims.roles.join(', ')}${policy.roles ? ` (required: ${policy.roles.join(', ')})` : ''}`);
+  if (binding?.type === 'dpop') lines.push(`  bound to  the DPoP key ${binding.jkt}; the proof verified (jti ${binding.jti})`);
+  if (binding?.type === 'mtls') lines.push(`  bound to  the client certificate ${binding.x5tS256}`);
   const scopes = claims.scp ?? claims.scope;
   if (scopes !== undefined) lines.push(`  scopes    ${Array.isArray(scopes) ? scopes.join(' ') : scopes}${policy.scopes ? ` (required: ${policy.scopes.join(' ')})` : ''}`);
   return lines.join('\n');
