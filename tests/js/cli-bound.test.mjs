@@ -100,6 +100,8 @@ describe('verify: tenants, any-of roles, several issuers, bound tokens', () => {
     const wrongMethod = await cli([...base(), '--issuer', iss, '--dpop', proof, '--method', 'GET', '--url', 'https://api.test/tasks', token]);
     assert.match(wrongMethod.stderr, /ERR_DPOP_INVALID/);
     assert.equal((await cli([...base(), '--issuer', iss, '--dpop', proof, token])).code, 2);
+    const inspected = await cli(['inspect', token]);
+    assert.match(inspected.stdout, /binding: Bound to a DPoP key .*Authorization: DPoP/);
 
     const der = new X509Certificate(readFileSync(CERT_PATH)).raw;
     const bound = await sign(pair, goodClaims({ cnf: { 'x5t#S256': createHash('sha256').update(der).digest('base64url') } }));

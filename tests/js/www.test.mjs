@@ -127,6 +127,10 @@ test('warnings: each condition raises its warning, and a clean token raises none
     [header, { ...claims, aud: ['https://graph.microsoft.com'] }, 'foreign-audience'],
     [header, { ...claims, aud: '00000003-0000-0000-c000-000000000000' }, 'foreign-audience'],
     [{ ...header, typ: 'JWT' }, { ...claims, nonce: 'abc' }, 'id-token'],
+    [{ ...header, typ: 'JWT' }, { ...claims, at_hash: 'h' }, 'id-token'],
+    [{ ...header, typ: 'JWT' }, { ...claims, aud: claims.azp }, 'id-token'],
+    [header, { ...claims, cnf: { jkt: 'x' } }, 'bound'],
+    [header, { ...claims, cnf: { 'x5t#S256': 'x' } }, 'bound'],
     [{ ...header, alg: 'none' }, claims, 'alg'],
     [{ ...header, alg: 'HS256' }, claims, 'alg'],
     [{ ...header, alg: 'ES512' }, claims, 'alg'],
@@ -143,6 +147,10 @@ test('warnings: each condition raises its warning, and a clean token raises none
   }
   // Access tokens (at+jwt) are not ID tokens; B2C writes ver 1.0 with a v2.0-style issuer.
   assert.ok(!ids(header, { ...claims, nonce: 'abc' }).includes('id-token'));
+  const bound = (cnf) => tokenWarnings(header, { ...claims, cnf }, now).find((w) => w.id === 'bound').text;
+  assert.match(bound({ jkt: 'x' }), /Authorization: DPoP/);
+  assert.match(bound({ 'x5t#S256': 'x' }), /mutual TLS/);
+  assert.match(bound({ jwk: {} }), /ERR_TOKEN_BOUND/);
   assert.deepEqual(ids(header, { ...claims, ver: '1.0', iss: `https://contoso.b2clogin.com/${TENANT}/v2.0/` }), []);
 });
 
