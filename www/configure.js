@@ -42,7 +42,13 @@ export function environment(policy) {
   } else {
     lines.push(`JWT_ISSUER=${issuer}`, `JWT_AUDIENCE=${policy.audience.join(',')}`);
   }
-  const lists = [['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes], ['JWT_ALLOWED_CLIENTS', policy.clients]];
+  const lists = [
+    ['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes],
+    ['JWT_ACCEPTED_ROLES', policy.anyRoles], ['JWT_ACCEPTED_SCOPES', policy.anyScopes],
+    ['JWT_ALLOWED_CLIENTS', policy.clients],
+    // An Entra issuer names its tenant, which fromEnv then requires itself.
+    ['JWT_ALLOWED_TENANTS', entra && clientId ? undefined : [policy.tenants ?? []].flat()],
+  ];
   for (const [name, list] of lists) {
     if (Array.isArray(list) && list.length > 0) lines.push(`${name}=${list.join(',')}`);
   }

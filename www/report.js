@@ -53,13 +53,30 @@ export const CHECKS = Object.freeze([
       ...(listed(p.requiredClaims) ? [`present: ${p.requiredClaims.join(', ')}`] : []),
     ].join('; '),
   },
-  { id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants), describe: (p) => `tid one of ${p.tenants.join(', ')}` },
+  {
+    id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants) && !p.tenants.includes('*'),
+    describe: (p) => `tid one of ${p.tenants.join(', ')}`,
+  },
   {
     id: 'client', title: 'Client (azp, appid, client_id)', codes: ['ERR_CLIENT_NOT_ALLOWED'], claims: ['azp', 'appid', 'client_id'],
     required: (p) => listed(p.clients), describe: (p) => `client one of ${p.clients.join(', ')}`,
   },
-  { id: 'roles', title: 'Roles', codes: ['ERR_ROLE_MISSING'], claims: ['roles'], required: (p) => listed(p.roles), describe: (p) => `roles include ${p.roles.join(', ')}` },
-  { id: 'scopes', title: 'Scopes (scp, scope)', codes: ['ERR_SCOPE_MISSING'], claims: ['scp', 'scope'], required: (p) => listed(p.scopes), describe: (p) => `scopes include ${p.scopes.join(', ')}` },
+  {
+    id: 'roles', title: 'Roles', codes: ['ERR_ROLE_MISSING'], claims: ['roles'], required: (p) => listed(p.roles) || listed(p.anyRoles),
+    describe: (p) => [...(listed(p.roles) ? [`roles include ${p.roles.join(', ')}`] : []), ...(listed(p.anyRoles) ? [`one of ${p.anyRoles.join(', ')}`] : [])].join('; '),
+  },
+  {
+    id: 'scopes', title: 'Scopes (scp, scope)', codes: ['ERR_SCOPE_MISSING'], claims: ['scp', 'scope'], required: (p) => listed(p.scopes) || listed(p.anyScopes),
+    describe: (p) => [...(listed(p.scopes) ? [`scopes include ${p.scopes.join(', ')}`] : []), ...(listed(p.anyScopes) ? [`one of ${p.anyScopes.join(', ')}`] : [])].join('; '),
+  },
+  {
+    id: 'permission', title: 'Permission (roles or scp)', codes: ['ERR_PERMISSION_MISSING'], required: (p) => p.requirePermission === true,
+    describe: () => 'the token carries roles or scp',
+  },
+  {
+    id: 'binding', title: 'Binding (cnf)', codes: ['ERR_TOKEN_BOUND', 'ERR_DPOP_INVALID'], claims: ['cnf'],
+    describe: () => 'a bearer token: no cnf (a bound token needs its proof, which a page cannot give)',
+  },
 ]);
 
 const CLAIM_CODES = ['ERR_CLAIM_MISSING', 'ERR_CLAIM_INVALID'];
@@ -103,7 +120,9 @@ const SET_ASIDE = {
   },
   tenant: (options) => ({ ...options, tenants: undefined }),
   client: (options) => ({ ...options, clients: undefined }),
-  roles: (options) => ({ ...options, roles: undefined }),
+  roles: (options) => ({ ...options, roles: undefined, anyRoles: undefined }),
+  scopes: (options) => ({ ...options, scopes: undefined, anyScopes: undefined }),
+  permission: (options) => ({ ...options, requirePermission: false }),
 };
 
 /**

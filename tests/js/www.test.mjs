@@ -163,6 +163,9 @@ test('configuration: Entra policies become AZURE_* variables, others JWT_*', () 
   const generic = configuration({ issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], scopes: ['read'], clients: ['a', 'b'] });
   assert.equal(generic.env, `JWT_ISSUER=${ISSUER}\nJWT_AUDIENCE=${AUDIENCE},api://two\nJWT_REQUIRED_SCOPES=read\nJWT_ALLOWED_CLIENTS=a,b`);
   assert.deepEqual(JSON.parse(generic.policyJson).clients, ['a', 'b']);
+  const multi = configuration({ issuer: ['https://login.microsoftonline.com/{tenantid}/v2.0'], audience: [clientId], tenants: '*', anyRoles: ['Admin', 'Operator'] });
+  assert.match(multi.env, /^JWT_ACCEPTED_ROLES=Admin,Operator$/m);
+  assert.match(multi.env, /^JWT_ALLOWED_TENANTS=\*$/m);
 });
 
 /** `KEY=value` lines, as the page shows them, as an env object. */
@@ -170,7 +173,7 @@ const parseEnv = (text) => Object.fromEntries(text.split('\n').map((line) => [li
 
 test('configuration: the variables shown go through the real fromEnv and give the same policy', () => {
   const clientId = '00001111-aaaa-2222-bbbb-3333cccc4444';
-  const generic = { issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], roles: ['Data.Read'], scopes: ['read'], clients: ['a', 'b'], clockTolerance: 60 };
+  const generic = { issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], roles: ['Data.Read'], scopes: ['read'], anyRoles: ['Admin', 'Data.Read'], clients: ['a', 'b'], clockTolerance: 60 };
   const { policy } = createVerifier(fromEnv(parseEnv(configuration(generic).env)));
   for (const name of Object.keys(generic)) assert.deepEqual(policy[name], generic[name], name);
 
