@@ -74,8 +74,10 @@ describe('decoder page', () => {
 
     assert.match(await page.textContent('#verdict'), /^Verified: signed by key page-key-1 with RS256/);
     const statuses = await reportStatuses(page);
-    assert.equal(Object.keys(statuses).length, 13);
+    assert.equal(Object.keys(statuses).length, 15);
     assert.equal(statuses.signature, 'pass');
+    assert.equal(statuses.permission, 'not-required');
+    assert.equal(statuses.binding, 'pass');
     assert.equal(statuses.roles, 'pass');
     assert.equal(statuses.scopes, 'not-required');
     assert.ok(!Object.values(statuses).includes('fail'));
