@@ -73,6 +73,7 @@ const CLAIMS = Object.freeze({
   _claim_names: 'Points to claims too large for the token (group overage), fetched separately.',
   _claim_sources: 'Where to fetch claims that did not fit in the token (group overage).',
   tfp: 'Azure AD B2C user flow (policy) that issued the token.',
+  cnf: 'Confirmation: the token is bound to a key (jkt, DPoP) or a client certificate (x5t#S256, mutual TLS). It is worthless without that proof, so jwtguard never accepts it as a plain bearer token.',
   ctry: 'Country of the user, two letters.',
   tenant_ctry: 'Country of the tenant, two letters.',
   tenant_region_scope: 'Region of the tenant.',
@@ -97,6 +98,23 @@ export function explainClaim(name) {
 /** The explanation of header member `name`. */
 export function explainHeader(name) {
   return Object.hasOwn(HEADER_MEMBERS, name) ? HEADER_MEMBERS[name] : 'Not a header member jwtguard knows.';
+}
+
+/**
+ * What a bound token (`cnf`) needs to be accepted, in a sentence; null for a
+ * token without `cnf`.
+ * @param {unknown} cnf
+ */
+export function explainBinding(cnf) {
+  if (cnf === undefined) return null;
+  const members = cnf !== null && typeof cnf === 'object' && !Array.isArray(cnf) ? cnf : {};
+  if (typeof members.jkt === 'string' && Object.keys(members).length === 1) {
+    return `Bound to a DPoP key (jkt ${members.jkt}): present it with "Authorization: DPoP <token>" and a DPoP proof signed by that key (jwtguard: verifyRequest, or verify --dpop).`;
+  }
+  if (typeof members['x5t#S256'] === 'string' && Object.keys(members).length === 1) {
+    return `Bound to a client certificate (x5t#S256 ${members['x5t#S256']}): present it over mutual TLS with that certificate (jwtguard: verifyRequest with clientCertificate, or verify --client-cert).`;
+  }
+  return 'Bound by a confirmation method jwtguard does not check: it refuses the token (ERR_TOKEN_BOUND).';
 }
 
 /** Claims whose numbers are times. */

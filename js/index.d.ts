@@ -44,21 +44,20 @@ export interface Policy {
   roles?: string | string[];
   /** Scopes that must all be in `scp` / `scope`. */
   scopes?: string | string[];
+  /** Roles of which at least one must be in `roles` (non-empty). */
+  anyRoles?: string[];
+  /** Scopes of which at least one must be in `scp` / `scope` (non-empty). */
+  anyScopes?: string[];
   /** Allowed clients (`azp`, `appid`, `client_id`). */
   clients?: string | string[];
-  /**
-   * Allowed tenants (`tid`): tenant GUIDs, or `'*'` (any tenant, written
-   * out). Required when an issuer contains `{tenantid}`: "any tenant" lets
-   * any Entra tenant's admin mint tokens for a multi-tenant app that carry
-   * your roles.
-   */
-  tenants?: '*' | string | string[];
-  /**
-   * Require a permission: a non-empty `roles` or `scp`/`scope`, unless
-   * `clients` is set (the client allow-list is then the permission).
-   * ERR_PERMISSION_MISSING otherwise. Default false; the Entra preset sets it.
-   */
+  /** Allowed tenants (`tid` GUIDs), or `'*'` for any tenant. Required with a `{tenantid}` issuer. */
+  tenants?: string | string[];
+  /** The token must carry `roles` or `scp`/`scope`, unless `clients` is set. The Entra preset sets it. */
   requirePermission?: boolean;
+  /** Algorithms accepted for DPoP proofs; asymmetric only. Default: every asymmetric one. */
+  dpopAlgorithms?: Algorithm[];
+  /** How far a DPoP proof's `iat` may lie from now, in seconds, plus `clockTolerance`. Default 60, at most 300. */
+  dpopMaxAge?: number;
   /** Token size cap in bytes. Default 16384, at most 262144. */
   maxTokenSize?: number;
 }
@@ -169,11 +168,8 @@ export declare const KEY_SOURCE_DEFAULTS: Readonly<{
 export interface EntraIdOptions extends KeySourceOptions {
   /** A tenant GUID, or `organizations` / `common` (multi-tenant). Not with `b2c` / `externalId`. */
   tenant?: string;
-  /**
-   * Allowed tenants for `organizations` / `common`, required there: tenant
-   * GUIDs, or `'*'` to accept any tenant explicitly.
-   */
-  tenants?: '*' | string | string[];
+  /** Allowed tenants (GUIDs) for a multi-tenant API, or `'*'` for any tenant. Required with `organizations` / `common`. */
+  tenants?: string | string[];
   /** The API's application (client) id. Alone, `clientId` and `api://clientId` are accepted audiences. */
   clientId?: string;
   /** Accepted audiences (App ID URIs); with `clientId`, the client id is accepted too. */
@@ -184,7 +180,11 @@ export interface EntraIdOptions extends KeySourceOptions {
   cloud?: 'public' | 'usgov' | 'china';
   roles?: string | string[];
   scopes?: string | string[];
-  /** Allowed calling clients (`appid` in v1, `azp` in v2). */
+  /** At least one of these roles. */
+  anyRoles?: string[];
+  /** At least one of these scopes. */
+  anyScopes?: string[];
+  /** Allowed calling clients (`appid` in v1, `azp` in v2); also the permission of an API that authorises callers by client id. */
   clients?: string | string[];
   /** Require app-only tokens: no `scp`, and `idtyp` is `app` when present. */
   appOnly?: boolean;
@@ -222,13 +222,42 @@ export interface VerifierOptions extends Policy {
    * HS* are always checked in the core.
    */
   webCrypto?: boolean;
+  /**
+   * Where `verifyRequest` records DPoP proof ids until they expire. Default:
+   * a bounded in-memory cache per verifier. Give a shared store (a Durable
+   * Object on Workers: `durableObjectReplayStore`; Redis elsewhere) when
+   * several instances serve one API.
+   */
+  replayStore?: ReplayStore;
 }
+
+/** Records a key for `ttlSeconds` and answers whether it had been recorded before. */
+export interface ReplayStore {
+  seen(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** What bound the token to its caller, as `verifyRequest` checked it. */
+export type Binding =
+  | { type: 'dpop'; jkt: string; jti: string; proofExpires: number }
+  | { type: 'mtls'; x5tS256: string };
 
 /** A verified token. Frozen: the same object may be returned for a repeated token. */
 export interface Result {
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
   key: { kid: string | null; alg: Algorithm };
+  /** `null` for a bearer token. */
+  binding: Binding | null;
+}
+
+/** An HTTP request: a Fetch API `Request`, or its method, absolute URL and headers (a `Headers` or Node's plain object). */
+export type RequestLike =
+  | Request
+  | { method: string; url: string; headers: Headers | Record<string, string | string[] | undefined> };
+
+export interface RequestOptions {
+  /** The mTLS client certificate: DER bytes, PEM text, or its SHA-256 fingerprint as 64 hex digits (colons allowed). */
+  clientCertificate?: Uint8Array | ArrayBuffer | string;
 }
 
 /** An entry of a JWKS that was not admitted, and why. */
@@ -238,29 +267,9 @@ export interface SkippedKey {
   reason: string;
 }
 
-/** A skipped key of one configuration of a several-issuer verifier. */
-export interface IssuerSkippedKey extends SkippedKey {
-  /** The index of the configuration in the array given to createVerifier. */
-  configuration: number;
-}
-
-/**
- * One verifier for several issuers (`createVerifier([...])`): a token's
- * unverified `iss` (and `tid`) chooses exactly one configuration, which then
- * verifies everything with its own keys.
- */
-export interface IssuersVerifier extends Omit<Verifier, 'policy' | 'skippedKeys'> {
-  /** Each configuration's normalised policy, in the order given. */
-  readonly policy: ReadonlyArray<Verifier['policy']>;
-  /** Loads the keys of every configuration's source. */
-  ready(): Promise<void>;
-  /** Skipped entries of every configuration's key set, each with its configuration's index. */
-  skippedKeys(): IssuerSkippedKey[];
-}
-
 export interface Verifier {
-  /** The normalised policy, every default filled in. */
-  readonly policy: Required<Pick<Policy, 'issuer' | 'audience'>> & Policy;
+  /** The normalised policy, every default filled in (one per issuer for several issuers). */
+  readonly policy: (Required<Pick<Policy, 'issuer' | 'audience'>> & Policy) | ReadonlyArray<Required<Pick<Policy, 'issuer' | 'audience'>> & Policy>;
   /**
    * Loads keys if needed, then verifies, with WebCrypto for the signature
    * where the host has it (see `webCrypto`); on ERR_KEY_NOT_FOUND asks the
@@ -269,6 +278,12 @@ export interface Verifier {
   verify(token: string, context?: RequestContext): Promise<Result>;
   /** Verifies in the core alone, with the keys already loaded; throws ERR_KEYS_NOT_LOADED before. */
   verifySync(token: string): Result;
+  /**
+   * Verifies a request's access token as presented: `Authorization: Bearer`
+   * or `DPoP` with its `DPoP` proof, and the client certificate. A token
+   * with `cnf` needs its proof; a DPoP proof's `jti` is accepted once.
+   */
+  verifyRequest(request: RequestLike, options?: RequestOptions, context?: RequestContext): Promise<Result>;
   /** Loads the keys of a remote source; rejects with ERR_JWKS_FETCH_FAILED, ERR_JWKS_TIMEOUT, ERR_DISCOVERY_INVALID... */
   ready(): Promise<void>;
   /** Entries of the current key set that were skipped. */
@@ -283,14 +298,8 @@ export interface Inspection {
   signatureLen: number;
 }
 
-export declare function createVerifier(options: VerifierOptions): Verifier;
-/**
- * One verifier for several issuers, each with its own options and keys.
- * Throws ERR_POLICY_INVALID for an empty array, a non-object element, or two
- * configurations that accept one issuer.
- */
-export declare function createVerifier(options: VerifierOptions[]): IssuersVerifier;
-export declare function createVerifier(options: VerifierOptions | VerifierOptions[]): Verifier | IssuersVerifier;
+/** A verifier for one issuer, or, from an array, for several issuers each with its own keys. */
+export declare function createVerifier(options: VerifierOptions | VerifierOptions[]): Verifier;
 export declare function localJwks(jwks: Jwks | string): KeySource;
 /** A key source for the JWKS at `url` (https, or http to localhost/127.0.0.1/[::1]). */
 export declare function remoteJwks(url: string, options?: KeySourceOptions): RemoteKeySource;
@@ -298,8 +307,14 @@ export declare function remoteJwks(url: string, options?: KeySourceOptions): Rem
 export declare function discover(issuer: string, options?: DiscoveryOptions): RemoteKeySource;
 /** createVerifier options for Microsoft Entra ID, Azure AD B2C or Entra External ID access tokens. */
 export declare function entraId(options: EntraIdOptions): VerifierOptions;
+/** Options of `fromEnv`: a variable-name prefix, and the key source's options. */
+export interface FromEnvOptions extends KeySourceOptions {
+  /** Read exactly `<prefix>AZURE_TENANT_ID`, `<prefix>JWT_ISSUER`, …, e.g. `'MYAPP_'`. */
+  prefix?: string;
+}
+
 /** createVerifier options from AZURE_* / JWT_* environment variables. */
-export declare function fromEnv(env: Record<string, unknown>, options?: KeySourceOptions): VerifierOptions;
+export declare function fromEnv(env: Readonly<Record<string, string | undefined>>, options?: FromEnvOptions): VerifierOptions;
 export declare function inspectToken(token: string): Inspection;
 export declare const errorCodes: readonly ErrorCode[];
 

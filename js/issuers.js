@@ -54,8 +54,6 @@ export function createIssuers(verifiers) {
     verifySync: (token) => route(token).verifySync(token),
     // async: a token that cannot be routed rejects, as a single verifier's verify does.
     verify: async (token, context) => route(token).verify(token, context),
-    // verifyRequest: the lead's request branch defines it for single
-    // verifiers; here the presented token chooses the configuration.
     async verifyRequest(request, options, context) {
       const presented = readRequest(request, options);
       // A request without one token is refused by any configuration alike.

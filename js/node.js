@@ -13,6 +13,7 @@ export * from './api.js';
  * `make bench` measured `verify()` through it at about 2.5× the core's CPU
  * time for RS256 and PS256 (bench/RESULTS.md), and RS256 is what Entra ID
  * signs with. This local export takes precedence over api.js's.
+ * An array (several issuers) gets the default in each configuration.
  * @param {import('./index.d.ts').VerifierOptions | import('./index.d.ts').VerifierOptions[]} options
  */
 export function createVerifier(options) {

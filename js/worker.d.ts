@@ -1,7 +1,7 @@
-import type { Result, VerifierOptions } from './index.d.ts';
+import type { ReplayStore, Result, VerifierOptions } from './index.d.ts';
 
 /** What a protected handler receives as its fourth argument. */
-export type Auth = Pick<Result, 'claims' | 'header' | 'key'>;
+export type Auth = Pick<Result, 'claims' | 'header' | 'key' | 'binding'>;
 
 /** Middleware settings. */
 export interface ProtectSettings {
@@ -33,3 +33,29 @@ export declare function workersStore(options?: { kv?: KvNamespaceLike; cache?: C
   get(key: string): Promise<string | null>;
   put(key: string, value: string, ttlSeconds: number): Promise<void>;
 };
+
+/** The storage a Durable Object gets, as far as DpopReplayStore uses it. */
+export interface DurableObjectStorageLike {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  list(): Promise<Map<string, unknown>>;
+  getAlarm(): Promise<number | null>;
+  setAlarm(at: number): Promise<void>;
+}
+
+/** A Durable Object that remembers DPoP proof ids until they expire: export it and bind it. */
+export declare class DpopReplayStore {
+  constructor(state: { storage: DurableObjectStorageLike }, env?: unknown);
+  fetch(request: Request): Promise<Response>;
+  alarm(): Promise<void>;
+}
+
+/** A Durable Object namespace, as far as the replay store uses it. */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: unknown): { fetch(url: string, init: RequestInit): Promise<Response> };
+}
+
+/** A `replayStore` over the DpopReplayStore Durable Object bound as `namespace`, in `shards` objects (default 16). */
+export declare function durableObjectReplayStore(namespace: DurableObjectNamespaceLike, options?: { shards?: number }): ReplayStore;

@@ -59,3 +59,69 @@ export function workersStore({ kv, cache } = {}) {
     },
   });
 }
+
+/** Shards of the replay store: keys spread over this many Durable Objects by default. */
+const DEFAULT_REPLAY_SHARDS = 16;
+
+/**
+ * A Durable Object that remembers DPoP proof ids until they expire: the
+ * consistent replay store on Workers (each object handles one request at a
+ * time, so "seen?" and "remember" cannot interleave). Export it from your
+ * Worker and bind it (wrangler: `durable_objects.bindings`), then pass
+ * `durableObjectReplayStore(env.BINDING)` as `replayStore`. A plain class
+ * with `fetch`, so this module also loads outside workerd.
+ */
+export class DpopReplayStore {
+  /** @param {{ storage: { get(key: string): Promise<unknown>, put(key: string, value: unknown): Promise<void>, delete(key: string): Promise<boolean>, list(): Promise<Map<string, unknown>>, getAlarm(): Promise<number | null>, setAlarm(at: number): Promise<void> } }} state */
+  constructor(state) {
+    this.storage = state.storage;
+  }
+
+  /** `POST { key, ttl }` → `{ seen }`: whether the key was remembered, and remembers it. */
+  async fetch(request) {
+    const { key, ttl } = await request.json();
+    if (typeof key !== 'string' || !Number.isFinite(ttl) || ttl <= 0) return new Response('bad request', { status: 400 });
+    const now = Date.now();
+    const expires = await this.storage.get(key);
+    if (typeof expires === 'number' && expires >= now) return Response.json({ seen: true });
+    await this.storage.put(key, now + ttl * 1000);
+    if ((await this.storage.getAlarm()) === null) await this.storage.setAlarm(now + ttl * 1000);
+    return Response.json({ seen: false });
+  }
+
+  /** Forgets expired keys, and wakes again for the next to expire. */
+  async alarm() {
+    const now = Date.now();
+    let next = null;
+    for (const [key, expires] of await this.storage.list()) {
+      if (typeof expires !== 'number' || expires < now) await this.storage.delete(key);
+      else next = Math.min(next ?? expires, expires);
+    }
+    if (next !== null) await this.storage.setAlarm(next);
+  }
+}
+
+/**
+ * A `replayStore` backed by the `DpopReplayStore` Durable Object bound as
+ * `namespace`, with keys spread over `shards` objects. (Workers KV is
+ * eventually consistent: it would only narrow the replay window.)
+ * @param {{ idFromName(name: string): unknown, get(id: unknown): { fetch(url: string, init: RequestInit): Promise<Response> } }} namespace
+ * @param {{ shards?: number }} [options]
+ */
+export function durableObjectReplayStore(namespace, { shards = DEFAULT_REPLAY_SHARDS } = {}) {
+  if (!namespace || typeof namespace.idFromName !== 'function') {
+    throw new TypeError('durableObjectReplayStore needs the Durable Object namespace binding of DpopReplayStore');
+  }
+  if (!Number.isInteger(shards) || shards < 1) throw new TypeError('shards must be a positive integer');
+  return Object.freeze({
+    async seen(key, ttlSeconds) {
+      // FNV-1a over the key: the same key always reaches the same object.
+      let hash = 0x811c9dc5;
+      for (let i = 0; i < key.length; i += 1) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+      const stub = namespace.get(namespace.idFromName(`dpop-replay-${hash % shards}`));
+      const response = await stub.fetch('https://dpop-replay.invalid/', { method: 'POST', body: JSON.stringify({ key, ttl: ttlSeconds }) });
+      if (!response.ok) throw new Error(`the replay store answered ${response.status}`);
+      return (await response.json()).seen === true;
+    },
+  });
+}

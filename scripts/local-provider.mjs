@@ -2,7 +2,10 @@
 // panva's oidc-provider (a certified OpenID Provider implementation) on
 // 127.0.0.1 with an ephemeral port, one confidential client allowed the
 // client_credentials grant, and resource indicators so that it issues JWT
-// access tokens (typ at+jwt, RFC 9068). It can be restarted with a new signing
+// access tokens (typ at+jwt, RFC 9068). A token request with a DPoP proof
+// gets a DPoP-bound token (RFC 9449); the client MTLS_CLIENT_ID, whose
+// certificate the test passes in the x-client-certificate header (no TLS
+// listener here), gets certificate-bound tokens (RFC 8705). It can be restarted with a new signing
 // key (same issuer, same port) and stopped, and it counts the requests it
 // serves per path.
 import { createServer } from 'node:http';
@@ -30,6 +33,10 @@ export const CLIENT_ID = 'daemon-app';
 export const CLIENT_SECRET = 'a-client-secret-for-local-tests-only-0123456789';
 export const RESOURCE = 'https://api.example.test';
 export const SCOPE = 'tasks:read';
+export const MTLS_CLIENT_ID = 'mtls-daemon-app';
+
+/** The header that stands in for the TLS layer's client certificate (a URL-encoded PEM). */
+const CERTIFICATE_HEADER = 'x-client-certificate';
 
 /** A fresh RS256 signing key as a private JWK with a random kid. */
 async function signingKey() {
@@ -39,7 +46,11 @@ async function signingKey() {
 
 function provider(issuer, key, clients) {
   const oidc = new Provider(issuer, {
-    clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post' }, ...clients]
+    clients: [
+      { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post' },
+      { client_id: MTLS_CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post', tls_client_certificate_bound_access_tokens: true },
+      ...clients,
+    ]
       .map((client) => ({ grant_types: ['client_credentials'], redirect_uris: [], response_types: [], ...client })),
     jwks: { keys: [key] },
     cookies: { keys: ['local-provider-cookie-key'] },
@@ -47,6 +58,15 @@ function provider(issuer, key, clients) {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      dPoP: { enabled: true },
+      mTLS: {
+        enabled: true,
+        certificateBoundAccessTokens: true,
+        getCertificate: (ctx) => {
+          const pem = ctx.get(CERTIFICATE_HEADER);
+          return pem ? decodeURIComponent(pem) : undefined;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => RESOURCE,
@@ -93,14 +113,23 @@ export async function startProvider({ clients = [] } = {}) {
       handler = (await quietly(() => provider(issuer, key, clients))).callback();
       local.kid = key.kid;
     },
-    /** A client-credentials access token for `resource`, requested as curl would: a form POST. */
-    async token(resource = RESOURCE) {
+    /**
+     * A client-credentials access token for `resource`, requested as curl
+     * would: a form POST. With `dpop` (a proof for POST {issuer}/token) the
+     * token is DPoP-bound; with `certificate` (a PEM) it is requested by the
+     * mTLS client and bound to that certificate.
+     */
+    async token(resource = RESOURCE, { dpop, certificate } = {}) {
       const response = await fetch(`${issuer}/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(dpop ? { dpop } : {}),
+          ...(certificate ? { [CERTIFICATE_HEADER]: encodeURIComponent(certificate) } : {}),
+        },
         body: new URLSearchParams({
           grant_type: 'client_credentials',
-          client_id: CLIENT_ID,
+          client_id: certificate ? MTLS_CLIENT_ID : CLIENT_ID,
           client_secret: CLIENT_SECRET,
           resource,
           scope: SCOPE,

@@ -137,11 +137,12 @@ const splitLines = (text) => text.split('\n').map((line) => line.trim()).filter(
 /** The policy the form describes (createVerifier options without keys). */
 function formPolicy() {
   const policy = { issuer: splitLines($('policy-issuer').value), audience: splitLines($('policy-audience').value) };
-  for (const name of ['roles', 'scopes', 'clients', 'tenants']) {
-    const list = splitList($(`policy-${name}`).value);
+  const fields = { roles: 'roles', scopes: 'scopes', clients: 'clients', 'any-roles': 'anyRoles', 'any-scopes': 'anyScopes', tenants: 'tenants' };
+  for (const [id, name] of Object.entries(fields)) {
+    const list = splitList($(`policy-${id}`).value);
     if (list.length > 0) policy[name] = list;
   }
-  // "*" alone is the written-out "any tenant"; the core refuses "*" among GUIDs.
+  // "Any tenant" is written out as "*", alone.
   if (policy.tenants?.length === 1 && policy.tenants[0] === '*') policy.tenants = '*';
   const tolerance = $('policy-tolerance').value.trim();
   if (tolerance !== '') policy.clockTolerance = Number(tolerance);

@@ -46,15 +46,20 @@ export function environment(policy) {
   const tenant = entra ? (entra[1] ?? entra[2]).toLowerCase() : null;
   // The Entra form names one tenant, which is then the only one allowed; any
   // other tenants setting needs the generic form, which writes it out.
-  const entraTenants = tenants === null || (tenants.length === 1 && tenants[0].toLowerCase() === tenant);
-  if (entra && clientId && entraTenants) {
+  const entraForm = Boolean(entra && clientId) && (tenants === null || (tenants.length === 1 && tenants[0].toLowerCase() === tenant));
+  if (entraForm) {
     lines.push(`AZURE_TENANT_ID=${entra[1] ?? entra[2]}`, `AZURE_API_CLIENT_ID=${clientId}`);
     if (audience !== clientId) lines.push(`AZURE_AUDIENCE=${audience}`);
   } else {
     lines.push(`JWT_ISSUER=${issuer}`, `JWT_AUDIENCE=${policy.audience.join(',')}`);
-    if (tenants !== null) lines.push(`JWT_ALLOWED_TENANTS=${tenants.join(',')}`);
   }
-  const lists = [['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes], ['JWT_ALLOWED_CLIENTS', policy.clients]];
+  const lists = [
+    ['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes],
+    ['JWT_ACCEPTED_ROLES', policy.anyRoles], ['JWT_ACCEPTED_SCOPES', policy.anyScopes],
+    ['JWT_ALLOWED_CLIENTS', policy.clients],
+    // The Entra form's AZURE_TENANT_ID names the tenant, which fromEnv then requires itself.
+    ['JWT_ALLOWED_TENANTS', entraForm ? undefined : tenants],
+  ];
   for (const [name, list] of lists) {
     if (Array.isArray(list) && list.length > 0) lines.push(`${name}=${list.join(',')}`);
   }

@@ -17,8 +17,6 @@ import { JwtGuardError, createVerifier, inspectToken } from 'jwtguard';
 /** Whether a policy list (absent when empty in the normalised policy) has members. */
 const listed = (list) => Array.isArray(list) && list.length > 0;
 const quoted = (list) => list.map((item) => JSON.stringify(item)).join(', ');
-/** The normalised policy writes "any tenant" as ["*"]. */
-const anyTenant = (tenants) => tenants.length === 1 && tenants[0] === '*';
 
 /**
  * The checks, in the order the verifier runs them. `codes` and `claims` say
@@ -56,18 +54,28 @@ export const CHECKS = Object.freeze([
     ].join('; '),
   },
   {
-    id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants),
-    describe: (p) => (anyTenant(p.tenants) ? 'any tenant (tenants: "*")' : `tid one of ${p.tenants.join(', ')}`),
+    id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants) && !p.tenants.includes('*'),
+    describe: (p) => `tid one of ${p.tenants.join(', ')}`,
   },
   {
     id: 'client', title: 'Client (azp, appid, client_id)', codes: ['ERR_CLIENT_NOT_ALLOWED'], claims: ['azp', 'appid', 'client_id'],
     required: (p) => listed(p.clients), describe: (p) => `client one of ${p.clients.join(', ')}`,
   },
-  { id: 'roles', title: 'Roles', codes: ['ERR_ROLE_MISSING'], claims: ['roles'], required: (p) => listed(p.roles), describe: (p) => `roles include ${p.roles.join(', ')}` },
-  { id: 'scopes', title: 'Scopes (scp, scope)', codes: ['ERR_SCOPE_MISSING'], claims: ['scp', 'scope'], required: (p) => listed(p.scopes), describe: (p) => `scopes include ${p.scopes.join(', ')}` },
   {
-    id: 'permission', title: 'A permission (roles or scp)', codes: ['ERR_PERMISSION_MISSING'],
-    required: (p) => p.requirePermission === true && !listed(p.clients), describe: () => 'roles or scp not empty (requirePermission)',
+    id: 'roles', title: 'Roles', codes: ['ERR_ROLE_MISSING'], claims: ['roles'], required: (p) => listed(p.roles) || listed(p.anyRoles),
+    describe: (p) => [...(listed(p.roles) ? [`roles include ${p.roles.join(', ')}`] : []), ...(listed(p.anyRoles) ? [`one of ${p.anyRoles.join(', ')}`] : [])].join('; '),
+  },
+  {
+    id: 'scopes', title: 'Scopes (scp, scope)', codes: ['ERR_SCOPE_MISSING'], claims: ['scp', 'scope'], required: (p) => listed(p.scopes) || listed(p.anyScopes),
+    describe: (p) => [...(listed(p.scopes) ? [`scopes include ${p.scopes.join(', ')}`] : []), ...(listed(p.anyScopes) ? [`one of ${p.anyScopes.join(', ')}`] : [])].join('; '),
+  },
+  {
+    id: 'permission', title: 'Permission (roles or scp)', codes: ['ERR_PERMISSION_MISSING'], required: (p) => p.requirePermission === true,
+    describe: () => 'the token carries roles or scp',
+  },
+  {
+    id: 'binding', title: 'Binding (cnf)', codes: ['ERR_TOKEN_BOUND', 'ERR_DPOP_INVALID'], claims: ['cnf'],
+    describe: () => 'a bearer token: no cnf (a bound token needs its proof, which a page cannot give)',
   },
 ]);
 
@@ -113,8 +121,9 @@ const SET_ASIDE = {
   // "*", not nothing: a {tenantid} issuer must name its tenants.
   tenant: (options) => ({ ...options, tenants: '*' }),
   client: (options) => ({ ...options, clients: undefined }),
-  roles: (options) => ({ ...options, roles: undefined }),
-  scopes: (options) => ({ ...options, scopes: undefined }),
+  roles: (options) => ({ ...options, roles: undefined, anyRoles: undefined }),
+  scopes: (options) => ({ ...options, scopes: undefined, anyScopes: undefined }),
+  permission: (options) => ({ ...options, requirePermission: false }),
 };
 
 /**

@@ -4,6 +4,7 @@
  * a `level` (danger, warn, info) and a sentence of text.
  */
 
+import { explainBinding } from '../js/explain.js';
 import { localTime, timePhrase } from '../js/time.js';
 
 /** Algorithms jwtguard verifies with a key set. */
@@ -70,10 +71,8 @@ function foreignWarnings(header, claims) {
 
 function idTokenWarnings(header, claims) {
   const markers = ['nonce', 'at_hash', 'c_hash'].filter((name) => Object.hasOwn(claims, name));
-  // An ID token is issued to the client that signed the person in: its
-  // audience is that client, which is also its authorised party.
-  const aud = audiences(claims);
-  if (typeof claims.azp === 'string' && aud.length === 1 && aud[0] === claims.azp) markers.push('aud equal to azp');
+  // An ID token's audience is the client it was issued to, which azp names too.
+  if (typeof claims.azp === 'string' && audiences(claims).includes(claims.azp)) markers.push('aud equal to azp');
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
   if (markers.length === 0 || typ.endsWith('at+jwt')) return [];
   return [{
@@ -142,7 +141,9 @@ function versionWarnings(claims) {
  * @param {number} now
  */
 export function tokenWarnings(header, claims, now) {
+  const binding = explainBinding(claims.cnf);
   return [
+    ...(binding === null ? [] : [{ id: 'bound', level: 'info', text: binding }]),
     ...foreignWarnings(header, claims),
     ...timeWarnings(claims, now),
     ...idTokenWarnings(header, claims),

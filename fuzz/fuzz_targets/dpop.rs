@@ -3,31 +3,17 @@
 //! the proof, then optionally a line break and the request URL.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use jwtguard::{DpopRequest, KeySet, Policy, Presentation, Scheme, Verifier};
+use jwtguard::{DpopRequest, Presentation, Scheme};
 use libfuzzer_sys::fuzz_target;
 
-const FIXTURES: &str = include_str!("../../tests/fixtures/jose-signed.json");
+#[path = "fixtures.rs"]
+mod fixtures;
+
 const TOKEN: &str = include_str!("../dpop-token.txt");
 const URL: &str = "https://api.example/tasks";
 
-fn setup() -> &'static (Verifier, i64) {
-    static SETUP: OnceLock<(Verifier, i64)> = OnceLock::new();
-    SETUP.get_or_init(|| {
-        let fixtures: serde_json::Value = serde_json::from_str(FIXTURES).expect("fixtures");
-        let policy = Policy::new(
-            fixtures["issuer"].as_str().expect("issuer"),
-            fixtures["audience"].as_str().expect("audience"),
-        );
-        let keys = KeySet::from_jwks(&fixtures["jwks"].to_string()).expect("jwks");
-        let now = fixtures["now"].as_i64().expect("now");
-        (Verifier::new(policy, keys).expect("verifier"), now)
-    })
-}
-
 fuzz_target!(|data: &[u8]| {
-    let (verifier, now) = setup();
+    let (verifier, now) = fixtures::verifier();
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };

@@ -1,7 +1,7 @@
 /** `jwtguard inspect`: decode a token for reading, clearly unverified. */
 
 import { inspectToken } from '../node.js';
-import { TIME_CLAIMS, explainClaim, explainHeader } from '../explain.js';
+import { TIME_CLAIMS, explainBinding, explainClaim, explainHeader } from '../explain.js';
 import { isNumericDate } from '../time.js';
 import { formatTime } from './format.js';
 
@@ -25,5 +25,7 @@ export function inspectCommand(token, { json, now }) {
     lines.push(...entry(name, value, explainClaim(name), time));
   }
   lines.push('', `signature: ${inspected.signatureLen} bytes`);
+  const binding = explainBinding(inspected.claims.cnf);
+  if (binding !== null) lines.push('', `binding: ${binding}`);
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { JwtGuardError } from '../node.js';
 import { inspectCommand } from './inspect.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
-import { verifierOptions, verifyCommand } from './verify.js';
+import { presentationOf, verifierOptions, verifyCommand } from './verify.js';
 
 const USAGE = `usage: jwtguard <command> [options]
 
@@ -18,24 +18,25 @@ commands:
       claims with times. Nothing is verified.
   verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
   verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
-  verify [token|-] --policy <array.json> [options]
       Verify a token with the same code and policy as the servers. Keys come
       from a JWKS file or URL, OpenID discovery (the issuer or its metadata
       url), or Entra ID's discovery for the tenant (GUID, organizations, common).
       --policy <file.json>     a policy (the README's Policy table); flags add to it.
-                               An array configures several issuers: each element
-                               is a policy with its own keys, one of "jwks" (a
-                               file relative to the policy file, or a url),
-                               "discovery" (url) or "entraTenant" (with
-                               "clientId"); the token's iss chooses the element,
-                               and the flags below add to every element
+                               An array of policies, each with its own "keys"
+                               (a JWKS file, a JWKS url or a discovery url),
+                               verifies tokens of several issuers; the flags
+                               below add to every policy of the array
       --require-role <role>    repeatable     --require-scope <scope>  repeatable
+      --require-any-role <r>   repeatable: at least one of them
+      --require-any-scope <s>  repeatable: at least one of them
       --allow-client <id>      repeatable     --tolerance <seconds>    clock skew
-      --tenant-allow <guid|*>  repeatable: allowed tenants (tid); required for
-                               a {tenantid} issuer and --entra-tenant
-                               organizations or common. * accepts any tenant,
-                               written out: any Entra tenant's admin can then
-                               mint tokens for a multi-tenant app with your roles
+      --tenant-allow <guid|*>  repeatable: tenants a {tenantid} issuer (or
+                               --entra-tenant organizations/common) accepts;
+                               * accepts any tenant and must be written out
+      --dpop <proof> --method <M> --url <U>
+                               check the token as presented with the DPoP
+                               scheme and this proof, for this request
+      --client-cert <pem>      check a certificate-bound token against it
       --json                   print the result as JSON
       Exit 0 when valid, 1 when rejected (the code on stderr), 2 for usage errors.
   token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
@@ -64,7 +65,13 @@ const VERIFY_FLAGS = {
   'require-role': { type: 'string', multiple: true },
   'require-scope': { type: 'string', multiple: true },
   'allow-client': { type: 'string', multiple: true },
+  'require-any-role': { type: 'string', multiple: true },
+  'require-any-scope': { type: 'string', multiple: true },
   'tenant-allow': { type: 'string', multiple: true },
+  dpop: { type: 'string' },
+  method: { type: 'string' },
+  url: { type: 'string' },
+  'client-cert': { type: 'string' },
   tolerance: { type: 'string' },
   'client-id': { type: 'string' },
 };
@@ -124,7 +131,8 @@ export async function run(argv, io) {
       output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
     } else if (command === 'verify') {
       const options = await verifierOptions(flags, io);
-      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now });
+      const presentation = await presentationOf(flags);
+      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now, presentation });
     } else {
       output = await tokenCommand(flags, positionals, io, now);
     }

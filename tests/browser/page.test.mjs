@@ -75,9 +75,10 @@ describe('decoder page', () => {
 
     assert.match(await page.textContent('#verdict'), /^Verified: signed by key page-key-1 with RS256/);
     const statuses = await reportStatuses(page);
-    assert.equal(Object.keys(statuses).length, 14);
+    assert.equal(Object.keys(statuses).length, 15);
     assert.equal(statuses.signature, 'pass');
     assert.equal(statuses.permission, 'not-required');
+    assert.equal(statuses.binding, 'pass');
     assert.equal(statuses.roles, 'pass');
     assert.equal(statuses.scopes, 'not-required');
     assert.ok(!Object.values(statuses).includes('fail'));
@@ -117,7 +118,7 @@ describe('decoder page', () => {
     await page.evaluate(() => document.getElementById('verdict').remove());
     await pasteAndVerify(page, token, { issuer, tenants: '*' });
     assert.match(await page.textContent('#verdict'), /^Verified/);
-    assert.equal((await reportStatuses(page)).tenant, 'pass');
+    assert.equal((await reportStatuses(page)).tenant, 'not-required');
     assert.equal(JSON.parse(await page.textContent('#policy-json')).tenants, '*');
     assert.match(await page.textContent('#env-vars'), /\nJWT_ALLOWED_TENANTS=\*$/);
     await assertQuiet(opened);

@@ -274,50 +274,30 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
     file('b-keys.json', { keys: [otherKey.jwk] });
   });
 
-  // [name, token claims and signer, extra args (the policy file is written per row), expected exit code, stderr or stdout pattern]
+  // [name, token, the --policy array (made when the row runs), extra args, expected exit code, stdout or stderr pattern]
+  const ENTRA_V2 = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+  const entraEntry = (extra = {}) => ({ issuer: ENTRA_V2, audience: CLIENT_API, keys: jwksPath, ...extra });
+  const bEntry = (extra = {}) => ({ issuer: ISSUER_B, audience: 'api://b', keys: join(dir, 'b-keys.json'), ...extra });
   const arrays = [
-    [
-      'an Entra element and a JWKS element: the Entra token', () => sign(issuerKey, v2()),
-      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 0, /^valid: .*\n {2}issuer {4}https:\/\/login\.microsoftonline\.com\/72f988bf/,
-    ],
-    [
-      'an Entra element and a JWKS element: the other issuer\'s token, keys relative to the policy file', () => sign(otherKey, b()),
-      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 0, /^valid: signature verified \(ES256, kid b-key\)/,
-    ],
-    [
-      'the Entra key presented with the other issuer\'s iss: that issuer\'s keys only', () => sign(issuerKey, b()),
-      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_KEY_NOT_FOUND: /,
-    ],
-    [
-      'an issuer no element names', () => sign(otherKey, b({ iss: 'https://issuer-c.test' })),
-      [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_ISSUER_INVALID: .*"https:\/\/issuer-c\.test" is not one of the configured issuers/,
-    ],
-    [
-      'flags add to every element (--require-role)', () => sign(otherKey, b()),
-      [{ entraTenant: TENANT, clientId: CLIENT_API }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], ['--require-role', 'Tasks.Write'], 1, /^rejected: ERR_ROLE_MISSING: /,
-    ],
-    [
-      'two elements with one issuer', () => sign(otherKey, b()),
-      [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }, { issuer: ISSUER_B, audience: 'api://c', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/,
-    ],
-    [
-      'a template element beside its concrete tenant', () => sign(otherKey, b()),
-      [{ issuer: TEMPLATE, tenants: '*', audience: 'api://b', jwks: 'b-keys.json' }, { entraTenant: TENANT, clientId: CLIENT_API, version: 2 }], [], 1, /^rejected: ERR_POLICY_INVALID: .*configurations 0 and 1 both accept issuer/,
-    ],
-    [
-      'an Entra element with entraId options (version 2: only the v2 issuer)', () => sign(issuerKey, v2({ iss: `https://sts.windows.net/${TENANT}/` })),
-      [{ entraTenant: TENANT, clientId: CLIENT_API, version: 2, appOnly: false }, { issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], [], 1, /^rejected: ERR_ISSUER_INVALID: .*is not one of the configured issuers/,
-    ],
-    ['an element without keys', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b' }], [], 2, /--policy element 0: give exactly one of "jwks"/],
-    ['an element with two key sources', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json', discovery: ISSUER_B }], [], 2, /--policy element 0: give exactly one of/],
-    ['a non-object element', () => sign(otherKey, b()), ['https://issuer-b.test'], [], 2, /--policy element 0 must be a JSON object/],
-    ['an empty array', () => sign(otherKey, b()), [], [], 2, /--policy holds an empty array/],
-    ['a key flag with an array', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], ['--jwks', 'b-keys.json'], 2, /--jwks does not apply when --policy holds an array/],
-    ['--issuer with an array', () => sign(otherKey, b()), [{ issuer: ISSUER_B, audience: 'api://b', jwks: 'b-keys.json' }], ['--issuer', ISSUER_B], 2, /--issuer does not apply/],
+    ['the first issuer\'s token', () => sign(issuerKey, v2()), () => [entraEntry(), bEntry()], [], 0, /^valid: .*\n {2}issuer {4}https:\/\/login\.microsoftonline\.com\/72f988bf/],
+    ['the second issuer\'s token, with its own keys', () => sign(otherKey, b()), () => [entraEntry(), bEntry()], [], 0, /^valid: signature verified \(ES256, kid b-key\)/],
+    ['the first issuer\'s key presented with the second\'s iss: that issuer\'s keys only', () => sign(issuerKey, b()), () => [entraEntry(), bEntry()], [], 1, /^rejected: ERR_KEY_NOT_FOUND: /],
+    ['an issuer no entry names', () => sign(otherKey, b({ iss: 'https://issuer-c.test' })), () => [bEntry()], [], 1, /^rejected: ERR_ISSUER_INVALID: .*"https:\/\/issuer-c\.test" is not one of the configured issuers/],
+    ['policy flags add to every entry (--require-role)', () => sign(otherKey, b()), () => [entraEntry(), bEntry()], ['--require-role', 'Tasks.Write'], 1, /^rejected: ERR_ROLE_MISSING: /],
+    ['policy flags add to every entry (--tenant-allow for a {tenantid} entry)', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], ['--tenant-allow', TENANT], 0, /^valid: /],
+    ['a {tenantid} entry without tenants', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], [], 1, /^rejected: ERR_POLICY_INVALID: .*tenants: "\*"/],
+    ['two entries with one issuer', () => sign(otherKey, b()), () => [bEntry(), bEntry({ audience: 'api://c' })], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/],
+    ['a template entry beside its concrete tenant', () => sign(otherKey, b()), () => [entraEntry({ issuer: TEMPLATE, tenants: '*' }), entraEntry()], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/],
+    ['an entry without keys', () => sign(otherKey, b()), () => [{ issuer: ISSUER_B, audience: 'api://b' }], [], 2, /--policy\[0\] must be an object with "keys"/],
+    ['a non-object entry', () => sign(otherKey, b()), () => [bEntry(), 'https://issuer-b.test'], [], 2, /--policy\[1\] must be an object with "keys"/],
+    ['an empty array', () => sign(otherKey, b()), () => [], [], 2, /the --policy array is empty/],
+    ['a key flag with an array', () => sign(otherKey, b()), () => [bEntry()], ['--jwks', 'never-read.json'], 2, /each policy names its own "keys"; do not give --jwks/],
+    ['--issuer with an array (it would be dropped)', () => sign(otherKey, b()), () => [bEntry()], ['--issuer', ISSUER_B], 2, /each policy names its own issuer; do not give --issuer/],
+    ['--client-id with an array', () => sign(otherKey, b()), () => [bEntry()], ['--client-id', CLIENT_API], 2, /do not give --client-id/],
   ];
   for (const [name, token, policy, args, code, pattern] of arrays) {
     test(`--policy array: ${name}`, async () => {
-      const policyPath = file(`policy-${name.replace(/\W+/g, '-')}.json`, policy);
+      const policyPath = file(`policy-${name.replace(/\W+/g, '-')}.json`, policy());
       const result = await cli(['verify', await token(), '--policy', policyPath, ...args]);
       assert.equal(result.code, code, result.stderr || result.stdout);
       assert.match(code === 0 ? result.stdout : result.stderr, pattern);
@@ -356,7 +336,7 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
 
   test('the help names the policy array and --tenant-allow', async () => {
     const { stdout } = await cli(['--help']);
-    assert.match(stdout, /--policy <array\.json>/);
+    assert.match(stdout, /An array of policies, each with its own "keys"[^]*add to every policy of the array/);
     assert.match(stdout, /--tenant-allow <guid\|\*>/);
   });
 });

@@ -73,8 +73,7 @@ for (const [name, makeToken, extra, failing, code, laterEvaluated] of failures) 
         assert.deepEqual(check.setAside, [CHECKS[index].title]);
       } else assert.equal(check.status, 'not-evaluated', check.id);
     });
-    // The scopes check (required here; after it only the permission check,
-    // which these policies do not ask for) shows whether the later checks really ran.
+    // The scopes check (required here, after every row's check) shows whether the later checks really ran.
     assert.equal(report.checks.find((c) => c.id === 'scopes').status, failing === 'scopes' ? 'fail' : laterEvaluated ? 'pass' : 'not-evaluated');
   });
 }
@@ -124,15 +123,16 @@ test('report: tenants and the permission check', async () => {
   // Written out, any tenant passes and the row says so.
   const any = await verificationReport(entraToken, { ...policy, issuer: template, tenants: '*' });
   assert.equal(any.verified, true);
-  const tenantRow = any.checks.find((c) => c.id === 'tenant');
-  assert.deepEqual([tenantRow.status, tenantRow.requirement], ['pass', 'any tenant (tenants: "*")']);
+  // Any tenant asks for no tenant check.
+  assert.equal(any.checks.find((c) => c.id === 'tenant').status, 'not-required');
   // The permission row: required by requirePermission, not when clients are listed.
   const rowOf = (report) => report.checks.find((c) => c.id === 'permission');
   const bare = await sign(pair, goodClaims({ roles: undefined, scp: undefined }));
   assert.equal(rowOf(await verificationReport(bare, policy)).status, 'not-required');
   assert.equal(rowOf(await verificationReport(await sign(pair), { ...policy, requirePermission: true })).status, 'pass');
+  // With clients the allow-list is the permission: the check passes.
   const byClient = await verificationReport(bare, { ...policy, requirePermission: true, clients: ['client-app-1'] });
-  assert.deepEqual([byClient.verified, rowOf(byClient).status], [true, 'not-required']);
+  assert.deepEqual([byClient.verified, rowOf(byClient).status], [true, 'pass']);
   // A failed scope check is set aside, and the permission check after it still runs.
   const scopes = await verificationReport(bare, { ...policy, requirePermission: true, scopes: ['admin'] });
   assert.deepEqual(scopes.failures.map((e) => e.code), ['ERR_SCOPE_MISSING', 'ERR_PERMISSION_MISSING']);
@@ -154,8 +154,10 @@ test('warnings: each condition raises its warning, and a clean token raises none
     [header, { ...claims, aud: ['https://graph.microsoft.com'] }, 'foreign-audience'],
     [header, { ...claims, aud: '00000003-0000-0000-c000-000000000000' }, 'foreign-audience'],
     [{ ...header, typ: 'JWT' }, { ...claims, nonce: 'abc' }, 'id-token'],
-    [{ ...header, typ: 'JWT' }, { ...claims, at_hash: 'abc' }, 'id-token'],
-    [{ ...header, typ: 'JWT' }, { ...claims, aud: 'client-app-1', azp: 'client-app-1' }, 'id-token'],
+    [{ ...header, typ: 'JWT' }, { ...claims, at_hash: 'h' }, 'id-token'],
+    [{ ...header, typ: 'JWT' }, { ...claims, aud: claims.azp }, 'id-token'],
+    [header, { ...claims, cnf: { jkt: 'x' } }, 'bound'],
+    [header, { ...claims, cnf: { 'x5t#S256': 'x' } }, 'bound'],
     [{ alg: 'RS256', kid: 'k' }, { ...claims, aud: ['client-app-1'], azp: 'client-app-1' }, 'id-token'],
     [{ ...header, alg: 'none' }, claims, 'alg'],
     [{ ...header, alg: 'HS256' }, claims, 'alg'],
@@ -176,7 +178,10 @@ test('warnings: each condition raises its warning, and a clean token raises none
   assert.ok(!ids(header, { ...claims, aud: 'client-app-1', azp: 'client-app-1' }).includes('id-token'));
   // An access token for another API than its client: aud differs from azp.
   assert.ok(!ids({ ...header, typ: 'JWT' }, claims).includes('id-token'));
-  assert.ok(!ids({ ...header, typ: 'JWT' }, { ...claims, aud: ['client-app-1', AUDIENCE], azp: 'client-app-1' }).includes('id-token'));
+  const bound = (cnf) => tokenWarnings(header, { ...claims, cnf }, now).find((w) => w.id === 'bound').text;
+  assert.match(bound({ jkt: 'x' }), /Authorization: DPoP/);
+  assert.match(bound({ 'x5t#S256': 'x' }), /mutual TLS/);
+  assert.match(bound({ jwk: {} }), /ERR_TOKEN_BOUND/);
   assert.deepEqual(ids(header, { ...claims, ver: '1.0', iss: `https://contoso.b2clogin.com/${TENANT}/v2.0/` }), []);
 });
 
@@ -189,6 +194,9 @@ test('configuration: Entra policies become AZURE_* variables, others JWT_*', () 
   const generic = configuration({ issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], scopes: ['read'], clients: ['a', 'b'] });
   assert.equal(generic.env, `JWT_ISSUER=${ISSUER}\nJWT_AUDIENCE=${AUDIENCE},api://two\nJWT_REQUIRED_SCOPES=read\nJWT_ALLOWED_CLIENTS=a,b`);
   assert.deepEqual(JSON.parse(generic.policyJson).clients, ['a', 'b']);
+  const multi = configuration({ issuer: ['https://login.microsoftonline.com/{tenantid}/v2.0'], audience: [clientId], tenants: '*', anyRoles: ['Admin', 'Operator'] });
+  assert.match(multi.env, /^JWT_ACCEPTED_ROLES=Admin,Operator$/m);
+  assert.match(multi.env, /^JWT_ALLOWED_TENANTS=\*$/m);
 });
 
 /** `KEY=value` lines, as the page shows them, as an env object. */
@@ -196,7 +204,7 @@ const parseEnv = (text) => Object.fromEntries(text.split('\n').map((line) => [li
 
 test('configuration: the variables shown go through the real fromEnv and give the same policy', () => {
   const clientId = '00001111-aaaa-2222-bbbb-3333cccc4444';
-  const generic = { issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], roles: ['Data.Read'], scopes: ['read'], clients: ['a', 'b'], clockTolerance: 60 };
+  const generic = { issuer: [ISSUER], audience: [AUDIENCE, 'api://two'], roles: ['Data.Read'], scopes: ['read'], anyRoles: ['Admin', 'Data.Read'], clients: ['a', 'b'], clockTolerance: 60 };
   const { policy } = createVerifier(fromEnv(parseEnv(configuration(generic).env)));
   for (const name of Object.keys(generic)) assert.deepEqual(policy[name], generic[name], name);
 
