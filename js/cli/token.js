@@ -19,7 +19,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** Entra ID login hosts by cloud (shared/research/entra.md §7). */
+/** Entra ID login hosts by cloud (Microsoft's national-cloud endpoint documentation). */
 const ENTRA_AUTHORITIES = Object.freeze({
   public: 'https://login.microsoftonline.com',
   usgov: 'https://login.microsoftonline.us',

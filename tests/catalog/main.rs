@@ -1,4 +1,4 @@
-//! The attack catalog (research/security.md, A01–H05) as tests.
+//! The attack catalog (ids A01–H05, one test each) as tests.
 //!
 //! One module per class; every test is named after its catalog id and runs a
 //! table of tokens through a verifier, each row naming the error code it must
@@ -182,7 +182,7 @@ pub fn eddsa_payload(payload: &str) -> String {
     sign_eddsa_raw(eddsa_header().to_string().as_bytes(), payload.as_bytes())
 }
 
-/// Every catalog id (research/security.md §3).
+/// Every catalog id.
 const CATALOG: &[&str] = &[
     "A01", "A02", "A03", "A04", "A05", "A06", "A07", //
     "B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", //

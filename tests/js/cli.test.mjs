@@ -1,5 +1,5 @@
 // The command line against a local token endpoint that answers like Entra ID
-// (recorded response shapes, shared/research/entra.md §9–§10), and as a real
+// (the response shapes Entra ID documents for the client-credentials grant), and as a real
 // process for exit codes and standard input.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

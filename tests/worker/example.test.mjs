@@ -1,6 +1,6 @@
 // examples/worker runs unchanged in workerd; its requests to Entra ID are
 // answered by a local stand-in (miniflare's outbound service) with
-// Entra-shaped v1 metadata and keys (shared/research/entra.md §5).
+// Entra-shaped v1 metadata and keys (as Entra ID's v1 discovery endpoints serve them).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';

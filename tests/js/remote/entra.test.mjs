@@ -3,7 +3,7 @@
 // organizations), v1 key sets without and v2 key sets with a per-key
 // `issuer`, an app-specific key set (?appid=), B2C and External ID. Its fetch
 // is injected: requests for the real Entra hosts go to that server over HTTP.
-// Tokens are shaped like shared/research/entra.md §12 and signed by jose.
+// Tokens are shaped like the samples in Entra ID's access-token claims reference and signed by jose.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -19,7 +19,7 @@ const SERVICE_PRINCIPAL = '22223333-cccc-4444-dddd-5555eeee6666';
 const B2C_TENANT = '44445555-eeee-6666-ffff-7777aaaa8888';
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 
-/** Issuer hosts per login host, as Entra publishes them (entra.md §7). */
+/** Issuer hosts per login host, as Entra publishes them (Microsoft's national-cloud endpoint documentation). */
 const ISSUER_HOSTS = {
   'login.microsoftonline.com': { v2: 'login.microsoftonline.com', v1: 'sts.windows.net' },
   'login.microsoftonline.us': { v2: 'login.microsoftonline.us', v1: 'sts.windows.net' },
@@ -103,27 +103,27 @@ after(() => server.close());
 const now = () => Math.floor(Date.now() / 1000);
 const times = () => ({ iat: now() - 60, nbf: now() - 60, exp: now() + 4440 });
 
-/** entra.md §12.1: v1.0 app-only. */
+/** A v1.0 app-only token. */
 const v1AppOnly = (over = {}) => ({
   aud: `api://${API}`, iss: `https://sts.windows.net/${TENANT}/`, ...times(), aio: 'E2RgYFakeOpaqueAA==',
   appid: CLIENT, appidacr: '1', idp: `https://sts.windows.net/${TENANT}/`, idtyp: 'app', oid: SERVICE_PRINCIPAL,
   rh: '0.AAAAFakeOpaque.', roles: ['Orders.Read.All', 'Orders.Write.All'], sub: SERVICE_PRINCIPAL, tid: TENANT,
   uti: 'FakeUtiAAAAAAAAAAAAAAA', ver: '1.0', ...over,
 });
-/** entra.md §12.2: v2.0 app-only. */
+/** A v2.0 app-only token. */
 const v2AppOnly = (over = {}) => ({
   aud: API, iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, ...times(), aio: 'k2BgFakeOpaqueAA==',
   azp: CLIENT, azpacr: '2', idtyp: 'app', oid: SERVICE_PRINCIPAL, rh: '1.AAAAFakeOpaque.', roles: ['Orders.Read.All'],
   sub: SERVICE_PRINCIPAL, tid: TENANT, uti: 'FakeUtiBBBBBBBBBBBBBBBB', ver: '2.0', ...over,
 });
-/** entra.md §12.3: v2.0 delegated. */
+/** A v2.0 delegated token. */
 const v2Delegated = (over = {}) => ({
   aud: API, iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, ...times(), aio: 'AXQAi/8FakeOpaque==',
   azp: CLIENT, azpacr: '0', name: 'Abe Example', oid: '33334444-dddd-5555-eeee-6666ffff7777',
   preferred_username: 'abe@contoso.example', rh: 'I', scp: 'Orders.Read access_as_user',
   sub: 'HKZpfaFakePairwiseSubjectValue000000000000', tid: TENANT, uti: 'FakeUtiCCCCCCCCCCCCCCCC', ver: '2.0', ...over,
 });
-/** entra.md §12.4, with B2C client-credentials permissions in scp. */
+/** An Azure AD B2C token, with client-credentials permissions in scp. */
 const b2cToken = (over = {}) => ({
   iss: `https://contosob2c.b2clogin.com/${B2C_TENANT}/v2.0/`, ...times(), aud: API, sub: SERVICE_PRINCIPAL,
   tfp: 'B2C_1_susi', scp: 'tasks.read tasks.write', azp: CLIENT, ver: '1.0', ...over,
