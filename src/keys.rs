@@ -6,7 +6,7 @@
 //! material. An entry that breaks a rule is skipped and reported with its
 //! reason; only a set with no usable key is an error.
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 #[cfg(feature = "es256")]
 use p256::NistP256;
 #[cfg(feature = "es384")]
@@ -22,7 +22,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
 use crate::rsassa::RsaKey;
 use crate::text::quote;
-use crate::{alg, base64url, json};
+use crate::{base64url, json};
 
 /// Private-key members (RFC 7518 §6.2.2, §6.3.2, §6.4.1): a JWK carrying one
 /// is a leaked private key, not a published public key.
@@ -131,7 +131,7 @@ struct Generators {}
 fn not_built(alg: Algorithm, feature: &str) -> String {
     format!(
         "{} is not built into this jwtguard (feature {feature})",
-        alg::name(alg)
+        alg.name()
     )
 }
 
@@ -275,7 +275,7 @@ impl KeySet {
             (Some(kid), 0) => {
                 let known = self.keys.iter().any(|key| key.kid.as_deref() == Some(kid));
                 let detail = if known {
-                    format!("key {} does not permit {}", quote(kid), alg::name(alg))
+                    format!("key {} does not permit {}", quote(kid), alg.name())
                 } else {
                     format!("no key with kid {}", quote(kid))
                 };
@@ -283,13 +283,13 @@ impl KeySet {
             }
             (None, 0) => Err(Error::with_detail(
                 ErrorKind::KeyNotFound,
-                format!("the token has no kid and no key permits {}", alg::name(alg)),
+                format!("the token has no kid and no key permits {}", alg.name()),
             )),
             (None, n) if n > MAX_KEYS_TRIED => Err(Error::with_detail(
                 ErrorKind::KeyNotFound,
                 format!(
                     "the token has no kid and {n} keys permit {}; at most {MAX_KEYS_TRIED} are tried",
-                    alg::name(alg)
+                    alg.name()
                 ),
             )),
             (Some(kid), n) if n > MAX_KEYS_TRIED => Err(Error::claim(
@@ -298,7 +298,7 @@ impl KeySet {
                 format!(
                     "{n} keys share kid {} and permit {}; at most {MAX_KEYS_TRIED} are tried",
                     quote(kid),
-                    alg::name(alg)
+                    alg.name()
                 ),
             )),
             _ => Ok(fitting),
@@ -346,7 +346,8 @@ fn admit(jwk: &Map<String, Value>, generators: &Generators) -> core::result::Res
     let alg = match string_member(jwk, "alg")? {
         None => None,
         Some(alg) => Some(
-            alg::from_name(alg).ok_or_else(|| format!("alg {} is not supported", quote(alg)))?,
+            Algorithm::from_name(alg)
+                .ok_or_else(|| format!("alg {} is not supported", quote(alg)))?,
         ),
     };
     let issuer = string_member(jwk, "issuer")?.map(str::to_owned);
@@ -359,10 +360,7 @@ fn admit(jwk: &Map<String, Value>, generators: &Generators) -> core::result::Res
     if let Some(alg) = alg
         && !material.fits(alg)
     {
-        return Err(format!(
-            "alg {} does not fit this {kty} key",
-            alg::name(alg)
-        ));
+        return Err(format!("alg {} does not fit this {kty} key", alg.name()));
     }
     Ok(Key {
         kid,
@@ -615,7 +613,7 @@ mod tests {
     fn family_left_out(alg: Algorithm, feature: &str) {
         let fixtures: Value =
             serde_json::from_str(include_str!("../tests/fixtures/jose-signed.json")).unwrap();
-        let name = alg::name(alg);
+        let name = alg.name();
         let kid = format!("{}-key", name.to_lowercase());
         let set = KeySet::from_jwks(&fixtures["jwks"].to_string()).unwrap();
         let skipped: Vec<&SkippedKey> = set

@@ -57,13 +57,13 @@ mod wasm;
 #[cfg(all(test, feature = "es256", feature = "es384", feature = "eddsa"))]
 mod wycheproof_tests;
 
+pub use alg::Algorithm;
 pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
 pub use dpop::DpopRequest;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
 pub use issuers::IssuerRouter;
-pub use jsonwebtoken::Algorithm;
 pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{
     ANY_TENANT, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, Policy, TENANT_PLACEHOLDER,

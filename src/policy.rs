@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -313,16 +313,12 @@ impl Policy {
         if self.dpop_algorithms.is_empty() {
             return invalid("dpopAlgorithms", "at least one algorithm is required");
         }
-        if let Some(alg) = self
-            .dpop_algorithms
-            .iter()
-            .find(|alg| matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
-        {
+        if let Some(alg) = self.dpop_algorithms.iter().find(|alg| alg.is_symmetric()) {
             return invalid(
                 "dpopAlgorithms",
                 &format!(
                     "{} is symmetric; a dpop proof is signed with the client's private key",
-                    crate::alg::name(*alg)
+                    alg.name()
                 ),
             );
         }

@@ -9,7 +9,7 @@
 //!
 //! Every failure is the same `false`: callers learn nothing about why.
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};

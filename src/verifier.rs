@@ -1,6 +1,6 @@
 //! The verifier: a policy and a key set, applied to one token at a time.
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -11,7 +11,7 @@ use crate::keys::{Key, KeySet};
 use crate::policy::Policy;
 use crate::token::Segments;
 use crate::token::{self, Header, normalise_typ};
-use crate::{alg, base64url, claims, signature};
+use crate::{base64url, claims, signature};
 
 /// A verified token: its header, its claims, and the key that verified it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -225,10 +225,7 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,
                 "alg",
-                format!(
-                    "{} is not in the policy's algorithms",
-                    alg::name(header.alg)
-                ),
+                format!("{} is not in the policy's algorithms", header.alg.name()),
             ));
         }
         self.check_typ(&header)?;
@@ -281,7 +278,7 @@ impl Verifier {
             binding,
             key: KeyUsed {
                 kid: key.kid().map(str::to_owned),
-                alg: alg::name(header.alg).to_owned(),
+                alg: header.alg.name().to_owned(),
             },
             header: header.members,
             claims,

