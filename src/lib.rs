@@ -51,8 +51,6 @@ mod text;
 mod token;
 mod uri;
 mod verifier;
-#[cfg(target_arch = "wasm32")]
-mod wasm;
 // The conformance vectors cover every family: run with all of them built.
 #[cfg(all(test, feature = "es256", feature = "es384", feature = "eddsa"))]
 mod wycheproof_tests;

@@ -1,15 +1,11 @@
 //! The WebAssembly bindings: thin wrappers that move strings in and plain JS
 //! values out. Policies and key sets cross as JSON text so the core's strict
 //! parser sees exactly the bytes the host received.
-#![expect(
-    unreachable_pub,
-    reason = "items are exported to JavaScript by wasm-bindgen"
-)]
 
 use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{
+use jwtguard::{
     Certificate, DpopRequest, Error, ErrorKind, IssuerRouter, KeySet, Policy, Presentation, Scheme,
     Times, Verifier,
 };
@@ -314,7 +310,7 @@ pub fn normalize_policy(policy_json: &str) -> Result<String, JsValue> {
 /// Decodes a token without verifying it; returns JSON text.
 #[wasm_bindgen]
 pub fn inspect(token: &str) -> Result<String, JsValue> {
-    let inspection = crate::inspect(token).map_err(|e| to_js_error(&e))?;
+    let inspection = jwtguard::inspect(token).map_err(|e| to_js_error(&e))?;
     to_json_text(&inspection)
 }
 
