@@ -47,6 +47,7 @@ mod montgomery;
 mod policy;
 mod rsassa;
 mod signature;
+mod skip;
 mod text;
 mod token;
 mod uri;
@@ -66,4 +67,5 @@ pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{
     ANY_TENANT, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, Policy, TENANT_PLACEHOLDER,
 };
+pub use skip::SkipReason;
 pub use verifier::{KeyUsed, Prepared, Verified, Verifier};

@@ -38,6 +38,7 @@ pub const DEFAULT_DPOP_MAX_AGE: u64 = 60;
 /// checks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Policy {
     /// Accepted issuers (`iss`), compared exactly. An entry containing
     /// `{tenantid}` matches only when the token's `tid` (a GUID) fills it.

@@ -15,6 +15,7 @@ use crate::{base64url, claims, signature};
 
 /// A verified token: its header, its claims, and the key that verified it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Verified {
     /// The protected header.
     pub header: Map<String, Value>,
@@ -28,6 +29,7 @@ pub struct Verified {
 
 /// The key that verified a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct KeyUsed {
     /// The key's `kid`, when it has one.
     pub kid: Option<String>,
@@ -48,6 +50,7 @@ pub(crate) struct Signed<'k> {
 /// choice, signature encoding) is already made: the host only answers, key
 /// by key, whether the signature is valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Prepared {
     /// The token's algorithm (RS*, PS*, ES256 or ES384).
     pub alg: Algorithm,
