@@ -45,7 +45,7 @@ export const KEY_SOURCE_OPTIONS = Object.freeze([
 ]);
 
 const optionError = (name, why) =>
-  new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${name} ${why}`, { claim: name });
+  new JwtGuardError('ERR_POLICY_INVALID', `${name} ${why}`, { claim: name });
 
 /** Cloudflare Workers: the runtime where a pending fetch must not be shared across requests. */
 function isCloudflareWorkers() {
@@ -103,7 +103,7 @@ export function keySourceSettings(options = {}) {
 
 /** Turns whatever a store threw into a JwtGuardError for the `error` event. */
 const storeError = (url, what, cause) =>
-  new JwtGuardError('ERR_JWKS_FETCH_FAILED', `fetching the key set failed: store.${what} for ${url} threw: ${String(cause?.message ?? cause)}`, { cause });
+  new JwtGuardError('ERR_JWKS_FETCH_FAILED', `store.${what} for ${url} threw: ${String(cause?.message ?? cause)}`, { cause });
 
 /**
  * A cached remote document.

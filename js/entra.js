@@ -16,7 +16,8 @@
  */
 
 import { KEY_SOURCE_OPTIONS } from './cache.js';
-import { TENANT_PLACEHOLDER, discover } from './discovery.js';
+import { TENANT_PLACEHOLDER } from '../pkg/facts.js';
+import { discover } from './discovery.js';
 import { JwtGuardError } from './errors.js';
 
 /** Hosts per cloud: where metadata lives, and the hosts of v2 and v1 issuers. */
@@ -45,7 +46,7 @@ const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const B2C_POLICY = /^b2c_1a?_[0-9a-z._-]+$/i;
 
 const invalid = (option, why) =>
-  new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${option} ${why}`, { claim: option });
+  new JwtGuardError('ERR_POLICY_INVALID', `${option} ${why}`, { claim: option });
 
 function guid(value, option) {
   if (typeof value !== 'string' || !GUID.test(value)) throw invalid(option, 'must be a GUID');

@@ -53,7 +53,7 @@ const SOURCE_OF = Object.freeze({
 });
 
 const invalid = (variable, why) =>
-  new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${variable} ${why}`, { claim: variable });
+  new JwtGuardError('ERR_POLICY_INVALID', `${variable} ${why}`, { claim: variable });
 
 /** The core's verdict on a policy (without keys); throws its ERR_POLICY_INVALID. */
 function checkPolicy(policy) {
@@ -71,7 +71,7 @@ function naming(build, sourceOf) {
   } catch (error) {
     const variable = sourceOf[error?.claim];
     if (error?.code !== 'ERR_POLICY_INVALID' || variable === undefined) throw error;
-    throw invalid(variable, `is invalid: ${error.message.replace(/^policy is invalid: /, '')}`);
+    throw invalid(variable, `is invalid: ${error.detail}`);
   }
 }
 

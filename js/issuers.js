@@ -18,7 +18,7 @@ const encoder = new TextEncoder();
  */
 export function createIssuers(verifiers) {
   if (verifiers.length === 0) {
-    throw new JwtGuardError('ERR_POLICY_INVALID', 'policy is invalid: at least one issuer configuration is required');
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'at least one issuer configuration is required');
   }
   let router;
   try {
@@ -34,10 +34,10 @@ export function createIssuers(verifiers) {
   /** The verifier for `token`'s issuer. */
   function route(token) {
     if (typeof token !== 'string') {
-      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
     }
     if (token.length > maxTokenSize) {
-      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `token is larger than the size limit: ${token.length} characters, limit ${maxTokenSize}`);
+      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `${token.length} characters, limit ${maxTokenSize}`);
     }
     try {
       return verifiers[router.route(encoder.encode(token))];

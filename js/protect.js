@@ -51,7 +51,7 @@ export function authenticator(options, { realm = 'api' } = {}) {
       );
       return { auth: { claims, header, key, binding } };
     } catch (error) {
-      const guarded = error instanceof JwtGuardError ? error : new JwtGuardError('ERR_INTERNAL', 'internal error', { cause: error });
+      const guarded = error instanceof JwtGuardError ? error : new JwtGuardError('ERR_INTERNAL', null, { cause: error });
       const policy = verifier ? policyOf(verifier) : {};
       return {
         failure: failureResponse({

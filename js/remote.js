@@ -20,7 +20,7 @@ function parseJwks(url) {
       return usableKids(text).filter((kid) => kid !== null);
     } catch (error) {
       const core = fromCore(error);
-      throw new JwtGuardError(core.code, `${core.message} (from ${url})`, { cause: error });
+      throw new JwtGuardError(core.code, `${core.detail ?? 'unusable'} (from ${url})`, { cause: error });
     }
   };
 }

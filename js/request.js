@@ -14,8 +14,8 @@ const HEX_FINGERPRINT = /^(?:[0-9a-f]{2}:?){31}[0-9a-f]{2}$/i;
 /** A PEM certificate: its base64 body between the armour lines. */
 const PEM = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/;
 
-const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${message}`);
-const dpopError = (message) => new JwtGuardError('ERR_DPOP_INVALID', `dpop proof is invalid: ${message}`);
+const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
+const dpopError = (message) => new JwtGuardError('ERR_DPOP_INVALID', message);
 
 /** The values of header `name` (case-insensitive): one entry per header line. */
 function headerValues(headers, name) {
