@@ -184,7 +184,7 @@ pub(crate) fn check_proof(
     // 3. The signature.
     let signature = token::decode_segment(segments.signature, "the signature")
         .map_err(|e| as_dpop(&e, "the dpop proof is not a compact jws"))?;
-    if !crate::signature::verify(
+    if !crate::crypto::verify(
         &key.material,
         alg,
         segments.signing_input.as_bytes(),

@@ -15,12 +15,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 #[cfg(any(feature = "es256", feature = "es384"))]
-use crate::ecdsa::EcKey;
+use crate::crypto::ecdsa::EcKey;
 #[cfg(any(feature = "es256", feature = "es384"))]
-use crate::ecdsa::Generators;
+use crate::crypto::ecdsa::Generators;
+use crate::crypto::rsassa::RsaKey;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
-use crate::rsassa::RsaKey;
 use crate::skip::SkipReason;
 use crate::text::quote;
 use crate::{base64url, json};

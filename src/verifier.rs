@@ -11,7 +11,7 @@ use crate::keys::{Key, KeySet};
 use crate::policy::Policy;
 use crate::token::Segments;
 use crate::token::{self, Header, normalise_typ};
-use crate::{base64url, claims, signature};
+use crate::{base64url, claims, crypto};
 
 /// A verified token: its header, its claims, and the key that verified it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,7 +146,7 @@ impl Verifier {
     /// only ever checked here (EdDSA, HS*): call [`Verifier::verify`].
     pub fn prepare(&self, token: &str) -> Result<Option<Prepared>> {
         let (segments, header) = self.check_header(token)?;
-        if !signature::delegable(header.alg) {
+        if !crypto::delegable(header.alg) {
             return Ok(None);
         }
         let (keys, signature) = self.offer(&segments, &header)?;
@@ -171,7 +171,7 @@ impl Verifier {
         let (offered, _) = self.offer(&segments, &header)?;
         let index = key.ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         let key = Some(index)
-            .filter(|index| signature::delegable(header.alg) && offered.contains(index))
+            .filter(|index| crypto::delegable(header.alg) && offered.contains(index))
             .and_then(|index| self.keys.keys().get(index))
             .ok_or_else(|| {
                 Error::with_detail(
@@ -195,9 +195,10 @@ impl Verifier {
         let offered = candidates
             .into_iter()
             .filter(|&index| {
-                self.keys.keys().get(index).is_some_and(|key| {
-                    signature::well_formed(&key.material, header.alg, &signature)
-                })
+                self.keys
+                    .keys()
+                    .get(index)
+                    .is_some_and(|key| crypto::well_formed(&key.material, header.alg, &signature))
             })
             .collect();
         Ok((offered, signature))
@@ -214,7 +215,7 @@ impl Verifier {
         let key = candidates
             .into_iter()
             .filter_map(|index| self.keys.keys().get(index))
-            .find(|key| signature::verify(&key.material, header.alg, message, &signature))
+            .find(|key| crypto::verify(&key.material, header.alg, message, &signature))
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         Self::signed(&segments, header, key)
     }

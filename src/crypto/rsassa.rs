@@ -11,8 +11,8 @@
 use sha2::digest::{Digest, FixedOutputReset};
 use sha2::{Sha256, Sha384, Sha512};
 
+use crate::crypto::montgomery::{self, MAX_LIMBS, Modulus};
 use crate::limits::{RSA_MAX_BITS, RSA_MAX_EXPONENT};
-use crate::montgomery::{self, MAX_LIMBS, Modulus};
 use crate::skip::SkipReason;
 
 /// Bytes of the largest accepted modulus.
