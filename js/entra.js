@@ -15,9 +15,9 @@
  * per-key check.
  */
 
-import { KEY_SOURCE_OPTIONS } from './cache.js';
+import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { TENANT_PLACEHOLDER } from '../pkg/facts.js';
-import { discover } from './discovery.js';
+import { discover } from './keys/discovery.js';
 import { JwtGuardError } from './errors.js';
 
 /** Hosts per cloud: where metadata lives, and the hosts of v2 and v1 issuers. */

@@ -15,12 +15,12 @@
  * rule applies to the prefixed families.
  */
 
-import { KEY_SOURCE_OPTIONS } from './cache.js';
+import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { entraId } from './entra.js';
-import { discover } from './discovery.js';
+import { discover } from './keys/discovery.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { normalizePolicy } from '../pkg/jwtguard.js';
-import { remoteJwks } from './remote.js';
+import { remoteJwks } from './keys/remote.js';
 
 const VARIABLES = Object.freeze([
   'AZURE_TENANT_ID', 'AZURE_API_CLIENT_ID', 'AZURE_AUDIENCE', 'AZURE_DEFAULT_SCOPE',

@@ -8,7 +8,7 @@ import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
 import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS } from '../pkg/facts.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
-import { isKeySource, localJwks } from './keys.js';
+import { isKeySource, localJwks } from './keys/local.js';
 import { checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';

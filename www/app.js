@@ -7,12 +7,11 @@
  */
 
 import { JwtGuardError, discover, inspectToken } from 'jwtguard';
+import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from 'jwtguard/display';
 import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';
-import { explainClaim, explainHeader, TIME_CLAIMS } from '../js/explain.js';
 import { CHECKS, setupReport, verificationReport } from './report.js';
-import { isNumericDate, localTime, timePhrase } from '../js/time.js';
 import { tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
 

@@ -4,11 +4,11 @@
  * it is cached by the same rules as key sets (cache.js).
  */
 
-import { TENANT_PLACEHOLDER } from '../pkg/facts.js';
+import { TENANT_PLACEHOLDER } from '../../pkg/facts.js';
 import { cachedDocument, keySourceSettings } from './cache.js';
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError } from '../errors.js';
 import { checkUrl } from './fetch.js';
-import { KEY_SOURCE } from './keys.js';
+import { KEY_SOURCE } from './local.js';
 import { remoteJwks } from './remote.js';
 
 const WELL_KNOWN = '/.well-known/openid-configuration';
@@ -37,8 +37,8 @@ function parseDiscovery(url, issuer) {
  * and uses its `jwks_uri`. An issuer with `{tenantid}` (Entra multi-tenant)
  * needs `metadataUrl`, whose document must name that same template.
  * @param {string} issuer
- * @param {import('./index.d.ts').DiscoveryOptions} [options]
- * @returns {import('./index.d.ts').RemoteKeySource}
+ * @param {import('../index.d.ts').DiscoveryOptions} [options]
+ * @returns {import('../index.d.ts').RemoteKeySource}
  */
 export function discover(issuer, options = {}) {
   const { metadataUrl, ...keyOptions } = options ?? {};

@@ -18,7 +18,7 @@
  *   when memory has nothing usable.
  */
 
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError } from '../errors.js';
 import { fetchDocument, maxAgeOf } from './fetch.js';
 
 /** Defaults of the key-source options, in seconds unless named otherwise. */

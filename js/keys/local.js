@@ -11,7 +11,7 @@
  * discovery.js) fetch and cache.
  */
 
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError } from '../errors.js';
 
 /** Marks an object as a key source. */
 export const KEY_SOURCE = Symbol.for('jwtguard.keySource');

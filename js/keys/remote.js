@@ -4,10 +4,10 @@
  */
 
 import { cachedDocument, keySourceSettings } from './cache.js';
-import { usableKids } from '../pkg/jwtguard.js';
-import { JwtGuardError, fromCore } from './errors.js';
+import { usableKids } from '../../pkg/jwtguard.js';
+import { JwtGuardError, fromCore } from '../errors.js';
 import { checkUrl } from './fetch.js';
-import { KEY_SOURCE, nextGeneration } from './keys.js';
+import { KEY_SOURCE, nextGeneration } from './local.js';
 
 /**
  * Admits a fetched key set with the core's own rules before it replaces the
@@ -28,8 +28,8 @@ function parseJwks(url) {
 /**
  * A key source for the JWKS at `url` (https, or http to a loopback host).
  * @param {string} url
- * @param {import('./index.d.ts').KeySourceOptions} [options]
- * @returns {import('./index.d.ts').RemoteKeySource}
+ * @param {import('../index.d.ts').KeySourceOptions} [options]
+ * @returns {import('../index.d.ts').RemoteKeySource}
  */
 export function remoteJwks(url, options = {}) {
   const settings = keySourceSettings(options);

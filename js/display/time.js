@@ -1,6 +1,6 @@
 /** Times for people: local date and time, and a relative phrase ("in 41 min"). */
 
-import { MAX_NUMERIC_DATE } from '../pkg/facts.js';
+import { MAX_NUMERIC_DATE } from '../../pkg/facts.js';
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;

@@ -5,7 +5,7 @@
  * any status outside 2xx is an error.
  */
 
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError } from '../errors.js';
 
 /** Hosts that may be reached over plain http: this machine only, for development and tests. */
 const LOOPBACK_HOSTS = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
