@@ -19,6 +19,7 @@ test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-wo
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	npx eslint .
 
 # Every Rust suite but Wycheproof, which has its own target. The attack
 # catalog is tests/catalog/, the limits tests/limits.rs.

@@ -259,7 +259,7 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
    * entry (changed or not); rejects when the fetch fails.
    * @param {string | null} kid
    */
-  async function refresh(kid, context) {
+  async function refresh(kid) {
     const t = now();
     emit({ type: 'kid-miss', url, kid });
     if (inFlight(t) && settings.shareInFlight) return pending.promise;

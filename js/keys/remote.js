@@ -61,7 +61,7 @@ export function remoteJwks(url, options = {}) {
       return snapshot;
     },
     async refresh(kid = null, context = undefined) {
-      await document.refresh(kid, context);
+      await document.refresh(kid);
       return document.peek(context) === null ? null : snapshot;
     },
   });

@@ -166,7 +166,7 @@ describe('token', () => {
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^valid: signature verified \(RS256, kid entra-key-1\)/);
     assert.match(stdout, new RegExp(`audience  "${API}"`));
-    assert.match(stdout, /client    aaaabbbb-0000-cccc-1111-dddd2222eeee/);
+    assert.match(stdout, /client {4}aaaabbbb-0000-cccc-1111-dddd2222eeee/);
   });
 
   test('--verify with --tenant checks the token against the tenant\'s issuer and keys', async () => {
