@@ -16,7 +16,7 @@ demo: build
 
 test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-worker test-browser
 
-lint:
+lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	npx eslint .
