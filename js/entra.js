@@ -187,5 +187,7 @@ export function entraId(options) {
     verifierOptions.forbiddenClaims = ['scp'];
     verifierOptions.claimValues = { idtyp: ['app'] };
   }
-  return Object.fromEntries(Object.entries(verifierOptions).filter(([, value]) => value !== undefined));
+  return /** @type {import('./index.d.ts').VerifierOptions} */ (
+    Object.fromEntries(Object.entries(verifierOptions).filter(([, value]) => value !== undefined))
+  );
 }

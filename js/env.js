@@ -157,5 +157,5 @@ export function fromEnv(env, options = {}) {
     () => (jwksUri === undefined ? discover(issuer, sourceOptions) : remoteJwks(jwksUri, sourceOptions)),
     sourceOf,
   );
-  return defined({ issuer, audience, keys, tenants, ...checks });
+  return /** @type {import('./index.d.ts').VerifierOptions} */ (defined({ issuer, audience, keys, tenants, ...checks }));
 }

@@ -47,8 +47,9 @@ export class JwtGuardError extends Error {
  */
 export function fromCore(error) {
   if (error instanceof JwtGuardError) return error;
-  if (error && typeof error === 'object' && typeof error.code === 'string' && error.code in ERROR_MESSAGES) {
-    return new JwtGuardError(error.code, error.detail ?? null, { claim: error.claim ?? null });
+  const core = /** @type {{ code?: unknown, detail?: string | null, claim?: string | null }} */ (error);
+  if (core && typeof core === 'object' && typeof core.code === 'string' && core.code in ERROR_MESSAGES) {
+    return new JwtGuardError(core.code, core.detail ?? null, { claim: core.claim ?? null });
   }
   return new JwtGuardError('ERR_INTERNAL', null, { cause: error });
 }

@@ -55,13 +55,14 @@ function isCloudflareWorkers() {
 
 /**
  * Checks key-source options and fills in the defaults.
- * @param {Record<string, unknown>} options
+ * @param {import('../index.d.ts').KeySourceOptions & Record<string, any>} options
  */
 export function keySourceSettings(options = {}) {
   if (!options || typeof options !== 'object') throw optionError('options', 'must be an object');
   for (const name of Object.keys(options)) {
     if (!KEY_SOURCE_OPTIONS.includes(name)) throw optionError(JSON.stringify(name), 'is not a key-source option');
   }
+  /** @type {Record<keyof typeof KEY_SOURCE_DEFAULTS, number>} */
   const settings = { ...KEY_SOURCE_DEFAULTS };
   for (const name of Object.keys(KEY_SOURCE_DEFAULTS)) {
     const value = options[name];
