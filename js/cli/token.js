@@ -30,12 +30,14 @@ const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 
 /**
  * Works out the token endpoint and the request's target parameter.
+ * @param {Record<string, any>} flags parsed by the command's option table
  * @returns {{ endpoint: string, target: Record<string, string>, entraVersion: 1 | 2 | null }}
  */
 export function tokenRequestTarget(flags) {
   if (flags['token-endpoint'] && flags.tenant) throw new UsageError('give --token-endpoint or --tenant, not both');
   if (flags['token-endpoint']) {
     // RFC 8707: a resource indicator and scopes may go together.
+    /** @type {Record<string, string>} */
     const target = {};
     if (flags.scope) target.scope = flags.scope;
     if (flags.resource) target.resource = flags.resource;
