@@ -1,4 +1,4 @@
-// The verified-token cache: every rule in js/cache.js has a row here that
+// The verified-token cache: every rule in js/token-cache.js has a row here that
 // fails when the rule is dropped. A hit is observed as object identity: the
 // cache returns the very result object it stored, a full verification a new one.
 import assert from 'node:assert/strict';
