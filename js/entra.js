@@ -12,7 +12,7 @@
  *   version 1/any  → v1 metadata and keys: v1 and v2 tokens both verify, and
  *                    the issuer is still checked exactly against the policy.
  * Set `version: 2` when the API's manifest asks for v2 tokens, to gain the
- * per-key check.
+ * per-key check. docs/entra.md gathers the Entra facts this relies on.
  */
 
 import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
