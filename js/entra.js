@@ -20,8 +20,12 @@ import { TENANT_PLACEHOLDER } from '../pkg/facts.js';
 import { discover } from './keys/discovery.js';
 import { JwtGuardError } from './errors.js';
 
-/** Hosts per cloud: where metadata lives, and the hosts of v2 and v1 issuers. */
-const CLOUDS = Object.freeze({
+/**
+ * Hosts per cloud: where metadata and the token endpoint live (`login`), and
+ * the hosts of v2 and v1 issuers (docs/entra.md, "National clouds"). The
+ * command line's `token --cloud` reads it too.
+ */
+export const CLOUDS = Object.freeze({
   public: { login: 'login.microsoftonline.com', v2: 'login.microsoftonline.com', v1: 'sts.windows.net' },
   usgov: { login: 'login.microsoftonline.us', v2: 'login.microsoftonline.us', v1: 'sts.windows.net' },
   // In China the issuers are on other hosts than the login endpoint.
