@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-browser lint fuzz bench
+.PHONY: fuzz-long fuzz-cmin setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -40,6 +40,15 @@ test-wycheproof-all:
 FUZZ_SECONDS ?= 60
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The recorded run (SECURITY.md): FUZZ_RUNS executions per target.
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	bash scripts/fuzz.sh --runs $(FUZZ_RUNS)
+
+# Minimises seeds plus the working corpus into the tracked fuzz/seeds/.
+fuzz-cmin:
+	bash scripts/fuzz.sh --minimise
 
 test-wasm:
 	# No --quiet: cargo forwards it to the test binary, which wasm-bindgen-test-runner refuses.
