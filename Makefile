@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: fuzz-long fuzz-cmin setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-browser lint fuzz bench
+.PHONY: fuzz-long fuzz-cmin test-properties-long setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -56,6 +56,12 @@ test-wasm:
 
 test-js:
 	node --test tests/js/*.test.mjs
+
+# The property tests (tests/js/properties.test.mjs, also in test-js) with a
+# hundred times the cases: a few hundred thousand header values and tens of
+# thousands of cache histories.
+test-properties-long:
+	PROPERTY_SCALE=100 node --test tests/js/properties.test.mjs
 
 test-worker:
 	node --test tests/worker/*.test.mjs
