@@ -8,6 +8,7 @@
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** The schemes an access token may come with, by their lowercase names (a Map: no inherited keys). */
+/** @type {Map<string, 'bearer' | 'dpop'>} */
 const SCHEMES = new Map([['bearer', 'bearer'], ['dpop', 'dpop']]);
 
 /** Codes about the caller's permissions (403) rather than its credentials (401). */
