@@ -5,7 +5,8 @@
  *   app.use('/api/*', jwtAuth((env) => ({ issuer: env.ISSUER, audience: env.AUDIENCE, keys: env.JWKS })));
  */
 
-import { authenticator } from './protect.js';
+import { authenticator } from './authenticate.js';
+import { toResponse, workerContext } from './worker.js';
 
 /** Hono's `c.executionCtx` throws outside runtimes that have one (Node). */
 function executionContext(c) {
@@ -18,13 +19,16 @@ function executionContext(c) {
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of `c.env`
- * @param {{ realm?: string }} [settings]
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings]
  */
 export function jwtAuth(options, settings) {
-  const authenticate = authenticator(options, settings);
+  const guard = authenticator(options, settings);
   return async function jwtGuardMiddleware(c, next) {
-    const { auth, failure } = await authenticate(c.req.raw, c.env, executionContext(c));
-    if (failure) return c.json(failure.body, failure.status, failure.headers);
+    const request = c.req.raw;
+    const metadata = guard.metadata(request, c.env);
+    if (metadata) return toResponse(metadata, request.method);
+    const { auth, failure } = await guard.authenticate(request, c.env, workerContext(request, executionContext(c)));
+    if (failure) return toResponse(failure);
     c.set('auth', auth);
     await next();
   };

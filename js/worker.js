@@ -8,20 +8,36 @@
  *   };
  */
 
-import { authenticator } from './protect.js';
+import { authenticator } from './authenticate.js';
+import { cloudflareCertificate } from './request.js';
+
+/** A plain answer (`{ status, headers, body }`) as a Response; HEAD gets no body. */
+export function toResponse({ status, headers, body }, method) {
+  return new Response(method === 'HEAD' ? null : JSON.stringify(body), { status, headers });
+}
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of the Worker's env
  * @param {(request: Request, env: object, ctx: object, auth: { claims: object, header: object, key: object }) => Response | Promise<Response>} handler
- * @param {{ realm?: string }} [settings] `realm` for WWW-Authenticate (default "api")
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings] `realm` for WWW-Authenticate (default "api")
  * @returns {(request: Request, env: object, ctx: object) => Promise<Response>}
  */
 export function protect(options, handler, settings) {
-  const authenticate = authenticator(options, settings);
+  const guard = authenticator(options, settings);
   return async function fetch(request, env, ctx) {
-    const { auth, failure } = await authenticate(request, env, ctx);
-    if (failure) return Response.json(failure.body, { status: failure.status, headers: failure.headers });
+    const metadata = guard.metadata(request, env);
+    if (metadata) return toResponse(metadata, request.method);
+    const { auth, failure } = await guard.authenticate(request, env, workerContext(request, ctx));
+    if (failure) return toResponse(failure);
     return handler(request, env, ctx, auth);
+  };
+}
+
+/** What a Worker's request adds: background work and Cloudflare's verified client certificate. */
+export function workerContext(request, ctx) {
+  return {
+    waitUntil: ctx?.waitUntil ? (promise) => ctx.waitUntil(promise) : undefined,
+    clientCertificate: cloudflareCertificate(request),
   };
 }
 
