@@ -3,10 +3,45 @@ import type { ReplayStore, Result, VerifierOptions } from './index.d.ts';
 /** What a protected handler receives as its fourth argument. */
 export type Auth = Pick<Result, 'claims' | 'header' | 'key' | 'binding'>;
 
-/** Middleware settings. */
+/**
+ * Where else a bearer token may come from, besides `Authorization: Bearer|DPoP`
+ * (RFC 6750 §2.2, §2.3). Off by default; a request using two methods is malformed.
+ */
+export interface TokenSources {
+  /** A request header that holds the bare token. */
+  header?: string;
+  /** A cookie that holds the bare token. */
+  cookie?: string;
+  /** A query parameter that holds the bare token (RFC 6750 §2.3; it ends up in logs). */
+  query?: string;
+}
+
+/** OAuth 2.0 Protected Resource Metadata (RFC 9728 §2), as far as jwtguard derives it. */
+export interface ResourceMetadata {
+  /** The resource identifier: an https URL. Derived: the first https audience, else the request's origin. */
+  resource?: string;
+  /** Issuers clients get tokens from. Derived: the policy's issuers (for Entra, the tenant's v2 authority). */
+  authorization_servers?: string[];
+  scopes_supported?: string[];
+  bearer_methods_supported?: Array<'header' | 'body' | 'query'>;
+  dpop_signing_alg_values_supported?: string[];
+  resource_name?: string;
+  resource_documentation?: string;
+  [member: string]: unknown;
+}
+
+/** Middleware settings (every middleware: worker, hono, express, fastify). */
 export interface ProtectSettings {
   /** The `realm` of `WWW-Authenticate` challenges. Default "api". */
   realm?: string;
+  /** Opt-in token sources besides `Authorization`. */
+  tokenFrom?: TokenSources;
+  /**
+   * Serve RFC 9728 metadata at `/.well-known/oauth-protected-resource` (and
+   * the resource-path-suffixed form), and name it in every 401:
+   * `true` derives it from the policy; an object gives its members.
+   */
+  resourceMetadata?: boolean | ResourceMetadata;
 }
 
 /**
