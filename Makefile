@@ -16,9 +16,12 @@ demo: build
 
 test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-worker test-servers test-browser
 
-lint:
+# The JS type check reads pkg/ (the glue's declarations, facts.js): it needs the build.
+lint: build
 	cargo fmt --all -- --check
-	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	npx eslint .
+	npx tsc -p tsconfig.json
 
 # Every Rust suite but Wycheproof, which has its own target. The attack
 # catalog is tests/catalog/, the limits tests/limits.rs.

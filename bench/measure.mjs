@@ -43,7 +43,7 @@ export async function measure(verify, tokens, { isAsync, clock, cpuClock = null,
     let ops = 0;
     const start = clock();
     const cpuStart = cpuClock?.();
-    let elapsed = 0;
+    let elapsed;
     do {
       // Batches of 4 keep the clock out of the measurement.
       for (let i = 0; i < 4; i += 1) check(isAsync ? await verify(take()) : verify(take()));

@@ -2,7 +2,7 @@
 // package). Times are taken here, around requests that each run n
 // verifications: per verification = (median T(n) − median T(0)) / n, with n
 // grown until T(n) − T(0) is about 50 ms.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';

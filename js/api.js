@@ -1,9 +1,9 @@
 /** The public API, shared by every entry point once the core is loaded. */
 export { createVerifier, inspectToken } from './verifier.js';
-export { localJwks } from './keys.js';
-export { remoteJwks } from './remote.js';
-export { discover } from './discovery.js';
-export { KEY_SOURCE_DEFAULTS } from './cache.js';
+export { localJwks } from './keys/local.js';
+export { remoteJwks } from './keys/remote.js';
+export { discover } from './keys/discovery.js';
+export { KEY_SOURCE_DEFAULTS } from './keys/cache.js';
 export { entraId } from './entra.js';
 export { fromEnv } from './env.js';
 export { JwtGuardError, errorCodes } from './errors.js';

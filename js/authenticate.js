@@ -25,9 +25,12 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** An HTTP header name (RFC 9110 §5.1 token). */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${message}`);
+const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
 
-/** Checks the middleware settings once, when the middleware is built. */
+/**
+ * Checks the middleware settings once, when the middleware is built.
+ * @param {{ realm?: string, tokenFrom?: Record<string, string>, resourceMetadata?: boolean | object }} [settings]
+ */
 function checkSettings(settings = {}) {
   if (!settings || typeof settings !== 'object') throw misuse('the middleware settings must be an object');
   for (const name of Object.keys(settings)) {
@@ -121,7 +124,7 @@ function firstPolicy(verifier) {
   return Array.isArray(verifier.policy) ? verifier.policy[0] : verifier.policy;
 }
 
-const internal = (error) => (error instanceof JwtGuardError ? error : new JwtGuardError('ERR_INTERNAL', 'internal error', { cause: error }));
+const internal = (error) => (error instanceof JwtGuardError ? error : new JwtGuardError('ERR_INTERNAL', null, { cause: error }));
 
 /**
  * @param {object | object[] | ((argument: any) => object | object[])} options createVerifier options, or a function of the env / request

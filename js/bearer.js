@@ -22,7 +22,7 @@ const MISCONFIGURED = new Set(['ERR_POLICY_INVALID', 'ERR_KEY_INVALID', 'ERR_INT
 /**
  * The access token of an `Authorization` header value, and its scheme.
  * @param {string | null | undefined} header
- * @returns {{ scheme: 'bearer' | 'dpop', token: string } | { problem: 'missing' | 'malformed' }}
+ * @returns {{ problem?: undefined, scheme: 'bearer' | 'dpop', token: string } | { problem: 'missing' | 'malformed', scheme?: undefined, token?: undefined }}
  */
 export function readAuthorization(header) {
   if (header === null || header === undefined || header.trim() === '') return { problem: 'missing' };

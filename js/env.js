@@ -15,12 +15,12 @@
  * rule applies to the prefixed families.
  */
 
-import { KEY_SOURCE_OPTIONS } from './cache.js';
+import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { entraId } from './entra.js';
-import { discover } from './discovery.js';
+import { discover } from './keys/discovery.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { normalizePolicy } from '../pkg/jwtguard.js';
-import { remoteJwks } from './remote.js';
+import { remoteJwks } from './keys/remote.js';
 
 const VARIABLES = Object.freeze([
   'AZURE_TENANT_ID', 'AZURE_API_CLIENT_ID', 'AZURE_AUDIENCE', 'AZURE_DEFAULT_SCOPE',
@@ -53,7 +53,7 @@ const SOURCE_OF = Object.freeze({
 });
 
 const invalid = (variable, why) =>
-  new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${variable} ${why}`, { claim: variable });
+  new JwtGuardError('ERR_POLICY_INVALID', `${variable} ${why}`, { claim: variable });
 
 /** The core's verdict on a policy (without keys); throws its ERR_POLICY_INVALID. */
 function checkPolicy(policy) {
@@ -71,7 +71,7 @@ function naming(build, sourceOf) {
   } catch (error) {
     const variable = sourceOf[error?.claim];
     if (error?.code !== 'ERR_POLICY_INVALID' || variable === undefined) throw error;
-    throw invalid(variable, `is invalid: ${error.message.replace(/^policy is invalid: /, '')}`);
+    throw invalid(variable, `is invalid: ${error.detail}`);
   }
 }
 
@@ -157,5 +157,5 @@ export function fromEnv(env, options = {}) {
     () => (jwksUri === undefined ? discover(issuer, sourceOptions) : remoteJwks(jwksUri, sourceOptions)),
     sourceOf,
   );
-  return defined({ issuer, audience, keys, tenants, ...checks });
+  return /** @type {import('./index.d.ts').VerifierOptions} */ (defined({ issuer, audience, keys, tenants, ...checks }));
 }

@@ -1,42 +1,13 @@
 /**
- * Errors: one class, stable codes. The codes mirror the Rust core's table
- * (src/error.rs); a test checks that the two lists are identical.
+ * Errors: one class, stable codes. The codes and the message naming each
+ * check are the core's (src/error.rs), generated into pkg/facts.js when the
+ * wasm is built; this layer adds only the detail.
  */
 
+import { ERROR_MESSAGES } from '../pkg/facts.js';
+
 /** Every error code, in the core's table order. */
-export const errorCodes = Object.freeze([
-  'ERR_TOKEN_MALFORMED',
-  'ERR_TOKEN_TOO_LARGE',
-  'ERR_HEADER_INVALID',
-  'ERR_ALG_NOT_ALLOWED',
-  'ERR_CRIT_UNSUPPORTED',
-  'ERR_TYP_INVALID',
-  'ERR_KEY_NOT_FOUND',
-  'ERR_KEY_INVALID',
-  'ERR_JWKS_INVALID',
-  'ERR_SIGNATURE_INVALID',
-  'ERR_TOKEN_EXPIRED',
-  'ERR_TOKEN_NOT_YET_VALID',
-  'ERR_TOKEN_TOO_OLD',
-  'ERR_ISSUER_INVALID',
-  'ERR_AUDIENCE_INVALID',
-  'ERR_CLAIM_MISSING',
-  'ERR_CLAIM_INVALID',
-  'ERR_ROLE_MISSING',
-  'ERR_SCOPE_MISSING',
-  'ERR_CLIENT_NOT_ALLOWED',
-  'ERR_TENANT_NOT_ALLOWED',
-  'ERR_PERMISSION_MISSING',
-  'ERR_FOREIGN_TOKEN',
-  'ERR_DPOP_INVALID',
-  'ERR_TOKEN_BOUND',
-  'ERR_POLICY_INVALID',
-  'ERR_KEYS_NOT_LOADED',
-  'ERR_JWKS_FETCH_FAILED',
-  'ERR_JWKS_TIMEOUT',
-  'ERR_DISCOVERY_INVALID',
-  'ERR_INTERNAL',
-]);
+export const errorCodes = Object.freeze(Object.keys(ERROR_MESSAGES));
 
 /** A verification or configuration failure with a stable `code`. */
 export class JwtGuardError extends Error {
@@ -46,20 +17,25 @@ export class JwtGuardError extends Error {
   claim;
   /** @type {string} the generic reason for the code, safe to show to a caller */
   reason;
+  /** @type {string | null} what was expected and found; may name a URL or a claim, never token bytes or keys */
+  detail;
 
   /**
+   * The message is the code's reason, then ": " and the detail when there is one.
    * @param {string} code one of `errorCodes`
-   * @param {string} message lowercase, names the check, no secrets
+   * @param {string | null} [detail] lowercase, names what was expected and found, no secrets
    * @param {{ claim?: string | null, cause?: unknown }} [details]
    */
-  constructor(code, message, details = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code, detail = null, details = {}) {
+    const reason = ERROR_MESSAGES[code] ?? ERROR_MESSAGES.ERR_INTERNAL;
+    super(detail ? `${reason}: ${detail}` : reason, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'JwtGuardError';
-    this.code = code;
+    this.code = code in ERROR_MESSAGES ? code : 'ERR_INTERNAL';
     this.claim = details.claim ?? null;
-    // Messages are "<reason>: <detail>"; the reason names the check and
-    // carries no token data, so servers may show it to callers.
-    this.reason = message.split(': ')[0];
+    // The reason names the check and carries no token data, so servers may
+    // show it to callers; the detail is for logs.
+    this.reason = reason;
+    this.detail = detail || null;
   }
 }
 
@@ -71,8 +47,9 @@ export class JwtGuardError extends Error {
  */
 export function fromCore(error) {
   if (error instanceof JwtGuardError) return error;
-  if (error && typeof error === 'object' && typeof error.code === 'string' && errorCodes.includes(error.code)) {
-    return new JwtGuardError(error.code, String(error.message), { claim: error.claim ?? null });
+  const core = /** @type {{ code?: unknown, detail?: string | null, claim?: string | null }} */ (error);
+  if (core && typeof core === 'object' && typeof core.code === 'string' && core.code in ERROR_MESSAGES) {
+    return new JwtGuardError(core.code, core.detail ?? null, { claim: core.claim ?? null });
   }
-  return new JwtGuardError('ERR_INTERNAL', 'internal error', { cause: error });
+  return new JwtGuardError('ERR_INTERNAL', null, { cause: error });
 }

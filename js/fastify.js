@@ -30,7 +30,7 @@ function send(reply, { status, headers, body }) {
 export async function jwtAuth(fastify, pluginOptions) {
   const { options, ...rest } = pluginOptions ?? {};
   if (options === undefined) {
-    throw new JwtGuardError('ERR_POLICY_INVALID', 'policy is invalid: register jwtAuth with { options: <createVerifier options or a function of the request> }');
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'register jwtAuth with { options: <createVerifier options or a function of the request> }');
   }
   const settings = Object.fromEntries(Object.entries(rest).filter(([name]) => !FASTIFY_OPTIONS.has(name)));
   const guard = authenticator(options, settings);
@@ -39,7 +39,7 @@ export async function jwtAuth(fastify, pluginOptions) {
   if (settings.resourceMetadata) {
     // The document lives at the root (RFC 9728 §3.1): under a prefix it would be in the wrong place.
     if (fastify.prefix !== '') {
-      throw new JwtGuardError('ERR_POLICY_INVALID', 'policy is invalid: resourceMetadata needs jwtAuth registered in a context without a prefix');
+      throw new JwtGuardError('ERR_POLICY_INVALID', 'resourceMetadata needs jwtAuth registered in a context without a prefix');
     }
     const serve = async (request, reply) => send(reply, guard.metadata(requestOf(request), request) ?? { status: 404, headers: {}, body: { error: 'not_found' } });
     fastify.get(WELL_KNOWN, serve);
@@ -52,7 +52,7 @@ export async function jwtAuth(fastify, pluginOptions) {
     if (url === WELL_KNOWN || url === `${WELL_KNOWN}/*`) return undefined;
     const { auth, failure } = await guard.authenticate(requestOf(request), request);
     if (failure) return send(reply, failure);
-    request.auth = auth;
+    /** @type {any} */ (request).auth = auth;
     return undefined;
   });
 }

@@ -324,5 +324,8 @@ export declare class JwtGuardError extends Error {
   readonly claim: string | null;
   /** The generic reason for the code: names the check, carries no token data. */
   readonly reason: string;
-  constructor(code: ErrorCode, message: string, details?: { claim?: string | null; cause?: unknown });
+  /** What the check expected and found (for logs), or null; never token bytes or key material. */
+  readonly detail: string | null;
+  /** The message is `reason`, then ": " and `detail` when there is one. */
+  constructor(code: ErrorCode, detail?: string | null, details?: { claim?: string | null; cause?: unknown });
 }

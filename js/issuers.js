@@ -17,8 +17,10 @@ const encoder = new TextEncoder();
  * @returns {import('./index.d.ts').Verifier}
  */
 export function createIssuers(verifiers) {
+  // Each verifier here has one issuer, so one policy.
+  const policies = verifiers.map((v) => /** @type {import('./index.d.ts').Policy & { maxTokenSize: number }} */ (v.policy));
   if (verifiers.length === 0) {
-    throw new JwtGuardError('ERR_POLICY_INVALID', 'policy is invalid: at least one issuer configuration is required');
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'at least one issuer configuration is required');
   }
   let router;
   try {
@@ -29,15 +31,15 @@ export function createIssuers(verifiers) {
 
   // A token over every configuration's size cap is refused as a single
   // verifier refuses it, before it is copied into wasm memory to be routed.
-  const maxTokenSize = Math.max(...verifiers.map((v) => v.policy.maxTokenSize));
+  const maxTokenSize = Math.max(...policies.map((p) => p.maxTokenSize));
 
   /** The verifier for `token`'s issuer. */
   function route(token) {
     if (typeof token !== 'string') {
-      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
     }
     if (token.length > maxTokenSize) {
-      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `token is larger than the size limit: ${token.length} characters, limit ${maxTokenSize}`);
+      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `${token.length} characters, limit ${maxTokenSize}`);
     }
     try {
       return verifiers[router.route(encoder.encode(token))];
@@ -47,7 +49,7 @@ export function createIssuers(verifiers) {
   }
 
   return Object.freeze({
-    policy: Object.freeze(verifiers.map((v) => v.policy)),
+    policy: Object.freeze(policies),
     async ready() {
       await Promise.all(verifiers.map((v) => v.ready()));
     },

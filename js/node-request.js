@@ -13,7 +13,7 @@
  * @param {{ protocol?: string, path?: string }} [overrides] what the framework knows better
  */
 export function nodeRequest(req, { protocol, path } = {}) {
-  const scheme = protocol ?? (typeof req.protocol === 'string' ? req.protocol : req.socket?.encrypted ? 'https' : 'http');
+  const scheme = protocol ?? (typeof req.protocol === 'string' ? req.protocol : /** @type {any} */ (req.socket)?.encrypted ? 'https' : 'http');
   const host = req.headers.host ?? 'localhost';
   return { method: req.method, url: `${scheme}://${host}${path ?? req.originalUrl ?? req.url}`, headers: req.headers };
 }

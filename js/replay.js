@@ -46,7 +46,7 @@ export function memoryReplayStore(now) {
 export function checkReplayStore(store) {
   if (store === undefined) return;
   if (!store || typeof store.seen !== 'function') {
-    throw new JwtGuardError('ERR_POLICY_INVALID', 'policy is invalid: replayStore must be { seen(key, ttlSeconds) → Promise<boolean> }');
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'replayStore must be { seen(key, ttlSeconds) → Promise<boolean> }');
   }
 }
 
@@ -62,9 +62,9 @@ export async function refuseReplay(store, { jkt, jti, proofExpires }, at) {
     seen = await store.seen(`dpop:${jkt}:${jti}`, Math.max(1, proofExpires - at + 1));
   } catch (error) {
     // Never an acceptance: without the store the proof cannot be shown unused.
-    throw new JwtGuardError('ERR_DPOP_INVALID', 'dpop proof is invalid: the replay store failed, so the proof cannot be shown unused', { claim: 'jti', cause: error });
+    throw new JwtGuardError('ERR_DPOP_INVALID', 'the replay store failed, so the proof cannot be shown unused', { claim: 'jti', cause: error });
   }
   if (seen !== false) {
-    throw new JwtGuardError('ERR_DPOP_INVALID', 'dpop proof is invalid: its jti was used before (a replayed proof)', { claim: 'jti' });
+    throw new JwtGuardError('ERR_DPOP_INVALID', 'its jti was used before (a replayed proof)', { claim: 'jti' });
   }
 }

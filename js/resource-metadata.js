@@ -19,7 +19,7 @@ const ENTRA_V2_AUTHORITY = (tenant) => `https://login.microsoftonline.com/${tena
 /** A `{tenantid}` issuer accepts any allowed tenant: its authority is `organizations`. */
 const TENANT_TEMPLATE = '{tenantid}';
 
-const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: resourceMetadata: ${message}`);
+const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', `resourceMetadata: ${message}`);
 
 const list = (value) => (value === undefined ? [] : [value].flat());
 const unique = (values) => [...new Set(values)];

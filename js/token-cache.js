@@ -38,7 +38,7 @@ export function cacheCapacity(option) {
   if (Number.isSafeInteger(option) && option >= 0 && option <= MAX_CACHE_ENTRIES) return option;
   throw new JwtGuardError(
     'ERR_POLICY_INVALID',
-    `policy is invalid: cache must be true, false or a whole number of entries from 0 to ${MAX_CACHE_ENTRIES}`,
+    `cache must be true, false or a whole number of entries from 0 to ${MAX_CACHE_ENTRIES}`,
   );
 }
 

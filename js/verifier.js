@@ -5,37 +5,30 @@
  */
 
 import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
+import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS } from '../pkg/facts.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
-import { isKeySource, localJwks } from './keys.js';
+import { isKeySource, localJwks } from './keys/local.js';
 import { checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
 import { webCryptoBackend } from './webcrypto.js';
 
-/** Policy members, passed to the core as JSON (see the README for each). */
-const POLICY_FIELDS = Object.freeze([
-  'issuer', 'audience', 'algorithms', 'typ', 'clockTolerance', 'requireExp', 'maxTokenAge',
-  'maxLifetime', 'subject', 'requiredClaims', 'forbiddenClaims', 'claimValues', 'roles', 'scopes',
-  'anyRoles', 'anyScopes', 'clients', 'tenants', 'requirePermission', 'dpopAlgorithms', 'dpopMaxAge',
-  'maxTokenSize',
-]);
 
 /** Options read by this layer, not by the policy. */
 const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'replayStore']);
 
-/** Same as the core's DEFAULT_MAX_TOKEN_SIZE; checked here before copying into wasm memory. */
-const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
 
 const encoder = new TextEncoder();
 
-const policyError = (message) => new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: ${message}`);
+const policyError = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
 
 function splitOptions(options) {
   if (!options || typeof options !== 'object') throw policyError('options must be an object');
   const policy = {};
   for (const [name, value] of Object.entries(options)) {
-    if (POLICY_FIELDS.includes(name)) {
+    // Policy members go to the core as JSON (see the README for each).
+    if (POLICY_MEMBERS.includes(name)) {
       if (value !== undefined) policy[name] = value;
     } else if (!HOST_FIELDS.includes(name)) {
       throw policyError(`unknown option ${JSON.stringify(name)}`);
@@ -48,7 +41,7 @@ function secretBytes(secret) {
   if (typeof secret === 'string') return new TextEncoder().encode(secret);
   if (secret instanceof Uint8Array) return secret;
   if (secret instanceof ArrayBuffer) return new Uint8Array(secret);
-  throw new JwtGuardError('ERR_KEY_INVALID', 'key is invalid or unsupported: secret must be a string, Uint8Array or ArrayBuffer');
+  throw new JwtGuardError('ERR_KEY_INVALID', 'secret must be a string, Uint8Array or ArrayBuffer');
 }
 
 function systemNow() {
@@ -78,6 +71,7 @@ export function createVerifier(options) {
   } catch (error) {
     throw fromCore(error);
   }
+  // Checked here too, before a token is copied into wasm memory.
   const maxTokenSize = policy.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
   const now = options.now ?? systemNow;
   if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
@@ -140,16 +134,16 @@ export function createVerifier(options) {
    */
   function begin(token, context, useCache = true) {
     if (typeof token !== 'string') {
-      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
     }
     // Tokens are ASCII; a longer string is over the byte limit too. The core
     // checks the exact byte length again.
     if (token.length > maxTokenSize) {
-      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `token is larger than the size limit: ${token.length} characters, limit ${maxTokenSize}`);
+      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `${token.length} characters, limit ${maxTokenSize}`);
     }
     const verifier = sync(context);
     if (verifier === null) {
-      throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'keys are not loaded yet: await verifier.ready() or use verify()');
+      throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'await verifier.ready() or use verify()');
     }
     const at = now();
     if (cache === null || !useCache) return { core: verifier, at, lookup: null };
@@ -300,8 +294,8 @@ export function createVerifier(options) {
         throw new JwtGuardError(
           'ERR_TOKEN_MALFORMED',
           presented.problem === 'missing'
-            ? 'token is not a well-formed compact jws: the request has no Bearer or DPoP authorization'
-            : 'token is not a well-formed compact jws: the authorization header is not one bearer or dpop token',
+            ? 'the request has no Bearer or DPoP authorization'
+            : 'the authorization header is not one bearer or dpop token',
         );
       }
       const result = await withKeys(presented.token, context, () => verifyPresentedSync(presented, context));
@@ -328,7 +322,7 @@ function kidOf(token) {
  */
 export function inspectToken(token) {
   if (typeof token !== 'string') {
-    throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'token is not a well-formed compact jws: expected a string');
+    throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
   }
   let json;
   try {

@@ -5,7 +5,7 @@
  * algorithm policy, key choice, the signature's exact encoding) and names the
  * keys to try; this module only answers "is this signature valid under key
  * i", and the core's `finish` concludes. EdDSA and HS* never come here (see
- * `delegable` in src/signature.rs).
+ * `delegable` in src/crypto/mod.rs).
  *
  * SubtleCrypto is called from JS, not through web-sys in the wasm: the wasm
  * needs no futures bridge (wasm-bindgen-futures), and each verification
@@ -15,7 +15,7 @@
 /**
  * WebCrypto parameters per JOSE algorithm (RFC 7518 §3.3–3.5). The RSA-PSS
  * salt length is the hash length, as RFC 7518 §3.5 requires and as the core's
- * own check (src/rsassa.rs) enforces; ECDSA signatures are the JWS form
+ * own check (src/crypto/rsassa.rs) enforces; ECDSA signatures are the JWS form
  * r || s, which is WebCrypto's form too.
  */
 const PARAMETERS = Object.freeze({

@@ -55,7 +55,8 @@ const KV_MIN_TTL_SECONDS = 60;
  * @param {{ kv?: { get(key: string): Promise<string | null>, put(key: string, value: string, options: { expirationTtl: number }): Promise<void> }, cache?: Cache }} [options]
  */
 export function workersStore({ kv, cache } = {}) {
-  const cacheApi = () => cache ?? globalThis.caches?.default ?? null;
+  // `caches.default` is the Workers Cache API's own cache, unknown to the DOM types.
+  const cacheApi = () => cache ?? /** @type {any} */ (globalThis.caches)?.default ?? null;
   const cacheKey = (key) => `${CACHE_ORIGIN}${encodeURIComponent(key)}`;
   return Object.freeze({
     async get(key) {

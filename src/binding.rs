@@ -61,6 +61,7 @@ impl Presentation<'_> {
 /// The binding a presented token was checked against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum Binding {
     /// Bound to a DPoP key, and the request's proof was signed by it.
     #[serde(rename = "dpop", rename_all = "camelCase")]

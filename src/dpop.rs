@@ -7,7 +7,7 @@
 //! server-provided nonces. What ties the proof to the token (`cnf.jkt`) is
 //! the caller's: [`check_proof`] returns the key's thumbprint for it.
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
@@ -16,7 +16,7 @@ use crate::keys::admit_jwk;
 use crate::limits::{MAX_DPOP_PROOF_SIZE, MAX_HEADER_MEMBERS, MAX_JTI_LEN};
 use crate::text::quote;
 use crate::uri::normalise_htu;
-use crate::{alg, base64url, claims, token};
+use crate::{base64url, claims, token};
 
 /// A DPoP proof and the request it came with (RFC 9449 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,20 +130,20 @@ pub(crate) fn check_proof(
     }
     let alg = token::parse_alg(header.get("alg"))
         .map_err(|e| as_dpop(&e, "the dpop proof's alg is refused"))?;
-    if matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
+    if alg.is_symmetric() {
         return Err(invalid(
             "alg",
-            format!("expected an asymmetric algorithm, found {}", alg::name(alg)),
+            format!("expected an asymmetric algorithm, found {}", alg.name()),
         ));
     }
     if !rules.algorithms.contains(&alg) {
-        let allowed: Vec<&str> = rules.algorithms.iter().map(|a| alg::name(*a)).collect();
+        let allowed: Vec<&str> = rules.algorithms.iter().map(|a| a.name()).collect();
         return Err(invalid(
             "alg",
             format!(
                 "expected one of {}, found {}",
                 allowed.join(", "),
-                alg::name(alg)
+                alg.name()
             ),
         ));
     }
@@ -175,7 +175,7 @@ pub(crate) fn check_proof(
             "jwk",
             format!(
                 "expected a key for {}, found a {} key",
-                alg::name(alg),
+                alg.name(),
                 jwk.get("kty").and_then(Value::as_str).unwrap_or("other")
             ),
         ));
@@ -184,7 +184,7 @@ pub(crate) fn check_proof(
     // 3. The signature.
     let signature = token::decode_segment(segments.signature, "the signature")
         .map_err(|e| as_dpop(&e, "the dpop proof is not a compact jws"))?;
-    if !crate::signature::verify(
+    if !crate::crypto::verify(
         &key.material,
         alg,
         segments.signing_input.as_bytes(),

@@ -124,7 +124,11 @@ impl Error {
         }
     }
 
-    pub(crate) fn with_detail(kind: ErrorKind, detail: impl Into<String>) -> Self {
+    /// An error with a short detail after the kind's message. Hosts and
+    /// bindings use it to report their own input problems (a non-finite
+    /// time, a token that is not UTF-8) under the same stable codes; the
+    /// detail must not hold token bytes or key material.
+    pub fn with_detail(kind: ErrorKind, detail: impl Into<String>) -> Self {
         Self {
             kind,
             claim: None,

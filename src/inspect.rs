@@ -12,6 +12,7 @@ use crate::token;
 /// for showing a person what a token says, never for an access decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Inspection {
     /// Always `false`: a reminder wherever this value travels.
     pub verified: bool,

@@ -6,7 +6,7 @@
 //! material. An entry that breaks a rule is skipped and reported with its
 //! reason; only a set with no usable key is an error.
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 #[cfg(feature = "es256")]
 use p256::NistP256;
 #[cfg(feature = "es384")]
@@ -15,14 +15,15 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 #[cfg(any(feature = "es256", feature = "es384"))]
-use crate::ecdsa::EcKey;
+use crate::crypto::ecdsa::EcKey;
 #[cfg(any(feature = "es256", feature = "es384"))]
-use crate::ecdsa::Generators;
+use crate::crypto::ecdsa::Generators;
+use crate::crypto::rsassa::RsaKey;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
-use crate::rsassa::RsaKey;
+use crate::skip::SkipReason;
 use crate::text::quote;
-use crate::{alg, base64url, json};
+use crate::{base64url, json};
 
 /// Private-key members (RFC 7518 §6.2.2, §6.3.2, §6.4.1): a JWK carrying one
 /// is a leaked private key, not a published public key.
@@ -128,22 +129,20 @@ struct Generators {}
 
 /// The reason a JWKS entry of a family left out of this build is skipped.
 #[cfg(not(all(feature = "es256", feature = "es384", feature = "eddsa")))]
-fn not_built(alg: Algorithm, feature: &str) -> String {
-    format!(
-        "{} is not built into this jwtguard (feature {feature})",
-        alg::name(alg)
-    )
+fn not_built(alg: Algorithm, feature: &'static str) -> SkipReason {
+    SkipReason::NotBuiltIn { alg, feature }
 }
 
 /// A JWKS entry that was not admitted, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SkippedKey {
     /// Position in the JWKS `keys` array.
     pub index: usize,
     /// The entry's `kid`, when it had a usable one.
     pub kid: Option<String>,
-    /// Why the entry was skipped, in lowercase words.
-    pub reason: String,
+    /// The admission rule the entry breaks (serialised as its sentence).
+    pub reason: SkipReason,
 }
 
 /// A prepared set of verification keys.
@@ -187,7 +186,7 @@ impl KeySet {
         for (index, entry) in entries.iter().enumerate() {
             let admitted = match entry {
                 Value::Object(jwk) => admit(jwk, &generators),
-                _ => Err("entry is not a json object".to_owned()),
+                _ => Err(SkipReason::NotAnObject),
             };
             match admitted {
                 Ok(key) => keys.push(key),
@@ -275,7 +274,7 @@ impl KeySet {
             (Some(kid), 0) => {
                 let known = self.keys.iter().any(|key| key.kid.as_deref() == Some(kid));
                 let detail = if known {
-                    format!("key {} does not permit {}", quote(kid), alg::name(alg))
+                    format!("key {} does not permit {}", quote(kid), alg.name())
                 } else {
                     format!("no key with kid {}", quote(kid))
                 };
@@ -283,13 +282,13 @@ impl KeySet {
             }
             (None, 0) => Err(Error::with_detail(
                 ErrorKind::KeyNotFound,
-                format!("the token has no kid and no key permits {}", alg::name(alg)),
+                format!("the token has no kid and no key permits {}", alg.name()),
             )),
             (None, n) if n > MAX_KEYS_TRIED => Err(Error::with_detail(
                 ErrorKind::KeyNotFound,
                 format!(
                     "the token has no kid and {n} keys permit {}; at most {MAX_KEYS_TRIED} are tried",
-                    alg::name(alg)
+                    alg.name()
                 ),
             )),
             (Some(kid), n) if n > MAX_KEYS_TRIED => Err(Error::claim(
@@ -298,7 +297,7 @@ impl KeySet {
                 format!(
                     "{n} keys share kid {} and permit {}; at most {MAX_KEYS_TRIED} are tried",
                     quote(kid),
-                    alg::name(alg)
+                    alg.name()
                 ),
             )),
             _ => Ok(fitting),
@@ -308,45 +307,47 @@ impl KeySet {
 
 /// Applies the admission rules of a key set entry to a JWK that comes alone,
 /// such as the one in a DPoP proof's header.
-pub(crate) fn admit_jwk(jwk: &Map<String, Value>) -> core::result::Result<Key, String> {
+pub(crate) fn admit_jwk(jwk: &Map<String, Value>) -> core::result::Result<Key, SkipReason> {
     admit(jwk, &Generators::default())
 }
 
 /// Applies the admission rules to one JWKS entry.
 /// `generators` holds the key set's generator tables, shared by its keys.
-fn admit(jwk: &Map<String, Value>, generators: &Generators) -> core::result::Result<Key, String> {
-    let kty = string_member(jwk, "kty")?.ok_or("kty is missing")?;
+fn admit(
+    jwk: &Map<String, Value>,
+    generators: &Generators,
+) -> core::result::Result<Key, SkipReason> {
+    let kty = string_member(jwk, "kty")?.ok_or(SkipReason::Missing("kty"))?;
     if kty == "oct" {
-        return Err("symmetric (oct) keys are never taken from a key set".to_owned());
+        return Err(SkipReason::Symmetric);
     }
     if let Some(private) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains_key(**m)) {
-        return Err(format!(
-            "private key member {private:?} in a public key set"
-        ));
+        return Err(SkipReason::PrivateMember(private));
     }
     if let Some(usage) = string_member(jwk, "use")?
         && usage != "sig"
     {
-        return Err(format!("use is {}, not \"sig\"", quote(usage)));
+        return Err(SkipReason::NotForSignatures(usage.to_owned()));
     }
     if let Some(ops) = jwk.get("key_ops") {
         let Some(ops) = ops.as_array() else {
-            return Err("key_ops is not an array".to_owned());
+            return Err(SkipReason::KeyOpsNotArray);
         };
         if !ops.iter().any(|op| op.as_str() == Some("verify")) {
-            return Err("key_ops does not include \"verify\"".to_owned());
+            return Err(SkipReason::KeyOpsWithoutVerify);
         }
     }
     let kid = match string_member(jwk, "kid")? {
         Some(kid) if kid.is_empty() || kid.len() > MAX_KID_LEN => {
-            return Err(format!("kid must be 1 to {MAX_KID_LEN} bytes"));
+            return Err(SkipReason::KidLength);
         }
         kid => kid.map(str::to_owned),
     };
     let alg = match string_member(jwk, "alg")? {
         None => None,
         Some(alg) => Some(
-            alg::from_name(alg).ok_or_else(|| format!("alg {} is not supported", quote(alg)))?,
+            Algorithm::from_name(alg)
+                .ok_or_else(|| SkipReason::UnsupportedAlgorithm(alg.to_owned()))?,
         ),
     };
     let issuer = string_member(jwk, "issuer")?.map(str::to_owned);
@@ -354,15 +355,15 @@ fn admit(jwk: &Map<String, Value>, generators: &Generators) -> core::result::Res
         "RSA" => rsa_material(jwk)?,
         "EC" => ec_material(jwk, generators)?,
         "OKP" => okp_material(jwk)?,
-        other => return Err(format!("kty {} is not supported", quote(other))),
+        other => return Err(SkipReason::UnsupportedKeyType(other.to_owned())),
     };
     if let Some(alg) = alg
         && !material.fits(alg)
     {
-        return Err(format!(
-            "alg {} does not fit this {kty} key",
-            alg::name(alg)
-        ));
+        return Err(SkipReason::AlgorithmMismatch {
+            alg,
+            kty: kty.to_owned(),
+        });
     }
     Ok(Key {
         kid,
@@ -398,29 +399,29 @@ fn public_jwk(kty: &str, jwk: &Map<String, Value>) -> Option<String> {
 
 fn string_member<'a>(
     jwk: &'a Map<String, Value>,
-    name: &str,
-) -> core::result::Result<Option<&'a str>, String> {
+    name: &'static str,
+) -> core::result::Result<Option<&'a str>, SkipReason> {
     match jwk.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(format!("{name} is not a string")),
+        Some(_) => Err(SkipReason::NotAString(name)),
     }
 }
 
-fn bytes_member(jwk: &Map<String, Value>, name: &str) -> core::result::Result<Vec<u8>, String> {
-    let text = string_member(jwk, name)?.ok_or_else(|| format!("{name} is missing"))?;
-    base64url::decode(text).ok_or_else(|| format!("{name} is not canonical unpadded base64url"))
+fn bytes_member(
+    jwk: &Map<String, Value>,
+    name: &'static str,
+) -> core::result::Result<Vec<u8>, SkipReason> {
+    let text = string_member(jwk, name)?.ok_or(SkipReason::Missing(name))?;
+    base64url::decode(text).ok_or(SkipReason::NotBase64url(name))
 }
 
-fn rsa_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+fn rsa_material(jwk: &Map<String, Value>) -> core::result::Result<Material, SkipReason> {
     let n = bytes_member(jwk, "n")?;
     let e = bytes_member(jwk, "e")?;
     let key = RsaKey::new(&n, &e, RSA_MIN_BITS)?;
     if has_roca_fingerprint(key.modulus_bytes()) {
-        return Err(
-            "rsa modulus has the roca fingerprint (cve-2017-15361): its private key is recoverable"
-                .to_owned(),
-        );
+        return Err(SkipReason::RsaRoca);
     }
     Ok(Material::Rsa(key))
 }
@@ -458,8 +459,8 @@ fn has_roca_fingerprint(modulus: &[u8]) -> bool {
 fn ec_material(
     jwk: &Map<String, Value>,
     generators: &Generators,
-) -> core::result::Result<Material, String> {
-    let crv = string_member(jwk, "crv")?.ok_or("crv is missing")?;
+) -> core::result::Result<Material, SkipReason> {
+    let crv = string_member(jwk, "crv")?.ok_or(SkipReason::Missing("crv"))?;
     #[cfg(not(feature = "es256"))]
     if crv == "P-256" {
         return Err(not_built(Algorithm::ES256, "es256"));
@@ -475,10 +476,13 @@ fn ec_material(
         "P-256" => 32,
         #[cfg(feature = "es384")]
         "P-384" => 48,
-        other => return Err(format!("curve {} is not supported", quote(other))),
+        other => return Err(SkipReason::UnsupportedCurve(other.to_owned())),
     };
     if x.len() != size || y.len() != size {
-        return Err(format!("{crv} coordinates must be {size} bytes each"));
+        return Err(SkipReason::CoordinateSize {
+            crv: crv.to_owned(),
+            size,
+        });
     }
     let mut point = Vec::with_capacity(1 + 2 * size);
     point.push(0x04);
@@ -486,7 +490,7 @@ fn ec_material(
     point.extend_from_slice(&y);
     // The curve crates validate the point (on the curve, coordinates below
     // p); the comb tables are built from it on first use (see `ecdsa`).
-    let off_curve = || format!("point is not on {crv}");
+    let off_curve = || SkipReason::NotOnCurve(crv.to_owned());
     match crv {
         #[cfg(feature = "es256")]
         "P-256" => {
@@ -513,43 +517,43 @@ fn ec_material(
 fn ec_material(
     jwk: &Map<String, Value>,
     _generators: &Generators,
-) -> core::result::Result<Material, String> {
-    match string_member(jwk, "crv")?.ok_or("crv is missing")? {
+) -> core::result::Result<Material, SkipReason> {
+    match string_member(jwk, "crv")?.ok_or(SkipReason::Missing("crv"))? {
         "P-256" => Err(not_built(Algorithm::ES256, "es256")),
         "P-384" => Err(not_built(Algorithm::ES384, "es384")),
         other => {
             bytes_member(jwk, "x")?;
             bytes_member(jwk, "y")?;
-            Err(format!("curve {} is not supported", quote(other)))
+            Err(SkipReason::UnsupportedCurve(other.to_owned()))
         }
     }
 }
 
-fn okp_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
-    let crv = string_member(jwk, "crv")?.ok_or("crv is missing")?;
+fn okp_material(jwk: &Map<String, Value>) -> core::result::Result<Material, SkipReason> {
+    let crv = string_member(jwk, "crv")?.ok_or(SkipReason::Missing("crv"))?;
     if crv != "Ed25519" {
-        return Err(format!("curve {} is not supported", quote(crv)));
+        return Err(SkipReason::UnsupportedCurve(crv.to_owned()));
     }
     ed25519_material(jwk)
 }
 
 #[cfg(not(feature = "eddsa"))]
-fn ed25519_material(_jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+fn ed25519_material(_jwk: &Map<String, Value>) -> core::result::Result<Material, SkipReason> {
     Err(not_built(Algorithm::EdDSA, "eddsa"))
 }
 
 #[cfg(feature = "eddsa")]
-fn ed25519_material(jwk: &Map<String, Value>) -> core::result::Result<Material, String> {
+fn ed25519_material(jwk: &Map<String, Value>) -> core::result::Result<Material, SkipReason> {
     let x: [u8; 32] = bytes_member(jwk, "x")?
         .try_into()
-        .map_err(|_| "ed25519 x must be 32 bytes".to_owned())?;
+        .map_err(|_| SkipReason::Ed25519Size)?;
     if !is_canonical_ed25519(&x) {
-        return Err("ed25519 x is not a canonical point encoding".to_owned());
+        return Err(SkipReason::Ed25519NonCanonical);
     }
-    let key = ed25519_dalek::VerifyingKey::from_bytes(&x)
-        .map_err(|_| "ed25519 x is not a curve point".to_owned())?;
+    let key =
+        ed25519_dalek::VerifyingKey::from_bytes(&x).map_err(|_| SkipReason::Ed25519NotAPoint)?;
     if key.is_weak() {
-        return Err("ed25519 x is a small-order (weak) point".to_owned());
+        return Err(SkipReason::Ed25519SmallOrder);
     }
     Ok(Material::Ed25519(key))
 }
@@ -615,7 +619,7 @@ mod tests {
     fn family_left_out(alg: Algorithm, feature: &str) {
         let fixtures: Value =
             serde_json::from_str(include_str!("../tests/fixtures/jose-signed.json")).unwrap();
-        let name = alg::name(alg);
+        let name = alg.name();
         let kid = format!("{}-key", name.to_lowercase());
         let set = KeySet::from_jwks(&fixtures["jwks"].to_string()).unwrap();
         let skipped: Vec<&SkippedKey> = set

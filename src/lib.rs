@@ -34,38 +34,34 @@ mod alg;
 mod base64url;
 mod binding;
 mod claims;
+mod crypto;
 mod dpop;
-#[cfg(any(feature = "es256", feature = "es384"))]
-mod ecdsa;
 mod error;
 mod inspect;
 mod issuers;
 mod json;
 mod keys;
 pub mod limits;
-mod montgomery;
 mod policy;
-mod rsassa;
-mod signature;
+mod skip;
 mod text;
 mod token;
 mod uri;
 mod verifier;
-#[cfg(target_arch = "wasm32")]
-mod wasm;
 // The conformance vectors cover every family: run with all of them built.
 #[cfg(all(test, feature = "es256", feature = "es384", feature = "eddsa"))]
 mod wycheproof_tests;
 
+pub use alg::Algorithm;
 pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
 pub use dpop::DpopRequest;
 pub use error::{Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
 pub use issuers::IssuerRouter;
-pub use jsonwebtoken::Algorithm;
 pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{
     ANY_TENANT, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, Policy, TENANT_PLACEHOLDER,
 };
+pub use skip::SkipReason;
 pub use verifier::{KeyUsed, Prepared, Verified, Verifier};

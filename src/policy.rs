@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -38,6 +38,7 @@ pub const DEFAULT_DPOP_MAX_AGE: u64 = 60;
 /// checks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Policy {
     /// Accepted issuers (`iss`), compared exactly. An entry containing
     /// `{tenantid}` matches only when the token's `tid` (a GUID) fills it.
@@ -213,6 +214,34 @@ fn one_or_many<'de, D: Deserializer<'de>>(
 }
 
 impl Policy {
+    /// Every member of the JSON form, in declaration order: hosts use it to
+    /// tell policy options from their own (a unit test keeps it equal to
+    /// the serde members).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "issuer",
+        "audience",
+        "algorithms",
+        "typ",
+        "clockTolerance",
+        "requireExp",
+        "maxTokenAge",
+        "maxLifetime",
+        "subject",
+        "requiredClaims",
+        "forbiddenClaims",
+        "claimValues",
+        "roles",
+        "scopes",
+        "anyRoles",
+        "anyScopes",
+        "clients",
+        "tenants",
+        "requirePermission",
+        "dpopAlgorithms",
+        "dpopMaxAge",
+        "maxTokenSize",
+    ];
+
     /// A policy with the given issuer and audience and every other field at
     /// its default.
     pub fn new(issuer: impl Into<String>, audience: impl Into<String>) -> Self {
@@ -313,16 +342,12 @@ impl Policy {
         if self.dpop_algorithms.is_empty() {
             return invalid("dpopAlgorithms", "at least one algorithm is required");
         }
-        if let Some(alg) = self
-            .dpop_algorithms
-            .iter()
-            .find(|alg| matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
-        {
+        if let Some(alg) = self.dpop_algorithms.iter().find(|alg| alg.is_symmetric()) {
             return invalid(
                 "dpopAlgorithms",
                 &format!(
                     "{} is symmetric; a dpop proof is signed with the client's private key",
-                    crate::alg::name(*alg)
+                    alg.name()
                 ),
             );
         }
@@ -408,6 +433,38 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+
+    #[test]
+    fn members_are_the_serde_members() {
+        let mut policy = Policy::new("i", "a");
+        policy.algorithms = vec![Algorithm::RS256];
+        policy.typ = vec!["at+jwt".into()];
+        policy.max_token_age = Some(1);
+        policy.max_lifetime = Some(1);
+        policy.subject = Some("s".into());
+        policy.required_claims = vec!["c".into()];
+        policy.forbidden_claims = vec!["c".into()];
+        policy.claim_values = BTreeMap::from([("c".into(), vec!["v".into()])]);
+        policy.roles = vec!["r".into()];
+        policy.scopes = vec!["s".into()];
+        policy.any_roles = Some(vec!["r".into()]);
+        policy.any_scopes = Some(vec!["s".into()]);
+        policy.clients = vec!["c".into()];
+        policy.tenants = vec!["*".into()];
+        policy.require_permission = true;
+        let value = serde_json::to_value(&policy).unwrap();
+        let members: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = Policy::MEMBERS.to_vec();
+        expected.sort_unstable();
+        let mut members = members;
+        members.sort_unstable();
+        assert_eq!(members, expected);
+    }
 
     #[test]
     fn parses_with_defaults_and_round_trips() {

@@ -5,13 +5,13 @@
 //! base64url, a JSON object header with no duplicate members, and a fixed
 //! set of header rules.
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_HEADER_MEMBERS, MAX_KID_LEN};
 use crate::text::quote;
-use crate::{alg, base64url, json};
+use crate::{base64url, json};
 
 /// The three segments of a compact JWS, still encoded.
 #[derive(Debug, Clone, Copy)]
@@ -246,7 +246,7 @@ pub(crate) fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
             "unsecured tokens (alg none) are never accepted",
         ));
     }
-    alg::from_name(alg).ok_or_else(|| {
+    Algorithm::from_name(alg).ok_or_else(|| {
         Error::claim(
             ErrorKind::AlgNotAllowed,
             "alg",

@@ -1,6 +1,6 @@
 //! The verifier: a policy and a key set, applied to one token at a time.
 
-use jsonwebtoken::Algorithm;
+use crate::alg::Algorithm;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -11,10 +11,11 @@ use crate::keys::{Key, KeySet};
 use crate::policy::Policy;
 use crate::token::Segments;
 use crate::token::{self, Header, normalise_typ};
-use crate::{alg, base64url, claims, signature};
+use crate::{base64url, claims, crypto};
 
 /// A verified token: its header, its claims, and the key that verified it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Verified {
     /// The protected header.
     pub header: Map<String, Value>,
@@ -28,6 +29,7 @@ pub struct Verified {
 
 /// The key that verified a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct KeyUsed {
     /// The key's `kid`, when it has one.
     pub kid: Option<String>,
@@ -48,6 +50,7 @@ pub(crate) struct Signed<'k> {
 /// choice, signature encoding) is already made: the host only answers, key
 /// by key, whether the signature is valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Prepared {
     /// The token's algorithm (RS*, PS*, ES256 or ES384).
     pub alg: Algorithm,
@@ -143,7 +146,7 @@ impl Verifier {
     /// only ever checked here (EdDSA, HS*): call [`Verifier::verify`].
     pub fn prepare(&self, token: &str) -> Result<Option<Prepared>> {
         let (segments, header) = self.check_header(token)?;
-        if !signature::delegable(header.alg) {
+        if !crypto::delegable(header.alg) {
             return Ok(None);
         }
         let (keys, signature) = self.offer(&segments, &header)?;
@@ -168,7 +171,7 @@ impl Verifier {
         let (offered, _) = self.offer(&segments, &header)?;
         let index = key.ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         let key = Some(index)
-            .filter(|index| signature::delegable(header.alg) && offered.contains(index))
+            .filter(|index| crypto::delegable(header.alg) && offered.contains(index))
             .and_then(|index| self.keys.keys().get(index))
             .ok_or_else(|| {
                 Error::with_detail(
@@ -192,9 +195,10 @@ impl Verifier {
         let offered = candidates
             .into_iter()
             .filter(|&index| {
-                self.keys.keys().get(index).is_some_and(|key| {
-                    signature::well_formed(&key.material, header.alg, &signature)
-                })
+                self.keys
+                    .keys()
+                    .get(index)
+                    .is_some_and(|key| crypto::well_formed(&key.material, header.alg, &signature))
             })
             .collect();
         Ok((offered, signature))
@@ -211,7 +215,7 @@ impl Verifier {
         let key = candidates
             .into_iter()
             .filter_map(|index| self.keys.keys().get(index))
-            .find(|key| signature::verify(&key.material, header.alg, message, &signature))
+            .find(|key| crypto::verify(&key.material, header.alg, message, &signature))
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         Self::signed(&segments, header, key)
     }
@@ -225,10 +229,7 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,
                 "alg",
-                format!(
-                    "{} is not in the policy's algorithms",
-                    alg::name(header.alg)
-                ),
+                format!("{} is not in the policy's algorithms", header.alg.name()),
             ));
         }
         self.check_typ(&header)?;
@@ -281,7 +282,7 @@ impl Verifier {
             binding,
             key: KeyUsed {
                 kid: key.kid().map(str::to_owned),
-                alg: alg::name(header.alg).to_owned(),
+                alg: header.alg.name().to_owned(),
             },
             header: header.members,
             claims,

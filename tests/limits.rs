@@ -15,7 +15,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::*;
 use jwtguard::limits::*;
-use jwtguard::{Error, KeySet, Policy, Verifier};
+use jwtguard::{Error, KeySet, Verifier};
 use serde_json::{Value, json};
 
 /// Asserts `result` failed with `code` and a detail containing `detail`.
@@ -31,9 +31,10 @@ fn fails<T>(result: Result<T, Error>, code: &str, detail: &str) {
 }
 
 fn roomy() -> Verifier {
-    let policy = Policy {
-        max_token_size: MAX_TOKEN_SIZE_CEILING,
-        ..policy()
+    let policy = {
+        let mut custom = policy();
+        custom.max_token_size = MAX_TOKEN_SIZE_CEILING;
+        custom
     };
     Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap()
 }
@@ -64,14 +65,16 @@ fn default_max_token_size() {
 
 #[test]
 fn max_token_size_ceiling() {
-    let at = Policy {
-        max_token_size: MAX_TOKEN_SIZE_CEILING,
-        ..policy()
+    let at = {
+        let mut custom = policy();
+        custom.max_token_size = MAX_TOKEN_SIZE_CEILING;
+        custom
     };
     assert!(at.check().is_ok());
-    let over = Policy {
-        max_token_size: MAX_TOKEN_SIZE_CEILING + 1,
-        ..policy()
+    let over = {
+        let mut custom = policy();
+        custom.max_token_size = MAX_TOKEN_SIZE_CEILING + 1;
+        custom
     };
     fails(
         over.check(),
@@ -216,7 +219,11 @@ fn max_kid_len() {
     let keys =
         KeySet::from_jwks(&json!({"keys": [jwk(&at), jwk(&kid(MAX_KID_LEN + 1))]}).to_string())
             .unwrap();
-    assert_eq!(keys.skipped()[0].reason, "kid must be 1 to 256 bytes");
+    assert_eq!(keys.skipped()[0].reason, jwtguard::SkipReason::KidLength);
+    assert_eq!(
+        keys.skipped()[0].reason.to_string(),
+        "kid must be 1 to 256 bytes"
+    );
     assert_eq!(keys.skipped()[0].kid, None);
 }
 
@@ -319,11 +326,18 @@ fn rsa_min_and_max_bits() {
     assert_eq!(admit(RSA_MIN_BITS), None);
     assert_eq!(
         admit(RSA_MIN_BITS - 1).unwrap(),
+        jwtguard::SkipReason::RsaModulusSize {
+            bits: RSA_MIN_BITS - 1,
+            min_bits: RSA_MIN_BITS
+        }
+    );
+    assert_eq!(
+        admit(RSA_MIN_BITS - 1).unwrap().to_string(),
         "rsa modulus is 2047 bits; 2048 to 8192 are accepted"
     );
     assert_eq!(admit(RSA_MAX_BITS), None);
     assert_eq!(
-        admit(RSA_MAX_BITS + 1).unwrap(),
+        admit(RSA_MAX_BITS + 1).unwrap().to_string(),
         "rsa modulus is 8193 bits; 2048 to 8192 are accepted"
     );
 }
@@ -363,9 +377,10 @@ fn max_numeric_date() {
 
 #[test]
 fn max_clock_tolerance() {
-    let with = |tolerance: u64| Policy {
-        clock_tolerance: tolerance,
-        ..policy()
+    let with = |tolerance: u64| {
+        let mut custom = policy();
+        custom.clock_tolerance = tolerance;
+        custom
     };
     assert!(with(MAX_CLOCK_TOLERANCE).check().is_ok());
     fails(

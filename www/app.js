@@ -7,15 +7,20 @@
  */
 
 import { JwtGuardError, discover, inspectToken } from 'jwtguard';
+import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from 'jwtguard/display';
 import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';
-import { explainClaim, explainHeader, TIME_CLAIMS } from '../js/explain.js';
 import { CHECKS, setupReport, verificationReport } from './report.js';
-import { isNumericDate, localTime, timePhrase } from '../js/time.js';
 import { tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
 
+/**
+ * The element with `id` in index.html: inputs, tables and sections whose kind
+ * the page's markup fixes, so the type check does not second-guess it.
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -201,10 +206,10 @@ function clearVerification() {
 }
 
 /** The chosen key source: `jwks` (pasted), `issuer` (its discovery document) or `url` (a discovery URL). */
-const keySourceChoice = () => document.querySelector('input[name="key-source"]:checked').value;
+const keySourceChoice = () => /** @type {HTMLInputElement} */ (document.querySelector('input[name="key-source"]:checked')).value;
 
 function showKeySourceChoice() {
-  for (const part of document.querySelectorAll('[data-key-source]')) part.hidden = part.dataset.keySource !== keySourceChoice();
+  for (const part of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-key-source]'))) part.hidden = part.dataset.keySource !== keySourceChoice();
 }
 
 /** The URLs fetched so far, with what each answered. */
@@ -378,7 +383,7 @@ function wire() {
   $('fill-policy').addEventListener('click', fillPolicyFromToken);
   for (const radio of document.querySelectorAll('input[name="key-source"]')) radio.addEventListener('change', showKeySourceChoice);
   showKeySourceChoice(); // a reload may keep another choice checked
-  for (const button of document.querySelectorAll('[data-copy]')) {
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-copy]'))) {
     button.addEventListener('click', async () => {
       const copied = await copyText(button.dataset.copy);
       button.dataset.state = copied ? 'copied' : 'selected';

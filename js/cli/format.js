@@ -1,6 +1,6 @@
 /** Times for the command line: UTC, with the same relative phrase the page shows. */
 
-import { relative } from '../time.js';
+import { relative } from '../display/time.js';
 
 /** "2026-11-23T01:02:03Z (in 41 min)" for Unix seconds `at`, relative to `now`. */
 export function formatTime(at, now) {

@@ -1,8 +1,8 @@
 /** `jwtguard inspect`: decode a token for reading, clearly unverified. */
 
 import { inspectToken } from '../node.js';
-import { TIME_CLAIMS, explainBinding, explainClaim, explainHeader } from '../explain.js';
-import { isNumericDate } from '../time.js';
+import { TIME_CLAIMS, explainBinding, explainClaim, explainHeader } from '../display/explain.js';
+import { isNumericDate } from '../display/time.js';
 import { formatTime } from './format.js';
 
 /**

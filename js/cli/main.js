@@ -93,6 +93,13 @@ const TOKEN_FLAGS = {
 };
 const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS };
 
+/**
+ * The flags (strings, booleans, or arrays of them for repeatable flags, as
+ * the command's option table says) and the positional arguments.
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {{ values: Record<string, any>, positionals: string[] }}
+ */
 function parse(command, args) {
   try {
     return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, strict: true });

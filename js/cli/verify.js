@@ -12,7 +12,7 @@ const isUrl = (text) => /^https?:\/\//i.test(text);
 /**
  * Builds createVerifier options from the command-line flags. Keys come from
  * `--jwks <file|url>`, `--discovery <issuer|metadata url>` or `--entra-tenant`.
- * @param {Record<string, unknown>} flags
+ * @param {Record<string, any>} flags parsed by the command's option table
  * @param {{ fetch?: typeof fetch }} [io] an injected fetch for key sources
  */
 export async function verifierOptions(flags, { fetch } = {}) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier, fromEnv } from 'jwtguard';
-import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../scripts/local-provider.mjs';
+import { CLIENT_ID, RESOURCE, startProvider } from '../../scripts/local-provider.mjs';
 import { REPO, RESULTS, filePaths, launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';

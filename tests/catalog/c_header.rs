@@ -3,7 +3,6 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use jwtguard::Policy;
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -81,9 +80,10 @@ fn c02_unencoded_payload() {
 /// token of the same issuer is refused.
 #[test]
 fn c03_explicit_typing() {
-    let typed = verifier_with(Policy {
-        typ: vec!["at+jwt".into()],
-        ..policy()
+    let typed = verifier_with({
+        let mut custom = policy();
+        custom.typ = vec!["at+jwt".into()];
+        custom
     });
     let typ = |value: Option<&str>| {
         eddsa_header_with(|h| match value {
@@ -132,9 +132,10 @@ fn c03_explicit_typing() {
     // nothing (Entra issues app-only tokens without roles when the API does
     // not require assignment): requirePermission refuses both, unless the
     // policy authorises callers by client id (clients).
-    let permission = Policy {
-        require_permission: true,
-        ..policy()
+    let permission = {
+        let mut custom = policy();
+        custom.require_permission = true;
+        custom
     };
     let id_token_for_api = sign_eddsa(
         &json!({"alg": "EdDSA", "kid": "eddsa-key", "typ": "JWT"}),
@@ -192,9 +193,10 @@ fn c03_explicit_typing() {
         &good,
         rows,
     );
-    let by_client = verifier_with(Policy {
-        clients: vec!["client-app-1".into()],
-        ..permission
+    let by_client = verifier_with({
+        let mut custom = permission;
+        custom.clients = vec!["client-app-1".into()];
+        custom
     });
     check(
         "C03 (requirePermission, clients)",

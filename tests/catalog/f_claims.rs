@@ -3,7 +3,6 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use jwtguard::Policy;
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -57,9 +56,10 @@ fn f01_expiry() {
         ),
     ];
     fixture_check("F01", rows);
-    let capped = verifier_with(Policy {
-        max_lifetime: Some(86_400),
-        ..policy()
+    let capped = verifier_with({
+        let mut custom = policy();
+        custom.max_lifetime = Some(86_400);
+        custom
     });
     check(
         "F01 (maxLifetime)",
@@ -127,9 +127,10 @@ fn f03_issued_at() {
             row("now - 30 days", claim("iat", json!(n - 30 * 86_400)), OK),
         ],
     );
-    let aged = verifier_with(Policy {
-        max_token_age: Some(86_400),
-        ..policy()
+    let aged = verifier_with({
+        let mut custom = policy();
+        custom.max_token_age = Some(86_400);
+        custom
     });
     check(
         "F03 (maxTokenAge)",
@@ -253,9 +254,10 @@ fn f06_subject() {
         row("absent", without("sub"), OK),
     ];
     fixture_check("F06", rows);
-    let pinned = verifier_with(Policy {
-        subject: Some("service-principal-1".into()),
-        ..policy()
+    let pinned = verifier_with({
+        let mut custom = policy();
+        custom.subject = Some("service-principal-1".into());
+        custom
     });
     check(
         "F06 (subject)",
@@ -286,12 +288,13 @@ fn f06_subject() {
 /// F07: no Unicode normalisation and no case folding, anywhere.
 #[test]
 fn f07_unicode_is_compared_exactly() {
-    let policy = Policy {
-        issuer: vec!["https://café.test".into()],
-        audience: vec!["api://données".into()],
-        roles: vec!["admin".into(), "FILE.READ".into()],
-        scopes: vec!["lire".into()],
-        ..policy()
+    let policy = {
+        let mut custom = policy();
+        custom.issuer = vec!["https://café.test".into()];
+        custom.audience = vec!["api://données".into()];
+        custom.roles = vec!["admin".into(), "FILE.READ".into()];
+        custom.scopes = vec!["lire".into()];
+        custom
     };
     let verifier = verifier_with(policy);
     let make = |iss: &str, aud: &str, roles: Value, scp: &str| {
@@ -395,10 +398,11 @@ fn f07_unicode_is_compared_exactly() {
 /// split on U+0020 only.
 #[test]
 fn f08_roles_and_scopes_shapes() {
-    let verifier = verifier_with(Policy {
-        roles: vec!["admin".into()],
-        scopes: vec!["admin".into()],
-        ..policy()
+    let verifier = verifier_with({
+        let mut custom = policy();
+        custom.roles = vec!["admin".into()];
+        custom.scopes = vec!["admin".into()];
+        custom
     });
     let with = |roles: Value, scope_claim: &'static str, scopes: Value| {
         eddsa_claims(|c| {
@@ -486,9 +490,10 @@ fn f08_roles_and_scopes_shapes() {
 #[test]
 fn f10_clock_boundaries() {
     let n = now();
-    let exact = verifier_with(Policy {
-        clock_tolerance: 0,
-        ..policy()
+    let exact = verifier_with({
+        let mut custom = policy();
+        custom.clock_tolerance = 0;
+        custom
     });
     let rows = vec![
         row("exp = now + 1", claim("exp", json!(n + 1)), OK),

@@ -5,7 +5,6 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use jwtguard::Policy;
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -37,20 +36,22 @@ fn g06_entra_multi_tenant() {
         vec!["*".into(), TENANT.into()],
         vec!["common".into()],
     ] {
-        let error = Policy {
-            issuer: vec![TEMPLATE.into()],
-            tenants: tenants.clone(),
-            ..policy()
+        let error = {
+            let mut custom = policy();
+            custom.issuer = vec![TEMPLATE.into()];
+            custom.tenants = tenants.clone();
+            custom
         }
         .check()
         .unwrap_err();
         assert_eq!(error.code(), "ERR_POLICY_INVALID", "G06 (a) {tenants:?}");
         assert_eq!(error.claim_name(), Some("tenants"), "G06 (a) {tenants:?}");
     }
-    let any_tenant = verifier_with(Policy {
-        issuer: vec![TEMPLATE.into()],
-        tenants: vec![jwtguard::ANY_TENANT.into()],
-        ..policy()
+    let any_tenant = verifier_with({
+        let mut custom = policy();
+        custom.issuer = vec![TEMPLATE.into()];
+        custom.tenants = vec![jwtguard::ANY_TENANT.into()];
+        custom
     });
     let good = entra(json!(TENANT), &v2(TENANT));
     let rows = vec![
@@ -133,10 +134,11 @@ fn g06_entra_multi_tenant() {
     ];
     check("G06", &any_tenant, &good, rows);
     // With the allow-list, another tenant's token is refused.
-    let one_tenant = verifier_with(Policy {
-        issuer: vec![TEMPLATE.into()],
-        tenants: vec![TENANT.into()],
-        ..policy()
+    let one_tenant = verifier_with({
+        let mut custom = policy();
+        custom.issuer = vec![TEMPLATE.into()];
+        custom.tenants = vec![TENANT.into()];
+        custom
     });
     check(
         "G06 (tenants)",

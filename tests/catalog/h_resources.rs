@@ -50,9 +50,10 @@ fn h01_token_size() {
 /// H02: deep nesting, in the payload and in the header.
 #[test]
 fn h02_deep_nesting() {
-    let roomy = verifier_with(Policy {
-        max_token_size: 256 * 1024,
-        ..policy()
+    let roomy = verifier_with({
+        let mut custom = policy();
+        custom.max_token_size = 256 * 1024;
+        custom
     });
     let mut rows = Vec::new();
     // 90 000 levels is about the most a 256 KiB token can hold.
@@ -80,9 +81,10 @@ fn h02_deep_nesting() {
 #[test]
 fn h03_no_overflow_from_configuration() {
     for tolerance in [u64::MAX, i64::MAX as u64, 86_401] {
-        let policy = Policy {
-            clock_tolerance: tolerance,
-            ..policy()
+        let policy = {
+            let mut custom = policy();
+            custom.clock_tolerance = tolerance;
+            custom
         };
         let err = Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap_err();
         assert_eq!(err.code(), "ERR_POLICY_INVALID", "{tolerance}");
@@ -158,9 +160,10 @@ fn h04_expensive_verification() {
 /// (or hash-colliding) `aud` array; claims live in ordered maps, not hash sets.
 #[test]
 fn h05_claim_arrays_are_capped() {
-    let roomy = verifier_with(Policy {
-        max_token_size: 256 * 1024,
-        ..policy()
+    let roomy = verifier_with({
+        let mut custom = policy();
+        custom.max_token_size = 256 * 1024;
+        custom
     });
     let many = |n: usize| {
         let mut aud: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();

@@ -179,7 +179,7 @@ describe('the catalog through the npm API', () => {
       assert.equal(object.admin, undefined);
       assert.ok(Object.hasOwn(object, '__proto__'));
     }
-    assert.deepEqual(claims.__proto__, { admin: true }); // eslint-disable-line no-proto
+    assert.deepEqual(claims.__proto__, { admin: true });
     assert.equal({}.admin, undefined, 'Object.prototype is untouched');
     const inspected = inspectToken(token);
     assert.equal(inspected.claims.admin, undefined);

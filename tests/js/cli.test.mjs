@@ -85,6 +85,11 @@ before(async () => {
     request.on('data', (chunk) => { body += chunk; });
     request.on('end', async () => {
       if (request.url.startsWith('/silent/')) return; // never answers: the timeout case
+      if (request.url.startsWith('/huge/')) {
+        // Over the CLI's 256 KiB cap on a token response, without a content-length.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return response.end(JSON.stringify({ access_token: 'x'.repeat(300 * 1024) }));
+      }
       const [status, json] = await tokenEndpoint(request, body).catch((error) => [401, { error: 'invalid_client', error_description: `AADSTS700027: ${error.message}` }]);
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     });
@@ -166,7 +171,7 @@ describe('token', () => {
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^valid: signature verified \(RS256, kid entra-key-1\)/);
     assert.match(stdout, new RegExp(`audience  "${API}"`));
-    assert.match(stdout, /client    aaaabbbb-0000-cccc-1111-dddd2222eeee/);
+    assert.match(stdout, /client {4}aaaabbbb-0000-cccc-1111-dddd2222eeee/);
   });
 
   test('--verify with --tenant checks the token against the tenant\'s issuer and keys', async () => {
@@ -226,12 +231,18 @@ describe('token', () => {
     assert.match(silent.stderr, /no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.3 s \(--timeout\)/);
   });
 
+  test('an oversized token response is refused, read no further than the cap', async () => {
+    const huge = await cli(['token', '--token-endpoint', `${base}/huge/token`, '--client-id', CLIENT_ID, '--client-secret', SECRET]);
+    assert.equal(huge.code, 1);
+    assert.match(huge.stderr, /the token endpoint sent more than 262144 bytes/);
+  });
+
   const usage = [
     [['token', '--tenant', TENANT, '--client-secret', SECRET, '--scope', 'x'], /give --client-id/],
     [['token', '--tenant', 'common', '--client-id', CLIENT_ID, '--client-secret', SECRET, '--scope', 'x'], /not common or consumers/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--client-secret', SECRET], /give --scope/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--scope', 'x'], /give --client-secret/],
-    [['token', '--token-endpoint', 'http://idp.example/token', '--client-id', CLIENT_ID, '--client-secret', SECRET], /must be https/],
+    [['token', '--token-endpoint', 'http://idp.example/token', '--client-id', CLIENT_ID, '--client-secret', SECRET], /token endpoint must use https/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--client-secret', SECRET, '--certificate', CERT_PATH, '--scope', 'x'], /not both/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--certificate', CERT_PATH, '--key', CERT_PATH, '--scope', 'x'], /--key is not a PEM private key/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--certificate', '/nonexistent.pem', '--key', KEY_PATH, '--scope', 'x'], /--certificate: cannot read "\/nonexistent\.pem" \(ENOENT\)/],

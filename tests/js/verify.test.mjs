@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { JwtGuardError, createVerifier, errorCodes, inspectToken, localJwks } from 'jwtguard';
-import { errorCodes as coreErrorCodes } from '../../pkg/jwtguard.js';
+import { coreFacts } from '../../pkg/jwtguard.js';
+
+const coreErrorCodes = () => JSON.parse(coreFacts()).errors.map(([code]) => code);
 import { fromCore } from '../../js/errors.js';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
 
@@ -20,14 +22,18 @@ before(async () => {
 
 const verifierFor = (extra = {}) => createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks, ...extra });
 
+/** Asserts that `fn` throws a JwtGuardError with `code` (and `claim`), and returns it. */
 function assertCode(fn, code, claim) {
+  let thrown;
   assert.throws(fn, (error) => {
     assert.ok(error instanceof JwtGuardError, `not a JwtGuardError: ${error}`);
     assert.equal(error.name, 'JwtGuardError');
     assert.equal(error.code, code, error.message);
     if (claim !== undefined) assert.equal(error.claim, claim);
+    thrown = error;
     return true;
   });
+  return thrown;
 }
 
 describe('tokens signed by jose', () => {
@@ -170,6 +176,20 @@ describe('errors and inspection', () => {
     const union = /export type ErrorCode =([^;]+);/.exec(dts)[1];
     const typed = [...union.matchAll(/'(ERR_[A-Z_]+)'/g)].map((m) => m[1]);
     assert.deepEqual(typed, coreErrorCodes());
+  });
+
+  test('reason is the code\'s message from the core, detail what the check found', async () => {
+    const messages = new Map(JSON.parse(coreFacts()).errors);
+    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks });
+    const token = await sign(pairs.EdDSA, goodClaims({ aud: 'api://other' }));
+    const error = assertCode(() => verifier.verifySync(token), 'ERR_AUDIENCE_INVALID');
+    assert.equal(error.reason, messages.get('ERR_AUDIENCE_INVALID'));
+    assert.ok(error.detail, 'the core gives a detail');
+    assert.equal(error.message, `${error.reason}: ${error.detail}`);
+    assert.equal(error.claim, 'aud');
+    const host = assertCode(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks, cache: -1 }), 'ERR_POLICY_INVALID');
+    assert.equal(host.reason, messages.get('ERR_POLICY_INVALID'));
+    assert.match(host.detail, /^cache must be/);
   });
 
   test('anything that is not a core error becomes ERR_INTERNAL', () => {

@@ -66,7 +66,7 @@ function entra(host, path, appid) {
     if (base !== path) return [{ issuer: `https://${host}/${B2C_TENANT}/v2.0/`, jwks_uri: `https://${host}${base}/discovery/v2.0/keys` }, cache];
     if (path.endsWith('/discovery/v2.0/keys')) return [{ keys: [keys.b2c.jwk] }, cache];
   }
-  if ((m = host.match(/^([a-z0-9-]+)\.ciamlogin\.com$/)) && (m = path.match(/^\/([0-9a-f-]{36})\/v2\.0\/\.well-known\/openid-configuration$/))) {
+  if (/^([a-z0-9-]+)\.ciamlogin\.com$/.test(host) && (m = path.match(/^\/([0-9a-f-]{36})\/v2\.0\/\.well-known\/openid-configuration$/))) {
     return [{ issuer: `https://${m[1]}.ciamlogin.com/${m[1]}/v2.0`, jwks_uri: `https://${host}/${m[1]}/discovery/v2.0/keys` }, cache];
   }
   if (host.endsWith('.ciamlogin.com') && path.endsWith('/discovery/v2.0/keys')) {

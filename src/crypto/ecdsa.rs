@@ -33,7 +33,7 @@ use primeorder::PrimeCurveParams;
 use primeorder::elliptic_curve::generic_array::typenum::Unsigned;
 use primeorder::elliptic_curve::{Field, FieldBytes, FieldBytesEncoding as _, PrimeField};
 
-use crate::montgomery::{Modulus, read_be_bytes, write_be_bytes};
+use crate::crypto::montgomery::{Modulus, read_be_bytes, write_be_bytes};
 
 /// Comb teeth: each table holds `2^TEETH − 1` affine points. Eight teeth give
 /// 31 doublings and at most 64 additions for P-256 (47 and 96 for P-384), in

@@ -4,20 +4,18 @@
  * it is cached by the same rules as key sets (cache.js).
  */
 
+import { TENANT_PLACEHOLDER } from '../../pkg/facts.js';
 import { cachedDocument, keySourceSettings } from './cache.js';
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError } from '../errors.js';
 import { checkUrl } from './fetch.js';
-import { KEY_SOURCE } from './keys.js';
+import { KEY_SOURCE } from './local.js';
 import { remoteJwks } from './remote.js';
 
 const WELL_KNOWN = '/.well-known/openid-configuration';
 
-/** The placeholder of Entra ID multi-tenant issuers, filled by the core from the token's `tid`. */
-export const TENANT_PLACEHOLDER = '{tenantid}';
-
 function parseDiscovery(url, issuer) {
   return (text) => {
-    const invalid = (why) => new JwtGuardError('ERR_DISCOVERY_INVALID', `discovery document is invalid: ${url} ${why}`);
+    const invalid = (why) => new JwtGuardError('ERR_DISCOVERY_INVALID', `${url} ${why}`);
     let metadata;
     try {
       metadata = JSON.parse(text);
@@ -39,17 +37,17 @@ function parseDiscovery(url, issuer) {
  * and uses its `jwks_uri`. An issuer with `{tenantid}` (Entra multi-tenant)
  * needs `metadataUrl`, whose document must name that same template.
  * @param {string} issuer
- * @param {import('./index.d.ts').DiscoveryOptions} [options]
- * @returns {import('./index.d.ts').RemoteKeySource}
+ * @param {import('../index.d.ts').DiscoveryOptions} [options]
+ * @returns {import('../index.d.ts').RemoteKeySource}
  */
 export function discover(issuer, options = {}) {
   const { metadataUrl, ...keyOptions } = options ?? {};
   const settings = keySourceSettings(keyOptions);
   if (typeof issuer !== 'string' || issuer === '') {
-    throw new JwtGuardError('ERR_POLICY_INVALID', 'policy is invalid: issuer must be a non-empty string', { claim: 'issuer' });
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'issuer must be a non-empty string', { claim: 'issuer' });
   }
   if (issuer.includes(TENANT_PLACEHOLDER) && metadataUrl === undefined) {
-    throw new JwtGuardError('ERR_POLICY_INVALID', `policy is invalid: an issuer with ${TENANT_PLACEHOLDER} needs metadataUrl`, { claim: 'metadataUrl' });
+    throw new JwtGuardError('ERR_POLICY_INVALID', `an issuer with ${TENANT_PLACEHOLDER} needs metadataUrl`, { claim: 'metadataUrl' });
   }
   const url = checkUrl(metadataUrl ?? `${issuer.replace(/\/$/, '')}${WELL_KNOWN}`, 'ERR_POLICY_INVALID', metadataUrl === undefined ? 'issuer' : 'metadataUrl');
 

@@ -11,7 +11,7 @@
  * discovery.js) fetch and cache.
  */
 
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError } from '../errors.js';
 
 /** Marks an object as a key source. */
 export const KEY_SOURCE = Symbol.for('jwtguard.keySource');
@@ -32,7 +32,7 @@ export function localJwks(jwks) {
   let text;
   if (typeof jwks === 'string') text = jwks;
   else if (jwks && typeof jwks === 'object') text = JSON.stringify(jwks);
-  else throw new JwtGuardError('ERR_JWKS_INVALID', 'key set (jwks) is invalid: expected a jwks object or json text');
+  else throw new JwtGuardError('ERR_JWKS_INVALID', 'expected a jwks object or json text');
   const snapshot = Object.freeze({ jwks: text, generation: nextGeneration() });
   return Object.freeze({
     [KEY_SOURCE]: true,

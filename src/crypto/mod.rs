@@ -9,7 +9,12 @@
 //!
 //! Every failure is the same `false`: callers learn nothing about why.
 
-use jsonwebtoken::Algorithm;
+#[cfg(any(feature = "es256", feature = "es384"))]
+pub(crate) mod ecdsa;
+pub(crate) mod montgomery;
+pub(crate) mod rsassa;
+
+use crate::alg::Algorithm;
 
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
@@ -17,8 +22,8 @@ use hmac::{Hmac, Mac};
 use sha2::Digest as _;
 use sha2::{Sha256, Sha384, Sha512};
 
+use crate::crypto::rsassa::Hash;
 use crate::keys::Material;
-use crate::rsassa::Hash;
 
 /// Whether `signature` (decoded bytes) is a valid `alg` signature over
 /// `message` under `material`.

@@ -11,8 +11,9 @@
 use sha2::digest::{Digest, FixedOutputReset};
 use sha2::{Sha256, Sha384, Sha512};
 
+use crate::crypto::montgomery::{self, MAX_LIMBS, Modulus};
 use crate::limits::{RSA_MAX_BITS, RSA_MAX_EXPONENT};
-use crate::montgomery::{self, MAX_LIMBS, Modulus};
+use crate::skip::SkipReason;
 
 /// Bytes of the largest accepted modulus.
 const MAX_BYTES: usize = RSA_MAX_BITS / 8;
@@ -60,20 +61,18 @@ impl RsaKey {
     /// Prepares a key from `n` and `e` as big-endian bytes (leading zeros
     /// allowed). Refuses a modulus outside `min_bits..=RSA_MAX_BITS` or even,
     /// and an exponent that is even, below 3 or above [`RSA_MAX_EXPONENT`].
-    pub(crate) fn new(n: &[u8], e: &[u8], min_bits: usize) -> Result<Self, String> {
+    pub(crate) fn new(n: &[u8], e: &[u8], min_bits: usize) -> Result<Self, SkipReason> {
         let n_bytes: Vec<u8> = n.iter().copied().skip_while(|b| *b == 0).collect();
         let bits = n_bytes.first().map_or(0, |top| {
             8 * n_bytes.len() - usize::try_from(top.leading_zeros()).unwrap_or(0)
         });
         if !(min_bits..=RSA_MAX_BITS).contains(&bits) {
-            return Err(format!(
-                "rsa modulus is {bits} bits; {min_bits} to {RSA_MAX_BITS} are accepted"
-            ));
+            return Err(SkipReason::RsaModulusSize { bits, min_bits });
         }
         let exponent = exponent(e)
             .filter(|e| (3..=RSA_MAX_EXPONENT).contains(e) && e & 1 == 1)
-            .ok_or("rsa public exponent must be odd, at least 3 and below 2^33")?;
-        let modulus = Modulus::from_be_bytes(&n_bytes).ok_or("rsa modulus must be odd")?;
+            .ok_or(SkipReason::RsaExponent)?;
+        let modulus = Modulus::from_be_bytes(&n_bytes).ok_or(SkipReason::RsaModulusEven)?;
         Ok(Self {
             modulus,
             e: exponent,

@@ -1,17 +1,13 @@
 //! The WebAssembly bindings: thin wrappers that move strings in and plain JS
 //! values out. Policies and key sets cross as JSON text so the core's strict
 //! parser sees exactly the bytes the host received.
-#![expect(
-    unreachable_pub,
-    reason = "items are exported to JavaScript by wasm-bindgen"
-)]
 
 use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{
-    Certificate, DpopRequest, Error, ErrorKind, IssuerRouter, KeySet, Policy, Presentation, Scheme,
-    Times, Verifier,
+use jwtguard::{
+    ANY_TENANT, Certificate, DpopRequest, Error, ErrorKind, IssuerRouter, KeySet, Policy,
+    Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verifier, limits,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -21,6 +17,8 @@ fn to_js_error(error: &Error) -> JsValue {
     let _ = Reflect::set(&js, &"code".into(), &error.code().into());
     let claim = error.claim_name().map_or(JsValue::NULL, JsValue::from);
     let _ = Reflect::set(&js, &"claim".into(), &claim);
+    let detail = error.detail().map_or(JsValue::NULL, JsValue::from);
+    let _ = Reflect::set(&js, &"detail".into(), &detail);
     js.into()
 }
 
@@ -183,11 +181,7 @@ impl WasmVerifier {
             .collect();
         let object = Object::new();
         // Setting properties on a fresh plain object cannot fail.
-        let _ = Reflect::set(
-            &object,
-            &"alg".into(),
-            &crate::alg::name(prepared.alg).into(),
-        );
+        let _ = Reflect::set(&object, &"alg".into(), &prepared.alg.name().into());
         let _ = Reflect::set(&object, &"keys".into(), &keys);
         let _ = Reflect::set(
             &object,
@@ -318,7 +312,7 @@ pub fn normalize_policy(policy_json: &str) -> Result<String, JsValue> {
 /// Decodes a token without verifying it; returns JSON text.
 #[wasm_bindgen]
 pub fn inspect(token: &str) -> Result<String, JsValue> {
-    let inspection = crate::inspect(token).map_err(|e| to_js_error(&e))?;
+    let inspection = jwtguard::inspect(token).map_err(|e| to_js_error(&e))?;
     to_json_text(&inspection)
 }
 
@@ -333,8 +327,23 @@ pub fn usable_kids(jwks_json: &str) -> Result<JsValue, JsValue> {
     to_js(&kids)
 }
 
-/// Every error code, in table order.
-#[wasm_bindgen(js_name = errorCodes)]
-pub fn error_codes() -> Vec<String> {
-    ErrorKind::ALL.iter().map(|k| k.code().to_owned()).collect()
+/// The facts the host layer shares with the core, as JSON text:
+/// `scripts/build-wasm.sh` writes them into `pkg/facts.js` so the JS layer
+/// keeps no copy of a code, message, policy member or limit.
+#[wasm_bindgen(js_name = coreFacts)]
+pub fn core_facts() -> String {
+    let errors: Vec<[&str; 2]> = ErrorKind::ALL
+        .iter()
+        .map(|kind| [kind.code(), kind.message()])
+        .collect();
+    serde_json::json!({
+        "errors": errors,
+        "policyMembers": Policy::MEMBERS,
+        "defaultMaxTokenSize": limits::DEFAULT_MAX_TOKEN_SIZE,
+        "maxTokenSizeCeiling": limits::MAX_TOKEN_SIZE_CEILING,
+        "maxNumericDate": limits::MAX_NUMERIC_DATE,
+        "tenantPlaceholder": TENANT_PLACEHOLDER,
+        "anyTenant": ANY_TENANT,
+    })
+    .to_string()
 }

@@ -1,5 +1,7 @@
 /** Times for people: local date and time, and a relative phrase ("in 41 min"). */
 
+import { MAX_NUMERIC_DATE } from '../../pkg/facts.js';
+
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -28,7 +30,7 @@ export function localTime(at) {
 
 /** Whether `value` is a NumericDate a person would want to read as a time. */
 export function isNumericDate(value) {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 253402300799;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_NUMERIC_DATE;
 }
 
 /** A phrase for a time claim: "expires in 41 min", "issued 3 min ago", … */

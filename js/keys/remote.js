@@ -4,10 +4,10 @@
  */
 
 import { cachedDocument, keySourceSettings } from './cache.js';
-import { usableKids } from '../pkg/jwtguard.js';
-import { JwtGuardError, fromCore } from './errors.js';
+import { usableKids } from '../../pkg/jwtguard.js';
+import { JwtGuardError, fromCore } from '../errors.js';
 import { checkUrl } from './fetch.js';
-import { KEY_SOURCE, nextGeneration } from './keys.js';
+import { KEY_SOURCE, nextGeneration } from './local.js';
 
 /**
  * Admits a fetched key set with the core's own rules before it replaces the
@@ -20,7 +20,7 @@ function parseJwks(url) {
       return usableKids(text).filter((kid) => kid !== null);
     } catch (error) {
       const core = fromCore(error);
-      throw new JwtGuardError(core.code, `${core.message} (from ${url})`, { cause: error });
+      throw new JwtGuardError(core.code, `${core.detail ?? 'unusable'} (from ${url})`, { cause: error });
     }
   };
 }
@@ -28,8 +28,8 @@ function parseJwks(url) {
 /**
  * A key source for the JWKS at `url` (https, or http to a loopback host).
  * @param {string} url
- * @param {import('./index.d.ts').KeySourceOptions} [options]
- * @returns {import('./index.d.ts').RemoteKeySource}
+ * @param {import('../index.d.ts').KeySourceOptions} [options]
+ * @returns {import('../index.d.ts').RemoteKeySource}
  */
 export function remoteJwks(url, options = {}) {
   const settings = keySourceSettings(options);
@@ -61,7 +61,7 @@ export function remoteJwks(url, options = {}) {
       return snapshot;
     },
     async refresh(kid = null, context = undefined) {
-      await document.refresh(kid, context);
+      await document.refresh(kid);
       return document.peek(context) === null ? null : snapshot;
     },
   });

@@ -5,7 +5,7 @@
  * any status outside 2xx is an error.
  */
 
-import { JwtGuardError } from './errors.js';
+import { JwtGuardError } from '../errors.js';
 
 /** Hosts that may be reached over plain http: this machine only, for development and tests. */
 const LOOPBACK_HOSTS = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
@@ -18,10 +18,7 @@ const LOOPBACK_HOSTS = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
  * @param {string} what the name used in the message, e.g. "jwks_uri"
  */
 export function checkUrl(value, code, what) {
-  const fail = (why) => {
-    const prefix = code === 'ERR_POLICY_INVALID' ? 'policy is invalid' : 'discovery document is invalid';
-    return new JwtGuardError(code, `${prefix}: ${what} ${why}`, { claim: what });
-  };
+  const fail = (why) => new JwtGuardError(code, `${what} ${why}`, { claim: what });
   if (typeof value !== 'string') throw fail('must be a url string');
   let url;
   try {
@@ -55,7 +52,7 @@ export function maxAgeOf(header, { maxAgeFloor, maxAgeCeiling, defaultMaxAge }) 
 }
 
 const fetchFailed = (url, detail, cause) =>
-  new JwtGuardError('ERR_JWKS_FETCH_FAILED', `fetching the key set failed: GET ${url}: ${detail}`, cause === undefined ? {} : { cause });
+  new JwtGuardError('ERR_JWKS_FETCH_FAILED', `GET ${url}: ${detail}`, cause === undefined ? {} : { cause });
 
 /** What a failed `fetch()` says, without the stack: Node puts the socket error in `cause`. */
 function reasonOf(error) {
@@ -140,7 +137,7 @@ export async function fetchDocument(url, settings) {
   let timer;
   const timedOut = new Promise((_, reject) => {
     timer = setTimeout(() => {
-      const error = new JwtGuardError('ERR_JWKS_TIMEOUT', `fetching the key set timed out: GET ${url}: no complete answer within ${settings.timeout} s`);
+      const error = new JwtGuardError('ERR_JWKS_TIMEOUT', `GET ${url}: no complete answer within ${settings.timeout} s`);
       controller.abort(error);
       reject(error);
     }, settings.timeout * 1000);
