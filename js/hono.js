@@ -6,7 +6,8 @@
  */
 
 import { authenticator } from './authenticate.js';
-import { toResponse, workerContext } from './worker.js';
+import { gatewayGuard } from './gateway.js';
+import { toResponse, workerContext } from './worker-request.js';
 
 /** Hono's `c.executionCtx` throws outside runtimes that have one (Node). */
 function executionContext(c) {
@@ -29,6 +30,24 @@ export function jwtAuth(options, settings) {
     if (metadata) return toResponse(metadata, request.method);
     const { auth, failure } = await guard.authenticate(request, c.env, workerContext(request, executionContext(c)));
     if (failure) return toResponse(failure);
+    c.set('auth', auth);
+    await next();
+  };
+}
+
+/**
+ * Gateway rules as Hono middleware: the closest rule's requirement, then
+ * `c.get('auth')` (null when no token was needed) and `c.req.raw` replaced by
+ * the request to forward (claims as headers, Authorization stripped, as configured).
+ * @param {Parameters<typeof gatewayGuard>[0]} config
+ */
+export function jwtGateway(config) {
+  const guard = gatewayGuard(config);
+  return async function jwtGuardGateway(c, next) {
+    const request = c.req.raw;
+    const { answer, request: forwarded, auth } = await guard.handle(request, c.env, workerContext(request, executionContext(c)));
+    if (answer) return toResponse(answer, request.method);
+    c.req.raw = forwarded;
     c.set('auth', auth);
     await next();
   };

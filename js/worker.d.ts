@@ -54,6 +54,49 @@ export declare function protect<Env = unknown, Ctx = unknown>(
   settings?: ProtectSettings,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 
+/** What a gateway rule requires: a policy by name, any or all of several, an optional one, or nothing (`null`). */
+export type Requirement = string | { anyOf: string[] } | { allOf: string[] } | { optional: string } | null;
+
+/** One row of the gateway's rule table. */
+export interface GatewayRule {
+  /** An exact path (`/health`) or a prefix ending in `/*` (`/api/*`). Exact paths, then longer prefixes, then rules with `methods`, are closer. */
+  path: string;
+  /** The methods the rule applies to; every method when absent. Name `OPTIONS` to check CORS preflight requests. */
+  methods?: Array<'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'>;
+  require: Requirement;
+}
+
+/** A gateway: named policies, the rule table, and what reaches the origin. */
+export interface GatewayConfig<Env = unknown> {
+  /** createVerifier options (or an array, or a function of env) by policy name. */
+  policies: Record<string, VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[])>;
+  /** Requests no rule matches are refused (404). */
+  rules: GatewayRule[];
+  forward?: {
+    /** Claim name → request header; arrays joined with ","; a value that is not header-safe refuses the request (401 ERR_CLAIM_INVALID). */
+    claims?: Record<string, string>;
+    /** A header that carries the whole verified payload as base64url JSON. */
+    payload?: string;
+    /** Remove `Authorization` (and `DPoP`) before forwarding. */
+    stripAuthorization?: boolean;
+  };
+  /** realm, tokenFrom and resourceMetadata (derived from the first policy), as for `protect`. */
+  settings?: ProtectSettings;
+}
+
+/** What a gateway's handler receives: the accepting policies' names beside the verified token. */
+export type GatewayAuth = Auth & { policies: string[] };
+
+/**
+ * A Worker in front of an origin: checks each request against the closest
+ * rule, then calls `handler` with the request to forward (usually `fetch(request)`).
+ * `auth` is null when the rule needs no token or an optional token was absent or invalid.
+ */
+export declare function gateway<Env = unknown, Ctx = unknown>(
+  config: GatewayConfig<Env>,
+  handler: (request: Request, env: Env, ctx: Ctx, auth: GatewayAuth | null) => Response | Promise<Response>,
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
+
 /** A KV namespace, as far as the key store uses it. */
 export interface KvNamespaceLike {
   get(key: string): Promise<string | null>;

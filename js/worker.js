@@ -9,12 +9,8 @@
  */
 
 import { authenticator } from './authenticate.js';
-import { cloudflareCertificate } from './request.js';
-
-/** A plain answer (`{ status, headers, body }`) as a Response; HEAD gets no body. */
-export function toResponse({ status, headers, body }, method) {
-  return new Response(method === 'HEAD' ? null : JSON.stringify(body), { status, headers });
-}
+import { gatewayGuard } from './gateway.js';
+import { toResponse, workerContext } from './worker-request.js';
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of the Worker's env
@@ -33,11 +29,19 @@ export function protect(options, handler, settings) {
   };
 }
 
-/** What a Worker's request adds: background work and Cloudflare's verified client certificate. */
-export function workerContext(request, ctx) {
-  return {
-    waitUntil: ctx?.waitUntil ? (promise) => ctx.waitUntil(promise) : undefined,
-    clientCertificate: cloudflareCertificate(request),
+/**
+ * A Worker in front of an origin: each request is checked against the rule
+ * table's closest rule, then handed to `handler` (which usually forwards it
+ * with `fetch(request)`) with the verified claims forwarded as configured.
+ * @param {Parameters<typeof gatewayGuard>[0]} config policies by name, rules, forwarding, settings
+ * @param {(request: Request, env: object, ctx: object, auth: object | null) => Response | Promise<Response>} handler
+ */
+export function gateway(config, handler) {
+  const guard = gatewayGuard(config);
+  return async function fetch(request, env, ctx) {
+    const { answer, request: next, auth } = await guard.handle(request, env, workerContext(request, ctx));
+    if (answer) return toResponse(answer, request.method);
+    return handler(next, env, ctx, auth);
   };
 }
 
