@@ -16,7 +16,7 @@
  */
 
 import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
-import { TENANT_PLACEHOLDER } from '../pkg/facts.js';
+import { ANY_TENANT, TENANT_PLACEHOLDER } from '../pkg/facts.js';
 import { discover } from './keys/discovery.js';
 import { JwtGuardError } from './errors.js';
 
@@ -34,8 +34,6 @@ export const CLOUDS = Object.freeze({
 
 const MULTI_TENANT = Object.freeze(['organizations', 'common']);
 
-/** The `tenants` value that accepts any tenant: it must be written out. */
-const ANY_TENANT = '*';
 const VERSIONS = Object.freeze([1, 2, 'any']);
 
 const ENTRA_OPTIONS = Object.freeze([

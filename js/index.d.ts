@@ -318,6 +318,12 @@ export declare function fromEnv(env: Readonly<Record<string, string | undefined>
 export declare function inspectToken(token: string): Inspection;
 export declare const errorCodes: readonly ErrorCode[];
 
+/** The `tenants` value that accepts any tenant, written out: `'*'`. */
+export declare const ANY_TENANT: '*';
+
+/** The clock tolerance, in seconds, when a policy sets none: 60. */
+export declare const DEFAULT_CLOCK_TOLERANCE: number;
+
 export declare class JwtGuardError extends Error {
   readonly name: 'JwtGuardError';
   readonly code: ErrorCode;

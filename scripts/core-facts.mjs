@@ -19,6 +19,8 @@ const text = [
   frozen('POLICY_MEMBERS', facts.policyMembers, 'The members of a policy (every other createVerifier option belongs to the host layer).'),
   constant('DEFAULT_MAX_TOKEN_SIZE', facts.defaultMaxTokenSize, 'The token size cap in bytes when a policy sets none.'),
   constant('MAX_TOKEN_SIZE_CEILING', facts.maxTokenSizeCeiling, 'The highest maxTokenSize a policy may set.'),
+  constant('DEFAULT_CLOCK_TOLERANCE', facts.defaultClockTolerance, 'The clock tolerance in seconds when a policy sets none.'),
+  constant('MAX_JWKS_SIZE', facts.maxJwksSize, 'The largest key set the core reads, in bytes.'),
   constant('MAX_NUMERIC_DATE', facts.maxNumericDate, 'The largest NumericDate the core accepts (9999-12-31T23:59:59Z).'),
   constant('TENANT_PLACEHOLDER', facts.tenantPlaceholder, 'The placeholder of an Entra ID multi-tenant issuer template.'),
   constant('ANY_TENANT', facts.anyTenant, 'The tenants value that accepts every tenant.'),

@@ -6,7 +6,7 @@
  * the person approved, one origin at a time (approved-fetch.js).
  */
 
-import { JwtGuardError, discover, inspectToken } from 'jwtguard';
+import { ANY_TENANT, JwtGuardError, discover, inspectToken } from 'jwtguard';
 import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from 'jwtguard/display';
 import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
@@ -148,7 +148,7 @@ function formPolicy() {
     if (list.length > 0) policy[name] = list;
   }
   // "Any tenant" is written out as "*", alone.
-  if (policy.tenants?.length === 1 && policy.tenants[0] === '*') policy.tenants = '*';
+  if (policy.tenants?.length === 1 && policy.tenants[0] === ANY_TENANT) policy.tenants = ANY_TENANT;
   const tolerance = $('policy-tolerance').value.trim();
   if (tolerance !== '') policy.clockTolerance = Number(tolerance);
   return policy;

@@ -4,6 +4,8 @@
  * Cloudflare Worker configured by them that would accept the same token.
  */
 
+import { DEFAULT_CLOCK_TOLERANCE } from 'jwtguard';
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Entra ID issuers: v2.0 (login.microsoftonline.com) and v1.0 (sts.windows.net). */
@@ -21,12 +23,6 @@ function tenantList(tenants) {
   return list.length > 0 ? list : null;
 }
 
-/**
- * The verifier's default clock tolerance (the core's DEFAULT_CLOCK_TOLERANCE),
- * which a configuration from fromEnv keeps; any other value goes into the
- * Worker next to fromEnv.
- */
-const DEFAULT_CLOCK_TOLERANCE = 60;
 
 /**
  * Environment variables describing `policy`, in the names fromEnv reads: the

@@ -1,6 +1,6 @@
 /** `jwtguard verify`: the same verification the servers run, with a report. */
 
-import { createVerifier, discover, entraId, remoteJwks } from '../node.js';
+import { ANY_TENANT, createVerifier, discover, entraId, remoteJwks } from '../node.js';
 import { formatTime } from './format.js';
 import { UsageError, readJson, readText } from './io.js';
 
@@ -78,8 +78,8 @@ function withPolicyFlags(policy, flags) {
     if (flags[flag]?.length) policy[field] = [...toList(policy[field]), ...flags[flag]];
   }
   if (flags['tenant-allow']?.length) {
-    policy.tenants = flags['tenant-allow'].length === 1 && flags['tenant-allow'][0] === '*'
-      ? '*'
+    policy.tenants = flags['tenant-allow'].length === 1 && flags['tenant-allow'][0] === ANY_TENANT
+      ? ANY_TENANT
       : [...toList(policy.tenants), ...flags['tenant-allow']];
   }
   if (flags.tolerance !== undefined) {

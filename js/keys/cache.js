@@ -18,6 +18,7 @@
  *   when memory has nothing usable.
  */
 
+import { MAX_JWKS_SIZE } from '../../pkg/facts.js';
 import { JwtGuardError } from '../errors.js';
 import { fetchDocument, maxAgeOf } from './fetch.js';
 import { refetchAction } from './refetch.js';
@@ -27,7 +28,7 @@ export const KEY_SOURCE_DEFAULTS = Object.freeze({
   /** Seconds for one request, body included: an IdP that slow is treated as down. */
   timeout: 5,
   /** Bytes: the core's JWKS size limit; no key set or discovery document needs more. */
-  maxResponseSize: 512 * 1024,
+  maxResponseSize: MAX_JWKS_SIZE,
   /** Fewer than 5 minutes between routine fetches only adds load on the IdP. */
   maxAgeFloor: 300,
   /** Keys are refetched at least daily, as Entra ID's key-rollover guidance asks. */

@@ -6,8 +6,8 @@ use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use jwtguard::{
-    ANY_TENANT, Certificate, DpopRequest, Error, ErrorKind, IssuerRouter, KeySet, Policy,
-    Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verifier, limits,
+    ANY_TENANT, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, Error, ErrorKind, IssuerRouter,
+    KeySet, Policy, Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verifier, limits,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -340,6 +340,8 @@ pub fn core_facts() -> String {
         "errors": errors,
         "policyMembers": Policy::MEMBERS,
         "defaultMaxTokenSize": limits::DEFAULT_MAX_TOKEN_SIZE,
+        "defaultClockTolerance": DEFAULT_CLOCK_TOLERANCE,
+        "maxJwksSize": limits::MAX_JWKS_SIZE,
         "maxTokenSizeCeiling": limits::MAX_TOKEN_SIZE_CEILING,
         "maxNumericDate": limits::MAX_NUMERIC_DATE,
         "tenantPlaceholder": TENANT_PLACEHOLDER,
