@@ -1,9 +1,11 @@
-// The same protected API on Express 5, Fastify 5 and a plain node:http
-// handler, each on 127.0.0.1: `/api/whoami` with a role, `/down/whoami` whose
+// The same protected API on Express 5, Express 4, Connect, Fastify 5 and a
+// plain node:http handler, each on 127.0.0.1: `/api/whoami` with a role, `/down/whoami` whose
 // keys are unavailable, `/tenant/whoami` with options chosen per request,
 // and the RFC 9728 metadata at the root.
 import { createServer } from 'node:http';
+import connect from 'connect';
 import express from 'express';
+import express4 from 'express4';
 import Fastify from 'fastify';
 import { jwtAuth as expressAuth } from 'jwtguard/express';
 import { jwtAuth as fastifyAuth } from 'jwtguard/fastify';
@@ -21,12 +23,28 @@ export async function startApps({ api, down, tenants }) {
   const settings = { resourceMetadata: true };
   const apps = {};
 
-  const app = express();
-  app.get('/down/whoami', expressAuth(down), (req, res) => res.json(whoami(req.auth)));
-  app.get('/tenant/whoami', expressAuth(perTenant), (req, res) => res.json(whoami(req.auth)));
-  app.use(expressAuth(api, settings));
-  app.get('/api/whoami', (req, res) => res.json(whoami(req.auth)));
-  apps.express = await nodeServer(createServer(app));
+  for (const [name, framework] of [['express', express], ['express4', express4]]) {
+    const app = framework();
+    app.get('/down/whoami', expressAuth(down), (req, res) => res.json(whoami(req.auth)));
+    app.get('/tenant/whoami', expressAuth(perTenant), (req, res) => res.json(whoami(req.auth)));
+    app.use(expressAuth(api, settings));
+    app.get('/api/whoami', (req, res) => res.json(whoami(req.auth)));
+    apps[name] = await nodeServer(createServer(app));
+  }
+
+  // Connect: no res.json, and mounted paths are stripped from req.url (the middleware reads req.originalUrl).
+  const send = (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(whoami(req.auth)));
+  };
+  const plain = connect();
+  plain.use('/down', expressAuth(down));
+  plain.use('/down', send);
+  plain.use('/tenant', expressAuth(perTenant));
+  plain.use('/tenant', send);
+  plain.use(expressAuth(api, settings));
+  plain.use(send);
+  apps.connect = await nodeServer(createServer(plain));
 
   const fastify = Fastify();
   await fastify.register(async (scope) => {
@@ -50,10 +68,7 @@ export async function startApps({ api, down, tenants }) {
   const guards = { '/api/whoami': expressAuth(api, settings), '/down/whoami': expressAuth(down), '/tenant/whoami': expressAuth(perTenant) };
   apps.http = await nodeServer(createServer((req, res) => {
     const guard = guards[new URL(req.url, 'http://x').pathname] ?? guards['/api/whoami'];
-    guard(req, res, () => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(whoami(req.auth)));
-    });
+    guard(req, res, () => send(req, res));
   }));
   return apps;
 }

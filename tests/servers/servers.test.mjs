@@ -1,5 +1,5 @@
-// jwtguard/express and jwtguard/fastify on real servers (Express 5, Fastify 5,
-// and a plain node:http handler) on 127.0.0.1: the Worker test's status table,
+// jwtguard/express and jwtguard/fastify on real servers (Express 5 and 4,
+// Connect, Fastify 5, and a plain node:http handler) on 127.0.0.1: the Worker test's status table,
 // req.auth / request.auth, options chosen per request, and the RFC 9728
 // metadata named by every 401.
 import assert from 'node:assert/strict';
@@ -60,7 +60,7 @@ const rows = [
     { error: 'temporarily_unavailable', code: 'ERR_JWKS_FETCH_FAILED' }, null],
 ];
 
-for (const name of ['express', 'fastify', 'http']) {
+for (const name of ['express', 'express4', 'connect', 'fastify', 'http']) {
   describe(`${name} on 127.0.0.1`, () => {
     const origin = () => apps[name].origin;
     const metadataUrl = () => `${origin()}/.well-known/oauth-protected-resource`;
