@@ -157,3 +157,22 @@ describe('protected resource metadata (RFC 9728)', () => {
     assert.ok(!failure.headers['www-authenticate'].includes('resource_metadata'));
   });
 });
+
+test('Hono: the same middleware on the API and the well-known path serves the metadata the 401 names', async () => {
+  const { Hono } = await import('hono');
+  const { jwtAuth } = await import('jwtguard/hono');
+  const guard = jwtAuth(options, { resourceMetadata: { resource: 'https://api.test/api', resource_name: 'Tasks' } });
+  const app = new Hono();
+  app.use('/api/*', guard);
+  app.use('/.well-known/oauth-protected-resource/*', guard);
+  app.get('/api/whoami', (c) => c.json(c.get('auth').claims));
+  const denied = await app.request('https://api.test/api/whoami');
+  assert.equal(denied.status, 401);
+  const url = /resource_metadata="([^"]+)"/.exec(denied.headers.get('www-authenticate'))[1];
+  assert.equal(url, 'https://api.test/.well-known/oauth-protected-resource/api');
+  const served = await app.request(url);
+  assert.equal(served.status, 200);
+  assert.deepEqual(await served.json(), { resource: 'https://api.test/api', resource_name: 'Tasks' });
+  const allowed = await app.request('https://api.test/api/whoami', { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await allowed.json()).sub, 'service-principal-1');
+});
