@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
+.PHONY: fuzz-long fuzz-cmin test-properties-long setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -41,12 +41,27 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The recorded run (SECURITY.md): FUZZ_RUNS executions per target.
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	bash scripts/fuzz.sh --runs $(FUZZ_RUNS)
+
+# Minimises seeds plus the working corpus into the tracked fuzz/seeds/.
+fuzz-cmin:
+	bash scripts/fuzz.sh --minimise
+
 test-wasm:
 	# No --quiet: cargo forwards it to the test binary, which wasm-bindgen-test-runner refuses.
 	bash scripts/wasm-cargo.sh test --tests
 
 test-js:
 	node --test tests/js/*.test.mjs
+
+# The property tests (tests/js/properties.test.mjs, also in test-js) with a
+# hundred times the cases: a few hundred thousand header values and tens of
+# thousands of cache histories.
+test-properties-long:
+	PROPERTY_SCALE=100 node --test tests/js/properties.test.mjs
 
 test-worker:
 	node --test tests/worker/*.test.mjs
