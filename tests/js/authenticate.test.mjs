@@ -28,6 +28,8 @@ describe('token sources', () => {
     ['the same cookie twice', guard, '/', { cookie: `at=${token}; at=${token}` }, 'ERR_TOKEN_MALFORMED'],
     ['a cookie that is no token', guard, '/', { cookie: 'at=not a token' }, 'ERR_TOKEN_MALFORMED'],
     ['another scheme plus a cookie', guard, '/', { authorization: 'Basic dXNlcjpwYXNz', cookie: `at=${token}` }, 200],
+    // An inherited property name is no scheme either.
+    ['the scheme "constructor"', plain, '/', { authorization: `constructor ${token}` }, 401],
   ];
   for (const [name, chosen, path, headers, expected] of rows) {
     test(`${name} → ${expected}`, async () => {
