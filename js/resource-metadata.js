@@ -24,11 +24,18 @@ const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', `resourceMet
 const list = (value) => (value === undefined ? [] : [value].flat());
 const unique = (values) => [...new Set(values)];
 
-/** The authorization server a client signs in with for tokens of `issuer`. */
-function authorityOf(issuer) {
-  const v1 = ENTRA_V1.exec(issuer);
-  const v2 = v1 ? ENTRA_V2_AUTHORITY(v1[1]) : issuer;
-  return v2.replace(TENANT_TEMPLATE, 'organizations');
+/**
+ * The authorization servers clients sign in with for tokens of `issuers`.
+ * An Entra v1 issuer stands for its tenant's v2 authority: the one the
+ * policy names too (any cloud), else the public cloud's.
+ */
+function authoritiesOf(issuers) {
+  const authorities = issuers.map((issuer) => {
+    const v1 = ENTRA_V1.exec(issuer);
+    if (!v1) return issuer;
+    return issuers.find((other) => other !== issuer && other.endsWith(`/${v1[1]}/v2.0`)) ?? ENTRA_V2_AUTHORITY(v1[1]);
+  });
+  return unique(authorities.map((authority) => authority.replace(TENANT_TEMPLATE, 'organizations')));
 }
 
 /** Checks a resource identifier (RFC 9728 §1.2): an absolute https or http URL without a fragment. */
@@ -52,7 +59,7 @@ function derive(verifier, requestUrl, tokenFrom) {
   const dpop = unique(policies.flatMap((p) => list(p.dpopAlgorithms)));
   return {
     resource: audiences.find((a) => a.startsWith('https://')) ?? new URL(requestUrl).origin,
-    authorization_servers: unique(policies.flatMap((p) => list(p.issuer)).map(authorityOf)),
+    authorization_servers: authoritiesOf(policies.flatMap((p) => list(p.issuer))),
     ...(scopes.length ? { scopes_supported: unique(scopes) } : {}),
     bearer_methods_supported: ['header', ...(tokenFrom.query ? ['query'] : [])],
     ...(dpop.length ? { dpop_signing_alg_values_supported: dpop } : {}),

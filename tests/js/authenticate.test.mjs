@@ -117,6 +117,10 @@ describe('protected resource metadata (RFC 9728)', () => {
     assert.deepEqual(document.authorization_servers, [`https://login.microsoftonline.com/${TENANT}/v2.0`]);
     assert.equal(document.resource, 'https://mcp.test');
     assert.deepEqual(document.scopes_supported, ['Tasks.Read']);
+    // US Government: v1 tokens come from sts.windows.net too, and the v2 authority is the policy's own.
+    const usgov = createVerifier({ ...entraId({ tenant: TENANT, clientId: '11111111-2222-3333-4444-555555555555', version: 'any', cloud: 'usgov' }), keys });
+    const gov = await metadata(authenticator(() => usgov, { resourceMetadata: true }), 'https://mcp.test/.well-known/oauth-protected-resource');
+    assert.deepEqual(gov.authorization_servers, [`https://login.microsoftonline.us/${TENANT}/v2.0`]);
     const multi = { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', tenants: '*', audience: AUDIENCE, keys };
     const many = await metadata(authenticator(multi, { resourceMetadata: true }), 'https://mcp.test/.well-known/oauth-protected-resource');
     assert.deepEqual(many.authorization_servers, ['https://login.microsoftonline.com/organizations/v2.0']);
