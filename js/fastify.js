@@ -34,7 +34,8 @@ export async function jwtAuth(fastify, pluginOptions) {
   }
   const settings = Object.fromEntries(Object.entries(rest).filter(([name]) => !FASTIFY_OPTIONS.has(name)));
   const guard = authenticator(options, settings);
-  const requestOf = (request) => nodeRequest(request.raw, { protocol: request.protocol, path: request.url });
+  // Fastify's protocol and host honour its trustProxy setting.
+  const requestOf = (request) => nodeRequest(request.raw, { protocol: request.protocol, host: request.host, path: request.url });
 
   if (settings.resourceMetadata) {
     // The document lives at the root (RFC 9728 §3.1): under a prefix it would be in the wrong place.

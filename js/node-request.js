@@ -10,11 +10,11 @@
  * `trust proxy` setting) or, without it, whether the socket is TLS; the host
  * is the Host header.
  * @param {import('node:http').IncomingMessage & { protocol?: string, originalUrl?: string }} req
- * @param {{ protocol?: string, path?: string }} [overrides] what the framework knows better
+ * @param {{ protocol?: string, host?: string, path?: string }} [overrides] what the framework knows better (its proxy settings)
  */
-export function nodeRequest(req, { protocol, path } = {}) {
+export function nodeRequest(req, { protocol, host: knownHost, path } = {}) {
   const scheme = protocol ?? (typeof req.protocol === 'string' ? req.protocol : /** @type {any} */ (req.socket)?.encrypted ? 'https' : 'http');
-  const host = req.headers.host ?? 'localhost';
+  const host = knownHost ?? req.headers.host ?? 'localhost';
   return { method: req.method, url: `${scheme}://${host}${path ?? req.originalUrl ?? req.url}`, headers: req.headers };
 }
 
