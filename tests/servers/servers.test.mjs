@@ -3,7 +3,9 @@
 // req.auth / request.auth, options chosen per request, and the RFC 9728
 // metadata named by every 401.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
 import { remoteJwks } from 'jwtguard';
 import { serve } from '../js/remote/net.mjs';
@@ -87,6 +89,21 @@ for (const name of ['express', 'express4', 'connect', 'fastify', 'http']) {
         assert.ok(!text.includes('service-principal-1') && !(wwwAuthenticate ?? '').includes('service-principal-1'));
       });
     }
+
+    test('a DPoP-bound token with its proof: the proof is checked against the URL the server reconstructs', async () => {
+      const dpopKey = await generateKeyPair('ES256', { extractable: true });
+      const jwk = await exportJWK(dpopKey.publicKey);
+      const token = await sign(pair, goodClaims({ cnf: { jkt: await calculateJwkThumbprint(jwk) } }));
+      const proof = (htu) => new SignJWT({
+        htm: 'GET', htu, iat: nowSeconds(), jti: crypto.randomUUID(), ath: createHash('sha256').update(token).digest('base64url'),
+      }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
+      const url = `${origin()}/api/whoami`;
+      const accepted = await get(origin(), '/api/whoami?x=1', { authorization: `DPoP ${token}`, dpop: await proof(url) });
+      assert.equal(accepted.status, 200);
+      assert.equal((await accepted.json()).binding.type, 'dpop');
+      const elsewhere = await get(origin(), '/api/whoami', { authorization: `DPoP ${token}`, dpop: await proof(`${origin()}/api/other`) });
+      assert.deepEqual([elsewhere.status, (await elsewhere.json()).code], [401, 'ERR_DPOP_INVALID']);
+    });
 
     test('options chosen per request: each tenant its own issuer and keys', async () => {
       const other = await sign(tenantPair, goodClaims({ iss: 'https://issuer.test/tenant-2/v2.0' }));
