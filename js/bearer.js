@@ -8,7 +8,7 @@
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** The schemes an access token may come with, by their lowercase names (a Map: no inherited keys). */
-const SCHEMES = new Map([['bearer', 'bearer'], ['dpop', 'dpop']]);
+const SCHEMES = /** @type {Map<string, 'bearer' | 'dpop'>} */ (new Map([['bearer', 'bearer'], ['dpop', 'dpop']]));
 
 /** Codes about the caller's permissions (403) rather than its credentials (401). */
 const FORBIDDEN = new Set(['ERR_ROLE_MISSING', 'ERR_SCOPE_MISSING', 'ERR_CLIENT_NOT_ALLOWED', 'ERR_TENANT_NOT_ALLOWED', 'ERR_PERMISSION_MISSING']);
