@@ -16,7 +16,14 @@ import { webCryptoBackend } from './webcrypto.js';
 
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'replayStore']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore']);
+
+/**
+ * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
+ * factory under this symbol in the options. A symbol, not an option name:
+ * callers cannot set it by accident, and `splitOptions` never sees it.
+ */
+export const SYNC_BACKEND = Symbol('jwtguard.syncBackend');
 
 
 const encoder = new TextEncoder();
@@ -92,6 +99,15 @@ export function createVerifier(options) {
   const subtle = globalThis.crypto?.subtle;
   const webCrypto = options.webCrypto !== false && options.secret === undefined && subtle
     ? webCryptoBackend(subtle)
+    : null;
+  if (options.nodeCrypto !== undefined && typeof options.nodeCrypto !== 'boolean') {
+    throw policyError('nodeCrypto must be true or false');
+  }
+  // The entry's synchronous backend (node:crypto in Node) checks RS*, PS*,
+  // ES256 and ES384 signatures for verifySync and verify; `nodeCrypto: false`
+  // leaves them to the core.
+  const native = options.nodeCrypto !== false && options.secret === undefined && options[SYNC_BACKEND]
+    ? options[SYNC_BACKEND]()
     : null;
 
   let core = null;
@@ -204,11 +220,26 @@ export function createVerifier(options) {
     }
   }
 
+  /**
+   * verifySync: the core alone, or, with the entry's synchronous backend, the
+   * core's `prepare`, the backend's answer and the core's `finish`, exactly
+   * as verifyWebCrypto but without awaiting. A backend failure sends the
+   * token through the core alone: never an acceptance.
+   */
   function verifySync(token, context) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
     try {
-      return conclude(token, verifier.verify(encoder.encode(token), at), lookup);
+      const bytes = encoder.encode(token);
+      const prepared = native === null ? null : verifier.prepare(bytes);
+      if (prepared === null) return conclude(token, verifier.verify(bytes, at), lookup);
+      let key;
+      try {
+        key = native.firstValidKeySync(verifier, generation, prepared, bytes);
+      } catch {
+        return conclude(token, verifier.verify(bytes, at), lookup);
+      }
+      return conclude(token, verifier.finish(bytes, key, at), lookup);
     } catch (error) {
       throw fromCore(error);
     }
