@@ -76,15 +76,18 @@ export function nodeCryptoBackend() {
      * failure.
      * @param {object} core the WasmVerifier holding the key set of `generation`
      * @param {number} generation the key-set generation `prepared` was made with
-     * @param {{ alg: string, keys: number[], signingInputLength: number, signature: Uint8Array }} prepared
+     * @param {{ alg: string, keys: Uint32Array, signingInputLength: number, signature: Uint8Array }} prepared the core's handle (WasmPrepared)
      * @param {Uint8Array} token the token's UTF-8 bytes
      */
     firstValidKeySync(core, generation, prepared, token) {
-      const parameters = PARAMETERS[prepared.alg];
-      if (parameters === undefined) throw new Error(`${prepared.alg} has no node:crypto parameters`);
+      // Each member of the core's handle is read once: a read crosses into wasm.
+      const { alg } = prepared;
+      const parameters = PARAMETERS[alg];
+      if (parameters === undefined) throw new Error(`${alg} has no node:crypto parameters`);
       const data = token.subarray(0, prepared.signingInputLength);
+      const { signature } = prepared;
       for (const index of prepared.keys) {
-        if (verify(parameters.digest, data, options(core, generation, index, prepared.alg), prepared.signature)) return index;
+        if (verify(parameters.digest, data, options(core, generation, index, alg), signature)) return index;
       }
       return undefined;
     },

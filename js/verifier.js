@@ -229,19 +229,22 @@ export function createVerifier(options) {
   function verifySync(token, context) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
+    let prepared;
     try {
       const bytes = encoder.encode(token);
-      const prepared = native === null ? null : verifier.prepare(bytes);
-      if (prepared === null) return conclude(token, verifier.verify(bytes, at), lookup);
+      prepared = native === null ? undefined : verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
       let key;
       try {
         key = native.firstValidKeySync(verifier, generation, prepared, bytes);
       } catch {
         return conclude(token, verifier.verify(bytes, at), lookup);
       }
-      return conclude(token, verifier.finish(bytes, key, at), lookup);
+      return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
       throw fromCore(error);
+    } finally {
+      prepared?.free();
     }
   }
 
@@ -256,11 +259,12 @@ export function createVerifier(options) {
   async function verifyWebCrypto(token, context) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
+    let prepared;
     try {
-      // Encoded once, for the core's two calls and for WebCrypto.
+      // Encoded once, for the core's calls and for WebCrypto.
       const bytes = encoder.encode(token);
-      const prepared = verifier.prepare(bytes);
-      if (prepared === null) return conclude(token, verifier.verify(bytes, at), lookup);
+      prepared = verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
       const before = generation;
       let key;
       let hostFailed = false;
@@ -274,9 +278,12 @@ export function createVerifier(options) {
         return conclude(token, verifier.verify(bytes, at), null);
       }
       if (hostFailed) return conclude(token, verifier.verify(bytes, at), lookup);
-      return conclude(token, verifier.finish(bytes, key, at), lookup);
+      return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
       throw fromCore(error);
+    } finally {
+      // The handle's memory is the core's: freed here, finished or not.
+      prepared?.free();
     }
   }
 
