@@ -223,13 +223,29 @@ export interface VerifierOptions extends Policy {
    */
   webCrypto?: boolean;
   /**
+   * Node only: whether `verifySync()` and `verify()` hand RS*, PS*, ES256
+   * and ES384 signature checks to node:crypto (a KeyObject per admitted key,
+   * the core's exact encodings checked first). Default `true` in Node's
+   * entry; `false` leaves every signature to the core. Ignored elsewhere.
+   */
+  nodeCrypto?: boolean;
+  /**
    * Where `verifyRequest` records DPoP proof ids until they expire. Default:
    * a bounded in-memory cache per verifier. Give a shared store (a Durable
    * Object on Workers: `durableObjectReplayStore`; Redis elsewhere) when
    * several instances serve one API.
    */
   replayStore?: ReplayStore;
+  /**
+   * Receives `{ type: 'core-restarted', error }` when a call of this verifier
+   * hit a WebAssembly trap: the call fails with ERR_INTERNAL, the core is
+   * instantiated again, and every verifier reloads its keys into it.
+   */
+  onEvent?: (event: VerifierEvent) => void;
 }
+
+/** What `onEvent` of createVerifier receives. */
+export type VerifierEvent = { type: 'core-restarted'; error: JwtGuardError };
 
 /** Records a key for `ttlSeconds` and answers whether it had been recorded before. */
 export interface ReplayStore {

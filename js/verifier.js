@@ -12,11 +12,19 @@ import { isKeySource, localJwks } from './keys/local.js';
 import { checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
+import { abandon, coreInstance } from './trap.js';
 import { webCryptoBackend } from './webcrypto.js';
 
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'replayStore']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'onEvent']);
+
+/**
+ * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
+ * factory under this symbol in the options. A symbol, not an option name:
+ * callers cannot set it by accident, and `splitOptions` never sees it.
+ */
+export const SYNC_BACKEND = Symbol('jwtguard.syncBackend');
 
 
 const encoder = new TextEncoder();
@@ -77,6 +85,15 @@ export function createVerifier(options) {
   if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
 
   checkReplayStore(options.replayStore);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw policyError('onEvent must be a function');
+  /** Reports an event to `onEvent`; a listener that throws cannot break verification. */
+  const emit = (event) => {
+    try {
+      options.onEvent?.(Object.freeze(event));
+    } catch {
+      // Ignored by design: events are for observing, never for control.
+    }
+  };
   const replayStore = options.replayStore ?? memoryReplayStore(now);
   const capacity = cacheCapacity(options.cache);
   const cache = capacity > 0 ? createTokenCache(capacity) : null;
@@ -93,13 +110,26 @@ export function createVerifier(options) {
   const webCrypto = options.webCrypto !== false && options.secret === undefined && subtle
     ? webCryptoBackend(subtle)
     : null;
+  if (options.nodeCrypto !== undefined && typeof options.nodeCrypto !== 'boolean') {
+    throw policyError('nodeCrypto must be true or false');
+  }
+  // The entry's synchronous backend (node:crypto in Node) checks RS*, PS*,
+  // ES256 and ES384 signatures for verifySync and verify; `nodeCrypto: false`
+  // leaves them to the core.
+  const native = options.nodeCrypto !== false && options.secret === undefined && options[SYNC_BACKEND]
+    ? options[SYNC_BACKEND]()
+    : null;
 
   let core = null;
+  /** The core instance `core` lives in (js/trap.js). */
+  let coreOf = coreInstance();
   let generation = null;
   let source = null;
-  if (options.secret !== undefined) {
+  const secret = options.secret === undefined ? null : secretBytes(options.secret);
+  const withSecret = () => WasmVerifier.withSecret(policyJson, secret, options.kid ?? undefined);
+  if (secret !== null) {
     try {
-      core = WasmVerifier.withSecret(policyJson, secretBytes(options.secret), options.kid ?? undefined);
+      core = withSecret();
     } catch (error) {
       throw fromCore(error);
     }
@@ -108,10 +138,43 @@ export function createVerifier(options) {
   }
 
   /**
+   * After a trap restarted the core, the objects of the dropped instance are
+   * forgotten; the shared secret, or the source's current keys below, go into
+   * the new one.
+   */
+  function rebuildAfterRestart() {
+    if (coreOf === coreInstance()) return;
+    abandon(core);
+    core = null;
+    generation = null;
+    coreOf = coreInstance();
+    if (secret !== null) core = withSecret();
+  }
+
+  /**
+   * Frees a core handle of one call (a prepared token); one that belongs to
+   * an instance a trap dropped meanwhile is only forgotten.
+   */
+  const release = (handle) => (coreOf === coreInstance() ? handle?.free() : abandon(handle));
+
+  /** A core failure as a JwtGuardError; a trap also restarts the core and is reported. */
+  function coreFailure(error) {
+    const trapped = error instanceof WebAssembly.RuntimeError;
+    const guarded = fromCore(error);
+    if (trapped) emit({ type: 'core-restarted', error: guarded });
+    return guarded;
+  }
+
+  /**
    * Brings the core up to date with the source's current keys; null when none
    * are loaded. `context` is the caller's request context ({ waitUntil }).
    */
   function sync(context) {
+    try {
+      rebuildAfterRestart();
+    } catch (error) {
+      throw coreFailure(error);
+    }
     if (source === null) return core;
     const snapshot = source.current(context);
     if (snapshot === null) return null;
@@ -120,7 +183,7 @@ export function createVerifier(options) {
         if (core === null) core = new WasmVerifier(policyJson, snapshot.jwks);
         else core.setKeys(snapshot.jwks);
       } catch (error) {
-        throw fromCore(error);
+        throw coreFailure(error);
       }
       generation = snapshot.generation;
     }
@@ -152,7 +215,7 @@ export function createVerifier(options) {
       const hit = cache.get(token, lookup);
       if (hit !== null) return { hit };
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
     return { core: verifier, at, lookup };
   }
@@ -186,7 +249,7 @@ export function createVerifier(options) {
       );
       return conclude(token, json, lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
   }
 
@@ -204,13 +267,33 @@ export function createVerifier(options) {
     }
   }
 
+  /**
+   * verifySync: the core alone, or, with the entry's synchronous backend, the
+   * core's `prepare`, the backend's answer and the core's `finish`, exactly
+   * as verifyWebCrypto but without awaiting. A backend failure sends the
+   * token through the core alone: never an acceptance.
+   */
   function verifySync(token, context) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
+    let prepared;
     try {
-      return conclude(token, verifier.verify(encoder.encode(token), at), lookup);
+      const bytes = encoder.encode(token);
+      prepared = native === null ? undefined : verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
+      let key;
+      try {
+        key = native.firstValidKeySync(verifier, generation, prepared, bytes);
+      } catch (error) {
+        // A trap inside the core (reading a key for node:crypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
+        return conclude(token, verifier.verify(bytes, at), lookup);
+      }
+      return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
+    } finally {
+      release(prepared);
     }
   }
 
@@ -225,17 +308,20 @@ export function createVerifier(options) {
   async function verifyWebCrypto(token, context) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
+    let prepared;
     try {
-      // Encoded once, for the core's two calls and for WebCrypto.
+      // Encoded once, for the core's calls and for WebCrypto.
       const bytes = encoder.encode(token);
-      const prepared = verifier.prepare(bytes);
-      if (prepared === null) return conclude(token, verifier.verify(bytes, at), lookup);
+      prepared = verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
       const before = generation;
       let key;
       let hostFailed = false;
       try {
         key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
-      } catch {
+      } catch (error) {
+        // A trap inside the core (reading a key for WebCrypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
         hostFailed = true;
       }
       if (generation !== before) {
@@ -243,9 +329,12 @@ export function createVerifier(options) {
         return conclude(token, verifier.verify(bytes, at), null);
       }
       if (hostFailed) return conclude(token, verifier.verify(bytes, at), lookup);
-      return conclude(token, verifier.finish(bytes, key, at), lookup);
+      return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
+    } finally {
+      // The handle's memory is the core's: freed here, finished or not.
+      release(prepared);
     }
   }
 

@@ -122,7 +122,7 @@ pub(crate) fn decode_object(segment: &str, what: &str) -> Result<Map<String, Val
 }
 
 /// A protected header that passed the header rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Header {
     pub(crate) alg: Algorithm,
     pub(crate) kid: Option<String>,

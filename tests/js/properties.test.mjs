@@ -82,6 +82,10 @@ describe('Authorization header reading', () => {
       runs(1000),
     );
     for (const empty of ['', '   ', '\t', undefined, null]) assert.deepEqual(readAuthorization(empty), { problem: 'missing' });
+    // Found by this property: scheme names that are members of every JS object.
+    for (const inherited of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      assert.deepEqual(readAuthorization(`${inherited} abc`), { problem: 'missing' }, inherited);
+    }
   });
 });
 
