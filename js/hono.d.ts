@@ -1,10 +1,21 @@
-import type { VerifierOptions } from './index.d.ts';
-import type { Auth, ProtectSettings } from './worker.d.ts';
+import type { MiddlewareHandler } from 'hono';
+import type { VerifierOptions } from './index.js';
+import type { Auth, ProtectSettings } from './worker.js';
 
 export type { Auth };
 
-/** Hono middleware: verifies the bearer token and sets `c.get('auth')`. */
-export declare function jwtAuth<Env = unknown>(
+// `c.get('auth')` and `c.var.auth` are typed wherever this module is imported.
+declare module 'hono' {
+  interface ContextVariableMap {
+    auth: Auth;
+  }
+}
+
+/**
+ * Hono middleware: verifies the bearer token and sets `c.get('auth')`.
+ * `Env` is the Worker's environment (`c.env`); give it as `jwtAuth<Env>(…)`.
+ */
+export declare function jwtAuth<Env extends object = Record<string, any>>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   settings?: ProtectSettings,
-): (c: any, next: () => Promise<void>) => Promise<Response | void>;
+): MiddlewareHandler<{ Bindings: Env; Variables: { auth: Auth } }>;

@@ -5,7 +5,7 @@
  * failures to RFC 6750 / RFC 9449 answers.
  */
 
-import { createVerifier, JwtGuardError } from 'jwtguard';
+import { createVerifier, JwtGuardError } from '@jwtguard/jwtguard';
 import { failureResponse, readAuthorization } from './bearer.js';
 import { cloudflareCertificate } from './request.js';
 

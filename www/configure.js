@@ -4,7 +4,7 @@
  * Cloudflare Worker configured by them that would accept the same token.
  */
 
-import { DEFAULT_CLOCK_TOLERANCE } from 'jwtguard';
+import { DEFAULT_CLOCK_TOLERANCE } from '@jwtguard/jwtguard';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,8 +73,8 @@ export function workerSnippet(policy) {
   return `// A Cloudflare Worker that accepts the token this page verified. Its policy
 // comes from the environment variables above (wrangler.toml [vars]); the keys
 // from the issuer's discovery document, or from JWT_JWKS_URI when set.
-import { fromEnv } from 'jwtguard';
-import { protect } from 'jwtguard/worker';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { protect } from '@jwtguard/jwtguard/worker';
 
 export default {
   fetch: protect(
