@@ -1,7 +1,8 @@
 // Type-checks the README's TypeScript blocks against the package's own
 // declarations, under `strict` and without `skipLibCheck`, with TypeScript 5
-// and 4.9 (Hono: 5 only, see SKIPPED), in three settings: Node (`types: ["node"]`), a Cloudflare Worker
-// (@cloudflare/workers-types, no Node or DOM types) and Hono (on Workers).
+// and 4.9 (Hono: 5 only, see SKIPPED), in four settings: Node (`types: ["node"]`), a Cloudflare Worker
+// (@cloudflare/workers-types, no Node or DOM types) and Hono (on Workers,
+// and in a Node project with only Node's types).
 // A block goes to the setting its imports call for: `hono` → Hono,
 // `@jwtguard/jwtguard/worker` → Worker, anything else → Node.
 // Usage: node tests/types/check.mjs  (exit 1 and tsc's output on an error)
@@ -18,6 +19,15 @@ export function readmeTypeScript() {
   return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
 }
 
+/**
+ * The settings a block is checked in, from what it imports: Hono blocks
+ * also in a Node project, whose types have no Workers or DOM lib.
+ */
+export function settingsOf(code) {
+  const setting = settingOf(code);
+  return setting === 'hono' ? ['hono', 'hono-node'] : [setting];
+}
+
 /** The setting a block needs, from what it imports. */
 export function settingOf(code) {
   if (/from 'hono'/.test(code)) return 'hono';
@@ -29,6 +39,7 @@ const SETTINGS = {
   node: { types: ['node'], lib: ['es2022'] },
   worker: { types: ['@cloudflare/workers-types'], lib: ['es2022'] },
   hono: { types: ['@cloudflare/workers-types'], lib: ['es2022'] },
+  'hono-node': { types: ['node'], lib: ['es2022'] },
 };
 
 const COMPILERS = {
@@ -46,9 +57,10 @@ export function writeProjects(blocks) {
   rmSync(OUT, { recursive: true, force: true });
   const bySetting = new Map();
   blocks.forEach((code, index) => {
-    const setting = settingOf(code);
-    if (!bySetting.has(setting)) bySetting.set(setting, []);
-    bySetting.get(setting).push({ name: `readme-${index + 1}.ts`, code });
+    for (const setting of settingsOf(code)) {
+      if (!bySetting.has(setting)) bySetting.set(setting, []);
+      bySetting.get(setting).push({ name: `readme-${index + 1}.ts`, code });
+    }
   });
   for (const [setting, files] of bySetting) {
     const dir = new URL(`${setting}/`, OUT);
@@ -81,7 +93,10 @@ export function check(compiler, setting) {
 }
 
 /** Pairs not checked, with why: Hono 4's own declarations need TypeScript 5. */
-export const SKIPPED = { 'typescript 4.9 hono': 'hono 4 declares its types with TypeScript 5 syntax' };
+export const SKIPPED = {
+  'typescript 4.9 hono': 'hono 4 declares its types with TypeScript 5 syntax',
+  'typescript 4.9 hono-node': 'hono 4 declares its types with TypeScript 5 syntax',
+};
 
 export { COMPILERS };
 
