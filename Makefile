@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: notices fuzz-long fuzz-cmin test-properties-long setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-browser lint fuzz bench
+.PHONY: notices fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -14,7 +14,7 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-worker test-browser
+test: build lint test-rust test-wycheproof test-wasm test-trap test-js test-remote test-worker test-servers test-browser
 
 # The JS type check reads pkg/ (the glue's declarations, facts.js): it needs the build.
 lint: build
@@ -64,6 +64,13 @@ test-wasm:
 test-js:
 	node --test tests/js/*.test.mjs
 
+# Recovery from a WebAssembly trap (catalog H03): a debug build of the
+# binding with its `trap-hook` feature, written to target-wasm/trap-pkg (never
+# to pkg/), runs the host layer through a deliberate trap.
+test-trap:
+	bash scripts/build-wasm.sh --trap-hook target-wasm/trap-pkg
+	node --test tests/trap/
+
 # The property tests (tests/js/properties.test.mjs, also in test-js) with a
 # hundred times the cases: a few hundred thousand header values and tens of
 # thousands of cache histories.
@@ -72,6 +79,11 @@ test-properties-long:
 
 test-worker:
 	node --test tests/worker/*.test.mjs
+
+# jwtguard/express and jwtguard/fastify on Express 5, Fastify 5 and node:http
+# servers on 127.0.0.1, and the runtime matrix (Node ESM and require(), Deno, Bun).
+test-servers:
+	node --test tests/servers/*.test.mjs
 
 # Remote key sources, discovery, the Entra ID preset and fromEnv, against
 # oidc-provider and local servers on 127.0.0.1.

@@ -8,6 +8,7 @@
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** The schemes an access token may come with, by their lowercase names (a Map: no inherited keys). */
+/** @type {Map<string, 'bearer' | 'dpop'>} */
 const SCHEMES = new Map([['bearer', 'bearer'], ['dpop', 'dpop']]);
 
 /** Codes about the caller's permissions (403) rather than its credentials (401). */
@@ -42,12 +43,14 @@ const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;
 /**
  * The HTTP answer for a request that failed authentication.
  * Never echoes the token or its claims: only the code and its generic reason.
- * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string }, realm: string, scopes?: string[], scheme?: 'bearer' | 'dpop', dpopAlgorithms?: string[] }} failure
+ * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string }, realm: string, scopes?: string[], scheme?: 'bearer' | 'dpop', dpopAlgorithms?: string[], resourceMetadata?: string }} failure
  * @returns {{ status: number, headers: Record<string, string>, body: { error: string, code: string | null } }}
  */
-export function failureResponse({ problem, error, realm, scopes = [], scheme = 'bearer', dpopAlgorithms = [] }) {
-  const bearer = [`Bearer realm=${quoted(realm)}`];
-  const dpop = [`DPoP algs=${quoted(dpopAlgorithms.join(' '))}`];
+export function failureResponse({ problem, error, realm, scopes = [], scheme = 'bearer', dpopAlgorithms = [], resourceMetadata }) {
+  // RFC 9728 §5.1: every challenge of a 401 names the protected resource metadata.
+  const metadata = resourceMetadata ? [`resource_metadata=${quoted(resourceMetadata)}`] : [];
+  const bearer = [`Bearer realm=${quoted(realm)}`, ...metadata];
+  const dpop = [`DPoP algs=${quoted(dpopAlgorithms.join(' '))}`, ...metadata];
   // The challenge follows the scheme the request used (RFC 9449 §7.1).
   const challenge = scheme === 'dpop' ? dpop : bearer;
   let status = 401;

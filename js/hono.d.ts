@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { VerifierOptions } from './index.js';
-import type { Auth, ProtectSettings } from './worker.js';
+import type { Auth, GatewayAuth, GatewayConfig, ProtectSettings } from './worker.js';
 
-export type { Auth };
+export type { Auth, GatewayAuth, GatewayConfig };
 
 // `c.get('auth')` and `c.var.auth` are typed wherever this module is imported.
 declare module 'hono' {
@@ -19,3 +19,12 @@ export declare function jwtAuth<Env extends object = Record<string, any>>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   settings?: ProtectSettings,
 ): MiddlewareHandler<{ Bindings: Env; Variables: { auth: Auth } }>;
+
+/**
+ * Gateway rules as Hono middleware: sets `c.get('auth')` (a GatewayAuth, or
+ * null) and replaces `c.req.raw` with the request to forward. Read it as
+ * `c.get('auth') as GatewayAuth | null` behind this middleware.
+ */
+export declare function jwtGateway<Env extends object = Record<string, any>>(
+  config: GatewayConfig<Env>,
+): MiddlewareHandler<{ Bindings: Env; Variables: { auth: GatewayAuth | null } }>;

@@ -229,7 +229,16 @@ export interface VerifierOptions extends Policy {
    * several instances serve one API.
    */
   replayStore?: ReplayStore;
+  /**
+   * Receives `{ type: 'core-restarted', error }` when a call of this verifier
+   * hit a WebAssembly trap: the call fails with ERR_INTERNAL, the core is
+   * instantiated again, and every verifier reloads its keys into it.
+   */
+  onEvent?: (event: VerifierEvent) => void;
 }
+
+/** What `onEvent` of createVerifier receives. */
+export type VerifierEvent = { type: 'core-restarted'; error: JwtGuardError };
 
 /** Records a key for `ttlSeconds` and answers whether it had been recorded before. */
 export interface ReplayStore {

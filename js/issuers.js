@@ -8,6 +8,7 @@
 import { WasmRouter } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { readRequest } from './request.js';
+import { abandon, coreInstance } from './trap.js';
 
 const encoder = new TextEncoder();
 
@@ -22,9 +23,11 @@ export function createIssuers(verifiers) {
   if (verifiers.length === 0) {
     throw new JwtGuardError('ERR_POLICY_INVALID', 'at least one issuer configuration is required');
   }
+  const policiesJson = JSON.stringify(policies);
   let router;
+  let routerOf = coreInstance();
   try {
-    router = new WasmRouter(JSON.stringify(verifiers.map((v) => v.policy)));
+    router = new WasmRouter(policiesJson);
   } catch (error) {
     throw fromCore(error);
   }
@@ -42,6 +45,12 @@ export function createIssuers(verifiers) {
       throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `${token.length} characters, limit ${maxTokenSize}`);
     }
     try {
+      // After a trap restarted the core, the router is built again in the new instance.
+      if (routerOf !== coreInstance()) {
+        abandon(router);
+        router = new WasmRouter(policiesJson);
+        routerOf = coreInstance();
+      }
       return verifiers[router.route(encoder.encode(token))];
     } catch (error) {
       throw fromCore(error);

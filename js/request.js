@@ -17,8 +17,8 @@ const PEM = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-
 const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
 const dpopError = (message) => new JwtGuardError('ERR_DPOP_INVALID', message);
 
-/** The values of header `name` (case-insensitive): one entry per header line. */
-function headerValues(headers, name) {
+/** The values of header `name` (lowercase; matched case-insensitively): one entry per header line. */
+export function headerValues(headers, name) {
   if (headers && typeof headers.get === 'function') {
     const value = headers.get(name);
     return value === null ? [] : [value];

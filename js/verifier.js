@@ -12,11 +12,12 @@ import { isKeySource, localJwks } from './keys/local.js';
 import { checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
+import { abandon, coreInstance } from './trap.js';
 import { webCryptoBackend } from './webcrypto.js';
 
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'replayStore']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'replayStore', 'onEvent']);
 
 
 const encoder = new TextEncoder();
@@ -79,6 +80,15 @@ export function createVerifier(options) {
   if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
 
   checkReplayStore(options.replayStore);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw policyError('onEvent must be a function');
+  /** Reports an event to `onEvent`; a listener that throws cannot break verification. */
+  const emit = (event) => {
+    try {
+      options.onEvent?.(Object.freeze(event));
+    } catch {
+      // Ignored by design: events are for observing, never for control.
+    }
+  };
   const replayStore = options.replayStore ?? memoryReplayStore(now);
   const capacity = cacheCapacity(options.cache);
   const cache = capacity > 0 ? createTokenCache(capacity) : null;
@@ -101,11 +111,15 @@ export function createVerifier(options) {
     : null;
 
   let core = null;
+  /** The core instance `core` lives in (js/trap.js). */
+  let coreOf = coreInstance();
   let generation = null;
   let source = null;
-  if (options.secret !== undefined) {
+  const secret = options.secret === undefined ? null : secretBytes(options.secret);
+  const withSecret = () => WasmVerifier.withSecret(policyJson, secret, options.kid ?? undefined);
+  if (secret !== null) {
     try {
-      core = WasmVerifier.withSecret(policyJson, secretBytes(options.secret), options.kid ?? undefined);
+      core = withSecret();
     } catch (error) {
       throw fromCore(error);
     }
@@ -114,10 +128,37 @@ export function createVerifier(options) {
   }
 
   /**
+   * After a trap restarted the core, the objects of the dropped instance are
+   * forgotten; the shared secret, or the source's current keys below, go into
+   * the new one.
+   */
+  function rebuildAfterRestart() {
+    if (coreOf === coreInstance()) return;
+    abandon(core);
+    core = null;
+    generation = null;
+    coreOf = coreInstance();
+    if (secret !== null) core = withSecret();
+  }
+
+  /** A core failure as a JwtGuardError; a trap also restarts the core and is reported. */
+  function coreFailure(error) {
+    const trapped = error instanceof WebAssembly.RuntimeError;
+    const guarded = fromCore(error);
+    if (trapped) emit({ type: 'core-restarted', error: guarded });
+    return guarded;
+  }
+
+  /**
    * Brings the core up to date with the source's current keys; null when none
    * are loaded. `context` is the caller's request context ({ waitUntil }).
    */
   function sync(context) {
+    try {
+      rebuildAfterRestart();
+    } catch (error) {
+      throw coreFailure(error);
+    }
     if (source === null) return core;
     const snapshot = source.current(context);
     if (snapshot === null) return null;
@@ -126,7 +167,7 @@ export function createVerifier(options) {
         if (core === null) core = new WasmVerifier(policyJson, snapshot.jwks);
         else core.setKeys(snapshot.jwks);
       } catch (error) {
-        throw fromCore(error);
+        throw coreFailure(error);
       }
       generation = snapshot.generation;
     }
@@ -158,7 +199,7 @@ export function createVerifier(options) {
       const hit = cache.get(token, lookup);
       if (hit !== null) return { hit };
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
     return { core: verifier, at, lookup };
   }
@@ -192,7 +233,7 @@ export function createVerifier(options) {
       );
       return conclude(token, json, lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
   }
 
@@ -216,7 +257,7 @@ export function createVerifier(options) {
     try {
       return conclude(token, verifier.verify(encoder.encode(token), at), lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
   }
 
@@ -241,7 +282,9 @@ export function createVerifier(options) {
       let hostFailed = false;
       try {
         key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
-      } catch {
+      } catch (error) {
+        // A trap inside the core (reading a key for WebCrypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
         hostFailed = true;
       }
       if (generation !== before) {
@@ -251,7 +294,7 @@ export function createVerifier(options) {
       if (hostFailed) return conclude(token, verifier.verify(bytes, at), lookup);
       return conclude(token, verifier.finish(bytes, key, at), lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
   }
 

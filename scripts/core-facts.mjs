@@ -1,10 +1,13 @@
-// Writes pkg/facts.js from the freshly built core: the error codes with their
-// messages, the policy members and the limits the host layer needs. The Rust
-// core is their one source; the JS layer imports them from this file.
+// Writes <out>/facts.js (pkg/ by default) from the freshly built core: the
+// error codes with their messages, the policy members and the limits the host
+// layer needs. The Rust core is their one source; the JS layer imports them
+// from this file.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { coreFacts, initSync } from '../pkg/jwtguard.js';
+import { pathToFileURL } from 'node:url';
 
-initSync({ module: readFileSync(new URL('../pkg/jwtguard_bg.wasm', import.meta.url)) });
+const out = pathToFileURL(`${process.argv[2] ?? 'pkg'}/`);
+const { coreFacts, initSync } = await import(new URL('jwtguard.js', out).href);
+initSync({ module: readFileSync(new URL('jwtguard_bg.wasm', out)) });
 const facts = JSON.parse(coreFacts());
 
 const constant = (name, value, about) =>
@@ -25,4 +28,4 @@ const text = [
   constant('TENANT_PLACEHOLDER', facts.tenantPlaceholder, 'The placeholder of an Entra ID multi-tenant issuer template.'),
   constant('ANY_TENANT', facts.anyTenant, 'The tenants value that accepts every tenant.'),
 ].join('\n');
-writeFileSync(new URL('../pkg/facts.js', import.meta.url), text);
+writeFileSync(new URL('facts.js', out), text);

@@ -315,12 +315,14 @@ function showConfiguration(policy) {
   $('configure-empty').hidden = policy !== null;
   $('configure-output').hidden = policy === null;
   if (policy === null) return;
-  const { policyJson, env, worker } = configuration(policy);
+  const { policyJson, env, worker, express, fastify } = configuration(policy);
   $('policy-json').textContent = policyJson;
   $('configure-one-issuer').hidden = env !== null;
   $('configure-env').hidden = env === null;
   $('env-vars').textContent = env ?? '';
   $('worker-code').textContent = worker ?? '';
+  $('express-code').textContent = express ?? '';
+  $('fastify-code').textContent = fastify ?? '';
 }
 
 // ---------------------------------------------------------------- workshop

@@ -229,6 +229,27 @@ test('configuration: the Worker reads fromEnv, adds only what the variables cann
   assert.deepEqual(JSON.parse(several.policyJson).issuer, [ISSUER, 'https://other.test']);
 });
 
+test('configuration: Express and Fastify snippets beside the Worker, configured by the same variables, valid JavaScript', async () => {
+  const { transform } = await import('esbuild');
+  const policy = { issuer: [ISSUER], audience: [AUDIENCE], clockTolerance: 60 };
+  const shown = configuration(policy);
+  // [snippet, entry point, how the options are passed]
+  const rows = [
+    [shown.express, '@jwtguard/jwtguard/express', /app\.use\('\/api', jwtAuth\(fromEnv\(process\.env\)\)\);/],
+    [shown.fastify, '@jwtguard/jwtguard/fastify', /api\.register\(jwtAuth, \{ options: fromEnv\(process\.env\) \}\);/],
+  ];
+  for (const [snippet, entry, options] of rows) {
+    assert.match(snippet, new RegExp(`import \\{ jwtAuth \\} from '${entry}';`));
+    assert.match(snippet, options);
+    await transform(snippet, { format: 'esm', loader: 'js' });
+  }
+  const tolerant = configuration({ ...policy, clockTolerance: 300 });
+  assert.match(tolerant.express, /jwtAuth\(\{ \.\.\.fromEnv\(process\.env\), clockTolerance: 300 \}\)/);
+  assert.match(tolerant.fastify, /\{ options: \{ \.\.\.fromEnv\(process\.env\), clockTolerance: 300 \} \}/);
+  const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
+  assert.deepEqual([several.express, several.fastify], [null, null]);
+});
+
 test('configuration: tenants are written out, and JWT_ALLOWED_TENANTS goes through the real fromEnv', () => {
   const clientId = '00001111-aaaa-2222-bbbb-3333cccc4444';
   const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';

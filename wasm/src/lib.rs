@@ -57,6 +57,8 @@ fn seconds(now: f64) -> Result<i64, JsValue> {
 /// wasm-bindgen's string passing copies an ASCII string character by
 /// character in JS, several microseconds per kilobyte on every call.
 fn token_text(bytes: &[u8]) -> Result<&str, JsValue> {
+    #[cfg(feature = "trap-hook")]
+    trap_hook::fire_if_armed();
     core::str::from_utf8(bytes).map_err(|_| {
         to_js_error(&Error::with_detail(
             ErrorKind::TokenMalformed,
@@ -348,4 +350,30 @@ pub fn core_facts() -> String {
         "anyTenant": ANY_TENANT,
     })
     .to_string()
+}
+
+/// A deliberate trap for the host's recovery test (`make test-trap`), built
+/// only with the `trap-hook` feature: never in the release wasm.
+#[cfg(feature = "trap-hook")]
+pub mod trap_hook {
+    use std::cell::Cell;
+
+    use wasm_bindgen::prelude::*;
+
+    thread_local! {
+        static ARMED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Makes the next call that takes a token trap, as a broken invariant would.
+    #[wasm_bindgen(js_name = armTrapForTest)]
+    pub fn arm() {
+        ARMED.with(|armed| armed.set(true));
+    }
+
+    /// Traps (`unreachable`) when armed. A fresh instance starts unarmed.
+    pub(crate) fn fire_if_armed() {
+        if ARMED.with(Cell::get) {
+            std::process::abort();
+        }
+    }
 }
