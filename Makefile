@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
+.PHONY: notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -22,6 +22,13 @@ lint: build
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	npx eslint .
 	npx tsc -p tsconfig.json
+	bash scripts/pack-lint.sh
+
+# THIRD_PARTY_NOTICES from the licences of the crates linked into the release
+# wasm (cargo-about, installed when missing). tests/js/notices.test.mjs
+# fails when a crate is missing from it.
+notices:
+	bash scripts/notices.sh
 
 # Every Rust suite but Wycheproof, which has its own target. The attack
 # catalog is tests/catalog/, the limits tests/limits.rs.

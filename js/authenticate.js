@@ -8,7 +8,7 @@
  * response to and from the plain shapes used here.
  */
 
-import { createVerifier, JwtGuardError } from 'jwtguard';
+import { createVerifier, JwtGuardError } from '@jwtguard/jwtguard';
 import { failureResponse, readAuthorization } from './bearer.js';
 import { headerValues } from './request.js';
 import { metadataAnswer, resourceMetadataFor } from './resource-metadata.js';

@@ -1,6 +1,6 @@
-import type { Verifier, VerifierOptions } from './index.d.ts';
+import type { Verifier, VerifierOptions } from './index.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.d.ts';
+import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.js';
 
 export type { Auth, ProtectSettings, ResourceMetadata, TokenSources };
 

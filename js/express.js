@@ -2,7 +2,7 @@
  * `jwtguard/express`: middleware for Express 4 and 5, Connect, and plain
  * `http.createServer` handlers. Sets `req.auth` to `{ claims, header, key, binding }`.
  *
- *   import { jwtAuth } from 'jwtguard/express';
+ *   import { jwtAuth } from '@jwtguard/jwtguard/express';
  *   app.use('/api', jwtAuth({ issuer, audience, keys: discover(issuer) }));
  *   app.get('/api/whoami', (req, res) => res.json(req.auth.claims));
  */

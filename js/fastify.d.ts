@@ -1,5 +1,5 @@
-import type { Verifier, VerifierOptions } from './index.d.ts';
-import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.d.ts';
+import type { Verifier, VerifierOptions } from './index.js';
+import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.js';
 
 export type { Auth, ProtectSettings, ResourceMetadata, TokenSources };
 

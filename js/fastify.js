@@ -3,7 +3,7 @@
  * context it is registered in (an `onRequest` hook) and sets `request.auth`
  * to `{ claims, header, key, binding }`.
  *
- *   import { jwtAuth } from 'jwtguard/fastify';
+ *   import { jwtAuth } from '@jwtguard/jwtguard/fastify';
  *   app.register(async (api) => {
  *     await api.register(jwtAuth, { options: { issuer, audience, keys: discover(issuer) } });
  *     api.get('/whoami', async (request) => request.auth.claims);

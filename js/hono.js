@@ -1,7 +1,7 @@
 /**
  * `jwtguard/hono`: Hono middleware. Sets `c.get('auth')` to `{ claims, header, key }`.
  *
- *   import { jwtAuth } from 'jwtguard/hono';
+ *   import { jwtAuth } from '@jwtguard/jwtguard/hono';
  *   app.use('/api/*', jwtAuth((env) => ({ issuer: env.ISSUER, audience: env.AUDIENCE, keys: env.JWKS })));
  */
 

@@ -329,8 +329,12 @@ export interface FromEnvOptions extends KeySourceOptions {
   prefix?: string;
 }
 
-/** createVerifier options from AZURE_* / JWT_* environment variables. */
-export declare function fromEnv(env: Readonly<Record<string, string | undefined>>, options?: FromEnvOptions): VerifierOptions;
+/**
+ * createVerifier options from AZURE_* / JWT_* environment variables:
+ * `process.env`, or a Worker's typed `env` (other members, such as KV
+ * bindings, are not read).
+ */
+export declare function fromEnv(env: object, options?: FromEnvOptions): VerifierOptions;
 export declare function inspectToken(token: string): Inspection;
 export declare const errorCodes: readonly ErrorCode[];
 

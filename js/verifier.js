@@ -30,6 +30,8 @@ export const SYNC_BACKEND = Symbol('jwtguard.syncBackend');
 const encoder = new TextEncoder();
 
 const policyError = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
+/** A string that starts like an absolute URL (`https://…`), never JSON text. */
+const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
 
 function splitOptions(options) {
   if (!options || typeof options !== 'object') throw policyError('options must be an object');
@@ -100,6 +102,10 @@ export function createVerifier(options) {
 
   if ((options.keys === undefined) === (options.secret === undefined)) {
     throw policyError('give exactly one of keys (a jwks or key source) and secret');
+  }
+  // A URL where a key set belongs would otherwise fail later as bad JSON.
+  if (typeof options.keys === 'string' && URL_LIKE.test(options.keys)) {
+    throw policyError('keys is a url, not a jwks: use keys: remoteJwks(url) for a jwks url, or keys: discover(issuer) for an issuer');
   }
   if (options.webCrypto !== undefined && typeof options.webCrypto !== 'boolean') {
     throw policyError('webCrypto must be true or false');

@@ -1,4 +1,4 @@
-import type { ReplayStore, Result, VerifierOptions } from './index.d.ts';
+import type { ReplayStore, Result, VerifierOptions } from './index.js';
 
 /** What a protected handler receives as its fourth argument. */
 export type Auth = Pick<Result, 'claims' | 'header' | 'key' | 'binding'>;
@@ -47,8 +47,10 @@ export interface ProtectSettings {
 /**
  * Wraps a Workers fetch handler: requests without a valid bearer token get
  * 401 (or 403 for a missing role or scope) with an RFC 6750 challenge.
+ * `Env` is the Worker's environment (what `wrangler types` generates); give
+ * it as `protect<Env>(…)` or annotate the handler's `env`.
  */
-export declare function protect<Env = unknown, Ctx = unknown>(
+export declare function protect<Env = Record<string, any>, Ctx = unknown>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   handler: (request: Request, env: Env, ctx: Ctx, auth: Auth) => Response | Promise<Response>,
   settings?: ProtectSettings,
@@ -103,11 +105,17 @@ export interface KvNamespaceLike {
   put(key: string, value: string, options: { expirationTtl: number }): Promise<void>;
 }
 
+/** A Cache API cache (`caches.default`), as far as the key store uses it. */
+export interface CacheLike {
+  match(request: string): Promise<Response | undefined>;
+  put(request: string, response: Response): Promise<void>;
+}
+
 /**
  * A key-source store for Workers: the Cache API (`caches.default`), then an
  * optional KV namespace. Pass it as `store` to remoteJwks, discover, entraId or fromEnv.
  */
-export declare function workersStore(options?: { kv?: KvNamespaceLike; cache?: Cache }): {
+export declare function workersStore(options?: { kv?: KvNamespaceLike; cache?: CacheLike }): {
   get(key: string): Promise<string | null>;
   put(key: string, value: string, ttlSeconds: number): Promise<void>;
 };

@@ -1,7 +1,7 @@
 /**
  * `jwtguard/worker`: protect a Cloudflare Workers fetch handler.
  *
- *   import { protect } from 'jwtguard/worker';
+ *   import { protect } from '@jwtguard/jwtguard/worker';
  *   export default {
  *     fetch: protect((env) => ({ issuer: env.ISSUER, audience: env.AUDIENCE, keys: env.JWKS }),
  *       (request, env, ctx, auth) => Response.json({ client: auth.claims.azp })),

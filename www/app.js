@@ -6,8 +6,8 @@
  * the person approved, one origin at a time (approved-fetch.js).
  */
 
-import { ANY_TENANT, JwtGuardError, discover, inspectToken } from 'jwtguard';
-import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from 'jwtguard/display';
+import { ANY_TENANT, JwtGuardError, discover, inspectToken } from '@jwtguard/jwtguard';
+import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from '@jwtguard/jwtguard/display';
 import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';

@@ -4,7 +4,7 @@
  * Cloudflare Worker configured by them that would accept the same token.
  */
 
-import { DEFAULT_CLOCK_TOLERANCE } from 'jwtguard';
+import { DEFAULT_CLOCK_TOLERANCE } from '@jwtguard/jwtguard';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -80,8 +80,8 @@ export function workerSnippet(policy) {
   return `// A Cloudflare Worker that accepts the token this page verified. Its policy
 // comes from the environment variables above (wrangler.toml [vars]); the keys
 // from the issuer's discovery document, or from JWT_JWKS_URI when set.
-import { fromEnv } from 'jwtguard';
-import { protect } from 'jwtguard/worker';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { protect } from '@jwtguard/jwtguard/worker';
 
 export default {
   fetch: protect(
@@ -99,8 +99,8 @@ export function expressSnippet(policy) {
   return `// An Express app that accepts the token this page verified, configured by
 // the same environment variables (process.env).
 import express from 'express';
-import { fromEnv } from 'jwtguard';
-import { jwtAuth } from 'jwtguard/express';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { jwtAuth } from '@jwtguard/jwtguard/express';
 
 const app = express();
 app.use('/api', jwtAuth(${options}));
@@ -119,8 +119,8 @@ export function fastifySnippet(policy) {
 // the same environment variables (process.env). The plugin protects the
 // routes of the context it is registered in.
 import Fastify from 'fastify';
-import { fromEnv } from 'jwtguard';
-import { jwtAuth } from 'jwtguard/fastify';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { jwtAuth } from '@jwtguard/jwtguard/fastify';
 
 const app = Fastify();
 app.register(async (api) => {

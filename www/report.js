@@ -12,7 +12,7 @@
  * Checks before the signature are never set aside.
  */
 
-import { ANY_TENANT, JwtGuardError, createVerifier, inspectToken } from 'jwtguard';
+import { ANY_TENANT, JwtGuardError, createVerifier, inspectToken } from '@jwtguard/jwtguard';
 
 /** Whether a policy list (absent when empty in the normalised policy) has members. */
 const listed = (list) => Array.isArray(list) && list.length > 0;

@@ -3,7 +3,7 @@
 // serves and names in 401s.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createVerifier, entraId } from 'jwtguard';
+import { createVerifier, entraId } from '@jwtguard/jwtguard';
 import { authenticator } from '../../js/authenticate.js';
 import { AUDIENCE, ISSUER, TENANT, keyPair, sign } from './helpers.mjs';
 
@@ -166,7 +166,7 @@ describe('protected resource metadata (RFC 9728)', () => {
 
 test('Hono: the same middleware on the API and the well-known path serves the metadata the 401 names', async () => {
   const { Hono } = await import('hono');
-  const { jwtAuth } = await import('jwtguard/hono');
+  const { jwtAuth } = await import('@jwtguard/jwtguard/hono');
   const guard = jwtAuth(options, { resourceMetadata: { resource: 'https://api.test/api', resource_name: 'Tasks' } });
   const app = new Hono();
   app.use('/api/*', guard);

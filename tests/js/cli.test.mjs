@@ -296,9 +296,9 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
     ['an issuer no entry names', () => sign(otherKey, b({ iss: 'https://issuer-c.test' })), () => [bEntry()], [], 1, /^rejected: ERR_ISSUER_INVALID: .*"https:\/\/issuer-c\.test" is not one of the configured issuers/],
     ['policy flags add to every entry (--require-role)', () => sign(otherKey, b()), () => [entraEntry(), bEntry()], ['--require-role', 'Tasks.Write'], 1, /^rejected: ERR_ROLE_MISSING: /],
     ['policy flags add to every entry (--tenant-allow for a {tenantid} entry)', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], ['--tenant-allow', TENANT], 0, /^valid: /],
-    ['a {tenantid} entry without tenants', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], [], 1, /^rejected: ERR_POLICY_INVALID: .*tenants: "\*"/],
-    ['two entries with one issuer', () => sign(otherKey, b()), () => [bEntry(), bEntry({ audience: 'api://c' })], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/],
-    ['a template entry beside its concrete tenant', () => sign(otherKey, b()), () => [entraEntry({ issuer: TEMPLATE, tenants: '*' }), entraEntry()], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/],
+    ['a {tenantid} entry without tenants', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], [], 2, /^jwtguard: ERR_POLICY_INVALID: .*tenants: "\*"/],
+    ['two entries with one issuer', () => sign(otherKey, b()), () => [bEntry(), bEntry({ audience: 'api://c' })], [], 2, /^jwtguard: ERR_POLICY_INVALID: .*both accept issuer/],
+    ['a template entry beside its concrete tenant', () => sign(otherKey, b()), () => [entraEntry({ issuer: TEMPLATE, tenants: '*' }), entraEntry()], [], 2, /^jwtguard: ERR_POLICY_INVALID: .*both accept issuer/],
     ['an entry without keys', () => sign(otherKey, b()), () => [{ issuer: ISSUER_B, audience: 'api://b' }], [], 2, /--policy\[0\] must be an object with "keys"/],
     ['a non-object entry', () => sign(otherKey, b()), () => [bEntry(), 'https://issuer-b.test'], [], 2, /--policy\[1\] must be an object with "keys"/],
     ['an empty array', () => sign(otherKey, b()), () => [], [], 2, /the --policy array is empty/],
@@ -321,16 +321,16 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
   const otherToken = () => sign(issuerKey, v2({ iss: `https://login.microsoftonline.com/${OTHER}/v2.0`, tid: OTHER }));
   const entraFlags = (tenant, ...extra) => () => ['--entra-tenant', tenant, '--client-id', CLIENT_API, ...extra];
   const tenants = [
-    ['a {tenantid} issuer without --tenant-allow', otherToken, templateFlags, 1, /^rejected: ERR_POLICY_INVALID: .*tenants: \["<guid>", \.\.\.\].*tenants: "\*"/],
+    ['a {tenantid} issuer without --tenant-allow', otherToken, templateFlags, 2, /^jwtguard: ERR_POLICY_INVALID: .*tenants: \["<guid>", \.\.\.\].*tenants: "\*"/],
     ['a {tenantid} issuer, the token\'s tenant allowed', otherToken, () => [...templateFlags(), '--tenant-allow', TENANT, '--tenant-allow', OTHER], 0, null],
     ['a {tenantid} issuer, another tenant allowed', otherToken, () => [...templateFlags(), '--tenant-allow', TENANT], 1, /^rejected: ERR_TENANT_NOT_ALLOWED: /],
     ['a {tenantid} issuer, any tenant written out', otherToken, () => [...templateFlags(), '--tenant-allow', '*'], 0, null],
-    ['* among GUIDs', otherToken, () => [...templateFlags(), '--tenant-allow', '*', '--tenant-allow', OTHER], 1, /^rejected: ERR_POLICY_INVALID: /],
-    ['--entra-tenant organizations without --tenant-allow', otherToken, entraFlags('organizations'), 1, /^rejected: ERR_POLICY_INVALID: policy is invalid: tenants is required with tenant "organizations": any Entra tenant's admin/],
+    ['* among GUIDs', otherToken, () => [...templateFlags(), '--tenant-allow', '*', '--tenant-allow', OTHER], 2, /^jwtguard: ERR_POLICY_INVALID: /],
+    ['--entra-tenant organizations without --tenant-allow', otherToken, entraFlags('organizations'), 2, /^jwtguard: ERR_POLICY_INVALID: policy is invalid: tenants is required with tenant "organizations": any Entra tenant's admin/],
     ['--entra-tenant common with --tenant-allow *', otherToken, entraFlags('common', '--tenant-allow', '*'), 0, null],
     ['--entra-tenant common with the tenant allowed', otherToken, entraFlags('common', '--tenant-allow', OTHER), 0, null],
     ['--entra-tenant common, the tenant not allowed', otherToken, entraFlags('common', '--tenant-allow', TENANT), 1, /^rejected: ERR_TENANT_NOT_ALLOWED: /],
-    ['--tenant-allow with a single-tenant --entra-tenant', otherToken, entraFlags(TENANT, '--tenant-allow', OTHER), 1, /^rejected: ERR_POLICY_INVALID: .*tenants is an allow-list/],
+    ['--tenant-allow with a single-tenant --entra-tenant', otherToken, entraFlags(TENANT, '--tenant-allow', OTHER), 2, /^jwtguard: ERR_POLICY_INVALID: .*tenants is an allow-list/],
     // The Entra preset requires a permission: roles or scp, unless clients are listed.
     ['Entra preset, a token with neither roles nor scp', () => sign(issuerKey, v2({ roles: undefined })), entraFlags(TENANT), 1, /^rejected: ERR_PERMISSION_MISSING: /],
     ['Entra preset, a token with scp only', () => sign(issuerKey, v2({ roles: undefined, scp: 'Tasks.Read' })), entraFlags(TENANT), 0, null],

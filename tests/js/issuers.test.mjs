@@ -3,7 +3,7 @@
 // configuration; issuer A's key never vouches for a token naming issuer B.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { JwtGuardError, createVerifier, remoteJwks } from 'jwtguard';
+import { JwtGuardError, createVerifier, remoteJwks } from '@jwtguard/jwtguard';
 import { AUDIENCE, TENANT, goodClaims, keyPair, sign } from './helpers.mjs';
 import { serve, sendJson } from './remote/net.mjs';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { exportJWK, generateKeyPair } from 'jose';
 import { readAuthorization } from '../../js/bearer.js';
 import { KEY_SOURCE_DEFAULTS } from '../../js/keys/cache.js';
-import { remoteJwks } from 'jwtguard';
+import { remoteJwks } from '@jwtguard/jwtguard';
 
 const SCALE = Number(process.env.PROPERTY_SCALE ?? 1);
 const runs = (n) => ({ numRuns: Math.max(1, Math.round(n * SCALE)) });

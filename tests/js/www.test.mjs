@@ -4,7 +4,7 @@
 // here that resolves to the node entry.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createVerifier, fromEnv } from 'jwtguard';
+import { createVerifier, fromEnv } from '@jwtguard/jwtguard';
 import { configuration } from '../../www/configure.js';
 import { CHECKS, verificationReport } from '../../www/report.js';
 import { tokenWarnings } from '../../www/warnings.js';
@@ -220,7 +220,7 @@ test('configuration: the variables shown go through the real fromEnv and give th
 test('configuration: the Worker reads fromEnv, adds only what the variables cannot say, and several issuers get no variables', () => {
   const policy = { issuer: [ISSUER], audience: [AUDIENCE], clockTolerance: 60 };
   const { worker } = configuration(policy);
-  assert.match(worker, /import \{ fromEnv \} from 'jwtguard';/);
+  assert.match(worker, /import \{ fromEnv \} from '@jwtguard\/jwtguard';/);
   assert.match(worker, /\(env\) => fromEnv\(env\),/);
   assert.doesNotMatch(worker, /JWT_JWKS\b|POLICY/);
   assert.match(configuration({ ...policy, clockTolerance: 300 }).worker, /\(env\) => \(\{ \.\.\.fromEnv\(env\), clockTolerance: 300 \}\),/);
@@ -235,8 +235,8 @@ test('configuration: Express and Fastify snippets beside the Worker, configured 
   const shown = configuration(policy);
   // [snippet, entry point, how the options are passed]
   const rows = [
-    [shown.express, 'jwtguard/express', /app\.use\('\/api', jwtAuth\(fromEnv\(process\.env\)\)\);/],
-    [shown.fastify, 'jwtguard/fastify', /api\.register\(jwtAuth, \{ options: fromEnv\(process\.env\) \}\);/],
+    [shown.express, '@jwtguard/jwtguard/express', /app\.use\('\/api', jwtAuth\(fromEnv\(process\.env\)\)\);/],
+    [shown.fastify, '@jwtguard/jwtguard/fastify', /api\.register\(jwtAuth, \{ options: fromEnv\(process\.env\) \}\);/],
   ];
   for (const [snippet, entry, options] of rows) {
     assert.match(snippet, new RegExp(`import \\{ jwtAuth \\} from '${entry}';`));

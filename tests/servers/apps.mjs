@@ -7,8 +7,8 @@ import connect from 'connect';
 import express from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
-import { jwtAuth as expressAuth } from 'jwtguard/express';
-import { jwtAuth as fastifyAuth } from 'jwtguard/fastify';
+import { jwtAuth as expressAuth } from '@jwtguard/jwtguard/express';
+import { jwtAuth as fastifyAuth } from '@jwtguard/jwtguard/fastify';
 
 const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 

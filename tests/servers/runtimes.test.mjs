@@ -23,10 +23,10 @@ let argument;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jwtguard-runtimes-'));
   const [tarball] = JSON.parse(execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }));
-  const installed = join(dir, 'node_modules/jwtguard');
+  const installed = join(dir, 'node_modules/@jwtguard/jwtguard');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['xzf', join(dir, tarball.filename), '-C', installed, '--strip-components=1']);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'matrix', private: true, type: 'module', dependencies: { jwtguard: tarball.version } }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'matrix', private: true, type: 'module', dependencies: { '@jwtguard/jwtguard': tarball.version } }));
   cpSync(new URL('./runtime', import.meta.url), dir, { recursive: true });
 
   const pair = await keyPair('ES256');

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
-import { remoteJwks } from 'jwtguard';
+import { remoteJwks } from '@jwtguard/jwtguard';
 import { serve } from '../js/remote/net.mjs';
 import { startApps } from './apps.mjs';
 

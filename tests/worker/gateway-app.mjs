@@ -3,8 +3,8 @@
 // echo of what it would receive: method, path, the policies that accepted,
 // and the headers the gateway sets or strips.
 import { Hono } from 'hono';
-import { gateway } from 'jwtguard/worker';
-import { jwtGateway } from 'jwtguard/hono';
+import { gateway } from '@jwtguard/jwtguard/worker';
+import { jwtGateway } from '@jwtguard/jwtguard/hono';
 
 const FORWARDED = ['x-user', 'x-roles', 'x-jwt-payload', 'authorization', 'access-control-request-method'];
 

@@ -6,8 +6,8 @@
 // metadata names the tenant's v2 authority, where the MCP client gets a token.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { entraId } from 'jwtguard';
-import { protect, workersStore } from 'jwtguard/worker';
+import { entraId } from '@jwtguard/jwtguard';
+import { protect, workersStore } from '@jwtguard/jwtguard/worker';
 import { z } from 'zod';
 
 /** The MCP server for one request, with tools that may read the caller's verified claims. */

@@ -2,12 +2,12 @@
 const { report } = require('./report.mjs');
 
 report({
-  root: require('jwtguard'),
-  worker: require('jwtguard/worker'),
-  hono: require('jwtguard/hono'),
-  express: require('jwtguard/express'),
-  fastify: require('jwtguard/fastify'),
-  display: require('jwtguard/display'),
+  root: require('@jwtguard/jwtguard'),
+  worker: require('@jwtguard/jwtguard/worker'),
+  hono: require('@jwtguard/jwtguard/hono'),
+  express: require('@jwtguard/jwtguard/express'),
+  fastify: require('@jwtguard/jwtguard/fastify'),
+  display: require('@jwtguard/jwtguard/display'),
 }).catch((error) => {
   console.error(error);
   process.exitCode = 1;
