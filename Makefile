@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: notices fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
+.PHONY: notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -14,7 +14,7 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wycheproof test-wasm test-trap test-js test-remote test-worker test-servers test-browser
+test: build lint test-rust test-wycheproof test-wasm test-trap test-js test-remote test-worker test-servers test-soak test-browser
 
 # The JS type check reads pkg/ (the glue's declarations, facts.js): it needs the build.
 lint: build
@@ -79,6 +79,18 @@ test-properties-long:
 
 test-worker:
 	node --test tests/worker/*.test.mjs
+
+# The identity-provider fault soak (tests/soak/): one lap (~45 s) of the fault
+# schedule on the Node verifier and in workerd at once, with assertions.
+test-soak:
+	node --test tests/soak/soak.test.mjs
+
+# The long form: SOAK_LAPS laps with SOAK_CONCURRENCY requests in flight,
+# each runtime in turn; prints the figures the README and SECURITY.md quote.
+SOAK_LAPS ?= 3
+SOAK_CONCURRENCY ?= 200
+soak: build
+	node tests/soak/run.mjs --runtime both --laps $(SOAK_LAPS) --concurrency $(SOAK_CONCURRENCY)
 
 # jwtguard/express and jwtguard/fastify on Express 5, Fastify 5 and node:http
 # servers on 127.0.0.1, and the runtime matrix (Node ESM and require(), Deno, Bun).

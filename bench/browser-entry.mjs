@@ -11,7 +11,7 @@ globalThis.runBench = async (fixtures, options) => {
   for (const alg of ALGORITHMS) {
     for (const [, factory] of webLibraries(api, joseModule)) {
       const subject = factory(fixtures, alg);
-      await measure(subject.verify, fixtures.tokens[alg], { isAsync: subject.isAsync, clock: () => performance.now(), samples: 1 });
+      if (subject) await measure(subject.verify, fixtures.tokens[alg], { isAsync: subject.isAsync, clock: () => performance.now(), samples: 1 });
     }
   }
   const rows = [];
@@ -23,7 +23,8 @@ globalThis.runBench = async (fixtures, options) => {
         let note = '';
         try {
           const subject = factory(fixtures, alg);
-          us = await measure(subject.verify, tokens, { isAsync: subject.isAsync, clock: () => performance.now(), ...options });
+          if (subject) us = await measure(subject.verify, tokens, { isAsync: subject.isAsync, clock: () => performance.now(), ...options });
+          else note = 'unsupported';
         } catch (error) {
           note = `failed: ${error.code ?? ''} ${error.message}`.trim();
         }

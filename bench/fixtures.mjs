@@ -14,7 +14,10 @@ export const AUDIENCE = 'api://00001111-aaaa-2222-bbbb-3333cccc4444';
  */
 export const COLD_TOKENS = 1200;
 
-/** Claims shaped like an Entra ID v2 app-only token; `jti` makes each token distinct. */
+/**
+ * Claims shaped like an Entra ID v2 app-only token (RS256: about 1 KB of
+ * token text, like Entra's); `jti` makes each token distinct.
+ */
 function claims(index, now) {
   return {
     aud: AUDIENCE,
@@ -22,14 +25,17 @@ function claims(index, now) {
     iat: now,
     nbf: now,
     exp: now + 3 * 3600,
+    aio: 'k2BgYDi5hVpz0DhP8xWf1XmJ2dN5GQCcWk7jb9v3d0aXoGr7Y2YA',
     azp: 'aaaabbbb-0000-cccc-1111-dddd2222eeee',
     azpacr: '1',
     idtyp: 'app',
     oid: '00000000-0000-0000-0000-000000000001',
-    roles: ['Tasks.Read'],
+    rh: '1.AXkAv4j5cvGGr0GRqy180BHbR0xMbLYKPt1Jh-tTu9MzwVl5AAB5AA.',
+    roles: ['Tasks.Read', 'Tasks.Write'],
     sub: '00000000-0000-0000-0000-000000000001',
     tid: '72f988bf-86f1-41af-91ab-2d7cd011db47',
     ver: '2.0',
+    uti: 'ZLOn3dhd2k2FaNoHEa8zAA',
     jti: `token-${index}`,
   };
 }

@@ -1,9 +1,13 @@
 // The libraries under test, as factories `(fixtures, alg) => { verify, isAsync }`
 // or null where a library does not support the algorithm. Imported lazily by
 // the runtime that can run them; `jwtguard` and `jose` work everywhere.
+import { SYNC_BACKEND } from '../js/verifier.js';
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
 
-/** jwtguard with its defaults (verified-token cache on), `verifySync`: the core alone (pure wasm). */
+/**
+ * jwtguard's `verifySync` with its defaults (verified-token cache on; in
+ * Node the signature goes to node:crypto) and `options` on top.
+ */
 export function jwtguard(api, options = {}) {
   return (fixtures) => {
     const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, ...options });
@@ -17,8 +21,27 @@ export function jwtguard(api, options = {}) {
  */
 export function jwtguardWebCrypto(api) {
   return (fixtures) => {
-    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, cache: false, webCrypto: true });
+    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, cache: false, webCrypto: true, nodeCrypto: false });
     return { verify: (token) => verifier.verify(token), isAsync: true };
+  };
+}
+
+/** The core alone, pure wasm (`nodeCrypto: false` in Node), cache off. */
+export const jwtguardCoreOnly = (api) => jwtguard(api, { cache: false, nodeCrypto: false });
+
+/**
+ * Everything jwtguard does around the signature, without the signature: the
+ * split path (`prepare`, the backend's answer, `finish`, the result parsed and
+ * frozen) with a backend that answers "the first offered key" at once. A
+ * measurement device only, never a verifier: it accepts forged signatures.
+ * RS*, PS*, ES256 and ES384 (EdDSA has no split path: null).
+ */
+export function coreWork(api) {
+  const answerAtOnce = () => ({ firstValidKeySync: (core, generation, prepared) => prepared.keys[0] });
+  return (fixtures, alg) => {
+    if (alg === 'EdDSA') return null;
+    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, cache: false, [SYNC_BACKEND]: answerAtOnce });
+    return { verify: (token) => verifier.verifySync(token), isAsync: false };
   };
 }
 
@@ -37,8 +60,9 @@ export function jose(joseModule) {
 export function webLibraries(api, joseModule) {
   return [
     ['jwtguard', jwtguard(api)],
-    ['jwtguard (cache off)', jwtguard(api, { cache: false })],
+    ['jwtguard (core only, cache off)', jwtguardCoreOnly(api)],
     ['jwtguard (WebCrypto, cache off)', jwtguardWebCrypto(api)],
+    ['core work without the signature', coreWork(api)],
     ['jose', jose(joseModule)],
   ];
 }

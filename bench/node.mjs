@@ -6,7 +6,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import * as api from '../js/node.js';
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
-import { jose, jwtguard, jwtguardWebCrypto } from './libraries.mjs';
+import { coreWork, jose, jwtguard, jwtguardCoreOnly, jwtguardWebCrypto } from './libraries.mjs';
 
 const jwkFor = (fixtures, alg) => fixtures.jwks.keys.find((k) => k.alg === alg);
 
@@ -47,8 +47,10 @@ function nodeCrypto(fixtures, alg) {
 export function nodeLibraries() {
   return [
     ['jwtguard', jwtguard(api)],
-    ['jwtguard (cache off)', jwtguard(api, { cache: false })],
+    ['jwtguard (node:crypto, cache off)', jwtguard(api, { cache: false })],
+    ['jwtguard (core only, cache off)', jwtguardCoreOnly(api)],
     ['jwtguard (WebCrypto, cache off)', jwtguardWebCrypto(api)],
+    ['core work without the signature', coreWork(api)],
     ['jose', jose(joseModule)],
     ['aws-jwt-verify', awsJwtVerify],
     ['fast-jwt (cache on)', fastJwt],

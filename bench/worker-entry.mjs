@@ -26,6 +26,7 @@ export default {
       subjects.set(id, factory(fixtures, alg));
     }
     const subject = subjects.get(id);
+    if (subject === null) return new Response('unsupported', { status: 501 });
     const tokens = mode === 'cold' ? fixtures.tokens[alg] : fixtures.tokens[alg].slice(0, 1);
     let next = cursors.get(id) ?? 0;
     try {

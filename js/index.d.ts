@@ -223,6 +223,13 @@ export interface VerifierOptions extends Policy {
    */
   webCrypto?: boolean;
   /**
+   * Node only: whether `verifySync()` and `verify()` hand RS*, PS*, ES256
+   * and ES384 signature checks to node:crypto (a KeyObject per admitted key,
+   * the core's exact encodings checked first). Default `true` in Node's
+   * entry; `false` leaves every signature to the core. Ignored elsewhere.
+   */
+  nodeCrypto?: boolean;
+  /**
    * Where `verifyRequest` records DPoP proof ids until they expire. Default:
    * a bounded in-memory cache per verifier. Give a shared store (a Durable
    * Object on Workers: `durableObjectReplayStore`; Redis elsewhere) when

@@ -17,7 +17,14 @@ import { webCryptoBackend } from './webcrypto.js';
 
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'replayStore', 'onEvent']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'onEvent']);
+
+/**
+ * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
+ * factory under this symbol in the options. A symbol, not an option name:
+ * callers cannot set it by accident, and `splitOptions` never sees it.
+ */
+export const SYNC_BACKEND = Symbol('jwtguard.syncBackend');
 
 
 const encoder = new TextEncoder();
@@ -109,6 +116,15 @@ export function createVerifier(options) {
   const webCrypto = options.webCrypto !== false && options.secret === undefined && subtle
     ? webCryptoBackend(subtle)
     : null;
+  if (options.nodeCrypto !== undefined && typeof options.nodeCrypto !== 'boolean') {
+    throw policyError('nodeCrypto must be true or false');
+  }
+  // The entry's synchronous backend (node:crypto in Node) checks RS*, PS*,
+  // ES256 and ES384 signatures for verifySync and verify; `nodeCrypto: false`
+  // leaves them to the core.
+  const native = options.nodeCrypto !== false && options.secret === undefined && options[SYNC_BACKEND]
+    ? options[SYNC_BACKEND]()
+    : null;
 
   let core = null;
   /** The core instance `core` lives in (js/trap.js). */
@@ -140,6 +156,12 @@ export function createVerifier(options) {
     coreOf = coreInstance();
     if (secret !== null) core = withSecret();
   }
+
+  /**
+   * Frees a core handle of one call (a prepared token); one that belongs to
+   * an instance a trap dropped meanwhile is only forgotten.
+   */
+  const release = (handle) => (coreOf === coreInstance() ? handle?.free() : abandon(handle));
 
   /** A core failure as a JwtGuardError; a trap also restarts the core and is reported. */
   function coreFailure(error) {
@@ -251,13 +273,33 @@ export function createVerifier(options) {
     }
   }
 
+  /**
+   * verifySync: the core alone, or, with the entry's synchronous backend, the
+   * core's `prepare`, the backend's answer and the core's `finish`, exactly
+   * as verifyWebCrypto but without awaiting. A backend failure sends the
+   * token through the core alone: never an acceptance.
+   */
   function verifySync(token, context) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
+    let prepared;
     try {
-      return conclude(token, verifier.verify(encoder.encode(token), at), lookup);
+      const bytes = encoder.encode(token);
+      prepared = native === null ? undefined : verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
+      let key;
+      try {
+        key = native.firstValidKeySync(verifier, generation, prepared, bytes);
+      } catch (error) {
+        // A trap inside the core (reading a key for node:crypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
+        return conclude(token, verifier.verify(bytes, at), lookup);
+      }
+      return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
       throw coreFailure(error);
+    } finally {
+      release(prepared);
     }
   }
 
@@ -272,11 +314,12 @@ export function createVerifier(options) {
   async function verifyWebCrypto(token, context) {
     const { hit, core: verifier, at, lookup } = begin(token, context);
     if (hit) return hit;
+    let prepared;
     try {
-      // Encoded once, for the core's two calls and for WebCrypto.
+      // Encoded once, for the core's calls and for WebCrypto.
       const bytes = encoder.encode(token);
-      const prepared = verifier.prepare(bytes);
-      if (prepared === null) return conclude(token, verifier.verify(bytes, at), lookup);
+      prepared = verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
       const before = generation;
       let key;
       let hostFailed = false;
@@ -292,9 +335,12 @@ export function createVerifier(options) {
         return conclude(token, verifier.verify(bytes, at), null);
       }
       if (hostFailed) return conclude(token, verifier.verify(bytes, at), lookup);
-      return conclude(token, verifier.finish(bytes, key, at), lookup);
+      return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
       throw coreFailure(error);
+    } finally {
+      // The handle's memory is the core's: freed here, finished or not.
+      release(prepared);
     }
   }
 

@@ -77,16 +77,19 @@ export function webCryptoBackend(subtle) {
      * signature itself, never accepting on a failure.
      * @param {object} core the WasmVerifier holding the key set of `generation`
      * @param {number} generation the key-set generation `prepared` was made with
-     * @param {{ alg: string, keys: number[], signingInputLength: number, signature: Uint8Array }} prepared
+     * @param {{ alg: string, keys: Uint32Array, signingInputLength: number, signature: Uint8Array }} prepared the core's handle (WasmPrepared)
      * @param {Uint8Array} token the token's UTF-8 bytes
      */
     async firstValidKey(core, generation, prepared, token) {
-      const parameters = PARAMETERS[prepared.alg];
-      if (parameters === undefined) throw new Error(`${prepared.alg} has no WebCrypto parameters`);
+      // Each member of the core's handle is read once: a read crosses into wasm.
+      const { alg } = prepared;
+      const parameters = PARAMETERS[alg];
+      if (parameters === undefined) throw new Error(`${alg} has no WebCrypto parameters`);
       const data = token.subarray(0, prepared.signingInputLength);
+      const { signature } = prepared;
       for (const index of prepared.keys) {
-        const key = await cryptoKey(core, generation, index, prepared.alg);
-        if (await subtle.verify(parameters.verify, key, prepared.signature, data)) return index;
+        const key = await cryptoKey(core, generation, index, alg);
+        if (await subtle.verify(parameters.verify, key, signature, data)) return index;
       }
       return undefined;
     },

@@ -122,7 +122,7 @@ pub(crate) fn decode_object(segment: &str, what: &str) -> Result<Map<String, Val
 }
 
 /// A protected header that passed the header rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Header {
     pub(crate) alg: Algorithm,
     pub(crate) kid: Option<String>,
@@ -250,7 +250,11 @@ pub(crate) fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
         Error::claim(
             ErrorKind::AlgNotAllowed,
             "alg",
-            format!("{} is not a supported algorithm", quote(alg)),
+            format!(
+                "{} is not a supported algorithm (supported: {})",
+                quote(alg),
+                crate::text::quote_list(Algorithm::all().map(Algorithm::name))
+            ),
         )
     })
 }

@@ -25,6 +25,19 @@ pub struct Verified {
     pub key: KeyUsed,
     /// The binding the token was checked against: `None` for a bearer token.
     pub binding: Option<Binding>,
+    /// The payload exactly as the token carries it (decoded, strictly parsed
+    /// into `claims`): see [`Verified::claims_json`].
+    #[serde(skip)]
+    claims_json: String,
+}
+
+impl Verified {
+    /// The claims as the token's own JSON text, which the strict parser
+    /// accepted (no duplicate names, depth and size limits): a host can hand
+    /// it to its own JSON parser once instead of re-serialising `claims`.
+    pub fn claims_json(&self) -> &str {
+        &self.claims_json
+    }
 }
 
 /// The key that verified a token.
@@ -49,7 +62,7 @@ pub(crate) struct Signed<'k> {
 /// from [`Verifier::prepare`]. Every decision (algorithm, policy, key
 /// choice, signature encoding) is already made: the host only answers, key
 /// by key, whether the signature is valid.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Prepared {
     /// The token's algorithm (RS*, PS*, ES256 or ES384).
@@ -65,6 +78,11 @@ pub struct Prepared {
     pub signing_input_len: usize,
     /// The decoded signature (for ECDSA, the JWS form `r || s`).
     pub signature: Vec<u8>,
+    /// What [`Verifier::finish_prepared`] continues from: the token, its
+    /// checked header, and the key set it was prepared against.
+    token: String,
+    header: Header,
+    key_set: u64,
 }
 
 /// Verifies compact JWS access tokens against a [`Policy`] and a [`KeySet`].
@@ -84,13 +102,20 @@ pub struct Prepared {
 pub struct Verifier {
     policy: Policy,
     keys: KeySet,
+    /// Counts [`Verifier::set_keys`] calls, so that a [`Prepared`] from an
+    /// older key set is refused: its key indices name other keys now.
+    key_set: u64,
 }
 
 impl Verifier {
     /// A verifier for `policy` (checked here) and `keys`.
     pub fn new(policy: Policy, keys: KeySet) -> Result<Self> {
         policy.check()?;
-        Ok(Self { policy, keys })
+        Ok(Self {
+            policy,
+            keys,
+            key_set: 0,
+        })
     }
 
     /// The policy.
@@ -106,6 +131,7 @@ impl Verifier {
     /// Replaces the key set (after a key rotation), keeping the policy.
     pub fn set_keys(&mut self, keys: KeySet) {
         self.keys = keys;
+        self.key_set = self.key_set.wrapping_add(1);
     }
 
     /// Verifies `token`, presented as a plain bearer token, at time `now`
@@ -144,6 +170,9 @@ impl Verifier {
     ///
     /// `Ok(None)` when the token's algorithm is one whose signatures are
     /// only ever checked here (EdDSA, HS*): call [`Verifier::verify`].
+    ///
+    /// The result keeps the token and its checked header, so
+    /// [`Verifier::finish_prepared`] concludes without parsing them again.
     pub fn prepare(&self, token: &str) -> Result<Option<Prepared>> {
         let (segments, header) = self.check_header(token)?;
         if !crypto::delegable(header.alg) {
@@ -155,7 +184,44 @@ impl Verifier {
             keys,
             signing_input_len: segments.signing_input.len(),
             signature,
+            token: token.to_owned(),
+            header,
+            key_set: self.key_set,
         }))
+    }
+
+    /// The second half after [`Verifier::prepare`], from what it kept: `key`
+    /// is the index the host's crypto verified the signature with, or `None`
+    /// when no key did. Decodes the payload and checks the claims exactly as
+    /// [`Verifier::verify`] does, with the same errors as
+    /// [`Verifier::finish`]. A `prepared` from before the last
+    /// [`Verifier::set_keys`] fails with `ERR_INTERNAL`, never an acceptance.
+    pub fn finish_prepared(
+        &self,
+        prepared: Prepared,
+        key: Option<usize>,
+        now: i64,
+    ) -> Result<Verified> {
+        if prepared.key_set != self.key_set {
+            return Err(Error::with_detail(
+                ErrorKind::Internal,
+                "the key set changed between prepare and finish",
+            ));
+        }
+        let Prepared {
+            keys,
+            token,
+            header,
+            signing_input_len,
+            ..
+        } = prepared;
+        // The payload segment: between the header's dot and the signature's.
+        let payload = token
+            .get(..signing_input_len)
+            .and_then(|input| input.split_once('.'))
+            .map(|(_, payload)| payload)
+            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+        self.conclude(&token, payload, header, &keys, key, now)
     }
 
     /// The second half: re-runs every check of [`Verifier::prepare`] on
@@ -169,6 +235,20 @@ impl Verifier {
     pub fn finish(&self, token: &str, key: Option<usize>, now: i64) -> Result<Verified> {
         let (segments, header) = self.check_header(token)?;
         let (offered, _) = self.offer(&segments, &header)?;
+        self.conclude(token, segments.payload, header, &offered, key, now)
+    }
+
+    /// What both `finish` methods share: the host's answer checked against
+    /// the `offered` keys, then the payload decoded and the claims checked.
+    fn conclude(
+        &self,
+        token: &str,
+        payload: &str,
+        header: Header,
+        offered: &[usize],
+        key: Option<usize>,
+        now: i64,
+    ) -> Result<Verified> {
         let index = key.ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
         let key = Some(index)
             .filter(|index| crypto::delegable(header.alg) && offered.contains(index))
@@ -179,12 +259,12 @@ impl Verifier {
                     "the host reported a key that was not offered for this token",
                 )
             })?;
-        self.accept(
-            Self::signed(&segments, header, key)?,
-            token,
-            now,
-            &Presentation::BEARER,
-        )
+        let signed = Signed {
+            header,
+            payload: token::decode_segment(payload, "payload")?,
+            key,
+        };
+        self.accept(signed, token, now, &Presentation::BEARER)
     }
 
     /// Key selection and the signature decoded, as in [`Verifier::select`],
@@ -229,7 +309,11 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,
                 "alg",
-                format!("{} is not in the policy's algorithms", header.alg.name()),
+                format!(
+                    "{} is not in the policy's algorithms ({})",
+                    header.alg.name(),
+                    crate::text::quote_list(self.policy.algorithms.iter().map(|a| a.name()))
+                ),
             ));
         }
         self.check_typ(&header)?;
@@ -278,7 +362,11 @@ impl Verifier {
         let claims = token::parse_object(&payload, "payload")?;
         claims::check(&self.policy, &claims, key, now)?;
         let binding = binding::check(&self.policy, &claims, token, presented, now)?;
+        // The strict parser accepted the bytes, so they are UTF-8.
+        let claims_json =
+            String::from_utf8(payload).map_err(|_| Error::new(ErrorKind::Internal))?;
         Ok(Verified {
+            claims_json,
             binding,
             key: KeyUsed {
                 kid: key.kid().map(str::to_owned),
@@ -306,7 +394,10 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorKind::TypInvalid,
                 "typ",
-                "the token has no typ",
+                format!(
+                    "the token has no typ; accepted: {}",
+                    crate::text::quote_list(self.policy.typ.iter().map(String::as_str))
+                ),
             ));
         };
         let found = normalise_typ(typ);
@@ -322,8 +413,9 @@ impl Verifier {
                 ErrorKind::TypInvalid,
                 "typ",
                 format!(
-                    "{} is not one of the accepted types",
-                    crate::text::quote(typ)
+                    "{} is not one of the accepted types ({})",
+                    crate::text::quote(typ),
+                    crate::text::quote_list(self.policy.typ.iter().map(String::as_str))
                 ),
             ))
         }

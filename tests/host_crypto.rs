@@ -174,3 +174,48 @@ fn public_jwks_hold_only_what_import_needs() {
         }
     }
 }
+
+#[test]
+fn finish_prepared_concludes_from_what_prepare_kept() {
+    let verifier = verifier();
+    for alg in DELEGATED {
+        let token = jose_token(alg);
+        let prepared = verifier.prepare(&token).unwrap().unwrap();
+        let index = prepared.keys[0];
+        let verified = verifier.verify(&token, now()).unwrap();
+        let finished = verifier.finish_prepared(prepared, Some(index), now());
+        assert_eq!(finished.as_ref(), Ok(&verified), "{alg}");
+        // The claims text is the payload as signed, which parses to the claims.
+        let payload = token.split('.').nth(1).unwrap();
+        let text = verified.claims_json();
+        assert_eq!(b64(text.as_bytes()), payload, "{alg}");
+        let parsed: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(text).unwrap();
+        assert_eq!(parsed, verified.claims, "{alg}");
+        // No key, or a key not offered: refused as `finish` refuses them.
+        let again = || verifier.prepare(&token).unwrap().unwrap();
+        let none = verifier.finish_prepared(again(), None, now());
+        assert_eq!(
+            none.unwrap_err().kind(),
+            ErrorKind::SignatureInvalid,
+            "{alg}"
+        );
+        let other = verifier.finish_prepared(again(), Some(index + 1), now());
+        assert_eq!(other.unwrap_err().kind(), ErrorKind::Internal, "{alg}");
+        // The claims are checked at finish time.
+        let late = verifier.finish_prepared(again(), Some(index), now() + 10 * 3600);
+        assert_eq!(late.unwrap_err().kind(), ErrorKind::TokenExpired, "{alg}");
+    }
+}
+
+#[test]
+fn finish_prepared_refuses_a_prepare_from_an_older_key_set() {
+    let mut verifier = verifier();
+    let token = jose_token("RS256");
+    let prepared = verifier.prepare(&token).unwrap().unwrap();
+    let index = prepared.keys[0];
+    let same = verifier.keys().clone();
+    verifier.set_keys(same);
+    let stale = verifier.finish_prepared(prepared, Some(index), now());
+    assert_eq!(stale.unwrap_err().kind(), ErrorKind::Internal);
+}

@@ -136,9 +136,9 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
 
   const usable = (t) => entry !== null && t < entry.usableUntil;
   const inFlight = (t) => pending !== null && t - pending.since <= settings.timeout;
-  /** The rule's verdict on `event` now; `pendingSince` overrides the fetch in flight. */
-  const decide = (event, pendingSince = pending?.since ?? null) =>
-    refetchAction({ entry, lastAttempt, failed: lastError !== null, pendingSince }, event, now(), settings);
+  /** The rule's verdict on `event` now. */
+  const decide = (event) =>
+    refetchAction({ entry, lastAttempt, failed: lastError !== null, pendingSince: pending?.since ?? null }, event, now(), settings);
 
   function take(text, fetchedAt, maxAge) {
     const value = parse(text);
@@ -251,10 +251,12 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
     if (ready !== null) return ready;
     let action = decide('load');
     if (action.type === 'join') return pending.promise;
-    if (action.type === 'poll') {
+    while (action.type === 'poll') {
       if (await awaitOthers()) return start('load');
-      // The fetch waited for is over: decide again without it.
-      action = decide('load', null);
+      // The fetch waited for is over, or another caller gave up on it and
+      // started the next one: decide again with whatever is in flight now
+      // (deciding as if nothing were would start one fetch per caller).
+      action = decide('load');
     }
     if (action.type === 'serve') return entry;
     if (action.type === 'fail') throw lastError;

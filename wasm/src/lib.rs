@@ -2,12 +2,13 @@
 //! values out. Policies and key sets cross as JSON text so the core's strict
 //! parser sees exactly the bytes the host received.
 
-use js_sys::{Array, Error as JsError, Object, Reflect, Uint8Array};
+use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
 use jwtguard::{
     ANY_TENANT, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, Error, ErrorKind, IssuerRouter,
-    KeySet, Policy, Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verifier, limits,
+    KeySet, Policy, Prepared, Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verified, Verifier,
+    limits,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -34,6 +35,29 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// `JSON.parse` keeps it a plain own property.
 fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|_| to_js_error(&Error::new(ErrorKind::Internal)))
+}
+
+/// A verified token as JSON text `{ claims, header, key, binding }` for one
+/// `JSON.parse`: the claims are the token's own payload text, which the
+/// core's strict parser accepted (no duplicate names, depth and size
+/// limits), so they are not serialised again; the small rest is.
+fn verified_text(verified: &Verified) -> Result<String, JsValue> {
+    #[derive(serde::Serialize)]
+    struct Rest<'a> {
+        header: &'a serde_json::Map<String, serde_json::Value>,
+        key: &'a jwtguard::KeyUsed,
+        binding: &'a Option<jwtguard::Binding>,
+    }
+    let rest = to_json_text(&Rest {
+        header: &verified.header,
+        key: &verified.key,
+        binding: &verified.binding,
+    })?;
+    // `rest` is a JSON object's text: "{" then its members.
+    let members = rest
+        .strip_prefix('{')
+        .ok_or_else(|| to_js_error(&Error::new(ErrorKind::Internal)))?;
+    Ok(format!("{{\"claims\":{},{members}", verified.claims_json()))
 }
 
 fn policy(json: &str) -> Result<Policy, JsValue> {
@@ -105,7 +129,7 @@ impl WasmVerifier {
             .inner
             .verify(token_text(token)?, now)
             .map_err(|e| to_js_error(&e))?;
-        to_json_text(&verified)
+        verified_text(&verified)
     }
 
     /// Verifies `token` (UTF-8 bytes) as a request presented it, at `now`:
@@ -162,51 +186,50 @@ impl WasmVerifier {
             .inner
             .verify_presented(token_text(token)?, now, &presented)
             .map_err(|e| to_js_error(&e))?;
-        to_json_text(&verified)
+        verified_text(&verified)
     }
 
     /// The first half of a verification whose signature the host checks
-    /// with WebCrypto (see `Verifier::prepare`), on the token's UTF-8 bytes
-    /// (see `token_text`): every check up to the
-    /// signature, then `{ alg, keys, signingInputLength, signature }` (key
-    /// indices to try in order, the signature as a `Uint8Array`), or `null`
-    /// when the token's algorithm is only ever checked here: call `verify`.
-    pub fn prepare(&self, token: &[u8]) -> Result<JsValue, JsValue> {
-        let token = token_text(token)?;
-        let Some(prepared) = self.inner.prepare(token).map_err(|e| to_js_error(&e))? else {
-            return Ok(JsValue::NULL);
-        };
-        let keys: Array = prepared
-            .keys
-            .iter()
-            .map(|&index| JsValue::from(index as f64))
-            .collect();
-        let object = Object::new();
-        // Setting properties on a fresh plain object cannot fail.
-        let _ = Reflect::set(&object, &"alg".into(), &prepared.alg.name().into());
-        let _ = Reflect::set(&object, &"keys".into(), &keys);
-        let _ = Reflect::set(
-            &object,
-            &"signingInputLength".into(),
-            &(prepared.signing_input_len as f64).into(),
-        );
-        let signature = Uint8Array::from(prepared.signature.as_slice());
-        let _ = Reflect::set(&object, &"signature".into(), &signature);
-        Ok(object.into())
+    /// with its own crypto (see `Verifier::prepare`), on the token's UTF-8
+    /// bytes (see `token_text`): every check up to the signature, then a
+    /// handle holding what the host needs (`alg`, `keys`,
+    /// `signingInputLength`, `signature`) and what `finish` continues from;
+    /// `undefined` when the token's algorithm is only ever checked here: call
+    /// `verify`. The host frees the handle (`free()`) when done with it.
+    pub fn prepare(&self, token: &[u8]) -> Result<Option<WasmPrepared>, JsValue> {
+        let prepared = self
+            .inner
+            .prepare(token_text(token)?)
+            .map_err(|e| to_js_error(&e))?;
+        Ok(prepared.map(|prepared| WasmPrepared {
+            inner: Some(prepared),
+        }))
     }
 
-    /// The second half (see `Verifier::finish`): `key` is the index WebCrypto
-    /// verified the signature with, `undefined` when none did. Returns what
-    /// `verify` returns and throws what it throws.
-    pub fn finish(&self, token: &[u8], key: Option<u32>, now: f64) -> Result<String, JsValue> {
-        let token = token_text(token)?;
+    /// The second half (see `Verifier::finish_prepared`): `key` is the index
+    /// the host's crypto verified the signature with, `undefined` when none
+    /// did. Takes what `prepared` holds (a second `finish` on it is an
+    /// internal error); returns what `verify` returns and throws what it
+    /// throws.
+    pub fn finish(
+        &self,
+        prepared: &mut WasmPrepared,
+        key: Option<u32>,
+        now: f64,
+    ) -> Result<String, JsValue> {
         let now = seconds(now)?;
+        let prepared = prepared.inner.take().ok_or_else(|| {
+            to_js_error(&Error::with_detail(
+                ErrorKind::Internal,
+                "this prepared token was already finished",
+            ))
+        })?;
         let key = key.map(|index| index as usize);
         let verified = self
             .inner
-            .finish(token, key, now)
+            .finish_prepared(prepared, key, now)
             .map_err(|e| to_js_error(&e))?;
-        to_json_text(&verified)
+        verified_text(&verified)
     }
 
     /// The public JWK (JSON text: `kty`, `n`, `e` or `kty`, `crv`, `x`, `y`)
@@ -264,6 +287,50 @@ impl WasmVerifier {
     pub fn kids(&self) -> Result<JsValue, JsValue> {
         let kids: Vec<Option<&str>> = self.inner.keys().keys().iter().map(|k| k.kid()).collect();
         to_js(&kids)
+    }
+}
+
+/// A token after `WasmVerifier::prepare`, until `finish` takes it.
+#[wasm_bindgen]
+pub struct WasmPrepared {
+    inner: Option<Prepared>,
+}
+
+#[wasm_bindgen]
+impl WasmPrepared {
+    /// The token's algorithm (RS*, PS*, ES256 or ES384); empty once finished.
+    #[wasm_bindgen(getter)]
+    pub fn alg(&self) -> String {
+        self.inner
+            .as_ref()
+            .map_or_else(String::new, |p| p.alg.name().to_owned())
+    }
+
+    /// The key indices to try, in order; empty once finished.
+    #[wasm_bindgen(getter)]
+    pub fn keys(&self) -> Vec<u32> {
+        self.inner.as_ref().map_or_else(Vec::new, |p| {
+            // At most MAX_KEYS_TRIED indices into a key set of bounded size.
+            p.keys.iter().map(|&index| index as u32).collect()
+        })
+    }
+
+    /// The length in bytes of the signing input, the prefix of the token the
+    /// signature covers; 0 once finished.
+    #[wasm_bindgen(getter, js_name = signingInputLength)]
+    pub fn signing_input_length(&self) -> u32 {
+        // Tokens are at most MAX_TOKEN_SIZE_CEILING bytes.
+        self.inner
+            .as_ref()
+            .map_or(0, |p| p.signing_input_len as u32)
+    }
+
+    /// The decoded signature (for ECDSA, the JWS form r || s); empty once finished.
+    #[wasm_bindgen(getter)]
+    pub fn signature(&self) -> Vec<u8> {
+        self.inner
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.signature.clone())
     }
 }
 

@@ -1,0 +1,95 @@
+/**
+ * The node:crypto signature backend of Node's entry: OpenSSL checks RS*, PS*,
+ * ES256 and ES384 signatures, synchronously, for both `verifySync` and
+ * `verify`. Like the WebCrypto backend (webcrypto.js) it decides nothing: the
+ * core's `prepare` has already applied every rule (header, algorithm policy,
+ * key choice, the signature's exact encoding) and names the keys to try; this
+ * module only answers "is this signature valid under key i", and the core's
+ * `finish` concludes. EdDSA and HS* never come here (see `delegable` in
+ * src/crypto/mod.rs).
+ */
+
+import { constants, createPublicKey, verify } from 'node:crypto';
+
+/**
+ * node:crypto parameters per JOSE algorithm (RFC 7518 §3.3–3.5): the digest
+ * and the options beside the key. The RSA-PSS salt length is exactly the hash
+ * length, as RFC 7518 §3.5 requires and as the core (src/crypto/rsassa.rs)
+ * enforces; OpenSSL refuses any other salt length when one is given. ECDSA
+ * signatures are the JWS form r || s (IEEE P1363), not DER.
+ */
+const PARAMETERS = Object.freeze({
+  RS256: { digest: 'sha256', options: {} },
+  RS384: { digest: 'sha384', options: {} },
+  RS512: { digest: 'sha512', options: {} },
+  PS256: pss('sha256', 32),
+  PS384: pss('sha384', 48),
+  PS512: pss('sha512', 64),
+  ES256: { digest: 'sha256', options: { dsaEncoding: 'ieee-p1363' } },
+  ES384: { digest: 'sha384', options: { dsaEncoding: 'ieee-p1363' } },
+});
+
+function pss(digest, saltLength) {
+  return { digest, options: { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength } };
+}
+
+/**
+ * A backend over node:crypto. A KeyObject is made once per (key-set
+ * generation, key index) from the core's public JWK of an admitted key; the
+ * whole map is dropped when the generation changes.
+ */
+export function nodeCryptoBackend() {
+  let cachedGeneration = null;
+  /** key index → KeyObject */
+  let keyObjects = new Map();
+  /** `${index} ${alg}` → the options for `verify` (the KeyObject and the algorithm's) */
+  let verifyOptions = new Map();
+
+  function options(core, generation, index, alg) {
+    if (generation !== cachedGeneration) {
+      cachedGeneration = generation;
+      keyObjects = new Map();
+      verifyOptions = new Map();
+    }
+    const id = `${index} ${alg}`;
+    let found = verifyOptions.get(id);
+    if (found === undefined) {
+      let key = keyObjects.get(index);
+      if (key === undefined) {
+        const jwk = core.publicJwk(index);
+        if (jwk === undefined) throw new Error(`key ${index} has no public jwk`);
+        key = createPublicKey({ key: JSON.parse(jwk), format: 'jwk' });
+        keyObjects.set(index, key);
+      }
+      found = { key, ...PARAMETERS[alg].options };
+      verifyOptions.set(id, found);
+    }
+    return found;
+  }
+
+  return {
+    /**
+     * The first of `prepared.keys` (key indices, in the core's order) under
+     * which OpenSSL finds the signature valid, or undefined when none is.
+     * Throws when the host cannot make a key or verify with it: the caller
+     * then lets the core check the signature itself, never accepting on a
+     * failure.
+     * @param {object} core the WasmVerifier holding the key set of `generation`
+     * @param {number} generation the key-set generation `prepared` was made with
+     * @param {{ alg: string, keys: Uint32Array, signingInputLength: number, signature: Uint8Array }} prepared the core's handle (WasmPrepared)
+     * @param {Uint8Array} token the token's UTF-8 bytes
+     */
+    firstValidKeySync(core, generation, prepared, token) {
+      // Each member of the core's handle is read once: a read crosses into wasm.
+      const { alg } = prepared;
+      const parameters = PARAMETERS[alg];
+      if (parameters === undefined) throw new Error(`${alg} has no node:crypto parameters`);
+      const data = token.subarray(0, prepared.signingInputLength);
+      const { signature } = prepared;
+      for (const index of prepared.keys) {
+        if (verify(parameters.digest, data, options(core, generation, index, alg), signature)) return index;
+      }
+      return undefined;
+    },
+  };
+}

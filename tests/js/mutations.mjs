@@ -1,0 +1,123 @@
+// The token table the signature-backend tests share: valid tokens re-signed
+// with node:crypto and the catalog-style mutations of a token (signature
+// bytes, encodings, keys, algorithms, claims), plus the outcome helpers.
+import assert from 'node:assert/strict';
+import { KeyObject, createHmac, sign as nodeSign } from 'node:crypto';
+
+export const DELEGATED = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384'];
+export const RUST_ONLY = ['EdDSA'];
+/** Curve orders (SEC 2), for ECDSA signatures with s = n and s' = n − s. */
+const ORDER = {
+  ES256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  ES384: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+};
+
+export const enc = (bytes) => Buffer.from(bytes).toString('base64url');
+export const dec = (text) => Buffer.from(text, 'base64url');
+export const bigInt = (base64url) => BigInt(`0x${dec(base64url).toString('hex')}`);
+const toBytes = (value, length) => Buffer.from(value.toString(16).padStart(2 * length, '0'), 'hex');
+
+/**
+ * A clock read once, when the verifier is made: both paths then see the same
+ * time, so an error message that names it cannot differ by a second tick.
+ */
+export function frozenClock() {
+  const at = Math.floor(Date.now() / 1000);
+  return () => at;
+}
+
+export async function outcome(run) {
+  try {
+    return { result: await run() };
+  } catch (error) {
+    assert.equal(error.name, 'JwtGuardError', `not a JwtGuardError: ${error.stack}`);
+    return { code: error.code, message: error.message, claim: error.claim };
+  }
+}
+
+/** Re-signs raw header and payload text with node:crypto; `saltLength` overrides the PSS salt length. */
+export function resign(pair, headerText, payloadText, { saltLength } = {}) {
+  const input = `${enc(headerText)}.${enc(payloadText)}`;
+  const { alg } = pair;
+  const options = { key: KeyObject.from(pair.privateKey) };
+  if (alg.startsWith('PS')) Object.assign(options, { padding: 6, saltLength: saltLength ?? Number(alg.slice(2)) / 8 });
+  if (alg.startsWith('ES')) options.dsaEncoding = 'ieee-p1363';
+  const signature = nodeSign(alg === 'EdDSA' ? null : `sha${alg.slice(2)}`, Buffer.from(input), options);
+  return `${input}.${enc(signature)}`;
+}
+
+/** The catalog-style mutations of `token` signed by `pair`: [name, token]. */
+export function mutations(token, pair, pairs, impostor) {
+  const [h, p, s] = token.split('.');
+  const header = JSON.parse(dec(h).toString());
+  const claims = JSON.parse(dec(p).toString());
+  const signature = dec(s);
+  const out = [];
+  const add = (name, t) => out.push([name, t]);
+  for (const at of [0, signature.length >> 1, signature.length - 1]) {
+    const flipped = Buffer.from(signature);
+    flipped[at] ^= 0x01;
+    add(`bitflip:signature@${at}`, `${h}.${p}.${enc(flipped)}`);
+  }
+  add('truncate:signature-text', `${h}.${p}.${s.slice(0, -4)}`);
+  add('truncate:first-byte', `${h}.${p}.${enc(signature.subarray(1))}`);
+  add('extend:leading-zero', `${h}.${p}.${enc(Buffer.concat([Buffer.alloc(1), signature]))}`);
+  add('extend:trailing-byte', `${h}.${p}.${enc(Buffer.concat([signature, Buffer.alloc(1)]))}`);
+  add('all-ones', `${h}.${p}.${enc(Buffer.alloc(signature.length, 0xff))}`);
+  add('all-zeros', `${h}.${p}.${enc(Buffer.alloc(signature.length))}`);
+  add('claims:swapped-unsigned', `${h}.${enc(JSON.stringify({ ...claims, roles: ['Admin'] }))}.${s}`);
+  const { alg } = pair;
+  if (alg.startsWith('RS') || alg.startsWith('PS')) {
+    const n = dec(pair.jwk.n);
+    add('rsa:s-equals-n', `${h}.${p}.${enc(n)}`);
+    const above = Buffer.from(n);
+    above[above.length - 1] ^= 0x02; // n is odd: still k bytes, now n + 2 or n − 2
+    add('rsa:s-near-n', `${h}.${p}.${enc(above)}`);
+  }
+  if (alg.startsWith('PS')) {
+    for (const saltLength of [0, 20, Number(alg.slice(2)) / 8 + 1]) {
+      add(`pss:salt-${saltLength}`, resign(pair, JSON.stringify(header), JSON.stringify(claims), { saltLength }));
+    }
+  }
+  if (alg.startsWith('ES')) {
+    const size = signature.length / 2;
+    const order = ORDER[alg];
+    const r = signature.subarray(0, size);
+    const sValue = BigInt(`0x${signature.subarray(size).toString('hex')}`);
+    add('ecdsa:s-equals-n', `${h}.${p}.${enc(Buffer.concat([r, toBytes(order, size)]))}`);
+    add('ecdsa:r-equals-n', `${h}.${p}.${enc(Buffer.concat([toBytes(order, size), signature.subarray(size)]))}`);
+    add('ecdsa:r-zero', `${h}.${p}.${enc(Buffer.concat([Buffer.alloc(size), signature.subarray(size)]))}`);
+    add('ecdsa:s-plus-n', `${h}.${p}.${enc(Buffer.concat([r, toBytes(sValue + order, size + 1)]))}`);
+    // The malleated twin (r, n − s) is valid ECDSA: both paths must accept it.
+    add('ecdsa:high-s-twin', `${h}.${p}.${enc(Buffer.concat([r, toBytes(order - sValue, size)]))}`);
+    add('ecdsa:der-encoded', `${h}.${p}.${enc(derSignature(pair, `${h}.${p}`))}`);
+  }
+  // Keys: another key under this kid, another key's kid, another alg for this key, no kid.
+  const other = pairs.find((o) => o.alg !== alg);
+  add('wrong-key:same-kid', resign(impostor, JSON.stringify(header), JSON.stringify(claims)));
+  add('kid:other-key', resign(pair, JSON.stringify({ ...header, kid: other.kid }), JSON.stringify(claims)));
+  add('kid:unknown', resign(pair, JSON.stringify({ ...header, kid: 'unknown' }), JSON.stringify(claims)));
+  add('kid:removed', resign(pair, JSON.stringify({ alg, typ: header.typ }), JSON.stringify(claims)));
+  add('kid:number', resign(pair, JSON.stringify({ ...header, kid: 7 }), JSON.stringify(claims)));
+  const sameFamily = DELEGATED.find((a) => a !== alg && a.slice(0, 2) === alg.slice(0, 2));
+  if (sameFamily && !sameFamily.startsWith('ES')) {
+    add('alg:other-hash-same-key', resign({ ...pair, alg: sameFamily }, JSON.stringify({ ...header, alg: sameFamily }), JSON.stringify(claims)));
+  }
+  add('alg:none', `${enc(JSON.stringify({ ...header, alg: 'none' }))}.${p}.`);
+  add('alg:HS256-with-public-key', hs256WithPublicKey(pair, header, claims));
+  add('claims:expired', resign(pair, JSON.stringify(header), JSON.stringify({ ...claims, exp: claims.iat - 3600 })));
+  add('claims:audience', resign(pair, JSON.stringify(header), JSON.stringify({ ...claims, aud: 'api://other' })));
+  add('header:crit', resign(pair, JSON.stringify({ ...header, crit: ['x'], x: 1 }), JSON.stringify(claims)));
+  return out;
+}
+
+/** An ECDSA signature in DER form (what node:crypto makes by default), not the JWS r || s. */
+function derSignature(pair, input) {
+  return nodeSign(`sha${pair.alg.slice(2)}`, Buffer.from(input), KeyObject.from(pair.privateKey));
+}
+
+/** The classic confusion: HS256 keyed with the public key's JWK text. */
+function hs256WithPublicKey(pair, header, claims) {
+  const input = `${enc(JSON.stringify({ ...header, alg: 'HS256' }))}.${enc(JSON.stringify(claims))}`;
+  return `${input}.${enc(createHmac('sha256', JSON.stringify(pair.jwk)).update(input).digest())}`;
+}
