@@ -14,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 import { parseArgs } from 'node:util';
 import { SignJWT, generateKeyPair } from 'jose';
 import WebSocket from 'ws';
-import { createVerifier, remoteJwks } from 'jwtguard';
+import { createVerifier, remoteJwks } from '@jwtguard/jwtguard';
 import { initSync } from '../../pkg/jwtguard.js';
 import { AUDIENCE, ISSUER, goodClaims, sign } from '../js/helpers.mjs';
 import { startWorker } from '../worker/workerd.mjs';

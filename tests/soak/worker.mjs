@@ -2,8 +2,8 @@
 // memory only (no store), by the soak's key-source settings. `/memory`
 // answers the size of the WebAssembly memory, `/fetched` when (Unix seconds)
 // the key source took in a fetched key set, so the run can judge refusals.
-import { remoteJwks } from 'jwtguard';
-import { protect } from 'jwtguard/worker';
+import { remoteJwks } from '@jwtguard/jwtguard';
+import { protect } from '@jwtguard/jwtguard/worker';
 import { initSync } from '../../pkg/jwtguard.js';
 
 const fetched = [];
