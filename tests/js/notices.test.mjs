@@ -12,7 +12,14 @@ const BINDING = 'jwtguard-wasm';
 /** Our own crates: their licence is the package's LICENSE. */
 const OWN = new Set(['jwtguard', BINDING]);
 
-/** name@version of every crate the binding crate's build reaches through normal dependencies. */
+/**
+ * "name version" of every crate the binding crate's release build compiles:
+ * its normal dependencies for wasm32-unknown-unknown, with the features that
+ * build turns on (the binding's defaults), followed transitively. Cargo's
+ * resolve in `cargo metadata` unites the features of every workspace target
+ * (dev-dependencies too), so optional dependencies are followed here only
+ * when a feature of this build enables them.
+ */
 function wasmCrates() {
   const metadata = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--locked', '--filter-platform', 'wasm32-unknown-unknown'], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
@@ -21,17 +28,59 @@ function wasmCrates() {
   const nodes = new Map(metadata.resolve.nodes.map((n) => [n.id, n]));
   const root = metadata.packages.find((p) => p.name === BINDING);
   assert.ok(root, `${BINDING} is a workspace member`);
-  const seen = new Set();
-  const stack = [root.id];
-  while (stack.length) {
-    const id = stack.pop();
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const dep of nodes.get(id).deps) {
-      if (dep.dep_kinds.some((kind) => kind.kind === null)) stack.push(dep.pkg);
+  const libName = (name) => name.replaceAll('-', '_');
+  /** The package a normal dependency declaration resolves to, or undefined (another platform). */
+  const target = (id, decl) => nodes.get(id).deps.find((d) => d.name === libName(decl.rename ?? decl.name) && d.dep_kinds.some((k) => k.kind === null))?.pkg;
+  const features = new Map([[root.id, new Set(['default'])]]);
+  const active = new Map([[root.id, new Set()]]); // package → its activated optional dependency names
+  let changed = true;
+  const enable = (id, feature) => {
+    if (!features.has(id)) {
+      features.set(id, new Set());
+      active.set(id, new Set());
+      changed = true;
+    }
+    if (feature !== null && !features.get(id).has(feature)) {
+      features.get(id).add(feature);
+      changed = true;
+    }
+  };
+  while (changed) {
+    changed = false;
+    for (const [id, enabled] of [...features]) {
+      const pkg = packages.get(id);
+      const decls = pkg.dependencies.filter((d) => d.kind === null);
+      const activate = (name) => {
+        if (!active.get(id).has(name)) {
+          active.get(id).add(name);
+          changed = true;
+        }
+      };
+      for (const feature of [...enabled]) {
+        if (!(feature in pkg.features) && decls.some((d) => d.optional && (d.rename ?? d.name) === feature)) activate(feature);
+        for (const entry of pkg.features[feature] ?? []) {
+          if (entry.startsWith('dep:')) activate(entry.slice(4));
+          else if (entry.includes('/')) {
+            const [dep, depFeature] = entry.split('/');
+            if (!dep.endsWith('?')) activate(dep);
+            const name = dep.replace(/\?$/, '');
+            const decl = decls.find((d) => (d.rename ?? d.name) === name);
+            const depId = decl && target(id, decl);
+            if (depId && (!decl.optional || active.get(id).has(name))) enable(depId, depFeature);
+          } else enable(id, entry);
+        }
+      }
+      for (const decl of decls) {
+        if (decl.optional && !active.get(id).has(decl.rename ?? decl.name)) continue;
+        const depId = target(id, decl);
+        if (depId === undefined) continue;
+        enable(depId, null);
+        if (decl.uses_default_features) enable(depId, 'default');
+        for (const feature of decl.features) enable(depId, feature);
+      }
     }
   }
-  return [...seen].map((id) => packages.get(id)).filter((p) => !OWN.has(p.name)).map((p) => `${p.name} ${p.version}`);
+  return [...features.keys()].map((id) => packages.get(id)).filter((p) => !OWN.has(p.name)).map((p) => `${p.name} ${p.version}`);
 }
 
 test('THIRD_PARTY_NOTICES names every crate linked into the wasm', () => {
@@ -44,6 +93,8 @@ test('THIRD_PARTY_NOTICES names every crate linked into the wasm', () => {
   }
   const missing = crates.filter((crate) => !listed.has(crate));
   assert.deepEqual(missing, [], 'run `make notices`');
+  // And nothing else: a crate the build does not compile is not listed.
+  assert.deepEqual([...listed].filter((crate) => !crates.includes(crate)), [], 'run `make notices`');
 });
 
 test('THIRD_PARTY_NOTICES carries the licence texts, BSD-3-Clause among them', () => {
