@@ -218,10 +218,18 @@ export interface VerifierOptions extends Policy {
    * in browsers and Workers, `false` in Node (whose WebCrypto runs on its
    * thread pool and measured slower than the core for RSA).
    * Every other decision stays in the core either way, and both paths give
-   * the same outcome; `verifySync()` always checks in the core. EdDSA and
-   * HS* are always checked in the core.
+   * the same outcome; `verifySync()` never uses WebCrypto. EdDSA and HS* are
+   * always checked in the core.
    */
   webCrypto?: boolean;
+  /**
+   * Node only: whether RS*, PS*, ES256 and ES384 signature checks go to
+   * node:crypto (OpenSSL, synchronous) in both `verifySync()` and `verify()`.
+   * Default `true`; `false` checks every signature in the core (pure
+   * WebAssembly). Every other decision stays in the core either way, and
+   * both paths give the same outcome. Ignored outside Node.
+   */
+  nodeCrypto?: boolean;
   /**
    * Where `verifyRequest` records DPoP proof ids until they expire. Default:
    * a bounded in-memory cache per verifier. Give a shared store (a Durable
