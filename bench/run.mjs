@@ -2,6 +2,7 @@
 // the ratio to jose measured in the same run, and writes bench/RESULTS.md.
 // Benchmarks are measurements, never tests: nothing here fails on a number.
 //   node bench/run.mjs [--quick] [--only=node,workerd,chromium]
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { ALGORITHMS, COLD_TOKENS, makeFixtures } from './fixtures.mjs';
@@ -182,6 +183,8 @@ const LIMITS = [
 ].join('\n');
 
 const start = await coldStart(fixtures);
+// Memory in a fresh process with --expose-gc (bench/memory.mjs); --quick runs a tenth.
+const memory = execFileSync(process.execPath, ['--expose-gc', new URL('./memory.mjs', import.meta.url).pathname, ...(quick ? ['10000', '100'] : [])], { encoding: 'utf8' });
 
 const report = [
   '# Benchmark results',
@@ -208,6 +211,7 @@ const report = [
   '',
   start,
   '',
+  memory,
 ].join('\n');
 writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
 process.stdout.write(report);
