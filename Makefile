@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-browser lint fuzz bench
+.PHONY: notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -14,12 +14,21 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wycheproof test-wasm test-js test-remote test-worker test-browser
+test: build lint test-rust test-wycheproof test-wasm test-trap test-js test-remote test-worker test-servers test-soak test-browser
 
-lint: setup
+# The JS type check reads pkg/ (the glue's declarations, facts.js): it needs the build.
+lint: build
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	npx eslint .
+	npx tsc -p tsconfig.json
+	bash scripts/pack-lint.sh
+
+# THIRD_PARTY_NOTICES from the licences of the crates linked into the release
+# wasm (cargo-about, installed when missing). tests/js/notices.test.mjs
+# fails when a crate is missing from it.
+notices:
+	bash scripts/notices.sh
 
 # Every Rust suite but Wycheproof, which has its own target. The attack
 # catalog is tests/catalog/, the limits tests/limits.rs.
@@ -39,6 +48,15 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The recorded run (SECURITY.md): FUZZ_RUNS executions per target.
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	bash scripts/fuzz.sh --runs $(FUZZ_RUNS)
+
+# Minimises seeds plus the working corpus into the tracked fuzz/seeds/.
+fuzz-cmin:
+	bash scripts/fuzz.sh --minimise
+
 test-wasm:
 	# No --quiet: cargo forwards it to the test binary, which wasm-bindgen-test-runner refuses.
 	bash scripts/wasm-cargo.sh test --tests
@@ -46,8 +64,38 @@ test-wasm:
 test-js:
 	node --test tests/js/*.test.mjs
 
+# Recovery from a WebAssembly trap (catalog H03): a debug build of the
+# binding with its `trap-hook` feature, written to target-wasm/trap-pkg (never
+# to pkg/), runs the host layer through a deliberate trap.
+test-trap:
+	bash scripts/build-wasm.sh --trap-hook target-wasm/trap-pkg
+	node --test tests/trap/
+
+# The property tests (tests/js/properties.test.mjs, also in test-js) with a
+# hundred times the cases: a few hundred thousand header values and tens of
+# thousands of cache histories.
+test-properties-long:
+	PROPERTY_SCALE=100 node --test tests/js/properties.test.mjs
+
 test-worker:
 	node --test tests/worker/*.test.mjs
+
+# The identity-provider fault soak (tests/soak/): one lap (~45 s) of the fault
+# schedule on the Node verifier and in workerd at once, with assertions.
+test-soak:
+	node --test tests/soak/soak.test.mjs
+
+# The long form: SOAK_LAPS laps with SOAK_CONCURRENCY requests in flight,
+# each runtime in turn; prints the figures the README and SECURITY.md quote.
+SOAK_LAPS ?= 3
+SOAK_CONCURRENCY ?= 200
+soak: build
+	node tests/soak/run.mjs --runtime both --laps $(SOAK_LAPS) --concurrency $(SOAK_CONCURRENCY)
+
+# jwtguard/express and jwtguard/fastify on Express 5, Fastify 5 and node:http
+# servers on 127.0.0.1, and the runtime matrix (Node ESM and require(), Deno, Bun).
+test-servers:
+	node --test tests/servers/*.test.mjs
 
 # Remote key sources, discovery, the Entra ID preset and fromEnv, against
 # oidc-provider and local servers on 127.0.0.1.

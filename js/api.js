@@ -7,3 +7,4 @@ export { KEY_SOURCE_DEFAULTS } from './keys/cache.js';
 export { entraId } from './entra.js';
 export { fromEnv } from './env.js';
 export { JwtGuardError, errorCodes } from './errors.js';
+export { ANY_TENANT, DEFAULT_CLOCK_TOLERANCE } from '../pkg/facts.js';

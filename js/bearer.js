@@ -7,8 +7,9 @@
 /** RFC 6750 §2.1 b64token (token68 in RFC 7235): the only characters a bearer token may have. */
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-/** The schemes an access token may come with, by their lowercase names. */
-const SCHEMES = Object.freeze({ bearer: 'bearer', dpop: 'dpop' });
+/** The schemes an access token may come with, by their lowercase names (a Map: no inherited keys). */
+/** @type {Map<string, 'bearer' | 'dpop'>} */
+const SCHEMES = new Map([['bearer', 'bearer'], ['dpop', 'dpop']]);
 
 /** Codes about the caller's permissions (403) rather than its credentials (401). */
 const FORBIDDEN = new Set(['ERR_ROLE_MISSING', 'ERR_SCOPE_MISSING', 'ERR_CLIENT_NOT_ALLOWED', 'ERR_TENANT_NOT_ALLOWED', 'ERR_PERMISSION_MISSING']);
@@ -22,13 +23,13 @@ const MISCONFIGURED = new Set(['ERR_POLICY_INVALID', 'ERR_KEY_INVALID', 'ERR_INT
 /**
  * The access token of an `Authorization` header value, and its scheme.
  * @param {string | null | undefined} header
- * @returns {{ scheme: 'bearer' | 'dpop', token: string } | { problem: 'missing' | 'malformed' }}
+ * @returns {{ problem?: undefined, scheme: 'bearer' | 'dpop', token: string } | { problem: 'missing' | 'malformed', scheme?: undefined, token?: undefined }}
  */
 export function readAuthorization(header) {
   if (header === null || header === undefined || header.trim() === '') return { problem: 'missing' };
   const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(header.trim());
   if (!match) return { problem: 'malformed' };
-  const scheme = SCHEMES[match[1].toLowerCase()];
+  const scheme = SCHEMES.get(match[1].toLowerCase());
   // Another scheme (Basic…) is not access-token credentials at all.
   if (scheme === undefined) return { problem: 'missing' };
   const credentials = match[2] ?? '';
@@ -42,12 +43,14 @@ const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;
 /**
  * The HTTP answer for a request that failed authentication.
  * Never echoes the token or its claims: only the code and its generic reason.
- * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string }, realm: string, scopes?: string[], scheme?: 'bearer' | 'dpop', dpopAlgorithms?: string[] }} failure
+ * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string }, realm: string, scopes?: string[], scheme?: 'bearer' | 'dpop', dpopAlgorithms?: string[], resourceMetadata?: string }} failure
  * @returns {{ status: number, headers: Record<string, string>, body: { error: string, code: string | null } }}
  */
-export function failureResponse({ problem, error, realm, scopes = [], scheme = 'bearer', dpopAlgorithms = [] }) {
-  const bearer = [`Bearer realm=${quoted(realm)}`];
-  const dpop = [`DPoP algs=${quoted(dpopAlgorithms.join(' '))}`];
+export function failureResponse({ problem, error, realm, scopes = [], scheme = 'bearer', dpopAlgorithms = [], resourceMetadata }) {
+  // RFC 9728 §5.1: every challenge of a 401 names the protected resource metadata.
+  const metadata = resourceMetadata ? [`resource_metadata=${quoted(resourceMetadata)}`] : [];
+  const bearer = [`Bearer realm=${quoted(realm)}`, ...metadata];
+  const dpop = [`DPoP algs=${quoted(dpopAlgorithms.join(' '))}`, ...metadata];
   // The challenge follows the scheme the request used (RFC 9449 §7.1).
   const challenge = scheme === 'dpop' ? dpop : bearer;
   let status = 401;

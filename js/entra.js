@@ -12,16 +12,20 @@
  *   version 1/any  → v1 metadata and keys: v1 and v2 tokens both verify, and
  *                    the issuer is still checked exactly against the policy.
  * Set `version: 2` when the API's manifest asks for v2 tokens, to gain the
- * per-key check.
+ * per-key check. docs/entra.md gathers the Entra facts this relies on.
  */
 
 import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
-import { TENANT_PLACEHOLDER } from '../pkg/facts.js';
+import { ANY_TENANT, TENANT_PLACEHOLDER } from '../pkg/facts.js';
 import { discover } from './keys/discovery.js';
 import { JwtGuardError } from './errors.js';
 
-/** Hosts per cloud: where metadata lives, and the hosts of v2 and v1 issuers. */
-const CLOUDS = Object.freeze({
+/**
+ * Hosts per cloud: where metadata and the token endpoint live (`login`), and
+ * the hosts of v2 and v1 issuers (docs/entra.md, "National clouds"). The
+ * command line's `token --cloud` reads it too.
+ */
+export const CLOUDS = Object.freeze({
   public: { login: 'login.microsoftonline.com', v2: 'login.microsoftonline.com', v1: 'sts.windows.net' },
   usgov: { login: 'login.microsoftonline.us', v2: 'login.microsoftonline.us', v1: 'sts.windows.net' },
   // In China the issuers are on other hosts than the login endpoint.
@@ -30,8 +34,6 @@ const CLOUDS = Object.freeze({
 
 const MULTI_TENANT = Object.freeze(['organizations', 'common']);
 
-/** The `tenants` value that accepts any tenant: it must be written out. */
-const ANY_TENANT = '*';
 const VERSIONS = Object.freeze([1, 2, 'any']);
 
 const ENTRA_OPTIONS = Object.freeze([
@@ -187,5 +189,7 @@ export function entraId(options) {
     verifierOptions.forbiddenClaims = ['scp'];
     verifierOptions.claimValues = { idtyp: ['app'] };
   }
-  return Object.fromEntries(Object.entries(verifierOptions).filter(([, value]) => value !== undefined));
+  return /** @type {import('./index.d.ts').VerifierOptions} */ (
+    Object.fromEntries(Object.entries(verifierOptions).filter(([, value]) => value !== undefined))
+  );
 }

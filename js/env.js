@@ -15,6 +15,7 @@
  * rule applies to the prefixed families.
  */
 
+import { ANY_TENANT } from '../pkg/facts.js';
 import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { entraId } from './entra.js';
 import { discover } from './keys/discovery.js';
@@ -110,7 +111,7 @@ export function fromEnv(env, options = {}) {
     return items;
   };
   const tenantList = list('JWT_ALLOWED_TENANTS');
-  const tenants = tenantList?.length === 1 && tenantList[0] === '*' ? '*' : tenantList;
+  const tenants = tenantList?.length === 1 && tenantList[0] === ANY_TENANT ? ANY_TENANT : tenantList;
   const checks = {
     roles: list('JWT_REQUIRED_ROLES'),
     scopes: list('JWT_REQUIRED_SCOPES'),
@@ -157,5 +158,5 @@ export function fromEnv(env, options = {}) {
     () => (jwksUri === undefined ? discover(issuer, sourceOptions) : remoteJwks(jwksUri, sourceOptions)),
     sourceOf,
   );
-  return defined({ issuer, audience, keys, tenants, ...checks });
+  return /** @type {import('./index.d.ts').VerifierOptions} */ (defined({ issuer, audience, keys, tenants, ...checks }));
 }

@@ -39,16 +39,31 @@ export class JwtGuardError extends Error {
   }
 }
 
+/** Called with each trap before it becomes ERR_INTERNAL: the core's restart (js/trap.js). */
+let trapHandler = null;
+
+/**
+ * Sets what happens on a trap. js/trap.js registers the core's restart; this
+ * module stays free of the core, so `jwtguard/display` loads none.
+ * @param {(error: WebAssembly.RuntimeError) => void} handler
+ */
+export function onTrap(handler) {
+  trapHandler = handler;
+}
+
 /**
  * Turns anything thrown by the WebAssembly core into a JwtGuardError. A trap
- * (`WebAssembly.RuntimeError`) is a bug and becomes ERR_INTERNAL.
+ * (`WebAssembly.RuntimeError`) is a bug: the core is restarted and the call
+ * answered with ERR_INTERNAL.
  * @param {unknown} error
  * @returns {JwtGuardError}
  */
 export function fromCore(error) {
   if (error instanceof JwtGuardError) return error;
-  if (error && typeof error === 'object' && typeof error.code === 'string' && error.code in ERROR_MESSAGES) {
-    return new JwtGuardError(error.code, error.detail ?? null, { claim: error.claim ?? null });
+  if (error instanceof WebAssembly.RuntimeError) trapHandler?.(error);
+  const core = /** @type {{ code?: unknown, detail?: string | null, claim?: string | null }} */ (error);
+  if (core && typeof core === 'object' && typeof core.code === 'string' && core.code in ERROR_MESSAGES) {
+    return new JwtGuardError(core.code, core.detail ?? null, { claim: core.claim ?? null });
   }
   return new JwtGuardError('ERR_INTERNAL', null, { cause: error });
 }

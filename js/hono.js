@@ -1,11 +1,13 @@
 /**
  * `jwtguard/hono`: Hono middleware. Sets `c.get('auth')` to `{ claims, header, key }`.
  *
- *   import { jwtAuth } from 'jwtguard/hono';
+ *   import { jwtAuth } from '@jwtguard/jwtguard/hono';
  *   app.use('/api/*', jwtAuth((env) => ({ issuer: env.ISSUER, audience: env.AUDIENCE, keys: env.JWKS })));
  */
 
-import { authenticator } from './protect.js';
+import { authenticator } from './authenticate.js';
+import { gatewayGuard } from './gateway.js';
+import { toResponse, workerContext } from './worker-request.js';
 
 /** Hono's `c.executionCtx` throws outside runtimes that have one (Node). */
 function executionContext(c) {
@@ -18,13 +20,34 @@ function executionContext(c) {
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of `c.env`
- * @param {{ realm?: string }} [settings]
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings]
  */
 export function jwtAuth(options, settings) {
-  const authenticate = authenticator(options, settings);
+  const guard = authenticator(options, settings);
   return async function jwtGuardMiddleware(c, next) {
-    const { auth, failure } = await authenticate(c.req.raw, c.env, executionContext(c));
-    if (failure) return c.json(failure.body, failure.status, failure.headers);
+    const request = c.req.raw;
+    const metadata = guard.metadata(request, c.env);
+    if (metadata) return toResponse(metadata, request.method);
+    const { auth, failure } = await guard.authenticate(request, c.env, workerContext(request, executionContext(c)));
+    if (failure) return toResponse(failure);
+    c.set('auth', auth);
+    await next();
+  };
+}
+
+/**
+ * Gateway rules as Hono middleware: the closest rule's requirement, then
+ * `c.get('auth')` (null when no token was needed) and `c.req.raw` replaced by
+ * the request to forward (claims as headers, Authorization stripped, as configured).
+ * @param {Parameters<typeof gatewayGuard>[0]} config
+ */
+export function jwtGateway(config) {
+  const guard = gatewayGuard(config);
+  return async function jwtGuardGateway(c, next) {
+    const request = c.req.raw;
+    const { answer, request: forwarded, auth } = await guard.handle(request, c.env, workerContext(request, executionContext(c)));
+    if (answer) return toResponse(answer, request.method);
+    c.req.raw = forwarded;
     c.set('auth', auth);
     await next();
   };

@@ -218,16 +218,15 @@ export interface VerifierOptions extends Policy {
    * in browsers and Workers, `false` in Node (whose WebCrypto runs on its
    * thread pool and measured slower than the core for RSA).
    * Every other decision stays in the core either way, and both paths give
-   * the same outcome; `verifySync()` never uses WebCrypto. EdDSA and HS* are
-   * always checked in the core.
+   * the same outcome; `verifySync()` always checks in the core. EdDSA and
+   * HS* are always checked in the core.
    */
   webCrypto?: boolean;
   /**
-   * Node only: whether RS*, PS*, ES256 and ES384 signature checks go to
-   * node:crypto (OpenSSL, synchronous) in both `verifySync()` and `verify()`.
-   * Default `true`; `false` checks every signature in the core (pure
-   * WebAssembly). Every other decision stays in the core either way, and
-   * both paths give the same outcome. Ignored outside Node.
+   * Node only: whether `verifySync()` and `verify()` hand RS*, PS*, ES256
+   * and ES384 signature checks to node:crypto (a KeyObject per admitted key,
+   * the core's exact encodings checked first). Default `true` in Node's
+   * entry; `false` leaves every signature to the core. Ignored elsewhere.
    */
   nodeCrypto?: boolean;
   /**
@@ -237,7 +236,16 @@ export interface VerifierOptions extends Policy {
    * several instances serve one API.
    */
   replayStore?: ReplayStore;
+  /**
+   * Receives `{ type: 'core-restarted', error }` when a call of this verifier
+   * hit a WebAssembly trap: the call fails with ERR_INTERNAL, the core is
+   * instantiated again, and every verifier reloads its keys into it.
+   */
+  onEvent?: (event: VerifierEvent) => void;
 }
+
+/** What `onEvent` of createVerifier receives. */
+export type VerifierEvent = { type: 'core-restarted'; error: JwtGuardError };
 
 /** Records a key for `ttlSeconds` and answers whether it had been recorded before. */
 export interface ReplayStore {
@@ -321,10 +329,20 @@ export interface FromEnvOptions extends KeySourceOptions {
   prefix?: string;
 }
 
-/** createVerifier options from AZURE_* / JWT_* environment variables. */
-export declare function fromEnv(env: Readonly<Record<string, string | undefined>>, options?: FromEnvOptions): VerifierOptions;
+/**
+ * createVerifier options from AZURE_* / JWT_* environment variables:
+ * `process.env`, or a Worker's typed `env` (other members, such as KV
+ * bindings, are not read).
+ */
+export declare function fromEnv(env: object, options?: FromEnvOptions): VerifierOptions;
 export declare function inspectToken(token: string): Inspection;
 export declare const errorCodes: readonly ErrorCode[];
+
+/** The `tenants` value that accepts any tenant, written out: `'*'`. */
+export declare const ANY_TENANT: '*';
+
+/** The clock tolerance, in seconds, when a policy sets none: 60. */
+export declare const DEFAULT_CLOCK_TOLERANCE: number;
 
 export declare class JwtGuardError extends Error {
   readonly name: 'JwtGuardError';
@@ -332,5 +350,8 @@ export declare class JwtGuardError extends Error {
   readonly claim: string | null;
   /** The generic reason for the code: names the check, carries no token data. */
   readonly reason: string;
-  constructor(code: ErrorCode, message: string, details?: { claim?: string | null; cause?: unknown });
+  /** What the check expected and found (for logs), or null; never token bytes or key material. */
+  readonly detail: string | null;
+  /** The message is `reason`, then ": " and `detail` when there is one. */
+  constructor(code: ErrorCode, detail?: string | null, details?: { claim?: string | null; cause?: unknown });
 }

@@ -8,6 +8,7 @@
 import { WasmRouter } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { readRequest } from './request.js';
+import { abandon, coreInstance } from './trap.js';
 
 const encoder = new TextEncoder();
 
@@ -17,19 +18,23 @@ const encoder = new TextEncoder();
  * @returns {import('./index.d.ts').Verifier}
  */
 export function createIssuers(verifiers) {
+  // Each verifier here has one issuer, so one policy.
+  const policies = verifiers.map((v) => /** @type {import('./index.d.ts').Policy & { maxTokenSize: number }} */ (v.policy));
   if (verifiers.length === 0) {
     throw new JwtGuardError('ERR_POLICY_INVALID', 'at least one issuer configuration is required');
   }
+  const policiesJson = JSON.stringify(policies);
   let router;
+  let routerOf = coreInstance();
   try {
-    router = new WasmRouter(JSON.stringify(verifiers.map((v) => v.policy)));
+    router = new WasmRouter(policiesJson);
   } catch (error) {
     throw fromCore(error);
   }
 
   // A token over every configuration's size cap is refused as a single
   // verifier refuses it, before it is copied into wasm memory to be routed.
-  const maxTokenSize = Math.max(...verifiers.map((v) => v.policy.maxTokenSize));
+  const maxTokenSize = Math.max(...policies.map((p) => p.maxTokenSize));
 
   /** The verifier for `token`'s issuer. */
   function route(token) {
@@ -40,6 +45,12 @@ export function createIssuers(verifiers) {
       throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `${token.length} characters, limit ${maxTokenSize}`);
     }
     try {
+      // After a trap restarted the core, the router is built again in the new instance.
+      if (routerOf !== coreInstance()) {
+        abandon(router);
+        router = new WasmRouter(policiesJson);
+        routerOf = coreInstance();
+      }
       return verifiers[router.route(encoder.encode(token))];
     } catch (error) {
       throw fromCore(error);
@@ -47,7 +58,7 @@ export function createIssuers(verifiers) {
   }
 
   return Object.freeze({
-    policy: Object.freeze(verifiers.map((v) => v.policy)),
+    policy: Object.freeze(policies),
     async ready() {
       await Promise.all(verifiers.map((v) => v.ready()));
     },

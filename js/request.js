@@ -17,8 +17,8 @@ const PEM = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-
 const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
 const dpopError = (message) => new JwtGuardError('ERR_DPOP_INVALID', message);
 
-/** The values of header `name` (case-insensitive): one entry per header line. */
-function headerValues(headers, name) {
+/** The values of header `name` (lowercase; matched case-insensitively): one entry per header line. */
+export function headerValues(headers, name) {
   if (headers && typeof headers.get === 'function') {
     const value = headers.get(name);
     return value === null ? [] : [value];
@@ -58,14 +58,14 @@ function readCertificate(certificate) {
  * A request's credentials, or the problem with them.
  * @param {Request | { method: string, url: string, headers: Headers | Record<string, string | string[] | undefined> }} request
  * @param {{ clientCertificate?: Uint8Array | ArrayBuffer | string }} [options]
- * @returns {{ problem: 'missing' | 'malformed' } | { scheme: 'bearer' | 'dpop', token: string, proof?: string, method: string, url: string, certificateDer?: Uint8Array, certificateSha256?: Uint8Array }}
+ * @returns {{ problem: 'missing' | 'malformed', scheme?: undefined, token?: undefined } | { problem?: undefined, scheme: 'bearer' | 'dpop', token: string, proof?: string, method: string, url: string, certificateDer?: Uint8Array, certificateSha256?: Uint8Array }}
  */
 export function readRequest(request, { clientCertificate } = {}) {
   if (!request || typeof request !== 'object') throw misuse('request must be a Request or { method, url, headers }');
   const authorization = headerValues(request.headers, 'authorization');
   if (authorization.length > 1) return { problem: 'malformed' };
   const credentials = readAuthorization(authorization[0]);
-  if (credentials.problem) return credentials;
+  if (credentials.problem) return { problem: credentials.problem };
   const { method, url } = request;
   if (typeof method !== 'string' || method === '') throw misuse('request.method must be the HTTP method');
   if (typeof url !== 'string' || !URL.canParse(url)) {
@@ -75,7 +75,8 @@ export function readRequest(request, { clientCertificate } = {}) {
   // Headers joins repeated headers with ", "; a compact JWS has no comma.
   if (proofs.length > 1 || proofs.some((p) => p.includes(','))) throw dpopError('the request has more than one DPoP header');
   return {
-    ...credentials,
+    scheme: credentials.scheme,
+    token: credentials.token,
     ...(proofs.length === 1 ? { proof: proofs[0].trim() } : {}),
     method,
     url,
@@ -87,7 +88,7 @@ export function readRequest(request, { clientCertificate } = {}) {
  * The fingerprint Cloudflare reports for a client certificate it verified
  * (`request.cf.tlsClientAuth`), or undefined: a certificate that was not
  * presented, or did not verify, is no proof.
- * @param {{ cf?: { tlsClientAuth?: { certPresented?: string, certVerified?: string, certFingerprintSHA256?: string } } }} request
+ * @param {Request & { cf?: { tlsClientAuth?: { certPresented?: string, certVerified?: string, certFingerprintSHA256?: string } } }} request
  */
 export function cloudflareCertificate(request) {
   const auth = request?.cf?.tlsClientAuth;

@@ -12,11 +12,12 @@ import { isKeySource, localJwks } from './keys/local.js';
 import { checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
+import { abandon, coreInstance } from './trap.js';
 import { webCryptoBackend } from './webcrypto.js';
 
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'onEvent']);
 
 /**
  * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
@@ -29,6 +30,8 @@ export const SYNC_BACKEND = Symbol('jwtguard.syncBackend');
 const encoder = new TextEncoder();
 
 const policyError = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
+/** A string that starts like an absolute URL (`https://…`), never JSON text. */
+const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
 
 function splitOptions(options) {
   if (!options || typeof options !== 'object') throw policyError('options must be an object');
@@ -84,12 +87,25 @@ export function createVerifier(options) {
   if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
 
   checkReplayStore(options.replayStore);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw policyError('onEvent must be a function');
+  /** Reports an event to `onEvent`; a listener that throws cannot break verification. */
+  const emit = (event) => {
+    try {
+      options.onEvent?.(Object.freeze(event));
+    } catch {
+      // Ignored by design: events are for observing, never for control.
+    }
+  };
   const replayStore = options.replayStore ?? memoryReplayStore(now);
   const capacity = cacheCapacity(options.cache);
   const cache = capacity > 0 ? createTokenCache(capacity) : null;
 
   if ((options.keys === undefined) === (options.secret === undefined)) {
     throw policyError('give exactly one of keys (a jwks or key source) and secret');
+  }
+  // A URL where a key set belongs would otherwise fail later as bad JSON.
+  if (typeof options.keys === 'string' && URL_LIKE.test(options.keys)) {
+    throw policyError('keys is a url, not a jwks: use keys: remoteJwks(url) for a jwks url, or keys: discover(issuer) for an issuer');
   }
   if (options.webCrypto !== undefined && typeof options.webCrypto !== 'boolean') {
     throw policyError('webCrypto must be true or false');
@@ -111,11 +127,15 @@ export function createVerifier(options) {
     : null;
 
   let core = null;
+  /** The core instance `core` lives in (js/trap.js). */
+  let coreOf = coreInstance();
   let generation = null;
   let source = null;
-  if (options.secret !== undefined) {
+  const secret = options.secret === undefined ? null : secretBytes(options.secret);
+  const withSecret = () => WasmVerifier.withSecret(policyJson, secret, options.kid ?? undefined);
+  if (secret !== null) {
     try {
-      core = WasmVerifier.withSecret(policyJson, secretBytes(options.secret), options.kid ?? undefined);
+      core = withSecret();
     } catch (error) {
       throw fromCore(error);
     }
@@ -124,10 +144,43 @@ export function createVerifier(options) {
   }
 
   /**
+   * After a trap restarted the core, the objects of the dropped instance are
+   * forgotten; the shared secret, or the source's current keys below, go into
+   * the new one.
+   */
+  function rebuildAfterRestart() {
+    if (coreOf === coreInstance()) return;
+    abandon(core);
+    core = null;
+    generation = null;
+    coreOf = coreInstance();
+    if (secret !== null) core = withSecret();
+  }
+
+  /**
+   * Frees a core handle of one call (a prepared token); one that belongs to
+   * an instance a trap dropped meanwhile is only forgotten.
+   */
+  const release = (handle) => (coreOf === coreInstance() ? handle?.free() : abandon(handle));
+
+  /** A core failure as a JwtGuardError; a trap also restarts the core and is reported. */
+  function coreFailure(error) {
+    const trapped = error instanceof WebAssembly.RuntimeError;
+    const guarded = fromCore(error);
+    if (trapped) emit({ type: 'core-restarted', error: guarded });
+    return guarded;
+  }
+
+  /**
    * Brings the core up to date with the source's current keys; null when none
    * are loaded. `context` is the caller's request context ({ waitUntil }).
    */
   function sync(context) {
+    try {
+      rebuildAfterRestart();
+    } catch (error) {
+      throw coreFailure(error);
+    }
     if (source === null) return core;
     const snapshot = source.current(context);
     if (snapshot === null) return null;
@@ -136,7 +189,7 @@ export function createVerifier(options) {
         if (core === null) core = new WasmVerifier(policyJson, snapshot.jwks);
         else core.setKeys(snapshot.jwks);
       } catch (error) {
-        throw fromCore(error);
+        throw coreFailure(error);
       }
       generation = snapshot.generation;
     }
@@ -168,7 +221,7 @@ export function createVerifier(options) {
       const hit = cache.get(token, lookup);
       if (hit !== null) return { hit };
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
     return { core: verifier, at, lookup };
   }
@@ -202,7 +255,7 @@ export function createVerifier(options) {
       );
       return conclude(token, json, lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     }
   }
 
@@ -237,14 +290,16 @@ export function createVerifier(options) {
       let key;
       try {
         key = native.firstValidKeySync(verifier, generation, prepared, bytes);
-      } catch {
+      } catch (error) {
+        // A trap inside the core (reading a key for node:crypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
         return conclude(token, verifier.verify(bytes, at), lookup);
       }
       return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     } finally {
-      prepared?.free();
+      release(prepared);
     }
   }
 
@@ -270,7 +325,9 @@ export function createVerifier(options) {
       let hostFailed = false;
       try {
         key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
-      } catch {
+      } catch (error) {
+        // A trap inside the core (reading a key for WebCrypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
         hostFailed = true;
       }
       if (generation !== before) {
@@ -280,10 +337,10 @@ export function createVerifier(options) {
       if (hostFailed) return conclude(token, verifier.verify(bytes, at), lookup);
       return conclude(token, verifier.finish(prepared, key, at), lookup);
     } catch (error) {
-      throw fromCore(error);
+      throw coreFailure(error);
     } finally {
       // The handle's memory is the core's: freed here, finished or not.
-      prepared?.free();
+      release(prepared);
     }
   }
 

@@ -1,22 +1,102 @@
-import type { ReplayStore, Result, VerifierOptions } from './index.d.ts';
+import type { ReplayStore, Result, VerifierOptions } from './index.js';
 
 /** What a protected handler receives as its fourth argument. */
 export type Auth = Pick<Result, 'claims' | 'header' | 'key' | 'binding'>;
 
-/** Middleware settings. */
+/**
+ * Where else a bearer token may come from, besides `Authorization: Bearer|DPoP`
+ * (RFC 6750 §2.2, §2.3). Off by default; a request using two methods is malformed.
+ */
+export interface TokenSources {
+  /** A request header that holds the bare token. */
+  header?: string;
+  /** A cookie that holds the bare token. */
+  cookie?: string;
+  /** A query parameter that holds the bare token (RFC 6750 §2.3; it ends up in logs). */
+  query?: string;
+}
+
+/** OAuth 2.0 Protected Resource Metadata (RFC 9728 §2), as far as jwtguard derives it. */
+export interface ResourceMetadata {
+  /** The resource identifier: an https URL. Derived: the first https audience, else the request's origin. */
+  resource?: string;
+  /** Issuers clients get tokens from. Derived: the policy's issuers (for Entra, the tenant's v2 authority). */
+  authorization_servers?: string[];
+  scopes_supported?: string[];
+  bearer_methods_supported?: Array<'header' | 'body' | 'query'>;
+  dpop_signing_alg_values_supported?: string[];
+  resource_name?: string;
+  resource_documentation?: string;
+  [member: string]: unknown;
+}
+
+/** Middleware settings (every middleware: worker, hono, express, fastify). */
 export interface ProtectSettings {
   /** The `realm` of `WWW-Authenticate` challenges. Default "api". */
   realm?: string;
+  /** Opt-in token sources besides `Authorization`. */
+  tokenFrom?: TokenSources;
+  /**
+   * Serve RFC 9728 metadata at `/.well-known/oauth-protected-resource` (and
+   * the resource-path-suffixed form), and name it in every 401:
+   * `true` derives it from the policy; an object gives its members.
+   */
+  resourceMetadata?: boolean | ResourceMetadata;
 }
 
 /**
  * Wraps a Workers fetch handler: requests without a valid bearer token get
  * 401 (or 403 for a missing role or scope) with an RFC 6750 challenge.
+ * `Env` is the Worker's environment (what `wrangler types` generates); give
+ * it as `protect<Env>(…)` or annotate the handler's `env`.
  */
-export declare function protect<Env = unknown, Ctx = unknown>(
+export declare function protect<Env = Record<string, any>, Ctx = unknown>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   handler: (request: Request, env: Env, ctx: Ctx, auth: Auth) => Response | Promise<Response>,
   settings?: ProtectSettings,
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
+
+/** What a gateway rule requires: a policy by name, any or all of several, an optional one, or nothing (`null`). */
+export type Requirement = string | { anyOf: string[] } | { allOf: string[] } | { optional: string } | null;
+
+/** One row of the gateway's rule table. */
+export interface GatewayRule {
+  /** An exact path (`/health`) or a prefix ending in `/*` (`/api/*`). Exact paths, then longer prefixes, then rules with `methods`, are closer. */
+  path: string;
+  /** The methods the rule applies to; every method when absent. Name `OPTIONS` to check CORS preflight requests. */
+  methods?: Array<'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'>;
+  require: Requirement;
+}
+
+/** A gateway: named policies, the rule table, and what reaches the origin. */
+export interface GatewayConfig<Env = unknown> {
+  /** createVerifier options (or an array, or a function of env) by policy name. */
+  policies: Record<string, VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[])>;
+  /** Requests no rule matches are refused (404). */
+  rules: GatewayRule[];
+  forward?: {
+    /** Claim name → request header; arrays joined with ","; a value that is not header-safe refuses the request (401 ERR_CLAIM_INVALID). */
+    claims?: Record<string, string>;
+    /** A header that carries the whole verified payload as base64url JSON. */
+    payload?: string;
+    /** Remove `Authorization` (and `DPoP`) before forwarding. */
+    stripAuthorization?: boolean;
+  };
+  /** realm, tokenFrom and resourceMetadata (derived from the first policy), as for `protect`. */
+  settings?: ProtectSettings;
+}
+
+/** What a gateway's handler receives: the accepting policies' names beside the verified token. */
+export type GatewayAuth = Auth & { policies: string[] };
+
+/**
+ * A Worker in front of an origin: checks each request against the closest
+ * rule, then calls `handler` with the request to forward (usually `fetch(request)`).
+ * `auth` is null when the rule needs no token or an optional token was absent or invalid.
+ */
+export declare function gateway<Env = unknown, Ctx = unknown>(
+  config: GatewayConfig<Env>,
+  handler: (request: Request, env: Env, ctx: Ctx, auth: GatewayAuth | null) => Response | Promise<Response>,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 
 /** A KV namespace, as far as the key store uses it. */
@@ -25,11 +105,17 @@ export interface KvNamespaceLike {
   put(key: string, value: string, options: { expirationTtl: number }): Promise<void>;
 }
 
+/** A Cache API cache (`caches.default`), as far as the key store uses it. */
+export interface CacheLike {
+  match(request: string): Promise<Response | undefined>;
+  put(request: string, response: Response): Promise<void>;
+}
+
 /**
  * A key-source store for Workers: the Cache API (`caches.default`), then an
  * optional KV namespace. Pass it as `store` to remoteJwks, discover, entraId or fromEnv.
  */
-export declare function workersStore(options?: { kv?: KvNamespaceLike; cache?: Cache }): {
+export declare function workersStore(options?: { kv?: KvNamespaceLike; cache?: CacheLike }): {
   get(key: string): Promise<string | null>;
   put(key: string, value: string, ttlSeconds: number): Promise<void>;
 };

@@ -1,27 +1,47 @@
 /**
  * `jwtguard/worker`: protect a Cloudflare Workers fetch handler.
  *
- *   import { protect } from 'jwtguard/worker';
+ *   import { protect } from '@jwtguard/jwtguard/worker';
  *   export default {
  *     fetch: protect((env) => ({ issuer: env.ISSUER, audience: env.AUDIENCE, keys: env.JWKS }),
  *       (request, env, ctx, auth) => Response.json({ client: auth.claims.azp })),
  *   };
  */
 
-import { authenticator } from './protect.js';
+import { authenticator } from './authenticate.js';
+import { gatewayGuard } from './gateway.js';
+import { toResponse, workerContext } from './worker-request.js';
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of the Worker's env
  * @param {(request: Request, env: object, ctx: object, auth: { claims: object, header: object, key: object }) => Response | Promise<Response>} handler
- * @param {{ realm?: string }} [settings] `realm` for WWW-Authenticate (default "api")
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings] `realm` for WWW-Authenticate (default "api")
  * @returns {(request: Request, env: object, ctx: object) => Promise<Response>}
  */
 export function protect(options, handler, settings) {
-  const authenticate = authenticator(options, settings);
+  const guard = authenticator(options, settings);
   return async function fetch(request, env, ctx) {
-    const { auth, failure } = await authenticate(request, env, ctx);
-    if (failure) return Response.json(failure.body, { status: failure.status, headers: failure.headers });
+    const metadata = guard.metadata(request, env);
+    if (metadata) return toResponse(metadata, request.method);
+    const { auth, failure } = await guard.authenticate(request, env, workerContext(request, ctx));
+    if (failure) return toResponse(failure);
     return handler(request, env, ctx, auth);
+  };
+}
+
+/**
+ * A Worker in front of an origin: each request is checked against the rule
+ * table's closest rule, then handed to `handler` (which usually forwards it
+ * with `fetch(request)`) with the verified claims forwarded as configured.
+ * @param {Parameters<typeof gatewayGuard>[0]} config policies by name, rules, forwarding, settings
+ * @param {(request: Request, env: object, ctx: object, auth: object | null) => Response | Promise<Response>} handler
+ */
+export function gateway(config, handler) {
+  const guard = gatewayGuard(config);
+  return async function fetch(request, env, ctx) {
+    const { answer, request: next, auth } = await guard.handle(request, env, workerContext(request, ctx));
+    if (answer) return toResponse(answer, request.method);
+    return handler(next, env, ctx, auth);
   };
 }
 
@@ -39,7 +59,8 @@ const KV_MIN_TTL_SECONDS = 60;
  * @param {{ kv?: { get(key: string): Promise<string | null>, put(key: string, value: string, options: { expirationTtl: number }): Promise<void> }, cache?: Cache }} [options]
  */
 export function workersStore({ kv, cache } = {}) {
-  const cacheApi = () => cache ?? globalThis.caches?.default ?? null;
+  // `caches.default` is the Workers Cache API's own cache, unknown to the DOM types.
+  const cacheApi = () => cache ?? /** @type {any} */ (globalThis.caches)?.default ?? null;
   const cacheKey = (key) => `${CACHE_ORIGIN}${encodeURIComponent(key)}`;
   return Object.freeze({
     async get(key) {

@@ -1,15 +1,55 @@
 #!/usr/bin/env bash
 # Builds the release wasm and its JS glue into pkg/ (the npm package's core).
+# Usage: scripts/build-wasm.sh
+#        scripts/build-wasm.sh --trap-hook <out dir>
+# The second form is for `make test-trap` only: a debug build with the
+# binding's `trap-hook` feature (a deliberate trap), written elsewhere; the
+# release pkg/ never has the hook.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+out=pkg
+profile=release
+cargo_args=(--release)
+if [ "${1:-}" = --trap-hook ]; then
+  out=${2:?--trap-hook needs an output directory}
+  profile=debug
+  cargo_args=(--features trap-hook)
+fi
+
 # The binding crate (wasm/) is the cdylib; the core is linked into it.
-scripts/wasm-cargo.sh build --release -p jwtguard-wasm
+scripts/wasm-cargo.sh build "${cargo_args[@]}" -p jwtguard-wasm
 # The name section (function names, ~350 KB raw) is for profilers, not for users.
 wasm-bindgen --target web --remove-name-section --remove-producers-section \
-  --out-dir pkg --out-name jwtguard target-wasm/wasm32-unknown-unknown/release/jwtguard_wasm.wasm
+  --out-dir "$out" --out-name jwtguard "target-wasm/wasm32-unknown-unknown/$profile/jwtguard_wasm.wasm"
+
+# Trap recovery (js/trap.js): after a WebAssembly.RuntimeError the host drops
+# the instance and instantiates the compiled module again, synchronously. The
+# glue keeps the module but has no way to start over; this adds one. It uses
+# the glue's own names, so a wasm-bindgen that renames them fails here.
+grep -q '^let wasmModule, wasmInstance, wasm;$' "$out/jwtguard.js" && grep -q '^function initSync(module) {$' "$out/jwtguard.js" || {
+  echo "build-wasm: the wasm-bindgen glue changed shape; update the reinstantiate() appended below" >&2
+  exit 1
+}
+cat >> "$out/jwtguard.js" <<'JS'
+
+// Appended by scripts/build-wasm.sh: a fresh instance of the same module, for
+// the host's recovery from a trap (js/trap.js).
+export function reinstantiate() {
+    const module = wasmModule;
+    wasm = undefined;
+    return initSync({ module });
+}
+JS
+cat >> "$out/jwtguard.d.ts" <<'TS'
+
+/** A fresh instance of the same module, for the host's recovery from a trap. */
+export function reinstantiate(): InitOutput;
+TS
+
 # The codes, messages, policy members and limits the JS layer shares with the core.
-node scripts/core-facts.mjs
-# The package ships its own declarations (js/index.d.ts); wasm-bindgen's are internal.
-rm -f pkg/jwtguard.d.ts pkg/jwtguard_bg.wasm.d.ts pkg/package.json pkg/.gitignore
-echo "pkg/jwtguard_bg.wasm: $(wc -c < pkg/jwtguard_bg.wasm) bytes, $(gzip -9c pkg/jwtguard_bg.wasm | wc -c) gzipped"
+node scripts/core-facts.mjs "$out"
+# The package ships its own declarations (js/index.d.ts); wasm-bindgen's
+# (pkg/jwtguard.d.ts) stay for `make lint`'s type check and are not shipped.
+rm -f "$out/jwtguard_bg.wasm.d.ts" "$out/package.json" "$out/.gitignore"
+echo "$out/jwtguard_bg.wasm: $(wc -c < "$out/jwtguard_bg.wasm") bytes, $(gzip -9c "$out/jwtguard_bg.wasm" | wc -c) gzipped"

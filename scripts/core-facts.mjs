@@ -1,10 +1,13 @@
-// Writes pkg/facts.js from the freshly built core: the error codes with their
-// messages, the policy members and the limits the host layer needs. The Rust
-// core is their one source; the JS layer imports them from this file.
+// Writes <out>/facts.js (pkg/ by default) from the freshly built core: the
+// error codes with their messages, the policy members and the limits the host
+// layer needs. The Rust core is their one source; the JS layer imports them
+// from this file.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { coreFacts, initSync } from '../pkg/jwtguard.js';
+import { pathToFileURL } from 'node:url';
 
-initSync({ module: readFileSync(new URL('../pkg/jwtguard_bg.wasm', import.meta.url)) });
+const out = pathToFileURL(`${process.argv[2] ?? 'pkg'}/`);
+const { coreFacts, initSync } = await import(new URL('jwtguard.js', out).href);
+initSync({ module: readFileSync(new URL('jwtguard_bg.wasm', out)) });
 const facts = JSON.parse(coreFacts());
 
 const constant = (name, value, about) =>
@@ -19,8 +22,10 @@ const text = [
   frozen('POLICY_MEMBERS', facts.policyMembers, 'The members of a policy (every other createVerifier option belongs to the host layer).'),
   constant('DEFAULT_MAX_TOKEN_SIZE', facts.defaultMaxTokenSize, 'The token size cap in bytes when a policy sets none.'),
   constant('MAX_TOKEN_SIZE_CEILING', facts.maxTokenSizeCeiling, 'The highest maxTokenSize a policy may set.'),
+  constant('DEFAULT_CLOCK_TOLERANCE', facts.defaultClockTolerance, 'The clock tolerance in seconds when a policy sets none.'),
+  constant('MAX_JWKS_SIZE', facts.maxJwksSize, 'The largest key set the core reads, in bytes.'),
   constant('MAX_NUMERIC_DATE', facts.maxNumericDate, 'The largest NumericDate the core accepts (9999-12-31T23:59:59Z).'),
   constant('TENANT_PLACEHOLDER', facts.tenantPlaceholder, 'The placeholder of an Entra ID multi-tenant issuer template.'),
   constant('ANY_TENANT', facts.anyTenant, 'The tenants value that accepts every tenant.'),
 ].join('\n');
-writeFileSync(new URL('../pkg/facts.js', import.meta.url), text);
+writeFileSync(new URL('facts.js', out), text);

@@ -3,7 +3,7 @@
 // client-credentials access token from it with a form POST (as curl would),
 // verifies it through discover() over HTTP, prints the verified claims and the
 // key-cache events, then shows rejected tokens and their codes.
-import { JwtGuardError, createVerifier, discover } from 'jwtguard';
+import { JwtGuardError, createVerifier, discover } from '@jwtguard/jwtguard';
 import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from './local-provider.mjs';
 
 /** One line per key-cache event. */

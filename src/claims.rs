@@ -85,6 +85,14 @@ fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
         } else {
             crate::issuers::diagnose(&policy.issuer, iss, tid)
         };
+        let hint = if hint.is_empty() {
+            format!(
+                "; accepted: {}",
+                crate::text::quote_list(policy.issuer.iter().map(String::as_str))
+            )
+        } else {
+            hint
+        };
         return Err(Error::claim(
             ErrorKind::IssuerInvalid,
             "iss",
@@ -375,7 +383,11 @@ fn check_tenant(policy: &Policy, claims: &Claims) -> Result<()> {
         Err(Error::claim(
             ErrorKind::TenantNotAllowed,
             "tid",
-            format!("tenant {} is not in the allow-list", quote(tid)),
+            format!(
+                "tenant {} is not in the allow-list ({})",
+                quote(tid),
+                crate::text::quote_list(policy.tenants.iter().map(String::as_str))
+            ),
         ))
     }
 }
@@ -392,7 +404,11 @@ fn check_client(policy: &Policy, claims: &Claims) -> Result<()> {
                 return Err(Error::claim(
                     ErrorKind::ClientNotAllowed,
                     name,
-                    format!("client {} is not in the allow-list", quote(client)),
+                    format!(
+                        "client {} ({name}) is not in the allow-list ({})",
+                        quote(client),
+                        crate::text::quote_list(policy.clients.iter().map(String::as_str))
+                    ),
                 ));
             }
         }
@@ -447,7 +463,11 @@ fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
         return Err(Error::claim(
             ErrorKind::RoleMissing,
             "roles",
-            format!("role {} is required", quote(missing)),
+            format!(
+                "role {} is required; {}",
+                quote(missing),
+                holding("roles", roles.as_deref())
+            ),
         ));
     }
     check_any_of(
@@ -462,6 +482,18 @@ fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
 /// An any-of list against what the token holds: `Err` with a detail that
 /// names the accepted values and how many the token's claim held, never the
 /// held values themselves.
+/// What a token holds in a permission claim, without echoing its values.
+fn holding(claim: &str, held: Option<&[&str]>) -> String {
+    match held {
+        None => format!("the token has no {claim} claim"),
+        Some(values) => format!(
+            "the token's {claim} holds {} value{}",
+            values.len(),
+            if values.len() == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 fn check_any_of(
     accepted: Option<&[String]>,
     held: Option<&[&str]>,
@@ -481,12 +513,8 @@ fn check_any_of(
         .collect::<Vec<_>>()
         .join(", ");
     let found = match held {
-        None => format!("the token has no {claim} claim"),
-        Some(values) => format!(
-            "the token's {claim} holds {} value{}, none of them accepted",
-            values.len(),
-            if values.len() == 1 { "" } else { "s" }
-        ),
+        None => holding(claim, None),
+        Some(_) => format!("{}, none of them accepted", holding(claim, held)),
     };
     Err(format!("one {what} of {list} is required; {found}"))
 }
@@ -528,7 +556,15 @@ fn check_scopes(policy: &Policy, claims: &Claims) -> Result<()> {
         return Err(Error::claim(
             ErrorKind::ScopeMissing,
             "scp",
-            format!("scope {} is required", quote(missing)),
+            format!(
+                "scope {} is required; {}",
+                quote(missing),
+                holding(
+                    "scp",
+                    (claims.contains_key("scp") || claims.contains_key("scope"))
+                        .then_some(&granted[..])
+                )
+            ),
         ));
     }
     let held = (claims.contains_key("scp") || claims.contains_key("scope")).then_some(&granted[..]);

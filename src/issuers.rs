@@ -88,7 +88,11 @@ impl IssuerRouter {
                 Error::claim(
                     ErrorKind::IssuerInvalid,
                     "iss",
-                    format!("{} is not one of the configured issuers", quote(iss)),
+                    format!(
+                        "{} is not one of the configured issuers ({})",
+                        quote(iss),
+                        crate::text::quote_list(self.issuers.iter().flatten().map(String::as_str))
+                    ),
                 )
             })
     }

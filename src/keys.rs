@@ -276,7 +276,13 @@ impl KeySet {
                 let detail = if known {
                     format!("key {} does not permit {}", quote(kid), alg.name())
                 } else {
-                    format!("no key with kid {}", quote(kid))
+                    format!(
+                        "no key with kid {}; the key set has kids {}",
+                        quote(kid),
+                        crate::text::quote_list(
+                            self.keys.iter().filter_map(|key| key.kid.as_deref())
+                        )
+                    )
                 };
                 Err(Error::claim(ErrorKind::KeyNotFound, "kid", detail))
             }

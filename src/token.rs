@@ -250,7 +250,11 @@ pub(crate) fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
         Error::claim(
             ErrorKind::AlgNotAllowed,
             "alg",
-            format!("{} is not a supported algorithm", quote(alg)),
+            format!(
+                "{} is not a supported algorithm (supported: {})",
+                quote(alg),
+                crate::text::quote_list(Algorithm::all().map(Algorithm::name))
+            ),
         )
     })
 }

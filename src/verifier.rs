@@ -309,7 +309,11 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,
                 "alg",
-                format!("{} is not in the policy's algorithms", header.alg.name()),
+                format!(
+                    "{} is not in the policy's algorithms ({})",
+                    header.alg.name(),
+                    crate::text::quote_list(self.policy.algorithms.iter().map(|a| a.name()))
+                ),
             ));
         }
         self.check_typ(&header)?;
@@ -390,7 +394,10 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorKind::TypInvalid,
                 "typ",
-                "the token has no typ",
+                format!(
+                    "the token has no typ; accepted: {}",
+                    crate::text::quote_list(self.policy.typ.iter().map(String::as_str))
+                ),
             ));
         };
         let found = normalise_typ(typ);
@@ -406,8 +413,9 @@ impl Verifier {
                 ErrorKind::TypInvalid,
                 "typ",
                 format!(
-                    "{} is not one of the accepted types",
-                    crate::text::quote(typ)
+                    "{} is not one of the accepted types ({})",
+                    crate::text::quote(typ),
+                    crate::text::quote_list(self.policy.typ.iter().map(String::as_str))
                 ),
             ))
         }

@@ -1053,3 +1053,88 @@ fn the_code_list_is_pinned() {
         assert!(!message.is_empty());
     }
 }
+
+/// The details a user reads after pasting a bad token or configuring the
+/// wrong issuer: each names what was expected and what was found (public
+/// names only: issuers, kids, algorithms, types, allow-lists), and never
+/// token bytes or key material.
+#[test]
+fn details_say_what_was_expected_and_what_was_found() {
+    let rows: Vec<(&str, String, Policy, &[&str])> = vec![
+        (
+            "wrong issuer",
+            signed(|c| {
+                c.insert("iss".into(), json!("https://login.example.org/other"));
+            }),
+            policy(),
+            &["\"https://login.example.org/other\" is not an accepted issuer; accepted: \""],
+        ),
+        (
+            "unknown kid",
+            header_with(|h| {
+                h.insert("kid".into(), json!("rotated-away"));
+            }),
+            policy(),
+            &[
+                "no key with kid \"rotated-away\"; the key set has kids \"rs256-key\"",
+                "and 1 more",
+            ],
+        ),
+        (
+            "algorithm outside the policy",
+            signed(|_| {}),
+            policy_with(|p| p.algorithms = vec![jwtguard::Algorithm::RS256]),
+            &["EdDSA is not in the policy's algorithms (\"RS256\")"],
+        ),
+        (
+            "no typ",
+            header_with(|h| {
+                h.remove("typ");
+            }),
+            policy_with(|p| p.typ = vec!["at+jwt".into()]),
+            &["the token has no typ; accepted: \"at+jwt\""],
+        ),
+        (
+            "another typ",
+            header_with(|h| {
+                h.insert("typ".into(), json!("JWT"));
+            }),
+            policy_with(|p| p.typ = vec!["at+jwt".into()]),
+            &["\"JWT\" is not one of the accepted types (\"at+jwt\")"],
+        ),
+        (
+            "tenant outside the allow-list",
+            signed(|_| {}),
+            policy_with(|p| p.tenants = vec!["00000000-0000-0000-0000-000000000001".into()]),
+            &["is not in the allow-list (\"00000000-0000-0000-0000-000000000001\")"],
+        ),
+        (
+            "client outside the allow-list",
+            signed(|_| {}),
+            policy_with(|p| p.clients = vec!["the-only-client".into()]),
+            &["is not in the allow-list (\"the-only-client\")"],
+        ),
+        (
+            "role missing",
+            signed(|_| {}),
+            policy_with(|p| p.roles = vec!["Data.Admin".into()]),
+            &["role \"Data.Admin\" is required; the token's roles holds "],
+        ),
+    ];
+    let secret_parts =
+        |token: &str| -> Vec<String> { token.split('.').map(str::to_owned).collect() };
+    for (name, token, policy, wanted) in rows {
+        let verifier = Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap();
+        let error = verifier.verify(&token, now()).expect_err(name);
+        let detail = error.detail().unwrap_or_default().to_owned();
+        for want in wanted {
+            assert!(detail.contains(want), "{name}: {detail:?} lacks {want:?}");
+        }
+        for part in secret_parts(&token) {
+            assert!(
+                !detail.contains(&part),
+                "{name}: the detail echoes a token segment"
+            );
+        }
+    }
+}

@@ -6,8 +6,8 @@
  * the person approved, one origin at a time (approved-fetch.js).
  */
 
-import { JwtGuardError, discover, inspectToken } from 'jwtguard';
-import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from 'jwtguard/display';
+import { ANY_TENANT, JwtGuardError, discover, inspectToken } from '@jwtguard/jwtguard';
+import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from '@jwtguard/jwtguard/display';
 import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';
@@ -15,6 +15,12 @@ import { CHECKS, setupReport, verificationReport } from './report.js';
 import { tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
 
+/**
+ * The element with `id` in index.html: inputs, tables and sections whose kind
+ * the page's markup fixes, so the type check does not second-guess it.
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -142,7 +148,7 @@ function formPolicy() {
     if (list.length > 0) policy[name] = list;
   }
   // "Any tenant" is written out as "*", alone.
-  if (policy.tenants?.length === 1 && policy.tenants[0] === '*') policy.tenants = '*';
+  if (policy.tenants?.length === 1 && policy.tenants[0] === ANY_TENANT) policy.tenants = ANY_TENANT;
   const tolerance = $('policy-tolerance').value.trim();
   if (tolerance !== '') policy.clockTolerance = Number(tolerance);
   return policy;
@@ -200,10 +206,10 @@ function clearVerification() {
 }
 
 /** The chosen key source: `jwks` (pasted), `issuer` (its discovery document) or `url` (a discovery URL). */
-const keySourceChoice = () => document.querySelector('input[name="key-source"]:checked').value;
+const keySourceChoice = () => /** @type {HTMLInputElement} */ (document.querySelector('input[name="key-source"]:checked')).value;
 
 function showKeySourceChoice() {
-  for (const part of document.querySelectorAll('[data-key-source]')) part.hidden = part.dataset.keySource !== keySourceChoice();
+  for (const part of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-key-source]'))) part.hidden = part.dataset.keySource !== keySourceChoice();
 }
 
 /** The URLs fetched so far, with what each answered. */
@@ -309,12 +315,14 @@ function showConfiguration(policy) {
   $('configure-empty').hidden = policy !== null;
   $('configure-output').hidden = policy === null;
   if (policy === null) return;
-  const { policyJson, env, worker } = configuration(policy);
+  const { policyJson, env, worker, express, fastify } = configuration(policy);
   $('policy-json').textContent = policyJson;
   $('configure-one-issuer').hidden = env !== null;
   $('configure-env').hidden = env === null;
   $('env-vars').textContent = env ?? '';
   $('worker-code').textContent = worker ?? '';
+  $('express-code').textContent = express ?? '';
+  $('fastify-code').textContent = fastify ?? '';
 }
 
 // ---------------------------------------------------------------- workshop
@@ -377,7 +385,7 @@ function wire() {
   $('fill-policy').addEventListener('click', fillPolicyFromToken);
   for (const radio of document.querySelectorAll('input[name="key-source"]')) radio.addEventListener('change', showKeySourceChoice);
   showKeySourceChoice(); // a reload may keep another choice checked
-  for (const button of document.querySelectorAll('[data-copy]')) {
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-copy]'))) {
     button.addEventListener('click', async () => {
       const copied = await copyText(button.dataset.copy);
       button.dataset.state = copied ? 'copied' : 'selected';

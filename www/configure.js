@@ -4,6 +4,8 @@
  * Cloudflare Worker configured by them that would accept the same token.
  */
 
+import { DEFAULT_CLOCK_TOLERANCE } from '@jwtguard/jwtguard';
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Entra ID issuers: v2.0 (login.microsoftonline.com) and v1.0 (sts.windows.net). */
@@ -21,12 +23,6 @@ function tenantList(tenants) {
   return list.length > 0 ? list : null;
 }
 
-/**
- * The verifier's default clock tolerance (the core's DEFAULT_CLOCK_TOLERANCE),
- * which a configuration from fromEnv keeps; any other value goes into the
- * Worker next to fromEnv.
- */
-const DEFAULT_CLOCK_TOLERANCE = 60;
 
 /**
  * Environment variables describing `policy`, in the names fromEnv reads: the
@@ -66,33 +62,81 @@ export function environment(policy) {
   return lines.join('\n');
 }
 
+/** The caller's name in the example handlers: the client id in Entra, Auth0 and others, else the subject. */
+const CALLER = 'claims.azp ?? claims.appid ?? claims.client_id ?? claims.sub';
+
+/** `fromEnv(source)`, plus what the variables cannot say. */
+function optionsFrom(policy, source) {
+  const tolerance = policy.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
+  return tolerance === DEFAULT_CLOCK_TOLERANCE ? `fromEnv(${source})` : `({ ...fromEnv(${source}), clockTolerance: ${tolerance} })`;
+}
+
 /**
  * A Cloudflare Worker (the package's workerd entry and jwtguard/worker's
  * protect, as in examples/worker/) configured by those variables through
  * fromEnv, so that what the page shows and what the Worker reads agree.
  */
 export function workerSnippet(policy) {
-  const tolerance = policy.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
-  const options = tolerance === DEFAULT_CLOCK_TOLERANCE ? 'fromEnv(env)' : `({ ...fromEnv(env), clockTolerance: ${tolerance} })`;
   return `// A Cloudflare Worker that accepts the token this page verified. Its policy
 // comes from the environment variables above (wrangler.toml [vars]); the keys
 // from the issuer's discovery document, or from JWT_JWKS_URI when set.
-import { fromEnv } from 'jwtguard';
-import { protect } from 'jwtguard/worker';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { protect } from '@jwtguard/jwtguard/worker';
 
 export default {
   fetch: protect(
-    (env) => ${options},
-    (request, env, ctx, auth) =>
-      Response.json({ caller: auth.claims.azp ?? auth.claims.appid ?? auth.claims.client_id ?? auth.claims.sub }),
+    (env) => ${optionsFrom(policy, 'env')},
+    (request, env, ctx, { claims }) =>
+      Response.json({ caller: ${CALLER} }),
   ),
 };
 `;
 }
 
+/** The same API on Express (jwtguard/express), configured from process.env. */
+export function expressSnippet(policy) {
+  const options = optionsFrom(policy, 'process.env').replace(/^\((.*)\)$/, '$1');
+  return `// An Express app that accepts the token this page verified, configured by
+// the same environment variables (process.env).
+import express from 'express';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { jwtAuth } from '@jwtguard/jwtguard/express';
+
+const app = express();
+app.use('/api', jwtAuth(${options}));
+app.get('/api/whoami', (req, res) => {
+  const { claims } = req.auth;
+  res.json({ caller: ${CALLER} });
+});
+app.listen(3000);
+`;
+}
+
+/** The same API on Fastify (jwtguard/fastify), configured from process.env. */
+export function fastifySnippet(policy) {
+  const options = optionsFrom(policy, 'process.env').replace(/^\((.*)\)$/, '$1');
+  return `// A Fastify app that accepts the token this page verified, configured by
+// the same environment variables (process.env). The plugin protects the
+// routes of the context it is registered in.
+import Fastify from 'fastify';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { jwtAuth } from '@jwtguard/jwtguard/fastify';
+
+const app = Fastify();
+app.register(async (api) => {
+  await api.register(jwtAuth, { options: ${options} });
+  api.get('/whoami', async (request) => {
+    const { claims } = request.auth;
+    return { caller: ${CALLER} };
+  });
+}, { prefix: '/api' });
+await app.listen({ port: 3000 });
+`;
+}
+
 /**
  * Everything the "Configure your API" section shows for a policy that
- * verified a token; `env` and `worker` are null when fromEnv cannot express
+ * verified a token; `env` and the snippets are null when fromEnv cannot express
  * the policy (several issuers).
  */
 export function configuration(policy) {
@@ -101,5 +145,7 @@ export function configuration(policy) {
     policyJson: JSON.stringify(policy, null, 2),
     env,
     worker: env === null ? null : workerSnippet(policy),
+    express: env === null ? null : expressSnippet(policy),
+    fastify: env === null ? null : fastifySnippet(policy),
   };
 }

@@ -23,13 +23,13 @@ export function replace(parent, ...children) {
 
 /** Copies the text of element `id` to the clipboard, or selects it when the clipboard is unavailable. */
 export async function copyText(id) {
-  const source = document.getElementById(id);
-  const text = 'value' in source ? source.value : source.textContent;
+  const source = /** @type {HTMLElement & { value?: string, select?: () => void }} */ (document.getElementById(id));
+  const text = typeof source.value === 'string' ? source.value : source.textContent;
   try {
     await navigator.clipboard.writeText(text);
     return true;
   } catch {
-    if ('select' in source) source.select();
+    if (source.select) source.select();
     else window.getSelection().selectAllChildren(source);
     return false;
   }

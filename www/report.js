@@ -12,7 +12,7 @@
  * Checks before the signature are never set aside.
  */
 
-import { JwtGuardError, createVerifier, inspectToken } from 'jwtguard';
+import { ANY_TENANT, JwtGuardError, createVerifier, inspectToken } from '@jwtguard/jwtguard';
 
 /** Whether a policy list (absent when empty in the normalised policy) has members. */
 const listed = (list) => Array.isArray(list) && list.length > 0;
@@ -54,7 +54,7 @@ export const CHECKS = Object.freeze([
     ].join('; '),
   },
   {
-    id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants) && !p.tenants.includes('*'),
+    id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants) && !p.tenants.includes(ANY_TENANT),
     describe: (p) => `tid one of ${p.tenants.join(', ')}`,
   },
   {
@@ -119,7 +119,7 @@ const SET_ASIDE = {
     return required.includes(error.claim) ? { ...options, requiredClaims: required.filter((name) => name !== error.claim) } : null;
   },
   // "*", not nothing: a {tenantid} issuer must name its tenants.
-  tenant: (options) => ({ ...options, tenants: '*' }),
+  tenant: (options) => ({ ...options, tenants: ANY_TENANT }),
   client: (options) => ({ ...options, clients: undefined }),
   roles: (options) => ({ ...options, roles: undefined, anyRoles: undefined }),
   scopes: (options) => ({ ...options, scopes: undefined, anyScopes: undefined }),

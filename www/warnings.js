@@ -4,7 +4,7 @@
  * a `level` (danger, warn, info) and a sentence of text.
  */
 
-import { explainBinding, localTime, timePhrase } from 'jwtguard/display';
+import { explainBinding, localTime, timePhrase } from '@jwtguard/jwtguard/display';
 
 /** Algorithms jwtguard verifies with a key set. */
 const ASYMMETRIC_ALGS = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);

@@ -18,7 +18,7 @@ await build({
   logLevel: 'warning',
 });
 await mkdir(new URL('pkg/', out));
-await copyFile(new URL('../pkg/jwtguard_bg.wasm', import.meta.resolve('jwtguard')), new URL('pkg/jwtguard_bg.wasm', out));
+await copyFile(new URL('../pkg/jwtguard_bg.wasm', import.meta.resolve('@jwtguard/jwtguard')), new URL('pkg/jwtguard_bg.wasm', out));
 const html = await readFile(new URL('index.html', import.meta.url), 'utf8');
 await writeFile(new URL('index.html', out), html.replace('/src/main.js', '/app/main.js'));
 console.log(`esbuild: ${fileURLToPath(out)}`);

@@ -47,13 +47,29 @@ async function readStdin(stdin) {
 }
 
 /**
- * The token: the positional argument, or standard input for `-` or none.
+ * The token: the positional argument, or standard input for `-` or none
+ * (none on a terminal is a usage error).
  * Surrounding white space and one `Bearer ` prefix (as copied from a request) are removed.
  */
 export async function readToken(positional, stdin) {
   if (positional.length > 1) throw new UsageError('give one token');
+  // With no argument on a terminal, reading would wait silently for input.
+  if (positional.length === 0 && stdin.isTTY) throw new UsageError('no token given (pass it as an argument, or pipe it to standard input)');
   const raw = positional.length === 0 || positional[0] === '-' ? await readStdin(stdin) : positional[0];
   const token = raw.trim().replace(/^Bearer\s+/i, '');
   if (token === '') throw new UsageError('no token given (pass it as an argument or on standard input)');
   return token;
+}
+
+/**
+ * Reads a JWKS file named by a flag: JSON holding an object with a "keys"
+ * array, or a usage error naming the file and what is wrong. The keys
+ * themselves are the library's to judge.
+ */
+export async function readJwks(path, flag) {
+  const jwks = await readJson(path, flag);
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(jwks.keys)) {
+    throw new UsageError(`${flag}: ${path} is not a JWKS (expected a JSON object with a "keys" array)`);
+  }
+  return jwks;
 }

@@ -3,21 +3,25 @@
  * Exit codes: 0 success, 1 rejected token or failed request, 2 usage error.
  */
 
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { JwtGuardError } from '../node.js';
 import { inspectCommand } from './inspect.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
-import { presentationOf, verifierOptions, verifyCommand } from './verify.js';
+import { KeysUnavailableError, presentationOf, verifierOptions, verifyCommand } from './verify.js';
 
-const USAGE = `usage: jwtguard <command> [options]
+/** The package's own name and version, for --version and the help. */
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
-commands:
-  inspect [token|-] [--json]
+/** Each command's synopsis and options: `jwtguard <command> --help` prints its own. */
+const HELP = {
+  inspect: `usage: jwtguard inspect [token|-] [--json]
       Decode a token (argument or standard input) and show its header and
       claims with times. Nothing is verified.
-  verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
-  verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
+`,
+  verify: `usage: jwtguard verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
+       jwtguard verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
       Verify a token with the same code and policy as the servers. Keys come
       from a JWKS file or URL, OpenID discovery (the issuer or its metadata
       url), or Entra ID's discovery for the tenant (GUID, organizations, common).
@@ -38,8 +42,10 @@ commands:
                                scheme and this proof, for this request
       --client-cert <pem>      check a certificate-bound token against it
       --json                   print the result as JSON
-      Exit 0 when valid, 1 when rejected (the code on stderr), 2 for usage errors.
-  token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
+      Exit 0 when valid, 1 when rejected (the code on stderr) or when the keys
+      cannot be loaded, 2 for usage errors.
+`,
+  token: `usage: jwtguard token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
       Request an access token with the client-credentials grant.
       --scope <api>/.default   (v2, Entra default)   --resource <app id uri> (v1)
       --client-secret <s>      or JWTGUARD_CLIENT_SECRET / AZURE_CLIENT_SECRET
@@ -52,7 +58,15 @@ commands:
                                requested resource or scope; with --tenant the
                                Entra issuer and keys are used, else give
                                --issuer with --jwks or --discovery
-`;
+`,
+};
+
+const USAGE = `usage: jwtguard <command> [options]
+       jwtguard <command> --help
+       jwtguard --version
+
+commands (the ${PACKAGE.name} package, version ${PACKAGE.version}):
+${Object.values(HELP).map((text) => text.replace(/^usage: jwtguard /, '  ').replace(/\n {7}jwtguard /g, '\n  ')).join('')}`;
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const VERIFY_FLAGS = {
@@ -91,8 +105,16 @@ const TOKEN_FLAGS = {
   verify: { type: 'boolean' },
   timeout: { type: 'string' },
 };
-const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS };
+/** Each command's flags (besides --json and --help); the README test checks its commands against them. */
+export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS };
 
+/**
+ * The flags (strings, booleans, or arrays of them for repeatable flags, as
+ * the command's option table says) and the positional arguments.
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {{ values: Record<string, any>, positionals: string[] }}
+ */
 function parse(command, args) {
   try {
     return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, strict: true });
@@ -107,23 +129,40 @@ function requestedAudience(target) {
   return target.scope?.split(' ')[0].replace(/\/\.default$/, '');
 }
 
+/** The first lines of a command's help: its synopsis, starting "usage:". */
+const synopsis = (command) => HELP[command]?.split('\n').filter((line) => /^(usage:| {7}jwtguard )/.test(line)).join('\n')
+  ?? 'usage: jwtguard <command> [options]';
+
 /**
  * Runs the command line; returns the exit code.
  * @param {string[]} argv arguments after the program name
- * @param {{ stdin: NodeJS.ReadableStream, stdout: { write(s: string): void }, stderr: { write(s: string): void }, env: Record<string, string | undefined>, now?: () => number, fetch?: typeof fetch }} io
+ * @param {{ stdin: NodeJS.ReadableStream & { isTTY?: boolean }, stdout: { write(s: string): void }, stderr: { write(s: string): void }, env: Record<string, string | undefined>, now?: () => number, fetch?: typeof fetch }} io
  */
 export async function run(argv, io) {
   const now = Math.floor((io.now ?? (() => Date.now() / 1000))());
   const [command, ...rest] = argv;
+  const usageError = (message) => {
+    const about = command in HELP ? `jwtguard ${command} --help` : 'jwtguard --help';
+    io.stderr.write(`jwtguard: ${message}\n${synopsis(command)}\n(run ${about} for details)\n`);
+    return 2;
+  };
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
+    if (command === '--version' || command === '-V') {
+      io.stdout.write(`jwtguard ${PACKAGE.version} (${PACKAGE.name})\n`);
+      return 0;
     }
-    if (!(command in COMMANDS)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (command === undefined) {
+      io.stderr.write(USAGE);
+      return 2;
+    }
+    if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     const { values: flags, positionals } = parse(command, rest);
     if (flags.help) {
-      io.stdout.write(USAGE);
+      io.stdout.write(HELP[command]);
       return 0;
     }
     let output;
@@ -139,9 +178,12 @@ export async function run(argv, io) {
     io.stdout.write(`${output}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`jwtguard: ${error.message}\n(run jwtguard --help for usage)\n`);
-      return 2;
+    if (error instanceof UsageError) return usageError(error.message);
+    // A policy the library refuses is a mistake in the flags or the policy file.
+    if (error instanceof JwtGuardError && error.code === 'ERR_POLICY_INVALID') return usageError(`${error.code}: ${error.message}`);
+    if (error instanceof KeysUnavailableError) {
+      io.stderr.write(`jwtguard: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof JwtGuardError) {
       io.stderr.write(`rejected: ${error.code}: ${error.message}\n`);

@@ -6,6 +6,8 @@
  */
 
 import { X509Certificate, constants, createHash, createPrivateKey, randomUUID, sign as cryptoSign } from 'node:crypto';
+import { CLOUDS } from '../entra.js';
+import { checkUrl, textWithin } from '../keys/fetch.js';
 import { UsageError, readText } from './io.js';
 
 /** Lifetime of a client assertion: short, as Entra asks (5–10 minutes). */
@@ -19,23 +21,19 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** Entra ID login hosts by cloud (Microsoft's national-cloud endpoint documentation). */
-const ENTRA_AUTHORITIES = Object.freeze({
-  public: 'https://login.microsoftonline.com',
-  usgov: 'https://login.microsoftonline.us',
-  china: 'https://login.chinacloudapi.cn',
-});
 
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 
 /**
  * Works out the token endpoint and the request's target parameter.
+ * @param {Record<string, any>} flags parsed by the command's option table
  * @returns {{ endpoint: string, target: Record<string, string>, entraVersion: 1 | 2 | null }}
  */
 export function tokenRequestTarget(flags) {
   if (flags['token-endpoint'] && flags.tenant) throw new UsageError('give --token-endpoint or --tenant, not both');
   if (flags['token-endpoint']) {
     // RFC 8707: a resource indicator and scopes may go together.
+    /** @type {Record<string, string>} */
     const target = {};
     if (flags.scope) target.scope = flags.scope;
     if (flags.resource) target.resource = flags.resource;
@@ -47,7 +45,8 @@ export function tokenRequestTarget(flags) {
     // AADSTS9001023: the grant is not supported over /common or /consumers.
     throw new UsageError('client credentials need a tenant id or domain, not common or consumers');
   }
-  const authority = flags.authority ?? ENTRA_AUTHORITIES[flags.cloud ?? 'public'];
+  const cloud = flags.cloud ?? 'public';
+  const authority = flags.authority ?? (Object.hasOwn(CLOUDS, cloud) ? `https://${CLOUDS[cloud].login}` : undefined);
   if (!authority) throw new UsageError(`unknown --cloud ${JSON.stringify(flags.cloud)}; use public, usgov or china`);
   const base = `${endpointUrl(authority).replace(/\/$/, '')}/${encodeURIComponent(flags.tenant)}`;
   if (flags.resource) {
@@ -57,19 +56,13 @@ export function tokenRequestTarget(flags) {
   return { endpoint: `${base}/oauth2/v2.0/token`, target: { scope: flags.scope }, entraVersion: 2 };
 }
 
-/** https only, except loopback for development and tests. */
+/** The library's URL rule: https only, plain http only to loopback, no credentials. */
 function endpointUrl(text) {
-  let url;
   try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`not a url: ${JSON.stringify(text)}`);
+    return checkUrl(text, 'ERR_POLICY_INVALID', 'token endpoint');
+  } catch (error) {
+    throw new UsageError(error.detail ?? error.message);
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new UsageError(`token endpoint must be https (http only on loopback): ${url.origin}`);
-  }
-  return url.href;
 }
 
 /**
@@ -110,23 +103,11 @@ function clientAssertion({ clientId, audience, certificatePem, keyPem, alg, now 
   return `${input}.${b64url(signature)}`;
 }
 
-/** Reads a response body as text, refusing more than MAX_RESPONSE_BYTES. */
+/** Reads a response body as text (the key sources' reader), refusing more than MAX_RESPONSE_BYTES. */
 async function boundedText(response) {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw new TokenError(`the token endpoint sent more than ${MAX_RESPONSE_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = await textWithin(response, MAX_RESPONSE_BYTES);
+  if (text === null) throw new TokenError(`the token endpoint sent more than ${MAX_RESPONSE_BYTES} bytes`);
+  return text;
 }
 
 /** A failed token request, with the endpoint's OAuth error when it sent one. */

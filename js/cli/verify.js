@@ -1,10 +1,24 @@
 /** `jwtguard verify`: the same verification the servers run, with a report. */
 
-import { createVerifier, discover, entraId, remoteJwks } from '../node.js';
+import { ANY_TENANT, createVerifier, discover, entraId, remoteJwks } from '../node.js';
 import { formatTime } from './format.js';
-import { UsageError, readJson, readText } from './io.js';
+import { UsageError, readJson, readJwks, readText } from './io.js';
 
 const WELL_KNOWN = '/.well-known/openid-configuration';
+
+/** Codes that mean the keys could not be had: not a verdict on the token. */
+const KEY_LOADING_CODES = new Set(['ERR_JWKS_INVALID', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID']);
+
+/** Where a configuration's keys came from (a file flag), to name it when they are unusable. */
+const keysFrom = new WeakMap();
+
+/** The keys could not be loaded, named by their file or URL: exit 1, not "rejected". */
+export class KeysUnavailableError extends Error {
+  constructor(message, cause) {
+    super(message, { cause });
+    this.name = 'KeysUnavailableError';
+  }
+}
 
 const toList = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const isUrl = (text) => /^https?:\/\//i.test(text);
@@ -12,7 +26,7 @@ const isUrl = (text) => /^https?:\/\//i.test(text);
 /**
  * Builds createVerifier options from the command-line flags. Keys come from
  * `--jwks <file|url>`, `--discovery <issuer|metadata url>` or `--entra-tenant`.
- * @param {Record<string, unknown>} flags
+ * @param {Record<string, any>} flags parsed by the command's option table
  * @param {{ fetch?: typeof fetch }} [io] an injected fetch for key sources
  */
 export async function verifierOptions(flags, { fetch } = {}) {
@@ -62,7 +76,8 @@ export async function verifierOptions(flags, { fetch } = {}) {
   } else if (isUrl(flags.jwks)) {
     options.keys = remoteJwks(flags.jwks, sourceOptions);
   } else {
-    options.keys = await readText(flags.jwks, '--jwks');
+    options.keys = await readJwks(flags.jwks, '--jwks');
+    keysFrom.set(options, `--jwks ${flags.jwks}`);
   }
   if (!options.issuer) throw new UsageError('give --issuer (or a --policy with one)');
   if (!options.audience) throw new UsageError('give --audience (or a --policy with one)');
@@ -78,8 +93,8 @@ function withPolicyFlags(policy, flags) {
     if (flags[flag]?.length) policy[field] = [...toList(policy[field]), ...flags[flag]];
   }
   if (flags['tenant-allow']?.length) {
-    policy.tenants = flags['tenant-allow'].length === 1 && flags['tenant-allow'][0] === '*'
-      ? '*'
+    policy.tenants = flags['tenant-allow'].length === 1 && flags['tenant-allow'][0] === ANY_TENANT
+      ? ANY_TENANT
       : [...toList(policy.tenants), ...flags['tenant-allow']];
   }
   if (flags.tolerance !== undefined) {
@@ -114,8 +129,10 @@ async function severalIssuers(policies, flags, keySources, sourceOptions) {
     let source;
     if (keys.endsWith(WELL_KNOWN)) source = discover(issuer, { metadataUrl: keys, ...sourceOptions });
     else if (isUrl(keys)) source = remoteJwks(keys, sourceOptions);
-    else source = await readText(keys, `--policy[${index}].keys`);
-    return { ...policy, keys: source };
+    else source = await readJwks(keys, `--policy[${index}].keys`);
+    const entryOptions = { ...policy, keys: source };
+    keysFrom.set(entryOptions, `--policy[${index}].keys ${keys}`);
+    return entryOptions;
   }));
 }
 
@@ -141,6 +158,15 @@ export async function presentationOf(flags) {
  * @returns {Promise<string>}
  */
 export async function verifyCommand(token, options, { json, now, presentation = null }) {
+  const configurations = Array.isArray(options) ? options : [options];
+  // Each configuration's key source loads first, so a key set that cannot
+  // be had is reported with its file or URL before any token is judged.
+  for (const configuration of configurations) {
+    if (typeof configuration.keys === 'object' && configuration.keys !== null) {
+      const { keys, ...policy } = configuration;
+      await loadKeys(createVerifier({ ...policy, keys }), keysFrom.get(configuration) ?? sourceName(keys));
+    }
+  }
   const verifier = createVerifier(Array.isArray(options) ? options.map((o) => ({ ...o, now: () => now })) : { ...options, now: () => now });
   const result = presentation === null
     ? await verifier.verify(token)
@@ -171,4 +197,21 @@ export async function verifyCommand(token, options, { json, now, presentation = 
   const scopes = claims.scp ?? claims.scope;
   if (scopes !== undefined) lines.push(`  scopes    ${Array.isArray(scopes) ? scopes.join(' ') : scopes}${policy.scopes ? ` (required: ${policy.scopes.join(' ')})` : ''}`);
   return lines.join('\n');
+}
+
+/** A key source's URL for messages: remote sources carry it. */
+function sourceName(keys) {
+  return typeof keys.url === 'string' ? keys.url : 'the key set';
+}
+
+/** `verifier.ready()`, with key-loading failures named by where the keys come from. */
+async function loadKeys(verifier, name) {
+  try {
+    await verifier.ready();
+  } catch (error) {
+    if (error?.code !== undefined && KEY_LOADING_CODES.has(error.code)) {
+      throw new KeysUnavailableError(`cannot load the keys from ${name}: ${error.code}: ${error.message}`, error);
+    }
+    throw error;
+  }
 }

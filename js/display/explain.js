@@ -107,7 +107,8 @@ export function explainHeader(name) {
  */
 export function explainBinding(cnf) {
   if (cnf === undefined) return null;
-  const members = cnf !== null && typeof cnf === 'object' && !Array.isArray(cnf) ? cnf : {};
+  /** @type {Record<string, unknown>} */
+  const members = cnf !== null && typeof cnf === 'object' && !Array.isArray(cnf) ? { ...cnf } : {};
   if (typeof members.jkt === 'string' && Object.keys(members).length === 1) {
     return `Bound to a DPoP key (jkt ${members.jkt}): present it with "Authorization: DPoP <token>" and a DPoP proof signed by that key (jwtguard: verifyRequest, or verify --dpop).`;
   }

@@ -18,15 +18,17 @@
  *   when memory has nothing usable.
  */
 
+import { MAX_JWKS_SIZE } from '../../pkg/facts.js';
 import { JwtGuardError } from '../errors.js';
 import { fetchDocument, maxAgeOf } from './fetch.js';
+import { refetchAction } from './refetch.js';
 
 /** Defaults of the key-source options, in seconds unless named otherwise. */
 export const KEY_SOURCE_DEFAULTS = Object.freeze({
   /** Seconds for one request, body included: an IdP that slow is treated as down. */
   timeout: 5,
   /** Bytes: the core's JWKS size limit; no key set or discovery document needs more. */
-  maxResponseSize: 512 * 1024,
+  maxResponseSize: MAX_JWKS_SIZE,
   /** Fewer than 5 minutes between routine fetches only adds load on the IdP. */
   maxAgeFloor: 300,
   /** Keys are refetched at least daily, as Entra ID's key-rollover guidance asks. */
@@ -55,13 +57,14 @@ function isCloudflareWorkers() {
 
 /**
  * Checks key-source options and fills in the defaults.
- * @param {Record<string, unknown>} options
+ * @param {import('../index.d.ts').KeySourceOptions & Record<string, any>} options
  */
 export function keySourceSettings(options = {}) {
   if (!options || typeof options !== 'object') throw optionError('options', 'must be an object');
   for (const name of Object.keys(options)) {
     if (!KEY_SOURCE_OPTIONS.includes(name)) throw optionError(JSON.stringify(name), 'is not a key-source option');
   }
+  /** @type {Record<keyof typeof KEY_SOURCE_DEFAULTS, number>} */
   const settings = { ...KEY_SOURCE_DEFAULTS };
   for (const name of Object.keys(KEY_SOURCE_DEFAULTS)) {
     const value = options[name];
@@ -106,7 +109,14 @@ const storeError = (url, what, cause) =>
   new JwtGuardError('ERR_JWKS_FETCH_FAILED', `store.${what} for ${url} threw: ${String(cause?.message ?? cause)}`, { cause });
 
 /**
- * A cached remote document.
+ * How often a caller that must not share another request's promise looks
+ * again for the document that request is fetching.
+ */
+const IN_FLIGHT_POLL_MS = 10;
+
+/**
+ * A cached remote document: the fetching, the store and the events, with
+ * the decisions left to the refetch rule (refetch.js).
  * @param {string} url
  * @param {object} spec
  * @param {string} spec.kind `jwks` or `discovery`; part of the store key
@@ -114,12 +124,6 @@ const storeError = (url, what, cause) =>
  * @param {(entry: object) => void} spec.onUpdate called after a new entry is taken in
  * @param {ReturnType<typeof keySourceSettings>} spec.settings
  */
-/**
- * How often a caller that must not share another request's promise looks
- * again for the document that request is fetching.
- */
-const IN_FLIGHT_POLL_MS = 10;
-
 export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
   const { emit, now, store } = settings;
   const storeKey = `jwtguard:${kind}:${url}`;
@@ -131,9 +135,10 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
   let pending = null;
 
   const usable = (t) => entry !== null && t < entry.usableUntil;
-  // A fetch older than its timeout is forgotten: on Workers its request may
-  // have ended, and then it never settles.
   const inFlight = (t) => pending !== null && t - pending.since <= settings.timeout;
+  /** The rule's verdict on `event` now. */
+  const decide = (event) =>
+    refetchAction({ entry, lastAttempt, failed: lastError !== null, pendingSince: pending?.since ?? null }, event, now(), settings);
 
   function take(text, fetchedAt, maxAge) {
     const value = parse(text);
@@ -215,11 +220,11 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
    * (a Worker's `ctx.waitUntil`, so the runtime lets it finish).
    */
   function peek(context) {
-    const t = now();
-    if (!usable(t)) return null;
-    if (t >= entry.freshUntil && !inFlight(t) && t - lastAttempt >= settings.cooldown) {
-      emit({ type: 'refresh', url, reason: 'expired' });
-      const background = start('expired').catch(staleServed);
+    const action = decide('peek');
+    if (action.type === 'none') return null;
+    if (action.type === 'serve' && action.refresh) {
+      emit({ type: 'refresh', url, reason: action.refresh });
+      const background = start(action.refresh).catch(staleServed);
       context?.waitUntil?.(background);
     }
     return entry;
@@ -244,13 +249,17 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
   async function get(context) {
     const ready = peek(context) ?? (await fromStore());
     if (ready !== null) return ready;
-    if (inFlight(now())) {
-      if (settings.shareInFlight) return pending.promise;
+    let action = decide('load');
+    if (action.type === 'join') return pending.promise;
+    while (action.type === 'poll') {
       if (await awaitOthers()) return start('load');
-      if (usable(now())) return entry;
+      // The fetch waited for is over, or another caller gave up on it and
+      // started the next one: decide again with whatever is in flight now
+      // (deciding as if nothing were would start one fetch per caller).
+      action = decide('load');
     }
-    const t = now();
-    if (lastError !== null && t - lastAttempt < settings.cooldown) throw lastError;
+    if (action.type === 'serve') return entry;
+    if (action.type === 'fail') throw lastError;
     return start('load');
   }
 
@@ -260,12 +269,11 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
    * @param {string | null} kid
    */
   async function refresh(kid) {
-    const t = now();
     emit({ type: 'kid-miss', url, kid });
-    if (inFlight(t) && settings.shareInFlight) return pending.promise;
-    const wait = lastAttempt + settings.cooldown - t;
-    if (wait > 0) {
-      emit({ type: 'cooldown', url, kid, retryIn: Math.ceil(wait) });
+    const action = decide('kid-miss');
+    if (action.type === 'join') return pending.promise;
+    if (action.type === 'cooldown') {
+      emit({ type: 'cooldown', url, kid, retryIn: action.retryIn });
       return entry;
     }
     emit({ type: 'refresh', url, reason: 'kid-miss' });

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { createVerifier, fromEnv } from 'jwtguard';
+import { createVerifier, fromEnv } from '@jwtguard/jwtguard';
 import { CLIENT_ID, RESOURCE, startProvider } from '../../scripts/local-provider.mjs';
 import { REPO, RESULTS, filePaths, launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
 
@@ -133,7 +133,7 @@ describe('decoder page: keys from a discovery document', () => {
     const { policy } = createVerifier(fromEnv(env));
     assert.deepEqual([policy.issuer, policy.audience, policy.clockTolerance], [[provider.issuer], [RESOURCE], 60]);
     // ...and the Worker snippet, run here with those variables, accepts a token from the provider.
-    await mkdir(RESULTS, { recursive: true }); // inside the repository, so that 'jwtguard' resolves to this package
+    await mkdir(RESULTS, { recursive: true }); // inside the repository, so that '@jwtguard/jwtguard' resolves to this package
     const file = join(RESULTS, `worker-snippet-${process.pid}.mjs`);
     await writeFile(file, await page.textContent('#worker-code'));
     try {

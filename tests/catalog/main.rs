@@ -1,4 +1,5 @@
-//! The attack catalog (ids A01–H05, one test each) as tests.
+//! The attack catalog (ids A01–H05, one test each; `docs/attack-catalog.md`
+//! describes each case, the required behaviour and its sources) as tests.
 //!
 //! One module per class; every test is named after its catalog id and runs a
 //! table of tokens through a verifier, each row naming the error code it must

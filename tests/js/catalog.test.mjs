@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { KeyObject, sign as nodeSign } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { JwtGuardError, createVerifier, inspectToken } from 'jwtguard';
+import { JwtGuardError, createVerifier, inspectToken } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, sign } from './helpers.mjs';
 
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];

@@ -40,7 +40,7 @@ describe('verify: tenants, any-of roles, several issuers, bound tokens', () => {
   test('a {tenantid} issuer needs --tenant-allow; "*" accepts any tenant', async () => {
     const token = await sign(pair, goodClaims({ iss: ENTRA_ISS }));
     const rows = [
-      [[], 1, /ERR_POLICY_INVALID.*tenants/s],
+      [[], 2, /ERR_POLICY_INVALID.*tenants/s],
       [['--tenant-allow', '*'], 0, /valid/],
       [['--tenant-allow', TENANT], 0, /valid/],
       [['--tenant-allow', '00000000-0000-0000-0000-0000000000aa'], 1, /ERR_TENANT_NOT_ALLOWED/],

@@ -85,6 +85,11 @@ before(async () => {
     request.on('data', (chunk) => { body += chunk; });
     request.on('end', async () => {
       if (request.url.startsWith('/silent/')) return; // never answers: the timeout case
+      if (request.url.startsWith('/huge/')) {
+        // Over the CLI's 256 KiB cap on a token response, without a content-length.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return response.end(JSON.stringify({ access_token: 'x'.repeat(300 * 1024) }));
+      }
       const [status, json] = await tokenEndpoint(request, body).catch((error) => [401, { error: 'invalid_client', error_description: `AADSTS700027: ${error.message}` }]);
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     });
@@ -226,12 +231,18 @@ describe('token', () => {
     assert.match(silent.stderr, /no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.3 s \(--timeout\)/);
   });
 
+  test('an oversized token response is refused, read no further than the cap', async () => {
+    const huge = await cli(['token', '--token-endpoint', `${base}/huge/token`, '--client-id', CLIENT_ID, '--client-secret', SECRET]);
+    assert.equal(huge.code, 1);
+    assert.match(huge.stderr, /the token endpoint sent more than 262144 bytes/);
+  });
+
   const usage = [
     [['token', '--tenant', TENANT, '--client-secret', SECRET, '--scope', 'x'], /give --client-id/],
     [['token', '--tenant', 'common', '--client-id', CLIENT_ID, '--client-secret', SECRET, '--scope', 'x'], /not common or consumers/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--client-secret', SECRET], /give --scope/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--scope', 'x'], /give --client-secret/],
-    [['token', '--token-endpoint', 'http://idp.example/token', '--client-id', CLIENT_ID, '--client-secret', SECRET], /must be https/],
+    [['token', '--token-endpoint', 'http://idp.example/token', '--client-id', CLIENT_ID, '--client-secret', SECRET], /token endpoint must use https/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--client-secret', SECRET, '--certificate', CERT_PATH, '--scope', 'x'], /not both/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--certificate', CERT_PATH, '--key', CERT_PATH, '--scope', 'x'], /--key is not a PEM private key/],
     [['token', '--tenant', TENANT, '--client-id', CLIENT_ID, '--certificate', '/nonexistent.pem', '--key', KEY_PATH, '--scope', 'x'], /--certificate: cannot read "\/nonexistent\.pem" \(ENOENT\)/],
@@ -285,9 +296,9 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
     ['an issuer no entry names', () => sign(otherKey, b({ iss: 'https://issuer-c.test' })), () => [bEntry()], [], 1, /^rejected: ERR_ISSUER_INVALID: .*"https:\/\/issuer-c\.test" is not one of the configured issuers/],
     ['policy flags add to every entry (--require-role)', () => sign(otherKey, b()), () => [entraEntry(), bEntry()], ['--require-role', 'Tasks.Write'], 1, /^rejected: ERR_ROLE_MISSING: /],
     ['policy flags add to every entry (--tenant-allow for a {tenantid} entry)', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], ['--tenant-allow', TENANT], 0, /^valid: /],
-    ['a {tenantid} entry without tenants', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], [], 1, /^rejected: ERR_POLICY_INVALID: .*tenants: "\*"/],
-    ['two entries with one issuer', () => sign(otherKey, b()), () => [bEntry(), bEntry({ audience: 'api://c' })], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/],
-    ['a template entry beside its concrete tenant', () => sign(otherKey, b()), () => [entraEntry({ issuer: TEMPLATE, tenants: '*' }), entraEntry()], [], 1, /^rejected: ERR_POLICY_INVALID: .*both accept issuer/],
+    ['a {tenantid} entry without tenants', () => sign(issuerKey, v2()), () => [entraEntry({ issuer: TEMPLATE }), bEntry()], [], 2, /^jwtguard: ERR_POLICY_INVALID: .*tenants: "\*"/],
+    ['two entries with one issuer', () => sign(otherKey, b()), () => [bEntry(), bEntry({ audience: 'api://c' })], [], 2, /^jwtguard: ERR_POLICY_INVALID: .*both accept issuer/],
+    ['a template entry beside its concrete tenant', () => sign(otherKey, b()), () => [entraEntry({ issuer: TEMPLATE, tenants: '*' }), entraEntry()], [], 2, /^jwtguard: ERR_POLICY_INVALID: .*both accept issuer/],
     ['an entry without keys', () => sign(otherKey, b()), () => [{ issuer: ISSUER_B, audience: 'api://b' }], [], 2, /--policy\[0\] must be an object with "keys"/],
     ['a non-object entry', () => sign(otherKey, b()), () => [bEntry(), 'https://issuer-b.test'], [], 2, /--policy\[1\] must be an object with "keys"/],
     ['an empty array', () => sign(otherKey, b()), () => [], [], 2, /the --policy array is empty/],
@@ -310,16 +321,16 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
   const otherToken = () => sign(issuerKey, v2({ iss: `https://login.microsoftonline.com/${OTHER}/v2.0`, tid: OTHER }));
   const entraFlags = (tenant, ...extra) => () => ['--entra-tenant', tenant, '--client-id', CLIENT_API, ...extra];
   const tenants = [
-    ['a {tenantid} issuer without --tenant-allow', otherToken, templateFlags, 1, /^rejected: ERR_POLICY_INVALID: .*tenants: \["<guid>", \.\.\.\].*tenants: "\*"/],
+    ['a {tenantid} issuer without --tenant-allow', otherToken, templateFlags, 2, /^jwtguard: ERR_POLICY_INVALID: .*tenants: \["<guid>", \.\.\.\].*tenants: "\*"/],
     ['a {tenantid} issuer, the token\'s tenant allowed', otherToken, () => [...templateFlags(), '--tenant-allow', TENANT, '--tenant-allow', OTHER], 0, null],
     ['a {tenantid} issuer, another tenant allowed', otherToken, () => [...templateFlags(), '--tenant-allow', TENANT], 1, /^rejected: ERR_TENANT_NOT_ALLOWED: /],
     ['a {tenantid} issuer, any tenant written out', otherToken, () => [...templateFlags(), '--tenant-allow', '*'], 0, null],
-    ['* among GUIDs', otherToken, () => [...templateFlags(), '--tenant-allow', '*', '--tenant-allow', OTHER], 1, /^rejected: ERR_POLICY_INVALID: /],
-    ['--entra-tenant organizations without --tenant-allow', otherToken, entraFlags('organizations'), 1, /^rejected: ERR_POLICY_INVALID: policy is invalid: tenants is required with tenant "organizations": any Entra tenant's admin/],
+    ['* among GUIDs', otherToken, () => [...templateFlags(), '--tenant-allow', '*', '--tenant-allow', OTHER], 2, /^jwtguard: ERR_POLICY_INVALID: /],
+    ['--entra-tenant organizations without --tenant-allow', otherToken, entraFlags('organizations'), 2, /^jwtguard: ERR_POLICY_INVALID: policy is invalid: tenants is required with tenant "organizations": any Entra tenant's admin/],
     ['--entra-tenant common with --tenant-allow *', otherToken, entraFlags('common', '--tenant-allow', '*'), 0, null],
     ['--entra-tenant common with the tenant allowed', otherToken, entraFlags('common', '--tenant-allow', OTHER), 0, null],
     ['--entra-tenant common, the tenant not allowed', otherToken, entraFlags('common', '--tenant-allow', TENANT), 1, /^rejected: ERR_TENANT_NOT_ALLOWED: /],
-    ['--tenant-allow with a single-tenant --entra-tenant', otherToken, entraFlags(TENANT, '--tenant-allow', OTHER), 1, /^rejected: ERR_POLICY_INVALID: .*tenants is an allow-list/],
+    ['--tenant-allow with a single-tenant --entra-tenant', otherToken, entraFlags(TENANT, '--tenant-allow', OTHER), 2, /^jwtguard: ERR_POLICY_INVALID: .*tenants is an allow-list/],
     // The Entra preset requires a permission: roles or scp, unless clients are listed.
     ['Entra preset, a token with neither roles nor scp', () => sign(issuerKey, v2({ roles: undefined })), entraFlags(TENANT), 1, /^rejected: ERR_PERMISSION_MISSING: /],
     ['Entra preset, a token with scp only', () => sign(issuerKey, v2({ roles: undefined, scp: 'Tasks.Read' })), entraFlags(TENANT), 0, null],

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { KeyObject, createHmac, sign as nodeSign } from 'node:crypto';
 import { test } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createVerifier } from 'jwtguard';
+import { createVerifier } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
 
 const ALGORITHMS = ['RS256', 'RS384', 'PS256', 'PS512', 'ES256', 'ES384', 'EdDSA'];

@@ -3,7 +3,7 @@
 // configuration; issuer A's key never vouches for a token naming issuer B.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { JwtGuardError, createVerifier, remoteJwks } from 'jwtguard';
+import { JwtGuardError, createVerifier, remoteJwks } from '@jwtguard/jwtguard';
 import { AUDIENCE, TENANT, goodClaims, keyPair, sign } from './helpers.mjs';
 import { serve, sendJson } from './remote/net.mjs';
 
@@ -298,7 +298,7 @@ describe('createVerifier([...]) with remote key sources', () => {
 });
 
 describe('the middleware with several issuers', async () => {
-  const { authenticator } = await import('../../js/protect.js');
+  const { authenticator } = await import('../../js/authenticate.js');
   const request = (token) => new Request('https://api.test/tasks', token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
   const authenticate = () => authenticator([
     { issuer: ISSUER_A, audience: AUDIENCE, keys: jwks(a) },
@@ -315,8 +315,8 @@ describe('the middleware with several issuers', async () => {
   ];
   for (const [name, makeToken, expected] of rows) {
     test(`${name}: ${expected}`, async () => {
-      const { auth, failure } = await authenticate()(request(await makeToken()), {});
-      if (typeof expected === 'string') assert.equal(auth?.claims.iss, expected, failure && await failure.text());
+      const { auth, failure } = await authenticate().authenticate(request(await makeToken()), {});
+      if (typeof expected === 'string') assert.equal(auth?.claims.iss, expected, failure && JSON.stringify(failure.body));
       else assert.equal(failure?.status, expected);
     });
   }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { constants, createPublicKey, generateKeyPair, randomBytes, sign, verify } from 'node:crypto';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { createVerifier } from 'jwtguard';
+import { createVerifier } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, goodClaims } from './helpers.mjs';
 
 const CASES = Number(process.env.JWTGUARD_RSA_JS_CASES ?? 24);

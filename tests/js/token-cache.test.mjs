@@ -1,9 +1,9 @@
-// The verified-token cache: every rule in js/cache.js has a row here that
+// The verified-token cache: every rule in js/token-cache.js has a row here that
 // fails when the rule is dropped. A hit is observed as object identity: the
 // cache returns the very result object it stored, a full verification a new one.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { JwtGuardError, createVerifier } from 'jwtguard';
+import { JwtGuardError, createVerifier } from '@jwtguard/jwtguard';
 import { DEFAULT_CACHE_ENTRIES, MAX_CACHE_ENTRIES, cacheCapacity, createTokenCache } from '../../js/token-cache.js';
 import { KEY_SOURCE } from '../../js/keys/local.js';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { JwtGuardError, createVerifier, errorCodes, inspectToken, localJwks } from 'jwtguard';
+import { JwtGuardError, createVerifier, errorCodes, inspectToken, localJwks } from '@jwtguard/jwtguard';
 import { coreFacts } from '../../pkg/jwtguard.js';
 
 const coreErrorCodes = () => JSON.parse(coreFacts()).errors.map(([code]) => code);

@@ -5,7 +5,7 @@
 // Wycheproof JWS vectors.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createVerifier } from 'jwtguard';
+import { createVerifier } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
 import { DELEGATED, RUST_ONLY, bigInt, frozenClock, mutations, outcome, resign, wycheproofDocument, wycheproofOptions } from './mutations.mjs';
 

@@ -4,7 +4,7 @@
 // here that resolves to the node entry.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createVerifier, fromEnv } from 'jwtguard';
+import { createVerifier, fromEnv } from '@jwtguard/jwtguard';
 import { configuration } from '../../www/configure.js';
 import { CHECKS, verificationReport } from '../../www/report.js';
 import { tokenWarnings } from '../../www/warnings.js';
@@ -220,13 +220,34 @@ test('configuration: the variables shown go through the real fromEnv and give th
 test('configuration: the Worker reads fromEnv, adds only what the variables cannot say, and several issuers get no variables', () => {
   const policy = { issuer: [ISSUER], audience: [AUDIENCE], clockTolerance: 60 };
   const { worker } = configuration(policy);
-  assert.match(worker, /import \{ fromEnv \} from 'jwtguard';/);
+  assert.match(worker, /import \{ fromEnv \} from '@jwtguard\/jwtguard';/);
   assert.match(worker, /\(env\) => fromEnv\(env\),/);
   assert.doesNotMatch(worker, /JWT_JWKS\b|POLICY/);
   assert.match(configuration({ ...policy, clockTolerance: 300 }).worker, /\(env\) => \(\{ \.\.\.fromEnv\(env\), clockTolerance: 300 \}\),/);
   const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
   assert.deepEqual([several.env, several.worker], [null, null]);
   assert.deepEqual(JSON.parse(several.policyJson).issuer, [ISSUER, 'https://other.test']);
+});
+
+test('configuration: Express and Fastify snippets beside the Worker, configured by the same variables, valid JavaScript', async () => {
+  const { transform } = await import('esbuild');
+  const policy = { issuer: [ISSUER], audience: [AUDIENCE], clockTolerance: 60 };
+  const shown = configuration(policy);
+  // [snippet, entry point, how the options are passed]
+  const rows = [
+    [shown.express, '@jwtguard/jwtguard/express', /app\.use\('\/api', jwtAuth\(fromEnv\(process\.env\)\)\);/],
+    [shown.fastify, '@jwtguard/jwtguard/fastify', /api\.register\(jwtAuth, \{ options: fromEnv\(process\.env\) \}\);/],
+  ];
+  for (const [snippet, entry, options] of rows) {
+    assert.match(snippet, new RegExp(`import \\{ jwtAuth \\} from '${entry}';`));
+    assert.match(snippet, options);
+    await transform(snippet, { format: 'esm', loader: 'js' });
+  }
+  const tolerant = configuration({ ...policy, clockTolerance: 300 });
+  assert.match(tolerant.express, /jwtAuth\(\{ \.\.\.fromEnv\(process\.env\), clockTolerance: 300 \}\)/);
+  assert.match(tolerant.fastify, /\{ options: \{ \.\.\.fromEnv\(process\.env\), clockTolerance: 300 \} \}/);
+  const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
+  assert.deepEqual([several.express, several.fastify], [null, null]);
 });
 
 test('configuration: tenants are written out, and JWT_ALLOWED_TENANTS goes through the real fromEnv', () => {

@@ -1,8 +1,8 @@
 // The test Worker: one route protected with `jwtguard/worker`, one Hono app
 // with `jwtguard/hono`, both configured from the Worker's environment.
 import { Hono } from 'hono';
-import { protect } from 'jwtguard/worker';
-import { jwtAuth } from 'jwtguard/hono';
+import { protect } from '@jwtguard/jwtguard/worker';
+import { jwtAuth } from '@jwtguard/jwtguard/hono';
 
 const options = (env) => ({
   issuer: env.ISSUER,

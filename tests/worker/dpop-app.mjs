@@ -1,6 +1,6 @@
 // A Worker that accepts DPoP-bound and certificate-bound tokens: `protect`
 // with the DpopReplayStore Durable Object as its replay store.
-import { DpopReplayStore, durableObjectReplayStore, protect } from 'jwtguard/worker';
+import { DpopReplayStore, durableObjectReplayStore, protect } from '@jwtguard/jwtguard/worker';
 
 export { DpopReplayStore };
 

@@ -1,7 +1,7 @@
 // A test Worker whose keys come from a remote JWKS, cached in isolate memory,
 // then the Cache API, then KV (the `KEYS` namespace).
-import { remoteJwks } from 'jwtguard';
-import { protect, workersStore } from 'jwtguard/worker';
+import { remoteJwks } from '@jwtguard/jwtguard';
+import { protect, workersStore } from '@jwtguard/jwtguard/worker';
 
 export default {
   fetch: protect(

@@ -1,7 +1,7 @@
 // A Worker that runs a token table through verifySync (the core alone) and
 // verify (WebCrypto) and reports both outcomes, with the number of calls
 // workerd's SubtleCrypto.verify received during each verify().
-import { createVerifier } from 'jwtguard';
+import { createVerifier } from '@jwtguard/jwtguard';
 
 let verifyCalls = 0;
 const subtle = crypto.subtle;

@@ -6,8 +6,9 @@ use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
 use jwtguard::{
-    ANY_TENANT, Certificate, DpopRequest, Error, ErrorKind, IssuerRouter, KeySet, Policy, Prepared,
-    Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verified, Verifier, limits,
+    ANY_TENANT, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, Error, ErrorKind, IssuerRouter,
+    KeySet, Policy, Prepared, Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verified, Verifier,
+    limits,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -80,6 +81,8 @@ fn seconds(now: f64) -> Result<i64, JsValue> {
 /// wasm-bindgen's string passing copies an ASCII string character by
 /// character in JS, several microseconds per kilobyte on every call.
 fn token_text(bytes: &[u8]) -> Result<&str, JsValue> {
+    #[cfg(feature = "trap-hook")]
+    trap_hook::fire_if_armed();
     core::str::from_utf8(bytes).map_err(|_| {
         to_js_error(&Error::with_detail(
             ErrorKind::TokenMalformed,
@@ -406,10 +409,38 @@ pub fn core_facts() -> String {
         "errors": errors,
         "policyMembers": Policy::MEMBERS,
         "defaultMaxTokenSize": limits::DEFAULT_MAX_TOKEN_SIZE,
+        "defaultClockTolerance": DEFAULT_CLOCK_TOLERANCE,
+        "maxJwksSize": limits::MAX_JWKS_SIZE,
         "maxTokenSizeCeiling": limits::MAX_TOKEN_SIZE_CEILING,
         "maxNumericDate": limits::MAX_NUMERIC_DATE,
         "tenantPlaceholder": TENANT_PLACEHOLDER,
         "anyTenant": ANY_TENANT,
     })
     .to_string()
+}
+
+/// A deliberate trap for the host's recovery test (`make test-trap`), built
+/// only with the `trap-hook` feature: never in the release wasm.
+#[cfg(feature = "trap-hook")]
+pub mod trap_hook {
+    use std::cell::Cell;
+
+    use wasm_bindgen::prelude::*;
+
+    thread_local! {
+        static ARMED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Makes the next call that takes a token trap, as a broken invariant would.
+    #[wasm_bindgen(js_name = armTrapForTest)]
+    pub fn arm() {
+        ARMED.with(|armed| armed.set(true));
+    }
+
+    /// Traps (`unreachable`) when armed. A fresh instance starts unarmed.
+    pub(crate) fn fire_if_armed() {
+        if ARMED.with(Cell::get) {
+            std::process::abort();
+        }
+    }
 }

@@ -1,7 +1,7 @@
 // A web app's use of jwtguard: import the package by name (the bundler picks
 // its `browser` entry and emits the .wasm as an asset), load a key set,
 // verify a pasted token.
-import { JwtGuardError, createVerifier } from 'jwtguard';
+import { JwtGuardError, createVerifier } from '@jwtguard/jwtguard';
 
 const $ = (id) => document.getElementById(id);
 

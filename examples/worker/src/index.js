@@ -1,8 +1,8 @@
 // The example Worker: /api/tasks needs an Entra ID access token with the
 // Tasks.Read app role; /health is open. Keys are discovered from the tenant,
 // kept in isolate memory, the Cache API and (when bound) KV.
-import { fromEnv } from 'jwtguard';
-import { protect, workersStore } from 'jwtguard/worker';
+import { fromEnv } from '@jwtguard/jwtguard';
+import { protect, workersStore } from '@jwtguard/jwtguard/worker';
 
 const tasks = protect(
   (env) => fromEnv(env, { store: workersStore({ kv: env.JWTGUARD_KEYS }) }),

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import { createVerifier, discover } from 'jwtguard';
+import { createVerifier, discover } from '@jwtguard/jwtguard';
 import { RESOURCE, startProvider } from '../../../scripts/local-provider.mjs';
 
 const URL_OF_API = `${RESOURCE}/tasks`;

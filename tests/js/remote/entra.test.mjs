@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { JwtGuardError, createVerifier, discover, entraId } from 'jwtguard';
+import { JwtGuardError, createVerifier, discover, entraId } from '@jwtguard/jwtguard';
 import { sendJson, serve } from './net.mjs';
 
 const TENANT = 'aaaabbbb-0000-cccc-1111-dddd2222eeee';

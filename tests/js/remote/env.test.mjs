@@ -3,7 +3,7 @@
 // generic path is also run end to end against the local oidc-provider.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createVerifier, fromEnv } from 'jwtguard';
+import { createVerifier, fromEnv } from '@jwtguard/jwtguard';
 import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
 import { fakeFetch, jsonResponse } from './net.mjs';
 

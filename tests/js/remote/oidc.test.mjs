@@ -5,7 +5,7 @@
 // fetches, and refuses a discovery document for another issuer.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { JwtGuardError, KEY_SOURCE_DEFAULTS, createVerifier, discover } from 'jwtguard';
+import { JwtGuardError, KEY_SOURCE_DEFAULTS, createVerifier, discover } from '@jwtguard/jwtguard';
 import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
 import { fakeClock, recorder } from './net.mjs';
 

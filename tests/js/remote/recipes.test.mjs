@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { createVerifier, entraId, fromEnv } from 'jwtguard';
+import { createVerifier, entraId, fromEnv } from '@jwtguard/jwtguard';
 import { run } from '../../../js/cli/main.js';
 import { keyPair, nowSeconds, sign } from '../helpers.mjs';
 import { fakeFetch, jsonResponse } from './net.mjs';

@@ -5,7 +5,7 @@
 // make each rule observable; the fetch rules also run over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { JwtGuardError, KEY_SOURCE_DEFAULTS, createVerifier, discover, remoteJwks } from 'jwtguard';
+import { JwtGuardError, KEY_SOURCE_DEFAULTS, createVerifier, discover, remoteJwks } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, keyPair, sign } from '../helpers.mjs';
 import { deferred, fakeClock, fakeFetch, jsonResponse, recorder, sendJson, serve } from './net.mjs';
 

@@ -1,0 +1,33 @@
+/**
+ * `jwtguard/express`: middleware for Express 4 and 5, Connect, and plain
+ * `http.createServer` handlers. Sets `req.auth` to `{ claims, header, key, binding }`.
+ *
+ *   import { jwtAuth } from '@jwtguard/jwtguard/express';
+ *   app.use('/api', jwtAuth({ issuer, audience, keys: discover(issuer) }));
+ *   app.get('/api/whoami', (req, res) => res.json(req.auth.claims));
+ */
+
+import { authenticator } from './authenticate.js';
+import { nodeRequest, sendAnswer } from './node-request.js';
+
+/**
+ * @param {object | object[] | ((req: object) => object | object[])} options createVerifier options, or a function of the request (per-tenant policies)
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings]
+ * @returns {(req: object, res: object, next?: (error?: unknown) => void) => void}
+ */
+export function jwtAuth(options, settings) {
+  const guard = authenticator(options, settings);
+  return function jwtGuardMiddleware(req, res, next = () => {}) {
+    const request = nodeRequest(req);
+    const metadata = guard.metadata(request, req);
+    if (metadata) {
+      sendAnswer(res, metadata, req.method);
+      return;
+    }
+    guard.authenticate(request, req).then(({ auth, failure }) => {
+      if (failure) return sendAnswer(res, failure, req.method);
+      req.auth = auth;
+      return next();
+    }, next);
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * `jwtguard/fastify`: a Fastify 5 plugin. It protects the routes of the
+ * context it is registered in (an `onRequest` hook) and sets `request.auth`
+ * to `{ claims, header, key, binding }`.
+ *
+ *   import { jwtAuth } from '@jwtguard/jwtguard/fastify';
+ *   app.register(async (api) => {
+ *     await api.register(jwtAuth, { options: { issuer, audience, keys: discover(issuer) } });
+ *     api.get('/whoami', async (request) => request.auth.claims);
+ *   });
+ */
+
+import { authenticator } from './authenticate.js';
+import { WELL_KNOWN } from './resource-metadata.js';
+import { JwtGuardError } from './errors.js';
+import { nodeRequest } from './node-request.js';
+
+/** Fastify's own plugin options, which are not the middleware's. */
+const FASTIFY_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
+
+/** Writes a plain answer through Fastify's reply (which serializes the body). */
+function send(reply, { status, headers, body }) {
+  return reply.code(status).headers(headers).send(body);
+}
+
+/**
+ * @param {import('fastify').FastifyInstance} fastify
+ * @param {{ options: object | object[] | ((request: object) => object | object[]), realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} pluginOptions
+ */
+export async function jwtAuth(fastify, pluginOptions) {
+  const { options, ...rest } = pluginOptions ?? {};
+  if (options === undefined) {
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'register jwtAuth with { options: <createVerifier options or a function of the request> }');
+  }
+  const settings = Object.fromEntries(Object.entries(rest).filter(([name]) => !FASTIFY_OPTIONS.has(name)));
+  const guard = authenticator(options, settings);
+  // Fastify's protocol and host honour its trustProxy setting.
+  const requestOf = (request) => nodeRequest(request.raw, { protocol: request.protocol, host: request.host, path: request.url });
+
+  if (settings.resourceMetadata) {
+    // The document lives at the root (RFC 9728 §3.1): under a prefix it would be in the wrong place.
+    if (fastify.prefix !== '') {
+      throw new JwtGuardError('ERR_POLICY_INVALID', 'resourceMetadata needs jwtAuth registered in a context without a prefix');
+    }
+    const serve = async (request, reply) => send(reply, guard.metadata(requestOf(request), request) ?? { status: 404, headers: {}, body: { error: 'not_found' } });
+    fastify.get(WELL_KNOWN, serve);
+    fastify.get(`${WELL_KNOWN}/*`, serve);
+  }
+
+  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
+  fastify.addHook('onRequest', async (request, reply) => {
+    const url = request.routeOptions?.url ?? '';
+    if (url === WELL_KNOWN || url === `${WELL_KNOWN}/*`) return undefined;
+    const { auth, failure } = await guard.authenticate(requestOf(request), request);
+    if (failure) return send(reply, failure);
+    /** @type {any} */ (request).auth = auth;
+    return undefined;
+  });
+}
+
+// Registered without encapsulation (as fastify-plugin does), so the hook
+// protects the routes of the context that registers it.
+jwtAuth[Symbol.for('skip-override')] = true;
+jwtAuth[Symbol.for('fastify.display-name')] = 'jwtguard';

@@ -1,0 +1,22 @@
+// The README's TypeScript blocks compile under `strict`, without
+// `skipLibCheck`, against the package's declarations: Node, a Worker and
+// Hono, with TypeScript 5 and 4.9 (tests/types/check.mjs).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { COMPILERS, SKIPPED, check, readmeTypeScript, settingOf, writeProjects } from '../types/check.mjs';
+
+const blocks = readmeTypeScript();
+const settings = writeProjects(blocks);
+
+test('the README has TypeScript for Node, a Worker and Hono', () => {
+  assert.deepEqual([...new Set(blocks.map(settingOf))].sort(), ['hono', 'node', 'worker']);
+});
+
+for (const compiler of Object.keys(COMPILERS)) {
+  for (const setting of settings) {
+    const skip = SKIPPED[`${compiler} ${setting}`] ?? false;
+    test(`${compiler}, ${setting}: the README's blocks type-check under strict`, { skip }, () => {
+      assert.equal(check(compiler, setting), null);
+    });
+  }
+}

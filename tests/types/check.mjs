@@ -1,0 +1,118 @@
+// Type-checks the README's TypeScript blocks against the package's own
+// declarations, under `strict` and without `skipLibCheck`, with TypeScript 5
+// and 4.9 (Hono: 5 only, see SKIPPED), in four settings: Node (`types: ["node"]`), a Cloudflare Worker
+// (@cloudflare/workers-types, no Node or DOM types) and Hono (on Workers,
+// and in a Node project with only Node's types).
+// A block goes to the setting its imports call for: `hono` → Hono,
+// `@jwtguard/jwtguard/worker` → Worker, anything else → Node.
+// Usage: node tests/types/check.mjs  (exit 1 and tsc's output on an error)
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = new URL('../../', import.meta.url);
+const OUT = new URL('../../test-results/types/', import.meta.url);
+
+/** Every ```ts block of the README, in order. */
+export function readmeTypeScript() {
+  const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+}
+
+/**
+ * The settings a block is checked in, from what it imports: Hono blocks
+ * also in a Node project, whose types have no Workers or DOM lib.
+ */
+export function settingsOf(code) {
+  const setting = settingOf(code);
+  return setting === 'hono' ? ['hono', 'hono-node'] : [setting];
+}
+
+/** The setting a block needs, from what it imports. */
+export function settingOf(code) {
+  if (/from 'hono'/.test(code)) return 'hono';
+  if (/from '@jwtguard\/jwtguard\/worker'/.test(code)) return 'worker';
+  return 'node';
+}
+
+const SETTINGS = {
+  node: { types: ['node'], lib: ['es2022'] },
+  worker: { types: ['@cloudflare/workers-types'], lib: ['es2022'] },
+  hono: { types: ['@cloudflare/workers-types'], lib: ['es2022'] },
+  'hono-node': { types: ['node'], lib: ['es2022'] },
+};
+
+const COMPILERS = {
+  'typescript 5': 'node_modules/typescript/bin/tsc',
+  'typescript 4.9': 'node_modules/typescript49/bin/tsc',
+};
+
+/**
+ * Writes each setting's blocks (one module each) and a tsconfig into
+ * test-results/types/<setting>/; returns the settings that have blocks.
+ * The folder lies inside the package, so `@jwtguard/jwtguard` resolves to
+ * it by its own name through `exports`, as in an app that installed it.
+ */
+export function writeProjects(blocks) {
+  rmSync(OUT, { recursive: true, force: true });
+  const bySetting = new Map();
+  blocks.forEach((code, index) => {
+    for (const setting of settingsOf(code)) {
+      if (!bySetting.has(setting)) bySetting.set(setting, []);
+      bySetting.get(setting).push({ name: `readme-${index + 1}.ts`, code });
+    }
+  });
+  for (const [setting, files] of bySetting) {
+    const dir = new URL(`${setting}/`, OUT);
+    mkdirSync(dir, { recursive: true });
+    for (const { name, code } of files) writeFileSync(new URL(name, dir), `${code}\nexport {};\n`);
+    writeFileSync(new URL('tsconfig.json', dir), JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        target: 'es2022',
+        module: 'node16',
+        moduleResolution: 'node16',
+        ...SETTINGS[setting],
+      },
+      files: files.map(({ name }) => name),
+    }, null, 2));
+  }
+  return [...bySetting.keys()];
+}
+
+/** Runs `compiler` on a setting's project; returns tsc's output, or null when it passes. */
+export function check(compiler, setting) {
+  try {
+    execFileSync(process.execPath, [fileURLToPath(new URL(COMPILERS[compiler], ROOT)), '-p', fileURLToPath(new URL(`${setting}/tsconfig.json`, OUT))], { encoding: 'utf8' });
+    return null;
+  } catch (error) {
+    return `${error.stdout}${error.stderr}`;
+  }
+}
+
+/** Pairs not checked, with why: Hono 4's own declarations need TypeScript 5. */
+export const SKIPPED = {
+  'typescript 4.9 hono': 'hono 4 declares its types with TypeScript 5 syntax',
+  'typescript 4.9 hono-node': 'hono 4 declares its types with TypeScript 5 syntax',
+};
+
+export { COMPILERS };
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const settings = writeProjects(readmeTypeScript());
+  let failed = false;
+  for (const compiler of Object.keys(COMPILERS)) {
+    for (const setting of settings) {
+      if (SKIPPED[`${compiler} ${setting}`]) continue;
+      const output = check(compiler, setting);
+      console.log(`${output === null ? 'ok  ' : 'FAIL'} ${compiler} ${setting}`);
+      if (output !== null) {
+        failed = true;
+        console.log(output);
+      }
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+}
