@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { createVerifier } from 'jwtguard';
+import { createVerifier } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
 import { DELEGATED, RUST_ONLY, dec, frozenClock, mutations, outcome, resign, wycheproofDocument, wycheproofOptions } from './mutations.mjs';
 
