@@ -3,6 +3,7 @@
 // bytes, encodings, keys, algorithms, claims), plus the outcome helpers.
 import assert from 'node:assert/strict';
 import { KeyObject, createHmac, sign as nodeSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 export const DELEGATED = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384'];
 export const RUST_ONLY = ['EdDSA'];
@@ -120,4 +121,25 @@ function derSignature(pair, input) {
 function hs256WithPublicKey(pair, header, claims) {
   const input = `${enc(JSON.stringify({ ...header, alg: 'HS256' }))}.${enc(JSON.stringify(claims))}`;
   return `${input}.${enc(createHmac('sha256', JSON.stringify(pair.jwk)).update(input).digest())}`;
+}
+
+/** Wycheproof's JWS vector files (tests/vectors/wycheproof/), as parsed JSON. */
+export function wycheproofDocument(file) {
+  return JSON.parse(readFileSync(new URL(`../vectors/wycheproof/${file}`, import.meta.url), 'utf8'));
+}
+
+/**
+ * createVerifier options for a Wycheproof test group: its public key set or
+ * key, its private key set, or its HMAC secret (with its kid), on top of
+ * `extra`; the clock frozen, the cache off.
+ */
+export function wycheproofOptions(group, extra = {}) {
+  const options = { issuer: 'https://wycheproof.invalid', audience: 'wycheproof', cache: false, now: frozenClock(), ...extra };
+  const pub = group.public;
+  if (pub && pub.keys) options.keys = pub;
+  else if (pub) options.keys = { keys: [pub] };
+  else if (group.private.keys) options.keys = group.private;
+  else options.secret = dec(group.private.k);
+  if (group.private?.kid && options.secret) options.kid = group.private.kid;
+  return options;
 }

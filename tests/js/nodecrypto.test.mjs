@@ -4,12 +4,11 @@
 // or the error code and message, on valid tokens for every algorithm, the
 // catalog-style mutations (mutations.mjs) and the Wycheproof JWS vectors.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
-import { DELEGATED, RUST_ONLY, dec, frozenClock, mutations, outcome, resign } from './mutations.mjs';
+import { DELEGATED, RUST_ONLY, dec, frozenClock, mutations, outcome, resign, wycheproofDocument, wycheproofOptions } from './mutations.mjs';
 
 /**
  * Counts calls of node:crypto's verify, to see which path ran. The backend
@@ -192,18 +191,12 @@ describe('the core, node:crypto and WebCrypto agree', () => {
 describe('Wycheproof JWS vectors through every path', () => {
   for (const file of ['json_web_signature_test.json', 'json_web_key_test.json']) {
     test(file, async () => {
-      const doc = JSON.parse(readFileSync(new URL(`../vectors/wycheproof/${file}`, import.meta.url), 'utf8'));
+      const doc = wycheproofDocument(file);
       let cases = 0;
       let delegated = 0;
       const disagreements = [];
       for (const group of doc.testGroups) {
-        const options = { issuer: 'https://wycheproof.invalid', audience: 'wycheproof', cache: false, now: frozenClock() };
-        const pub = group.public;
-        if (pub && pub.keys) options.keys = pub;
-        else if (pub) options.keys = { keys: [pub] };
-        else if (group.private.keys) options.keys = group.private;
-        else options.secret = dec(group.private.k);
-        if (group.private?.kid && options.secret) options.kid = group.private.kid;
+        const options = wycheproofOptions(group);
         let paths;
         try {
           paths = threePaths(options);
