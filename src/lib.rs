@@ -53,6 +53,11 @@ mod verifier;
 mod wycheproof_tests;
 
 pub use alg::Algorithm;
+
+// The README's Rust block compiles as a doctest, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeRust;
 pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
 pub use dpop::DpopRequest;
