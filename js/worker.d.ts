@@ -69,7 +69,7 @@ export interface GatewayRule {
 }
 
 /** A gateway: named policies, the rule table, and what reaches the origin. */
-export interface GatewayConfig<Env = unknown> {
+export interface GatewayConfig<Env = object> {
   /** createVerifier options (or an array, or a function of env) by policy name. */
   policies: Record<string, VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[])>;
   /** Requests no rule matches are refused (404). */
@@ -94,7 +94,7 @@ export type GatewayAuth = Auth & { policies: string[] };
  * rule, then calls `handler` with the request to forward (usually `fetch(request)`).
  * `auth` is null when the rule needs no token or an optional token was absent or invalid.
  */
-export declare function gateway<Env = unknown, Ctx = unknown>(
+export declare function gateway<Env = object, Ctx = unknown>(
   config: GatewayConfig<Env>,
   handler: (request: Request, env: Env, ctx: Ctx, auth: GatewayAuth | null) => Response | Promise<Response>,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;

@@ -24,7 +24,7 @@ const blocks = [...README.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map((m
 /** How blocks of each language are covered; a new language must be added here. */
 const COVERED = {
   ts: 'type-checked by tests/js/types.test.mjs',
-  js: 'parsed, imports checked (this file); the offline quick start also runs',
+  js: 'type-checked with checkJs by tests/js/types.test.mjs, imports checked (this file); the offline quick start also runs',
   sh: 'jwtguard command lines checked against the CLI (this file); make targets by the Makefile test below',
   text: 'sample output, not code',
   rust: 'compiled as a doctest by cargo test (src/lib.rs includes README.md under cfg(doctest))',

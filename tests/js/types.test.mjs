@@ -1,9 +1,10 @@
 // The README's TypeScript blocks compile under `strict`, without
 // `skipLibCheck`, against the package's declarations: Node, a Worker and
-// Hono, with TypeScript 5 and 4.9 (tests/types/check.mjs).
+// Hono, with TypeScript 5 and 4.9 (tests/types/check.mjs); its JavaScript
+// blocks with checkJs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COMPILERS, SKIPPED, check, readmeTypeScript, settingOf, writeProjects } from '../types/check.mjs';
+import { COMPILERS, SKIPPED, check, checkJavaScript, readmeTypeScript, settingOf, writeProjects } from '../types/check.mjs';
 
 const blocks = readmeTypeScript();
 const settings = writeProjects(blocks);
@@ -20,3 +21,7 @@ for (const compiler of Object.keys(COMPILERS)) {
     });
   }
 }
+
+test('the README\'s JavaScript blocks type-check too (checkJs, strict but for implicit any)', () => {
+  assert.equal(checkJavaScript(), null);
+});

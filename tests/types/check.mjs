@@ -116,3 +116,86 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   process.exitCode = failed ? 1 : 0;
 }
+
+/**
+ * The README's JavaScript blocks as a project of their own: each block a
+ * checked `.js` module (`checkJs`, `strict` but for implicit `any`, which
+ * plain JavaScript cannot avoid), with the package's names a fragment uses
+ * imported for it and the values it leaves to the reader (`token`,
+ * `tenant`, …) declared in reader.d.ts. Returns the project's folder.
+ */
+export function writeJavaScriptProject() {
+  const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
+  const blocks = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+  const dir = new URL('readme-js/', OUT);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = blocks.map((code, index) => {
+    const imports = Object.entries(FRAGMENT_IMPORTS).flatMap(([from, names]) => {
+      const missing = names.filter((name) => new RegExp(`\\b${name}\\b`).test(code) && !new RegExp(`import[^;]*\\b${name}\\b[^;]*from`).test(code));
+      return missing.length > 0 ? [`import { ${missing.join(', ')} } from '${from}';`] : [];
+    });
+    const name = `readme-${index + 1}.js`;
+    writeFileSync(new URL(name, dir), `${imports.join('\n')}\n${code}\nexport {};\n`);
+    return name;
+  });
+  writeFileSync(new URL('reader.d.ts', dir), READER_VALUES);
+  writeFileSync(new URL('tsconfig.json', dir), JSON.stringify({
+    compilerOptions: {
+      strict: true,
+      noImplicitAny: false,
+      useUnknownInCatchVariables: false,
+      allowJs: true,
+      checkJs: true,
+      skipLibCheck: false,
+      noEmit: true,
+      target: 'es2022',
+      module: 'node16',
+      moduleResolution: 'node16',
+      types: ['node'],
+      lib: ['es2022', 'dom'],
+    },
+    files: ['reader.d.ts', ...files],
+  }, null, 2));
+  return dir;
+}
+
+/** Where a fragment's unimported package names come from. */
+const FRAGMENT_IMPORTS = {
+  '@jwtguard/jwtguard': ['createVerifier', 'entraId', 'fromEnv', 'discover', 'remoteJwks', 'localJwks', 'JwtGuardError', 'inspectToken'],
+  '@jwtguard/jwtguard/worker': ['protect', 'gateway'],
+  '@jwtguard/jwtguard/express': ['jwtAuth'],
+};
+
+/** The values the README's fragments leave to the reader, with the types they must have. */
+const READER_VALUES = `// What the README's fragments leave to the reader.
+declare global {
+  const token: string;
+  const tenant: string;
+  const tenantId: string;
+  const clientId: string;
+  const api: string;
+  const consumerAppId: string;
+  const TENANT_ID: string;
+  const API_CLIENT_ID: string;
+  const issuer: string;
+  const audience: string;
+  const options: import('@jwtguard/jwtguard').VerifierOptions;
+  const handler: (request: Request, env: unknown, ctx: unknown) => Promise<Response>;
+  const request: Request;
+  const clientCertificate: string;
+  const verifier: import('@jwtguard/jwtguard').Verifier;
+}
+export {};
+`;
+
+/** Runs TypeScript 5 on the README's JavaScript project; tsc's output, or null when it passes. */
+export function checkJavaScript() {
+  const dir = writeJavaScriptProject();
+  try {
+    execFileSync(process.execPath, [fileURLToPath(new URL(COMPILERS['typescript 5'], ROOT)), '-p', fileURLToPath(new URL('tsconfig.json', dir))], { encoding: 'utf8' });
+    return null;
+  } catch (error) {
+    return `${error.stdout}${error.stderr}`;
+  }
+}
