@@ -80,7 +80,7 @@ test-properties-long:
 test-worker:
 	node --test tests/worker/*.test.mjs
 
-# The identity-provider fault soak (tests/soak/): one lap (~45 s) of the fault
+# The identity-provider fault soak (tests/soak/): one lap (~45 s, ~1 min in all) of the fault
 # schedule on the Node verifier and in workerd at once, with assertions.
 test-soak:
 	node --test tests/soak/soak.test.mjs

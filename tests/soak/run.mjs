@@ -199,9 +199,10 @@ export async function soak({ runtime, laps = 1, concurrency = 50 }) {
   let transportErrors = 0;
   const counts = { valid: 0, validAccepted: 0, validRefused: 0, validRefusedExcused: 0, forged: 0, forgedAccepted: 0 };
   const codes = { validRefused: {}, forged: {} };
-  // Refused valid requests, judged once the run is over: start time, phase
+  // Refused valid requests, judged once the run is over: start and end, phase
   // and code, in typed arrays outside the JS heap the run measures.
   const refusedAt = new Float64Array(latencies.length);
+  const refusedEnd = new Float64Array(latencies.length);
   const refusedPhase = new Uint8Array(latencies.length);
   const refusedCode = new Uint8Array(latencies.length);
   const codeNames = [];
@@ -213,11 +214,13 @@ export async function soak({ runtime, laps = 1, concurrency = 50 }) {
 
   /**
    * The README's rules refuse a valid token only when no good keys were ever
-   * loaded or the last ones are past max age + staleIfError: no key set was
-   * taken in within USABLE_FOR before the request started.
+   * loaded or the last ones are past max age + staleIfError. A request is
+   * handled at some moment between its start and its end (workerd queues
+   * requests under load), so the keys were usable all along only if a key
+   * set was taken in before the start and at most USABLE_FOR before the end.
    */
-  const excused = (start, takenIn) =>
-    !takenIn.some((at) => at >= start - USABLE_FOR + SLACK_SECONDS && at <= start - SLACK_SECONDS);
+  const excused = (start, end, takenIn) =>
+    !takenIn.some((at) => at >= end - USABLE_FOR + SLACK_SECONDS && at <= start - SLACK_SECONDS);
 
   function pick(phase) {
     const pool = pools[idp.keys.indexOf(idp.signingKey(phase))];
@@ -256,6 +259,7 @@ export async function soak({ runtime, laps = 1, concurrency = 50 }) {
           if (refusals < refusedAt.length) {
             if (!codeNames.includes(code)) codeNames.push(code);
             refusedAt[refusals] = start;
+            refusedEnd[refusals] = end;
             refusedPhase[refusals] = phase.index;
             refusedCode[refusals] = codeNames.indexOf(code);
             refusals += 1;
@@ -313,7 +317,7 @@ export async function soak({ runtime, laps = 1, concurrency = 50 }) {
   const takenIn = (await target.fetched()).map((at) => at - epoch0);
   const unexcused = [];
   for (let i = 0; i < refusals; i += 1) {
-    if (excused(refusedAt[i], takenIn)) counts.validRefusedExcused += 1;
+    if (excused(refusedAt[i], refusedEnd[i], takenIn)) counts.validRefusedExcused += 1;
     else if (unexcused.length < 20) unexcused.push({ at: refusedAt[i].toFixed(2), phase: LAP[refusedPhase[i]][0], code: codeNames[refusedCode[i]] });
   }
 
