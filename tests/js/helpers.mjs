@@ -83,3 +83,23 @@ export function assertAgreement(rows, results) {
     assert.equal(calls > 0, DELEGATED_SAMPLE.includes(alg), `${alg} ${name}: ${calls} subtle.verify calls`);
   }
 }
+
+/**
+ * A key source whose key set a test swaps: `set(jwks, generation)` makes it
+ * the current snapshot. For the rotation tests of the signature backends.
+ */
+export function swappableKeys(jwks, generation) {
+  let snapshot = { jwks: JSON.stringify(jwks), generation };
+  return {
+    source: {
+      [Symbol.for('jwtguard.keySource')]: true,
+      kind: 'test',
+      current: () => snapshot,
+      load: async () => snapshot,
+      refresh: async () => snapshot,
+    },
+    set(next, nextGeneration) {
+      snapshot = { jwks: JSON.stringify(next), generation: nextGeneration };
+    },
+  };
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier } from '@jwtguard/jwtguard';
-import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, sign, swappableKeys } from './helpers.mjs';
 import { DELEGATED, RUST_ONLY, dec, frozenClock, mutations, outcome, resign, wycheproofDocument, wycheproofOptions } from './mutations.mjs';
 
 /**
@@ -170,17 +170,10 @@ describe('the core, node:crypto and WebCrypto agree', () => {
   test('KeyObjects are dropped when the key set changes', async () => {
     const first = await keyPair('ES384', 'rotating');
     const second = await keyPair('ES384', 'rotating');
-    let snapshot = { jwks: JSON.stringify({ keys: [first.jwk] }), generation: 2_000_001 };
-    const source = {
-      [Symbol.for('jwtguard.keySource')]: true,
-      kind: 'test',
-      current: () => snapshot,
-      load: async () => snapshot,
-      refresh: async () => snapshot,
-    };
+    const { source, set } = swappableKeys({ keys: [first.jwk] }, 2_000_001);
     const rotating = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: source, cache: false, now: frozenClock() });
     assert.ok(await rotating.verify(await sign(first)));
-    snapshot = { jwks: JSON.stringify({ keys: [second.jwk] }), generation: 2_000_002 };
+    set({ keys: [second.jwk] }, 2_000_002);
     // Same kid, same index: a stale KeyObject would reject this token.
     assert.ok(rotating.verifySync(await sign(second)));
     const old = await sign(first);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier } from '@jwtguard/jwtguard';
-import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, sign, swappableKeys } from './helpers.mjs';
 import { DELEGATED, RUST_ONLY, bigInt, frozenClock, mutations, outcome, resign, wycheproofDocument, wycheproofOptions } from './mutations.mjs';
 
 
@@ -151,17 +151,10 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
   test('CryptoKeys are dropped when the key set changes', async () => {
     const before = await keyPair('PS256', 'rotating');
     const afterPair = await keyPair('PS256', 'rotating');
-    let snapshot = { jwks: JSON.stringify({ keys: [before.jwk] }), generation: 1_000_001 };
-    const source = {
-      [Symbol.for('jwtguard.keySource')]: true,
-      kind: 'test',
-      current: () => snapshot,
-      load: async () => snapshot,
-      refresh: async () => snapshot,
-    };
+    const { source, set } = swappableKeys({ keys: [before.jwk] }, 1_000_001);
     const rotating = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: source, cache: false, webCrypto: true, nodeCrypto: false, now: frozenClock() });
     assert.ok(await rotating.verify(await sign(before)));
-    snapshot = { jwks: JSON.stringify({ keys: [afterPair.jwk] }), generation: 1_000_002 };
+    set({ keys: [afterPair.jwk] }, 1_000_002);
     // Same kid, same index: a stale CryptoKey would reject this token.
     const token = await sign(afterPair);
     const [sync, webCrypto] = await bothPaths(rotating, token);
