@@ -351,17 +351,21 @@ impl Modulus {
     fn r_squared(&self) -> Vec<u32> {
         let size = self.n.len();
         let bits = 32 * size;
-        // y = 2^k·R mod n for k = 1 to start with (R mod n doubled once more).
+        // y = 2^k·R mod n, for k = 1 to start with: 2^(bits+1) mod n. Start
+        // from the top bit of n, 2^(top) < n, and double the rest of the way:
+        // at most 33 doublings, where starting from 1 would take bits + 1.
+        let top_limb = self.n.last().copied().unwrap_or(1);
+        let top = 32 * (size - 1) + (31 - top_limb.leading_zeros() as usize);
         let mut y = vec![0u32; size];
-        if let Some(low) = y.first_mut() {
-            *low = 1;
+        if let Some(limb) = y.get_mut(top / 32) {
+            *limb = 1 << (top % 32);
         }
-        for _ in 0..=bits {
+        for _ in top..=bits {
             self.double(&mut y);
         }
         let mut tmp = vec![0u32; size];
-        let top = usize::BITS - 1 - bits.leading_zeros();
-        for bit in (0..top).rev() {
+        let highest = usize::BITS - 1 - bits.leading_zeros();
+        for bit in (0..highest).rev() {
             // mul(2^k·R, 2^k·R) = 2^(2k)·R.
             self.mul(&mut tmp, &y, &y);
             core::mem::swap(&mut y, &mut tmp);
@@ -564,6 +568,41 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn r_squared_is_r_squared_mod_n() {
+        use rsa::BigUint;
+        let mut seed = 0x2545_f491_u32;
+        for limbs in [1usize, 2, 3, 8, 33, MAX_LIMBS] {
+            for top_bits in [1u32, 2, 17, 31, 32] {
+                let mut n: Vec<u32> = (0..limbs)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 17;
+                        seed ^= seed << 5;
+                        seed
+                    })
+                    .collect();
+                let last = limbs - 1;
+                n[last] = (n[last] >> (32 - top_bits)) | (1 << (top_bits - 1));
+                n[0] |= 1;
+                if limbs == 1 && n[0] == 1 {
+                    continue;
+                }
+                let mut bytes = vec![0u8; 4 * limbs];
+                write_be_bytes(&n, &mut bytes);
+                let modulus = Modulus::from_be_bytes(&bytes).expect("odd modulus");
+                let want = (BigUint::from(1u8) << (64 * limbs)) % BigUint::from_bytes_be(&bytes);
+                let mut got = vec![0u8; 4 * modulus.limbs()];
+                write_be_bytes(&modulus.r2, &mut got);
+                assert_eq!(
+                    BigUint::from_bytes_be(&got),
+                    want,
+                    "{limbs} limbs, top {top_bits}"
+                );
             }
         }
     }
