@@ -43,7 +43,7 @@ test-wycheproof:
 test-wycheproof-all:
 	cargo test --quiet --lib wycheproof -- --nocapture | grep '^wycheproof '
 
-# Fuzzing (cargo-fuzz, nightly): each target for FUZZ_SECONDS. Not part of `make test`.
+# Fuzzing (cargo-fuzz, nightly): each target for FUZZ_SECONDS (FUZZ_TARGETS picks some). Not part of `make test`.
 FUZZ_SECONDS ?= 60
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
