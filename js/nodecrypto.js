@@ -1,12 +1,12 @@
 /**
  * The node:crypto signature backend of Node's entry: OpenSSL checks RS*, PS*,
- * ES256 and ES384 signatures, synchronously, for both `verifySync` and
+ * ES256, ES384 and EdDSA signatures, synchronously, for both `verifySync` and
  * `verify`. Like the WebCrypto backend (webcrypto.js) it decides nothing: the
  * core's `prepare` has already applied every rule (header, algorithm policy,
- * key choice, the signature's exact encoding) and names the keys to try; this
- * module only answers "is this signature valid under key i", and the core's
- * `finish` concludes. EdDSA and HS* never come here (see `delegable` in
- * src/crypto/mod.rs).
+ * key choice, the signature's exact encoding, for Ed25519 S < L and no
+ * small-order R) and names the keys to try; this module only answers "is
+ * this signature valid under key i", and the core's `finish` concludes. HS*
+ * never comes here (see `delegable` in src/crypto/mod.rs).
  */
 
 import { constants, createPublicKey, verify } from 'node:crypto';
@@ -16,7 +16,8 @@ import { constants, createPublicKey, verify } from 'node:crypto';
  * and the options beside the key. The RSA-PSS salt length is exactly the hash
  * length, as RFC 7518 §3.5 requires and as the core (src/crypto/rsassa.rs)
  * enforces; OpenSSL refuses any other salt length when one is given. ECDSA
- * signatures are the JWS form r || s (IEEE P1363), not DER.
+ * signatures are the JWS form r || s (IEEE P1363), not DER. Ed25519 hashes
+ * inside the scheme (RFC 8032), so it names no digest.
  */
 const PARAMETERS = Object.freeze({
   RS256: { digest: 'sha256', options: {} },
@@ -27,6 +28,7 @@ const PARAMETERS = Object.freeze({
   PS512: pss('sha512', 64),
   ES256: { digest: 'sha256', options: { dsaEncoding: 'ieee-p1363' } },
   ES384: { digest: 'sha384', options: { dsaEncoding: 'ieee-p1363' } },
+  EdDSA: { digest: null, options: {} },
 });
 
 function pss(digest, saltLength) {

@@ -307,7 +307,7 @@ export function createVerifier(options) {
    * verify() with WebCrypto: the core prepares (every check up to the
    * signature, and the keys to try), WebCrypto checks the signature under
    * those keys, the core finishes (payload and claims). Algorithms the core
-   * keeps (EdDSA) go through the core alone. When the host cannot import or
+   * keeps (HS*) go through the core alone. When the host cannot import or
    * verify with a key, or the key set changed meanwhile, the core checks the
    * signature itself: a host failure is never an acceptance.
    */

@@ -1,11 +1,13 @@
 /**
  * The WebCrypto signature backend of `verify()`: the host's native crypto
- * (`crypto.subtle`) checks RS*, PS*, ES256 and ES384 signatures. It decides
- * nothing. The core's `prepare` has already applied every rule (header,
- * algorithm policy, key choice, the signature's exact encoding) and names the
- * keys to try; this module only answers "is this signature valid under key
- * i", and the core's `finish` concludes. EdDSA and HS* never come here (see
- * `delegable` in src/crypto/mod.rs).
+ * (`crypto.subtle`) checks RS*, PS*, ES256, ES384 and EdDSA signatures. It
+ * decides nothing. The core's `prepare` has already applied every rule
+ * (header, algorithm policy, key choice, the signature's exact encoding, for
+ * Ed25519 S < L and no small-order R) and names the keys to try; this module
+ * only answers "is this signature valid under key i", and the core's `finish`
+ * concludes. HS* never comes here (see `delegable` in src/crypto/mod.rs). A
+ * runtime without WebCrypto Ed25519 fails the import, and the core checks
+ * those signatures itself.
  *
  * SubtleCrypto is called from JS, not through web-sys in the wasm: the wasm
  * needs no futures bridge (wasm-bindgen-futures), and each verification
@@ -27,6 +29,7 @@ const PARAMETERS = Object.freeze({
   PS512: pss('SHA-512', 64),
   ES256: ecdsa('P-256', 'SHA-256'),
   ES384: ecdsa('P-384', 'SHA-384'),
+  EdDSA: { import: { name: 'Ed25519' }, verify: { name: 'Ed25519' } },
 });
 
 function pkcs1(hash) {

@@ -102,9 +102,9 @@ impl Key {
 
     /// The public key as JWK JSON text holding only what a host's
     /// `importKey` needs (`kty`, `n`, `e` for RSA; `kty`, `crv`, `x`, `y` for
-    /// EC), kept from the admitted entry. `None` for Ed25519 and shared
-    /// secrets, whose signatures are only ever checked in Rust (see
-    /// [`crate::Prepared`]).
+    /// EC; `kty`, `crv`, `x` for Ed25519), kept from the admitted entry.
+    /// `None` for shared secrets, whose signatures are only ever checked in
+    /// Rust (see [`crate::Prepared`]).
     pub fn public_jwk(&self) -> Option<&str> {
         self.public_jwk.as_deref()
     }
@@ -380,7 +380,7 @@ fn admit(
     })
 }
 
-/// The members of an admitted RSA or EC entry that a host's `importKey`
+/// The members of an admitted RSA, EC or OKP entry that a host's `importKey`
 /// needs, as JWK JSON text. Copied as they are: each passed the strict
 /// base64url decoder (or is a supported curve name), so none needs escaping.
 /// A host that refuses one (a modulus with a leading zero byte, which
@@ -398,6 +398,11 @@ fn public_jwk(kty: &str, jwk: &Map<String, Value>) -> Option<String> {
             member("crv"),
             member("x"),
             member("y")
+        )),
+        "OKP" => Some(format!(
+            r#"{{"kty":"OKP","crv":"{}","x":"{}"}}"#,
+            member("crv"),
+            member("x")
         )),
         _ => None,
     }

@@ -11,6 +11,8 @@
 
 #[cfg(any(feature = "es256", feature = "es384"))]
 pub(crate) mod ecdsa;
+#[cfg(feature = "eddsa")]
+pub(crate) mod ed25519;
 pub(crate) mod montgomery;
 pub(crate) mod rsassa;
 
@@ -56,18 +58,18 @@ pub(crate) fn verify(
 }
 
 /// Whether a host may check `alg` signatures with its own native crypto
-/// (WebCrypto) instead of this module: RS*, PS* and ES256/ES384, whose rules
-/// every WebCrypto implementation applies alike once [`well_formed`] has
-/// fixed the encoding. EdDSA stays here: WebCrypto implementations differ on
-/// Ed25519 strictness (small-order keys, non-canonical S), and this module's
-/// `verify_strict` is already fast. HMAC stays here too: it is a few hashes.
+/// (node:crypto, WebCrypto) instead of this module: every asymmetric
+/// algorithm. Once [`well_formed`] has fixed the encoding, the hosts' rules
+/// for these are the core's: RSA and ECDSA have one verification each, and
+/// for Ed25519 the one difference from `verify_strict` (a small-order R) is
+/// refused by `ed25519::well_formed`. HMAC stays here: it is a few hashes.
 /// (With a family left out of the build no key of it is ever admitted, so
 /// its algorithms never reach a host either.)
 pub(crate) fn delegable(alg: Algorithm) -> bool {
     use Algorithm::*;
     matches!(
         alg,
-        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 | ES256 | ES384
+        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 | ES256 | ES384 | EdDSA
     )
 }
 
@@ -87,7 +89,9 @@ pub(crate) fn well_formed(material: &Material, alg: Algorithm, signature: &[u8])
         (Material::P384(_), Algorithm::ES384) => {
             p384::ecdsa::Signature::from_slice(signature).is_ok()
         }
-        // The other curve's algorithm, Ed25519 and HMAC.
+        #[cfg(feature = "eddsa")]
+        (Material::Ed25519(_), Algorithm::EdDSA) => ed25519::well_formed(signature),
+        // The other curve's algorithm, and HMAC.
         _ => false,
     }
 }

@@ -303,3 +303,58 @@ pub fn with_signature(token: &str, signature: &[u8]) -> String {
 pub fn signature_of(token: &str) -> Vec<u8> {
     unb64(token.rsplit('.').next().unwrap())
 }
+
+/// Three signatures over an EdDSA `token`'s signing input that strict
+/// verification refuses (catalog E08): its signature with S + L (S not
+/// canonical), with a non-canonical R, and one made with the fixtures'
+/// private key with R = identity and S = k·a, which satisfies the
+/// cofactorless equation [S]B = R + [k]A (OpenSSL accepts it; the last row).
+pub fn ed25519_edge_signatures(token: &str) -> Vec<(&'static str, Vec<u8>)> {
+    use curve25519_dalek::scalar::Scalar;
+    use sha2::{Digest, Sha512};
+    let sig = signature_of(token);
+    // S + L, little-endian: L = 2^252 + 27742317777372353535851937790883648493.
+    let l: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut s_plus_l = sig[32..].to_vec();
+    let mut carry = 0u16;
+    for (s, l) in s_plus_l.iter_mut().zip(&l) {
+        let sum = u16::from(*s) + u16::from(*l) + carry;
+        *s = sum.to_le_bytes()[0];
+        carry = sum >> 8;
+    }
+    let mut non_canonical_r = [0xffu8; 32];
+    non_canonical_r[0] = 0xee;
+    non_canonical_r[31] = 0x7f;
+    // R = identity with S = k·a under the fixtures' key.
+    let (input, _) = token.rsplit_once('.').unwrap();
+    let seed = unb64(private_jwk("EdDSA")["d"].as_str().unwrap());
+    let public = unb64(public_jwk("eddsa-key")["x"].as_str().unwrap());
+    let mut a_bytes: [u8; 32] = Sha512::digest(&seed)[..32].try_into().unwrap();
+    a_bytes[0] &= 248;
+    a_bytes[31] &= 127;
+    a_bytes[31] |= 64;
+    let a = Scalar::from_bytes_mod_order(a_bytes);
+    let mut r = [0u8; 32];
+    r[0] = 1;
+    let k_hash: [u8; 64] = Sha512::new()
+        .chain_update(r)
+        .chain_update(&public)
+        .chain_update(input.as_bytes())
+        .finalize()
+        .into();
+    let s = Scalar::from_bytes_mod_order_wide(&k_hash) * a;
+    vec![
+        ("S + L", [sig[..32].to_vec(), s_plus_l].concat()),
+        (
+            "non-canonical R",
+            [non_canonical_r.to_vec(), sig[32..].to_vec()].concat(),
+        ),
+        (
+            "small-order R, valid equation",
+            [r.to_vec(), s.to_bytes().to_vec()].concat(),
+        ),
+    ]
+}

@@ -2,11 +2,11 @@
 // with node:crypto and the catalog-style mutations of a token (signature
 // bytes, encodings, keys, algorithms, claims), plus the outcome helpers.
 import assert from 'node:assert/strict';
-import { KeyObject, createHmac, sign as nodeSign } from 'node:crypto';
+import { KeyObject, createHash, createHmac, sign as nodeSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-export const DELEGATED = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384'];
-export const RUST_ONLY = ['EdDSA'];
+/** Every asymmetric algorithm: each goes to the host's native crypto (node:crypto, WebCrypto). */
+export const DELEGATED = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
 /** Curve orders (SEC 2), for ECDSA signatures with s = n and s' = n − s. */
 const ORDER = {
   ES256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
@@ -93,6 +93,9 @@ export function mutations(token, pair, pairs, impostor) {
     add('ecdsa:high-s-twin', `${h}.${p}.${enc(Buffer.concat([r, toBytes(order - sValue, size)]))}`);
     add('ecdsa:der-encoded', `${h}.${p}.${enc(derSignature(pair, `${h}.${p}`))}`);
   }
+  if (alg === 'EdDSA') {
+    for (const [name, signature] of ed25519EdgeSignatures(pair, `${h}.${p}`)) add(`eddsa:${name}`, `${h}.${p}.${enc(signature)}`);
+  }
   // Keys: another key under this kid, another key's kid, another alg for this key, no kid.
   const other = pairs.find((o) => o.alg !== alg);
   add('wrong-key:same-kid', resign(impostor, JSON.stringify(header), JSON.stringify(claims)));
@@ -110,6 +113,35 @@ export function mutations(token, pair, pairs, impostor) {
   add('claims:audience', resign(pair, JSON.stringify(header), JSON.stringify({ ...claims, aud: 'api://other' })));
   add('header:crit', resign(pair, JSON.stringify({ ...header, crit: ['x'], x: 1 }), JSON.stringify(claims)));
   return out;
+}
+
+/** L, the order of Ed25519's prime-order subgroup (RFC 8032 §5.1). */
+const ED25519_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+const littleEndian = (bytes) => BigInt(`0x${Buffer.from(bytes).reverse().toString('hex') || '0'}`);
+const toLittleEndian = (value) => toBytes(value, 32).reverse();
+
+/**
+ * Ed25519 signatures over `input` under `pair` that strict verification
+ * refuses (catalog E08), by name: the valid signature with S + L, and one
+ * made with the private key with R = identity and S = k·a, which satisfies
+ * the cofactorless equation [S]B = R + [k]A that OpenSSL checks.
+ */
+export function ed25519EdgeSignatures(pair, input) {
+  const valid = nodeSign(null, Buffer.from(input), KeyObject.from(pair.privateKey));
+  const s = littleEndian(valid.subarray(32));
+  const seed = dec(KeyObject.from(pair.privateKey).export({ format: 'jwk' }).d);
+  const hashed = createHash('sha512').update(seed).digest();
+  hashed[0] &= 248;
+  hashed[31] &= 127;
+  hashed[31] |= 64;
+  const a = littleEndian(hashed.subarray(0, 32));
+  const identity = Buffer.alloc(32);
+  identity[0] = 1;
+  const k = littleEndian(createHash('sha512').update(Buffer.concat([identity, dec(pair.jwk.x), Buffer.from(input)])).digest()) % ED25519_ORDER;
+  return [
+    ['s-plus-order', Buffer.concat([valid.subarray(0, 32), toLittleEndian(s + ED25519_ORDER)])],
+    ['small-order-r', Buffer.concat([identity, toLittleEndian((k * a) % ED25519_ORDER)])],
+  ];
 }
 
 /** An ECDSA signature in DER form (what node:crypto makes by default), not the JWS r || s. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign, swappableKeys } from './helpers.mjs';
-import { DELEGATED, RUST_ONLY, bigInt, frozenClock, mutations, outcome, resign, wycheproofDocument, wycheproofOptions } from './mutations.mjs';
+import { DELEGATED, bigInt, frozenClock, mutations, outcome, resign, wycheproofDocument, wycheproofOptions } from './mutations.mjs';
 
 
 /** Counts calls of the host's SubtleCrypto.verify, to see which path ran. */
@@ -38,8 +38,8 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
   let impostors;
   let verifier;
   before(async () => {
-    pairs = await Promise.all([...DELEGATED, ...RUST_ONLY].map((alg) => keyPair(alg)));
-    impostors = await Promise.all([...DELEGATED, ...RUST_ONLY].map((alg) => keyPair(alg)));
+    pairs = await Promise.all(DELEGATED.map((alg) => keyPair(alg)));
+    impostors = await Promise.all(DELEGATED.map((alg) => keyPair(alg)));
     verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: pairs.map((p) => p.jwk) }, cache: false, webCrypto: true, nodeCrypto: false, now: frozenClock() });
   });
 
@@ -51,7 +51,7 @@ describe('verify (WebCrypto) and verifySync (Rust) agree', () => {
       const token = await sign(pair, goodClaims({ jti: `valid-${pair.alg}` }));
       const [sync, , calls] = await bothPaths(verifier, token);
       assert.ok(sync.result, `${pair.alg}: valid token rejected: ${sync.code}`);
-      assert.equal(calls, DELEGATED.includes(pair.alg) ? 1 : 0, `${pair.alg}: subtle.verify calls`);
+      assert.equal(calls, 1, `${pair.alg}: subtle.verify calls`);
       const impostor = impostors[pairs.indexOf(pair)];
       for (const [name, mutated] of [['valid', token], ...mutations(token, pair, pairs, impostor)]) {
         cases += 1;
