@@ -202,6 +202,20 @@ impl Verifier {
         key: Option<usize>,
         now: i64,
     ) -> Result<Verified> {
+        self.finish_presented(prepared, key, now, &Presentation::BEARER)
+    }
+
+    /// [`Verifier::finish_prepared`] for a token as a request `presented` it:
+    /// after the claims, the binding is checked exactly as
+    /// [`Verifier::verify_presented`] checks it, with the same errors. (A
+    /// DPoP proof's own signature is checked here, in Rust.)
+    pub fn finish_presented(
+        &self,
+        prepared: Prepared,
+        key: Option<usize>,
+        now: i64,
+        presented: &Presentation<'_>,
+    ) -> Result<Verified> {
         if prepared.key_set != self.key_set {
             return Err(Error::with_detail(
                 ErrorKind::Internal,
@@ -221,7 +235,8 @@ impl Verifier {
             .and_then(|input| input.split_once('.'))
             .map(|(_, payload)| payload)
             .ok_or_else(|| Error::new(ErrorKind::Internal))?;
-        self.conclude(&token, payload, header, &keys, key, now)
+        let key = self.reported_key(&header, &keys, key)?;
+        self.conclude(&token, payload, header, key, now, presented)
     }
 
     /// The second half: re-runs every check of [`Verifier::prepare`] on
@@ -235,22 +250,22 @@ impl Verifier {
     pub fn finish(&self, token: &str, key: Option<usize>, now: i64) -> Result<Verified> {
         let (segments, header) = self.check_header(token)?;
         let (offered, _) = self.offer(&segments, &header)?;
-        self.conclude(token, segments.payload, header, &offered, key, now)
+        let key = self.reported_key(&header, &offered, key)?;
+        self.conclude(
+            token,
+            segments.payload,
+            header,
+            key,
+            now,
+            &Presentation::BEARER,
+        )
     }
 
-    /// What both `finish` methods share: the host's answer checked against
-    /// the `offered` keys, then the payload decoded and the claims checked.
-    fn conclude(
-        &self,
-        token: &str,
-        payload: &str,
-        header: Header,
-        offered: &[usize],
-        key: Option<usize>,
-        now: i64,
-    ) -> Result<Verified> {
+    /// The host's answer checked against the `offered` keys: `None` is a bad
+    /// signature; a key that was not offered is a host bug.
+    fn reported_key(&self, header: &Header, offered: &[usize], key: Option<usize>) -> Result<&Key> {
         let index = key.ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
-        let key = Some(index)
+        Some(index)
             .filter(|index| crypto::delegable(header.alg) && offered.contains(index))
             .and_then(|index| self.keys.keys().get(index))
             .ok_or_else(|| {
@@ -258,13 +273,26 @@ impl Verifier {
                     ErrorKind::Internal,
                     "the host reported a key that was not offered for this token",
                 )
-            })?;
+            })
+    }
+
+    /// What both `finish` methods share once the host's key is known: the
+    /// payload decoded, the claims and the binding checked.
+    fn conclude(
+        &self,
+        token: &str,
+        payload: &str,
+        header: Header,
+        key: &Key,
+        now: i64,
+        presented: &Presentation<'_>,
+    ) -> Result<Verified> {
         let signed = Signed {
             header,
             payload: token::decode_segment(payload, "payload")?,
             key,
         };
-        self.accept(signed, token, now, &Presentation::BEARER)
+        self.accept(signed, token, now, presented)
     }
 
     /// Key selection and the signature decoded, as in [`Verifier::select`],

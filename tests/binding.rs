@@ -11,7 +11,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use common::*;
-use jwtguard::{Binding, Certificate, DpopRequest, Presentation, Scheme};
+use jwtguard::{Binding, Certificate, DpopRequest, ErrorKind, Presentation, Scheme};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -117,9 +117,29 @@ type Outcome = Result<Option<Binding>, (String, String)>;
 /// Accepted, or the error's code and claim.
 type Verdict = Result<(), (String, String)>;
 
+/// The outcome of `verify_presented`, after checking that the split path a
+/// host with native crypto takes (`prepare`, the host's answer,
+/// `finish_presented`) ends the same way. The host's answer is simulated: no
+/// key for a bad signature, else the first key offered.
 fn outcome(token: &str, presented: &Presentation<'_>) -> Outcome {
-    verifier()
-        .verify_presented(token, now(), presented)
+    let verifier = verifier();
+    let direct = verifier.verify_presented(token, now(), presented);
+    match verifier.prepare(token) {
+        Ok(Some(prepared)) => {
+            let key = match &direct {
+                Err(e) if e.kind() == ErrorKind::SignatureInvalid => None,
+                _ => prepared.keys.first().copied(),
+            };
+            let split = verifier.finish_presented(prepared, key, now(), presented);
+            assert_eq!(
+                split, direct,
+                "finish_presented and verify_presented differ"
+            );
+        }
+        Ok(None) => panic!("every algorithm of these tokens is delegable"),
+        Err(e) => assert_eq!(Err(e), direct, "prepare and verify_presented differ"),
+    }
+    direct
         .map(|v| v.binding)
         .map_err(|e| (e.code().to_owned(), e.claim_name().unwrap_or("").to_owned()))
 }

@@ -155,33 +155,14 @@ impl WasmVerifier {
         certificate_sha256: Option<Vec<u8>>,
     ) -> Result<String, JsValue> {
         let now = seconds(now)?;
-        let misuse =
-            |detail: &str| to_js_error(&Error::with_detail(ErrorKind::PolicyInvalid, detail));
-        let scheme = match scheme {
-            "bearer" => Scheme::Bearer,
-            "dpop" => Scheme::Dpop,
-            _ => return Err(misuse("scheme must be \"bearer\" or \"dpop\"")),
-        };
-        let dpop = match (&proof, &method, &url) {
-            (Some(proof), Some(method), Some(url)) => Some(DpopRequest { proof, method, url }),
-            (None, None, None) => None,
-            _ => return Err(misuse("a dpop proof needs its method and url")),
-        };
-        let certificate = match (&certificate_der, certificate_sha256) {
-            (Some(der), None) => Some(Certificate::Der(der)),
-            (None, Some(digest)) => {
-                Some(Certificate::Sha256(digest.try_into().map_err(|_| {
-                    misuse("a certificate sha-256 digest is 32 bytes")
-                })?))
-            }
-            (None, None) => None,
-            (Some(_), Some(_)) => return Err(misuse("give the certificate once")),
-        };
-        let presented = Presentation {
+        let presented = presentation(
             scheme,
-            dpop,
-            certificate,
-        };
+            &proof,
+            &method,
+            &url,
+            &certificate_der,
+            certificate_sha256,
+        )?;
         let verified = self
             .inner
             .verify_presented(token_text(token)?, now, &presented)
@@ -218,16 +199,49 @@ impl WasmVerifier {
         now: f64,
     ) -> Result<String, JsValue> {
         let now = seconds(now)?;
-        let prepared = prepared.inner.take().ok_or_else(|| {
-            to_js_error(&Error::with_detail(
-                ErrorKind::Internal,
-                "this prepared token was already finished",
-            ))
-        })?;
+        let prepared = take_prepared(prepared)?;
         let key = key.map(|index| index as usize);
         let verified = self
             .inner
             .finish_prepared(prepared, key, now)
+            .map_err(|e| to_js_error(&e))?;
+        verified_text(&verified)
+    }
+
+    /// `finish` for a token as a request presented it (the arguments after
+    /// `now` are `verifyPresented`'s): the binding is checked too (see
+    /// `Verifier::finish_presented`).
+    #[wasm_bindgen(js_name = finishPresented)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "flat arguments cross the wasm boundary without a parse"
+    )]
+    pub fn finish_presented(
+        &self,
+        prepared: &mut WasmPrepared,
+        key: Option<u32>,
+        now: f64,
+        scheme: &str,
+        proof: Option<String>,
+        method: Option<String>,
+        url: Option<String>,
+        certificate_der: Option<Vec<u8>>,
+        certificate_sha256: Option<Vec<u8>>,
+    ) -> Result<String, JsValue> {
+        let now = seconds(now)?;
+        let presented = presentation(
+            scheme,
+            &proof,
+            &method,
+            &url,
+            &certificate_der,
+            certificate_sha256,
+        )?;
+        let prepared = take_prepared(prepared)?;
+        let key = key.map(|index| index as usize);
+        let verified = self
+            .inner
+            .finish_presented(prepared, key, now, &presented)
             .map_err(|e| to_js_error(&e))?;
         verified_text(&verified)
     }
@@ -443,4 +457,54 @@ pub mod trap_hook {
             std::process::abort();
         }
     }
+}
+
+/// What a `WasmPrepared` holds, taken out: a second `finish` on the same
+/// handle is an internal error.
+fn take_prepared(prepared: &mut WasmPrepared) -> Result<Prepared, JsValue> {
+    prepared.inner.take().ok_or_else(|| {
+        to_js_error(&Error::with_detail(
+            ErrorKind::Internal,
+            "this prepared token was already finished",
+        ))
+    })
+}
+
+/// How a request presented its token, from `verifyPresented`'s flat
+/// arguments: the scheme, the DPoP proof with its method and url (all three
+/// or none), and the client certificate as DER or its SHA-256 (or neither).
+fn presentation<'a>(
+    scheme: &str,
+    proof: &'a Option<String>,
+    method: &'a Option<String>,
+    url: &'a Option<String>,
+    certificate_der: &'a Option<Vec<u8>>,
+    certificate_sha256: Option<Vec<u8>>,
+) -> Result<Presentation<'a>, JsValue> {
+    let misuse = |detail: &str| to_js_error(&Error::with_detail(ErrorKind::PolicyInvalid, detail));
+    let scheme = match scheme {
+        "bearer" => Scheme::Bearer,
+        "dpop" => Scheme::Dpop,
+        _ => return Err(misuse("scheme must be \"bearer\" or \"dpop\"")),
+    };
+    let dpop = match (proof, method, url) {
+        (Some(proof), Some(method), Some(url)) => Some(DpopRequest { proof, method, url }),
+        (None, None, None) => None,
+        _ => return Err(misuse("a dpop proof needs its method and url")),
+    };
+    let certificate = match (certificate_der, certificate_sha256) {
+        (Some(der), None) => Some(Certificate::Der(der)),
+        (None, Some(digest)) => {
+            Some(Certificate::Sha256(digest.try_into().map_err(|_| {
+                misuse("a certificate sha-256 digest is 32 bytes")
+            })?))
+        }
+        (None, None) => None,
+        (Some(_), Some(_)) => return Err(misuse("give the certificate once")),
+    };
+    Ok(Presentation {
+        scheme,
+        dpop,
+        certificate,
+    })
 }
