@@ -198,10 +198,11 @@ export function createVerifier(options) {
 
   /**
    * What both paths do before the signature: the input checks, the core
-   * brought up to date, the clock read and the verified-token cache asked.
+   * brought up to date, the clock read and the verified-token cache asked
+   * (for a bearer token, or one `presented` with the Bearer scheme).
    * Returns `{ hit }` or `{ core, at, lookup }`.
    */
-  function begin(token, context, useCache = true) {
+  function begin(token, context, presented) {
     if (typeof token !== 'string') {
       throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
     }
@@ -215,7 +216,9 @@ export function createVerifier(options) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'await verifier.ready() or use verify()');
     }
     const at = now();
-    if (cache === null || !useCache) return { core: verifier, at, lookup: null };
+    // Only bearer-scheme tokens may come from the cache: it holds only
+    // unbound tokens, and a DPoP-scheme one needs its proof checked.
+    if (cache === null || (presented !== undefined && presented.scheme !== 'bearer')) return { core: verifier, at, lookup: null };
     const lookup = { generation, policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
     try {
       const hit = cache.get(token, lookup);
@@ -238,25 +241,21 @@ export function createVerifier(options) {
   }
 
   /**
-   * A token as a request presented it (`readRequest`'s credentials), in the
-   * core. A bearer-scheme token may come from the verified-token cache, which
-   * only ever holds unbound tokens; a DPoP-scheme one never does.
+   * The core's whole verification, for a bearer token (`presented`
+   * undefined) or a token as a request presented it (`readRequest`'s
+   * credentials: scheme, DPoP proof, client certificate).
    */
-  function verifyPresentedSync(presented, context) {
-    const { token } = presented;
-    const { hit, core: verifier, at, lookup } = begin(token, context, presented.scheme === 'bearer');
-    if (hit) return hit;
-    try {
-      const json = verifier.verifyPresented(
-        encoder.encode(token), at, presented.scheme, presented.proof,
-        presented.proof === undefined ? undefined : presented.method,
-        presented.proof === undefined ? undefined : presented.url,
-        presented.certificateDer, presented.certificateSha256,
-      );
-      return conclude(token, json, lookup);
-    } catch (error) {
-      throw coreFailure(error);
-    }
+  function coreVerify(verifier, bytes, at, presented) {
+    return presented === undefined
+      ? verifier.verify(bytes, at)
+      : verifier.verifyPresented(bytes, at, ...presentation(presented));
+  }
+
+  /** The core's second half after `prepare` and the host's answer `key`, as coreVerify. */
+  function coreFinish(verifier, prepared, key, at, presented) {
+    return presented === undefined
+      ? verifier.finish(prepared, key, at)
+      : verifier.finishPresented(prepared, key, at, ...presentation(presented));
   }
 
   /**
@@ -279,23 +278,23 @@ export function createVerifier(options) {
    * as verifyWebCrypto but without awaiting. A backend failure sends the
    * token through the core alone: never an acceptance.
    */
-  function verifySync(token, context) {
-    const { hit, core: verifier, at, lookup } = begin(token, context);
+  function verifySync(token, context, presented) {
+    const { hit, core: verifier, at, lookup } = begin(token, context, presented);
     if (hit) return hit;
     let prepared;
     try {
       const bytes = encoder.encode(token);
       prepared = native === null ? undefined : verifier.prepare(bytes);
-      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
+      if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       let key;
       try {
         key = native.firstValidKeySync(verifier, generation, prepared, bytes);
       } catch (error) {
         // A trap inside the core (reading a key for node:crypto) is no host failure.
         if (error instanceof WebAssembly.RuntimeError) throw error;
-        return conclude(token, verifier.verify(bytes, at), lookup);
+        return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       }
-      return conclude(token, verifier.finish(prepared, key, at), lookup);
+      return conclude(token, coreFinish(verifier, prepared, key, at, presented), lookup);
     } catch (error) {
       throw coreFailure(error);
     } finally {
@@ -311,15 +310,15 @@ export function createVerifier(options) {
    * verify with a key, or the key set changed meanwhile, the core checks the
    * signature itself: a host failure is never an acceptance.
    */
-  async function verifyWebCrypto(token, context) {
-    const { hit, core: verifier, at, lookup } = begin(token, context);
+  async function verifyWebCrypto(token, context, presented) {
+    const { hit, core: verifier, at, lookup } = begin(token, context, presented);
     if (hit) return hit;
     let prepared;
     try {
       // Encoded once, for the core's calls and for WebCrypto.
       const bytes = encoder.encode(token);
       prepared = verifier.prepare(bytes);
-      if (prepared === undefined) return conclude(token, verifier.verify(bytes, at), lookup);
+      if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       const before = generation;
       let key;
       let hostFailed = false;
@@ -332,10 +331,10 @@ export function createVerifier(options) {
       }
       if (generation !== before) {
         // The key set changed while WebCrypto worked: the indices are stale.
-        return conclude(token, verifier.verify(bytes, at), null);
+        return conclude(token, coreVerify(verifier, bytes, at, presented), null);
       }
-      if (hostFailed) return conclude(token, verifier.verify(bytes, at), lookup);
-      return conclude(token, verifier.finish(prepared, key, at), lookup);
+      if (hostFailed) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      return conclude(token, coreFinish(verifier, prepared, key, at, presented), lookup);
     } catch (error) {
       throw coreFailure(error);
     } finally {
@@ -393,7 +392,8 @@ export function createVerifier(options) {
             : 'the authorization header is not one bearer or dpop token',
         );
       }
-      const result = await withKeys(presented.token, context, () => verifyPresentedSync(presented, context));
+      const check = webCrypto === null ? verifySync : verifyWebCrypto;
+      const result = await withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, presented));
       if (result.binding?.type === 'dpop') await refuseReplay(replayStore, result.binding, now());
       return result;
     },
@@ -403,6 +403,20 @@ export function createVerifier(options) {
       return verifier === null ? [] : verifier.skipped();
     },
   });
+}
+
+/**
+ * The core's flat arguments for a presented token, after the token and the
+ * time: scheme, DPoP proof, method and url (with a proof only), and the
+ * client certificate as DER or its SHA-256.
+ */
+function presentation(presented) {
+  const withProof = presented.proof !== undefined;
+  return [
+    presented.scheme, presented.proof,
+    withProof ? presented.method : undefined, withProof ? presented.url : undefined,
+    presented.certificateDer, presented.certificateSha256,
+  ];
 }
 
 /** The `kid` of a token that has passed the header checks, or null. */

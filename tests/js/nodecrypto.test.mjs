@@ -252,3 +252,45 @@ describe('Ed25519: OpenSSL against the core\'s strict rules', () => {
     }
   });
 });
+
+describe('verifyRequest on every path', () => {
+  test('bearer, DPoP-bound and certificate-bound tokens, with good and bad proofs: one node:crypto call each, the core\'s outcomes', async () => {
+    const { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } = await import('jose');
+    const pair = await keyPair('ES256');
+    const dpopKey = await generateKeyPair('ES256', { extractable: true });
+    const dpopJwk = await exportJWK(dpopKey.publicKey);
+    const url = 'https://api.example/tasks';
+    const fingerprint = 'ab'.repeat(32);
+    const proof = (token, claims = {}) => new SignJWT({ htm: 'GET', htu: url, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ath: nodeCrypto.createHash('sha256').update(token).digest('base64url'), ...claims })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: dpopJwk })
+      .sign(dpopKey.privateKey);
+    const request = (authorization, dpop) => ({ method: 'GET', url, headers: { authorization, ...(dpop === undefined ? {} : { dpop }) } });
+    const bearer = await sign(pair);
+    const dpopBound = await sign(pair, goodClaims({ cnf: { jkt: await calculateJwkThumbprint(dpopJwk) } }));
+    const certBound = await sign(pair, goodClaims({ cnf: { 'x5t#S256': Buffer.from(fingerprint, 'hex').toString('base64url') } }));
+    const forged = resign(await keyPair('ES256', pair.kid), JSON.stringify({ alg: 'ES256', kid: pair.kid, typ: 'at+jwt' }), JSON.stringify(goodClaims()));
+    const rows = [
+      ['bearer', async () => [request(`Bearer ${bearer}`)], true],
+      ['forged bearer', async () => [request(`Bearer ${forged}`)], false],
+      ['DPoP-bound with its proof', async () => [request(`DPoP ${dpopBound}`, await proof(dpopBound))], true],
+      ['DPoP-bound, proof for another method', async () => [request(`DPoP ${dpopBound}`, await proof(dpopBound, { htm: 'POST' }))], false],
+      ['DPoP-bound as a bearer token', async () => [request(`Bearer ${dpopBound}`)], false],
+      ['certificate-bound with its certificate', async () => [request(`Bearer ${certBound}`), { clientCertificate: fingerprint }], true],
+      ['certificate-bound, another certificate', async () => [request(`Bearer ${certBound}`), { clientCertificate: 'cd'.repeat(32) }], false],
+    ];
+    const options = { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, cache: false, now: frozenClock() };
+    for (const [name, args, accepted] of rows) {
+      // A fresh verifier per path: each has its own DPoP replay store.
+      const paths = threePaths(options);
+      const made = await args();
+      const core = await outcome(() => paths.core.verifyRequest(...made));
+      assert.equal(core.result !== undefined, accepted, `${name}: ${core.code}`);
+      const calls = nodeCalls;
+      const node = await outcome(() => paths.node.verifyRequest(...made));
+      assert.equal(nodeCalls - calls, 1, `${name}: node:crypto calls`);
+      const web = await outcome(() => paths.web.verifyRequest(...made));
+      assert.deepEqual(node, core, `${name}: node:crypto`);
+      assert.deepEqual(web, core, `${name}: WebCrypto`);
+    }
+  });
+});
