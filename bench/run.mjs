@@ -3,7 +3,7 @@
 // Benchmarks are measurements, never tests: nothing here fails on a number.
 //   node bench/run.mjs [--quick] [--only=node,workerd,chromium]
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { ALGORITHMS, COLD_TOKENS, makeFixtures } from './fixtures.mjs';
 import { measure } from './measure.mjs';
@@ -195,7 +195,9 @@ const LIMITS = [
 
 const start = await coldStart(fixtures);
 // Memory in a fresh process with --expose-gc (bench/memory.mjs); --quick runs a tenth.
-const memory = execFileSync(process.execPath, ['--expose-gc', new URL('./memory.mjs', import.meta.url).pathname, ...(quick ? ['10000', '100'] : [])], { encoding: 'utf8' });
+const memory = execFileSync(process.execPath, ['--expose-gc', new URL('./memory.mjs', import.meta.url).pathname, ...(quick ? ['10000', '300'] : [])], { encoding: 'utf8' });
+// The same measurement on the code before issue 12, recorded once (its header says how).
+const memoryBefore = readFileSync(new URL('./memory-before.md', import.meta.url), 'utf8');
 
 const report = [
   '# Benchmark results',
@@ -223,6 +225,7 @@ const report = [
   start,
   '',
   memory,
+  memoryBefore,
 ].join('\n');
 writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
 process.stdout.write(report);
