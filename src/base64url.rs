@@ -29,6 +29,16 @@ const fn sextets() -> [u8; 256] {
 /// [`INVALID`] in a `u32` of ORed sextets.
 const FLAG: u32 = INVALID as u32;
 
+/// Whether every byte of `s` is a base64url symbol or a `.`: the bytes a
+/// compact JWS may hold. One pass without early exit or branches, so the
+/// common case (a well-formed token) costs a table lookup per byte.
+pub(crate) fn is_compact_jws_text(s: &str) -> bool {
+    let symbols = s
+        .bytes()
+        .fold(0, |all, b| all | if b == b'.' { 0 } else { sextet(b) });
+    symbols & FLAG == 0
+}
+
 fn sextet(byte: u8) -> u32 {
     // A u8 always indexes 256 entries.
     u32::from(SEXTETS.get(usize::from(byte)).copied().unwrap_or(INVALID))
@@ -45,36 +55,37 @@ pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
         3 => 2,
         _ => return None,
     };
-    let mut out = Vec::with_capacity(input.len() / 4 * 3 + tail_len);
+    let body_len = input.len() / 4 * 3;
+    let mut out = vec![0u8; body_len + tail_len];
+    let (body, rest) = out.split_at_mut(body_len);
     // `invalid` collects every symbol's bits (the INVALID bit among them) and
     // INVALID for non-zero unused bits: one test at the end.
     let mut invalid = 0u32;
-    for quad in quads {
-        if let [a, b, c, d] = quad {
+    for (quad, bytes) in quads.zip(body.chunks_exact_mut(3)) {
+        if let ([a, b, c, d], [x, y, z]) = (quad, bytes) {
             let (a, b, c, d) = (sextet(*a), sextet(*b), sextet(*c), sextet(*d));
             invalid |= a | b | c | d;
             let v = (a << 18) | (b << 12) | (c << 6) | d;
-            // Within capacity: pushes that never reallocate.
-            out.push((v >> 16) as u8);
-            out.push((v >> 8) as u8);
-            out.push(v as u8);
+            *x = (v >> 16) as u8;
+            *y = (v >> 8) as u8;
+            *z = v as u8;
         }
     }
-    match tail {
-        [] => {}
+    match (tail, rest) {
+        ([], []) => {}
         // Two symbols carry one byte; their last 4 bits must be zero.
-        [a, b] => {
+        ([a, b], [x]) => {
             let (a, b) = (sextet(*a), sextet(*b));
             invalid |= a | b | if b & 0x0f == 0 { 0 } else { FLAG };
-            out.push(((a << 2) | (b >> 4)) as u8);
+            *x = ((a << 2) | (b >> 4)) as u8;
         }
         // Three symbols carry two bytes; their last 2 bits must be zero.
-        [a, b, c] => {
+        ([a, b, c], [x, y]) => {
             let (a, b, c) = (sextet(*a), sextet(*b), sextet(*c));
             invalid |= a | b | c | if c & 0x03 == 0 { 0 } else { FLAG };
             let v = (a << 12) | (b << 6) | c;
-            out.push((v >> 10) as u8);
-            out.push((v >> 2) as u8);
+            *x = (v >> 10) as u8;
+            *y = (v >> 2) as u8;
         }
         _ => return None,
     }
@@ -104,6 +115,19 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+
+    #[test]
+    fn compact_jws_text_is_the_alphabet_and_dots() {
+        for b in 0u8..128 {
+            let expected = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+            let one = char::from(b).to_string();
+            assert_eq!(is_compact_jws_text(&one), expected, "byte {b}");
+            let inside = format!("eyJh.{one}Zm9v.abc");
+            assert_eq!(is_compact_jws_text(&inside), expected, "byte {b} inside");
+        }
+        assert!(is_compact_jws_text(""));
+        assert!(!is_compact_jws_text("Zm9v.é"));
+    }
 
     #[test]
     fn only_canonical_unpadded_base64url_decodes() {
