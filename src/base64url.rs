@@ -29,14 +29,16 @@ const fn sextets() -> [u8; 256] {
 /// [`INVALID`] in a `u32` of ORed sextets.
 const FLAG: u32 = INVALID as u32;
 
-/// Whether every byte of `s` is a base64url symbol or a `.`: the bytes a
-/// compact JWS may hold. One pass without early exit or branches, so the
-/// common case (a well-formed token) costs a table lookup per byte.
-pub(crate) fn is_compact_jws_text(s: &str) -> bool {
-    let symbols = s
-        .bytes()
-        .fold(0, |all, b| all | if b == b'.' { 0 } else { sextet(b) });
-    symbols & FLAG == 0
+/// The first byte of `s` (its index and value) that is neither a base64url
+/// symbol nor a `.`, the bytes a compact JWS may hold; `None` when there is
+/// none. The common case, a well-formed token, costs one pass without early
+/// exit or branches (a table lookup per byte); only a bad token is searched.
+pub(crate) fn first_outside_compact_jws(s: &str) -> Option<(usize, u8)> {
+    let outside = |b: u8| if b == b'.' { 0 } else { sextet(b) & FLAG };
+    if s.bytes().fold(0, |all, b| all | outside(b)) == 0 {
+        return None;
+    }
+    s.bytes().enumerate().find(|&(_, b)| outside(b) != 0)
 }
 
 fn sextet(byte: u8) -> u32 {
@@ -117,16 +119,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn compact_jws_text_is_the_alphabet_and_dots() {
+    fn compact_jws_bytes_are_the_alphabet_and_dots() {
         for b in 0u8..128 {
             let expected = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
             let one = char::from(b).to_string();
-            assert_eq!(is_compact_jws_text(&one), expected, "byte {b}");
+            let want = (!expected).then_some((0, b));
+            assert_eq!(first_outside_compact_jws(&one), want, "byte {b}");
             let inside = format!("eyJh.{one}Zm9v.abc");
-            assert_eq!(is_compact_jws_text(&inside), expected, "byte {b} inside");
+            let want = (!expected).then_some((5, b));
+            assert_eq!(first_outside_compact_jws(&inside), want, "byte {b} inside");
         }
-        assert!(is_compact_jws_text(""));
-        assert!(!is_compact_jws_text("Zm9v.é"));
+        assert_eq!(first_outside_compact_jws(""), None);
+        assert_eq!(first_outside_compact_jws("Zm9v.é"), Some((5, 0xc3)));
     }
 
     #[test]

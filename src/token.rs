@@ -67,14 +67,7 @@ pub(crate) fn split(token: &str, max_size: usize) -> Result<Segments<'_>> {
 /// damaged by copy and paste would otherwise fail its signature check and
 /// send people looking for a key problem.
 pub(crate) fn check_alphabet(token: &str) -> Result<()> {
-    if base64url::is_compact_jws_text(token) {
-        return Ok(());
-    }
-    let Some((index, byte)) = token
-        .bytes()
-        .enumerate()
-        .find(|(_, b)| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
-    else {
+    let Some((index, byte)) = base64url::first_outside_compact_jws(token) else {
         return Ok(());
     };
     let position = index + 1;
