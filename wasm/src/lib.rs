@@ -246,9 +246,10 @@ impl WasmVerifier {
         verified_text(&verified)
     }
 
-    /// The public JWK (JSON text: `kty`, `n`, `e` or `kty`, `crv`, `x`, `y`)
-    /// of usable key `index`, for WebCrypto's `importKey`; `undefined` for a
-    /// key whose signatures are only checked here.
+    /// The public JWK (JSON text: see `Key::public_jwk`) of usable key
+    /// `index`, for node:crypto's `createPublicKey` or WebCrypto's
+    /// `importKey`; `undefined` for a shared secret, whose signatures are
+    /// only checked here.
     #[wasm_bindgen(js_name = publicJwk)]
     pub fn public_jwk(&self, index: u32) -> Option<String> {
         self.inner
