@@ -49,7 +49,7 @@ pub(crate) struct CheckedProof {
     pub(crate) expires: i64,
 }
 
-/// The proof's type (RFC 9449 §4.2), compared after [`token::normalise_typ`].
+/// The proof's type (RFC 9449 §4.2), compared by [`token::same_typ`].
 const DPOP_TYP: &str = "dpop+jwt";
 
 /// Header members that point at keys elsewhere: never followed, never trusted.
@@ -113,7 +113,7 @@ pub(crate) fn check_proof(
         ));
     }
     match header.get("typ") {
-        Some(Value::String(typ)) if token::normalise_typ(typ) == DPOP_TYP => {}
+        Some(Value::String(typ)) if token::same_typ(typ, DPOP_TYP) => {}
         Some(Value::String(typ)) => {
             return Err(invalid(
                 "typ",

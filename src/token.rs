@@ -255,14 +255,28 @@ pub(crate) fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {
     })
 }
 
-/// Normalises a media type for `typ` comparison (RFC 7515 §4.1.9): ASCII
-/// case-insensitive, with an `application/` prefix removed.
-pub(crate) fn normalise_typ(typ: &str) -> String {
-    let lower = typ.to_ascii_lowercase();
-    match lower.strip_prefix("application/") {
-        Some(rest) => rest.to_owned(),
-        None => lower,
+/// The prefix RFC 7515 §4.1.9 lets a `typ` value leave out.
+const MEDIA_TYPE_PREFIX: &str = "application/";
+
+/// A `typ` value in its short form: without `application/` when what
+/// follows has no other `/` (RFC 7515 §4.1.9 reads a value without `/` as
+/// having that prefix; any other value is a full media type and stays whole).
+fn short_typ(typ: &str) -> &str {
+    let rest = typ
+        .get(..MEDIA_TYPE_PREFIX.len())
+        .filter(|prefix| prefix.eq_ignore_ascii_case(MEDIA_TYPE_PREFIX))
+        .and_then(|_| typ.get(MEDIA_TYPE_PREFIX.len()..));
+    match rest {
+        Some(rest) if !rest.contains('/') => rest,
+        _ => typ,
     }
+}
+
+/// Whether two `typ` values name the same media type (RFC 7515 §4.1.9):
+/// `at+jwt` is `application/at+jwt`, `text/plain` is not
+/// `application/text/plain`, and case is ignored (RFC 2045 §5.1).
+pub(crate) fn same_typ(a: &str, b: &str) -> bool {
+    short_typ(a).eq_ignore_ascii_case(short_typ(b))
 }
 
 #[cfg(test)]
@@ -405,9 +419,29 @@ mod tests {
         );
     }
 
+    /// RFC 7515 §4.1.9: `application/` is implied only for a value without
+    /// `/`; media types compare ignoring ASCII case.
     #[test]
-    fn typ_normalisation() {
-        assert_eq!(normalise_typ("application/AT+JWT"), "at+jwt");
-        assert_eq!(normalise_typ("JWT"), "jwt");
+    fn typ_comparison() {
+        let table: &[(&str, &str, bool)] = &[
+            ("at+jwt", "at+jwt", true),
+            ("AT+JWT", "at+jwt", true),
+            ("application/at+jwt", "at+jwt", true),
+            ("Application/AT+JWT", "application/at+jwt", true),
+            ("JWT", "jwt", true),
+            ("text/plain", "text/plain", true),
+            ("text/plain", "application/text/plain", false),
+            ("application/text/plain", "text/plain", false),
+            ("application/text/plain", "application/text/plain", true),
+            ("application/", "", true),
+            ("application/at+jwt", "application/jwt", false),
+            ("at+jwt", "jwt", false),
+            ("applicationat+jwt", "at+jwt", false),
+            ("application/dpop+jwt", "dpop+jwt", true),
+        ];
+        for &(a, b, same) in table {
+            assert_eq!(same_typ(a, b), same, "{a} vs {b}");
+            assert_eq!(same_typ(b, a), same, "{b} vs {a}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::keys::{Key, KeySet};
 use crate::policy::Policy;
 use crate::token::Segments;
-use crate::token::{self, Header, normalise_typ};
+use crate::token::{self, Header, same_typ};
 use crate::{base64url, claims, crypto};
 
 /// A verified token: its header, its claims, and the key that verified it.
@@ -428,13 +428,7 @@ impl Verifier {
                 ),
             ));
         };
-        let found = normalise_typ(typ);
-        if self
-            .policy
-            .typ
-            .iter()
-            .any(|want| normalise_typ(want) == found)
-        {
+        if self.policy.typ.iter().any(|want| same_typ(typ, want)) {
             Ok(())
         } else {
             Err(Error::claim(

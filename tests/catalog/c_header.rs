@@ -123,6 +123,29 @@ fn c03_explicit_typing() {
     );
     rows.push(row("id token", id_token.clone(), no("ERR_TYP_INVALID")));
     check("C03", &typed, &jose_token("EdDSA"), rows);
+    // RFC 7515 §4.1.9: `application/` is implied only for a value without
+    // `/`, in the policy and the token alike, and case is ignored.
+    let full_type = verifier_with({
+        let mut custom = policy();
+        custom.typ = vec!["application/text/plain".into()];
+        custom
+    });
+    let media_rows = vec![
+        row("text/plain", typ(Some("text/plain")), no("ERR_TYP_INVALID")),
+        row("plain", typ(Some("plain")), no("ERR_TYP_INVALID")),
+        row(
+            "application/text/plain",
+            typ(Some("application/text/plain")),
+            OK,
+        ),
+        row(
+            "Application/Text/Plain",
+            typ(Some("Application/Text/Plain")),
+            OK,
+        ),
+    ];
+    let good = typ(Some("application/text/plain"));
+    check("C03 (full media type)", &full_type, &good, media_rows);
     // Without a typ policy (Entra access tokens say JWT), the audience tells them apart.
     fixture_check(
         "C03 (no typ policy)",
