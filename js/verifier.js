@@ -5,7 +5,8 @@
  */
 
 import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
-import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS } from '../pkg/facts.js';
+import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS, WHOLE_NUMBER_MEMBERS } from '../pkg/facts.js';
+import { checkedClock, kindOf } from './clock.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
 import { isKeySource, localJwks } from './keys/local.js';
@@ -39,7 +40,12 @@ function splitOptions(options) {
   for (const [name, value] of Object.entries(options)) {
     // Policy members go to the core as JSON (see the README for each).
     if (POLICY_MEMBERS.includes(name)) {
-      if (value !== undefined) policy[name] = value;
+      if (value === undefined) continue;
+      // JSON.stringify would write NaN and Infinity as null: refused here, by name.
+      if (WHOLE_NUMBER_MEMBERS.includes(name) && !(Number.isSafeInteger(value) && value >= 0)) {
+        throw new JwtGuardError('ERR_POLICY_INVALID', `${name} must be a whole number ≥ 0, not ${kindOf(value)}`, { claim: name });
+      }
+      policy[name] = value;
     } else if (!HOST_FIELDS.includes(name)) {
       throw policyError(`unknown option ${JSON.stringify(name)}`);
     }
@@ -83,8 +89,7 @@ export function createVerifier(options) {
   }
   // Checked here too, before a token is copied into wasm memory.
   const maxTokenSize = policy.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
-  const now = options.now ?? systemNow;
-  if (typeof now !== 'function') throw policyError('now must be a function returning unix seconds');
+  const now = checkedClock(options.now === undefined ? systemNow : options.now);
 
   checkReplayStore(options.replayStore);
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw policyError('onEvent must be a function');

@@ -20,6 +20,7 @@ const text = [
   '// src/policy.rs, src/limits.rs) when the wasm is built. Do not edit.\n',
   frozen('ERROR_MESSAGES', Object.fromEntries(facts.errors), 'Every error code with the message naming its check, in the core\'s table order.'),
   frozen('POLICY_MEMBERS', facts.policyMembers, 'The members of a policy (every other createVerifier option belongs to the host layer).'),
+  frozen('WHOLE_NUMBER_MEMBERS', facts.wholeNumberMembers, 'The policy members whose value is a whole number ≥ 0 (seconds or bytes).'),
   constant('DEFAULT_MAX_TOKEN_SIZE', facts.defaultMaxTokenSize, 'The token size cap in bytes when a policy sets none.'),
   constant('MAX_TOKEN_SIZE_CEILING', facts.maxTokenSizeCeiling, 'The highest maxTokenSize a policy may set.'),
   constant('DEFAULT_CLOCK_TOLERANCE', facts.defaultClockTolerance, 'The clock tolerance in seconds when a policy sets none.'),

@@ -53,9 +53,11 @@ pub struct Policy {
     /// supported one; keys still limit which algorithm each key verifies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub algorithms: Vec<Algorithm>,
-    /// Accepted `typ` header values (e.g. `at+jwt`, `JWT`), compared
-    /// case-insensitively with any `application/` prefix removed. Empty (the
-    /// default) skips the check; when set, a token without `typ` fails.
+    /// Accepted `typ` header values (e.g. `at+jwt`, `JWT`), compared as
+    /// media types (RFC 7515 §4.1.9): a value without `/` stands for
+    /// `application/` and the value, and case is ignored, so `at+jwt` equals
+    /// `application/AT+JWT` but `text/plain` is not `application/text/plain`.
+    /// Empty (the default) skips the check; when set, a token without `typ` fails.
     #[serde(
         default,
         deserialize_with = "one_or_many",
@@ -69,13 +71,25 @@ pub struct Policy {
     #[serde(default = "default_true")]
     pub require_exp: bool,
     /// Maximum age in seconds since `iat` (which then becomes required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_token_age: Option<u64>,
     /// Maximum `exp - iat` in seconds (both then become required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_lifetime: Option<u64>,
     /// Required exact `sub`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// Claims that must be present (any value but `null`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -106,11 +120,19 @@ pub struct Policy {
     /// Roles of which at least one must appear in `roles` (any-of), such
     /// as `["Admin", "Operator"]`. Combines with `roles` (all-of). When set,
     /// a non-empty list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub any_roles: Option<Vec<String>>,
     /// Scopes of which at least one must appear in `scp` or `scope`
     /// (any-of). Combines with `scopes` (all-of). When set, a non-empty list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub any_scopes: Option<Vec<String>>,
     /// Allowed clients: each of `azp`, `appid`, `client_id` present in the
     /// token must be one of these. Empty (the default) skips the check.
@@ -195,6 +217,15 @@ fn default_dpop_algorithms() -> Vec<Algorithm> {
     algorithms
 }
 
+/// An optional member that, when written, holds a value: `null` is refused
+/// rather than read as "not set", so a JSON encoder that turns `NaN` into
+/// `null` cannot switch a check off. (Absent members take `#[serde(default)]`.)
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> core::result::Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
 fn one_or_many<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> core::result::Result<Vec<String>, D::Error> {
@@ -238,6 +269,17 @@ impl Policy {
         "tenants",
         "requirePermission",
         "dpopAlgorithms",
+        "dpopMaxAge",
+        "maxTokenSize",
+    ];
+
+    /// The members whose value is a whole number (seconds or bytes), never
+    /// negative, fractional or `null`: hosts check these before building the
+    /// JSON, since JavaScript's encoder writes `NaN` and `Infinity` as `null`.
+    pub const WHOLE_NUMBER_MEMBERS: &'static [&'static str] = &[
+        "clockTolerance",
+        "maxTokenAge",
+        "maxLifetime",
         "dpopMaxAge",
         "maxTokenSize",
     ];
@@ -494,6 +536,35 @@ mod tests {
             message.contains(r#"tenants: "*""#) && message.contains("GUIDs"),
             "{message}"
         );
+    }
+
+    /// Every member, given a number or `null`: a whole number ≥ 0 is read only
+    /// by the whole-number members; `null`, fractions, negatives, strings and
+    /// booleans are refused by all of them, so no encoding of "no value"
+    /// turns a check off. Members outside the list refuse numbers and `null`.
+    #[test]
+    fn numbers_and_null_where_numbers_are_meant() {
+        let bad = ["null", "-1", "1.5", "1e400", r#""60""#, "true", "[60]"];
+        for &member in Policy::MEMBERS {
+            let whole = Policy::WHOLE_NUMBER_MEMBERS.contains(&member);
+            let with = |value: &str| {
+                let json = match member {
+                    "issuer" => format!(r#"{{"audience":"a","issuer":{value}}}"#),
+                    "audience" => format!(r#"{{"issuer":"i","audience":{value}}}"#),
+                    _ => format!(r#"{{"issuer":"i","audience":"a","{member}":{value}}}"#),
+                };
+                Policy::from_json(&json)
+            };
+            assert_eq!(with("60").is_ok(), whole, "{member}: 60");
+            let refused: &[&str] = if whole { &bad } else { &["null"] };
+            for &value in refused {
+                let error = with(value).expect_err(&format!("{member}: {value} must be refused"));
+                assert_eq!(error.kind(), ErrorKind::PolicyInvalid, "{member}: {value}");
+            }
+        }
+        for &member in Policy::WHOLE_NUMBER_MEMBERS {
+            assert!(Policy::MEMBERS.contains(&member), "{member}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@
  */
 
 import { MAX_JWKS_SIZE } from '../../pkg/facts.js';
+import { checkedClock, kindOf } from '../clock.js';
 import { JwtGuardError } from '../errors.js';
 import { fetchDocument, maxAgeOf } from './fetch.js';
 import { refetchAction } from './refetch.js';
@@ -40,6 +41,9 @@ export const KEY_SOURCE_DEFAULTS = Object.freeze({
   /** At most one kid-miss fetch (or retry after a failure) per URL in this window. */
   cooldown: 30,
 });
+
+/** The options above that count bytes, not seconds: whole numbers. */
+const WHOLE_NUMBER_OPTIONS = Object.freeze(['maxResponseSize']);
 
 /** Every option a key source accepts. */
 export const KEY_SOURCE_OPTIONS = Object.freeze([
@@ -69,12 +73,13 @@ export function keySourceSettings(options = {}) {
   for (const name of Object.keys(KEY_SOURCE_DEFAULTS)) {
     const value = options[name];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw optionError(name, 'must be a number ≥ 0');
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw optionError(name, `must be a number ≥ 0, not ${kindOf(value)}`);
+    if (WHOLE_NUMBER_OPTIONS.includes(name) && !Number.isSafeInteger(value)) throw optionError(name, `must be a whole number, not ${value}`);
     settings[name] = value;
   }
   if (settings.timeout === 0 || settings.maxResponseSize === 0) throw optionError(settings.timeout === 0 ? 'timeout' : 'maxResponseSize', 'must be above 0');
   if (settings.maxAgeFloor > settings.maxAgeCeiling) throw optionError('maxAgeFloor', 'must not exceed maxAgeCeiling');
-  for (const name of ['fetch', 'onEvent', 'now']) {
+  for (const name of ['fetch', 'onEvent']) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw optionError(name, 'must be a function');
   }
   const { store } = options;
@@ -90,7 +95,7 @@ export function keySourceSettings(options = {}) {
     // Called as a plain function: Workers and browsers reject fetch() with a foreign `this`.
     fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
     store: store ?? null,
-    now: options.now ?? (() => Date.now() / 1000),
+    now: checkedClock(options.now === undefined ? () => Date.now() / 1000 : options.now),
     shareInFlight: options.shareInFlight ?? !isCloudflareWorkers(),
     /** Reports an event; a listener that throws cannot break verification. */
     emit(event) {

@@ -566,3 +566,36 @@ fn f11_cnf_is_not_a_bearer_token() {
         ],
     );
 }
+
+/// F13: a written policy member holds a value. `null` (what JavaScript's
+/// encoder makes of `NaN` and `Infinity`), negatives, fractions, strings and
+/// booleans are refused for every whole-number member, so no value turns a
+/// check such as `maxTokenAge` off; the same policy with a number verifies.
+#[test]
+fn f13_no_value_switches_a_check_off() {
+    let base = format!(
+        r#""issuer":{},"audience":{}"#,
+        json!(issuer()),
+        json!(audience())
+    );
+    for &member in Policy::WHOLE_NUMBER_MEMBERS {
+        for value in ["null", "-1", "1.5", "1e999", r#""60""#, "true", "{}"] {
+            let error = Policy::from_json(&format!("{{{base},\"{member}\":{value}}}"))
+                .expect_err(&format!("{member}: {value}"));
+            assert_eq!(error.code(), "ERR_POLICY_INVALID", "{member}: {value}");
+        }
+    }
+    // With a number, maxTokenAge is enforced: a token issued an hour ago is too old for 60 s.
+    let capped =
+        verifier_with(Policy::from_json(&format!("{{{base},\"maxTokenAge\":60}}")).unwrap());
+    check(
+        "F13",
+        &capped,
+        &jose_token("EdDSA"),
+        vec![row(
+            "iat an hour ago",
+            claim("iat", json!(now() - 3600)),
+            no("ERR_TOKEN_TOO_OLD"),
+        )],
+    );
+}

@@ -423,6 +423,7 @@ pub fn core_facts() -> String {
     serde_json::json!({
         "errors": errors,
         "policyMembers": Policy::MEMBERS,
+        "wholeNumberMembers": Policy::WHOLE_NUMBER_MEMBERS,
         "defaultMaxTokenSize": limits::DEFAULT_MAX_TOKEN_SIZE,
         "defaultClockTolerance": DEFAULT_CLOCK_TOLERANCE,
         "maxJwksSize": limits::MAX_JWKS_SIZE,
