@@ -141,6 +141,15 @@ export function authenticator(options, settings) {
 
   return Object.freeze({
     /**
+     * The answer to a request the adapter could not read (its Host header,
+     * say): the failure's answer in this middleware's realm.
+     * @param {unknown} error
+     */
+    refusal(error) {
+      return failureResponse({ error: internal(error), realm });
+    },
+
+    /**
      * The answer to a request for the protected resource metadata
      * (`GET /.well-known/oauth-protected-resource[/path]`), or null for any
      * other request.
@@ -151,7 +160,7 @@ export function authenticator(options, settings) {
       try {
         return metadataAnswer(request, () => metadataOf(request, argument));
       } catch (error) {
-        return failureResponse({ error: internal(error), realm });
+        return this.refusal(error);
       }
     },
 

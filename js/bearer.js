@@ -17,6 +17,9 @@ const FORBIDDEN = new Set(['ERR_ROLE_MISSING', 'ERR_SCOPE_MISSING', 'ERR_CLIENT_
 /** Codes that mean the server cannot check tokens right now (keys unavailable): 503. */
 const UNAVAILABLE = new Set(['ERR_KEYS_NOT_LOADED', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID', 'ERR_JWKS_INVALID']);
 
+/** Codes about the HTTP request itself rather than its credentials: 400 invalid_request, no challenge. */
+const BAD_REQUEST = new Set(['ERR_REQUEST_INVALID']);
+
 /** Codes that mean the server is misconfigured: 500. */
 const MISCONFIGURED = new Set(['ERR_POLICY_INVALID', 'ERR_KEY_INVALID', 'ERR_INTERNAL']);
 
@@ -75,6 +78,8 @@ export function failureResponse({ problem, error, realm, scopes = [], scheme = '
     code = error.code;
     describe(oauthError);
     if (error.code === 'ERR_SCOPE_MISSING' && scopes.length) challenge.push(`scope=${quoted(scopes.join(' '))}`);
+  } else if (BAD_REQUEST.has(error.code)) {
+    return { status: 400, headers: { 'content-type': 'application/json' }, body: { error: 'invalid_request', code: error.code } };
   } else if (UNAVAILABLE.has(error.code) || MISCONFIGURED.has(error.code)) {
     const unavailable = UNAVAILABLE.has(error.code);
     return {

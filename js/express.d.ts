@@ -4,6 +4,32 @@ import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './wo
 
 export type { Auth, ProtectSettings, ResourceMetadata, TokenSources };
 
+/**
+ * The settings of the Node adapters (Express, Connect, node:http, Fastify):
+ * where the request's absolute URL comes from. A DPoP proof's `htu` is
+ * checked against that URL, and RFC 9728's `resource` and
+ * `resource_metadata` URLs are built from it. A Host header (or forwarded
+ * host) that is not a plain `host[:port]`, or a target that is not a path,
+ * gets 400 `invalid_request` (`ERR_REQUEST_INVALID`) before any token is read.
+ */
+export interface NodeSettings extends ProtectSettings {
+  /**
+   * The API's public origin, such as `"https://api.example.com"`: the Host
+   * header and forwarded headers are then not read at all. Recommended in
+   * production, and behind any proxy.
+   */
+  origin?: string;
+  /**
+   * Read the scheme and host from the proxy in front of the app: `Forwarded`
+   * (RFC 7239), else `X-Forwarded-Proto` / `X-Forwarded-Host`, the last value
+   * of each. Only when every request reaches the app through that proxy.
+   * Default false: the scheme is the framework's (Express's `req.protocol`,
+   * Fastify's `request.protocol`, which follow their own proxy settings) or
+   * the socket's, and the host is the Host header.
+   */
+  trustProxy?: boolean;
+}
+
 /** A request once the middleware has let it through. */
 export type AuthenticatedRequest<Req = IncomingMessage> = Req & { auth: Auth };
 
@@ -16,5 +42,5 @@ export type AuthenticatedRequest<Req = IncomingMessage> = Req & { auth: Auth };
  */
 export declare function jwtAuth<Req extends IncomingMessage = IncomingMessage>(
   options: VerifierOptions | VerifierOptions[] | ((req: Req) => VerifierOptions | VerifierOptions[] | Verifier),
-  settings?: ProtectSettings,
+  settings?: NodeSettings,
 ): (req: Req, res: ServerResponse, next?: (error?: unknown) => void) => void;

@@ -8,17 +8,24 @@
  */
 
 import { authenticator } from './authenticate.js';
-import { nodeRequest, sendAnswer } from './node-request.js';
+import { nodeRequest, nodeSettings, sendAnswer } from './node-request.js';
 
 /**
  * @param {object | object[] | ((req: object) => object | object[])} options createVerifier options, or a function of the request (per-tenant policies)
- * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings]
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, origin?: string, trustProxy?: boolean }} [settings]
  * @returns {(req: object, res: object, next?: (error?: unknown) => void) => void}
  */
 export function jwtAuth(options, settings) {
-  const guard = authenticator(options, settings);
+  const { trust, rest } = nodeSettings(settings);
+  const guard = authenticator(options, rest);
   return function jwtGuardMiddleware(req, res, next = () => {}) {
-    const request = nodeRequest(req);
+    let request;
+    try {
+      request = nodeRequest(req, trust);
+    } catch (error) {
+      sendAnswer(res, guard.refusal(error), req.method);
+      return;
+    }
     const metadata = guard.metadata(request, req);
     if (metadata) {
       sendAnswer(res, metadata, req.method);

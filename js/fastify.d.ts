@@ -1,10 +1,11 @@
 import type { Verifier, VerifierOptions } from './index.js';
+import type { NodeSettings } from './express.js';
 import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.js';
 
-export type { Auth, ProtectSettings, ResourceMetadata, TokenSources };
+export type { Auth, NodeSettings, ProtectSettings, ResourceMetadata, TokenSources };
 
 /** The plugin's options: the verifier options and the middleware settings. */
-export interface JwtAuthPluginOptions extends ProtectSettings {
+export interface JwtAuthPluginOptions extends NodeSettings {
   /** createVerifier options (or an array, one per issuer), or a function of the Fastify request. */
   options: VerifierOptions | VerifierOptions[] | ((request: any) => VerifierOptions | VerifierOptions[] | Verifier);
 }

@@ -13,7 +13,7 @@
 import { authenticator } from './authenticate.js';
 import { WELL_KNOWN } from './resource-metadata.js';
 import { JwtGuardError } from './errors.js';
-import { nodeRequest } from './node-request.js';
+import { nodeRequest, nodeSettings } from './node-request.js';
 
 /** Fastify's own plugin options, which are not the middleware's. */
 const FASTIFY_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
@@ -32,17 +32,32 @@ export async function jwtAuth(fastify, pluginOptions) {
   if (options === undefined) {
     throw new JwtGuardError('ERR_POLICY_INVALID', 'register jwtAuth with { options: <createVerifier options or a function of the request> }');
   }
-  const settings = Object.fromEntries(Object.entries(rest).filter(([name]) => !FASTIFY_OPTIONS.has(name)));
+  const { trust, rest: settings } = nodeSettings(Object.fromEntries(Object.entries(rest).filter(([name]) => !FASTIFY_OPTIONS.has(name))));
   const guard = authenticator(options, settings);
-  // Fastify's protocol and host honour its trustProxy setting.
-  const requestOf = (request) => nodeRequest(request.raw, { protocol: request.protocol, host: request.host, path: request.url });
+  /**
+   * `{ request }` as the shared authentication reads it, or `{ refusal }`:
+   * the 400 for a request it cannot read. The scheme is Fastify's (its own
+   * trustProxy setting); the host is the Host header unless jwtguard's
+   * `trustProxy` or `origin` says otherwise.
+   */
+  const readRequest = (request) => {
+    try {
+      return { request: nodeRequest(request.raw, trust, { protocol: request.protocol, path: request.url }) };
+    } catch (error) {
+      return { refusal: guard.refusal(error) };
+    }
+  };
 
   if (settings.resourceMetadata) {
     // The document lives at the root (RFC 9728 §3.1): under a prefix it would be in the wrong place.
     if (fastify.prefix !== '') {
       throw new JwtGuardError('ERR_POLICY_INVALID', 'resourceMetadata needs jwtAuth registered in a context without a prefix');
     }
-    const serve = async (request, reply) => send(reply, guard.metadata(requestOf(request), request) ?? { status: 404, headers: {}, body: { error: 'not_found' } });
+    const serve = async (request, reply) => {
+      const { request: presented, refusal } = readRequest(request);
+      const answer = refusal ?? guard.metadata(presented, request);
+      return send(reply, answer ?? { status: 404, headers: {}, body: { error: 'not_found' } });
+    };
     fastify.get(WELL_KNOWN, serve);
     fastify.get(`${WELL_KNOWN}/*`, serve);
   }
@@ -51,7 +66,9 @@ export async function jwtAuth(fastify, pluginOptions) {
   fastify.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions?.url ?? '';
     if (url === WELL_KNOWN || url === `${WELL_KNOWN}/*`) return undefined;
-    const { auth, failure } = await guard.authenticate(requestOf(request), request);
+    const { request: presented, refusal } = readRequest(request);
+    if (refusal) return send(reply, refusal);
+    const { auth, failure } = await guard.authenticate(presented, request);
     if (failure) return send(reply, failure);
     /** @type {any} */ (request).auth = auth;
     return undefined;

@@ -71,7 +71,8 @@ function derive(verifier, requestUrl, tokenFrom) {
  * (derived from the policy) or the document's members (an object; a missing
  * `resource` is derived). The URL is the request's origin with the
  * well-known path inserted before the resource's path (§3.1).
- * @returns {{ url: string, path: string, document: object }}
+ * `fromRequest` says the `resource` is the request's own origin.
+ * @returns {{ url: string, path: string, document: object, fromRequest: boolean }}
  */
 export function resourceMetadataFor(setting, verifier, requestUrl, tokenFrom = {}) {
   const derived = derive(verifier, requestUrl, tokenFrom);
@@ -82,26 +83,33 @@ export function resourceMetadataFor(setting, verifier, requestUrl, tokenFrom = {
   }
   const suffix = new URL(document.resource).pathname.replace(/\/$/, '');
   const path = `${WELL_KNOWN}${suffix}`;
-  return { url: `${new URL(requestUrl).origin}${path}`, path, document };
+  const { origin } = new URL(requestUrl);
+  return { url: `${origin}${path}`, path, document, fromRequest: document.resource === origin };
 }
 
 /**
  * The answer to a metadata request: the document for `GET` or `HEAD` of the
  * well-known path or its resource-suffixed form, or null for any other request.
- * @param {{ method: string, url: string }} request
- * @param {() => { path: string, document: object }} metadata
+ * Shared caches may keep it unless its `resource` came from a Host header
+ * the client chose (`request.hostFromClient`, the Node adapters without
+ * `origin`): then it is private to the client, so a forged Host cannot
+ * place another `resource` in a cache that others read.
+ * @param {{ method: string, url: string, hostFromClient?: boolean }} request
+ * @param {() => { path: string, document: object, fromRequest: boolean }} metadata
  */
 export function metadataAnswer(request, metadata) {
   if (request.method !== 'GET' && request.method !== 'HEAD') return null;
   const { pathname } = new URL(request.url);
   if (pathname !== WELL_KNOWN && !pathname.startsWith(`${WELL_KNOWN}/`)) return null;
-  const { path, document } = metadata();
+  const { path, document, fromRequest } = metadata();
   if (pathname !== WELL_KNOWN && pathname !== path) return null;
+  const shared = !(fromRequest && request.hostFromClient === true);
   return {
     status: 200,
     headers: {
       'content-type': 'application/json',
-      'cache-control': `public, max-age=${MAX_AGE_SECONDS}`,
+      'cache-control': `${shared ? 'public' : 'private'}, max-age=${MAX_AGE_SECONDS}`,
+      ...(shared ? {} : { vary: 'host' }),
       // Any web client may read it (RFC 9728 publishes it to all clients).
       'access-control-allow-origin': '*',
     },

@@ -101,6 +101,9 @@ error_kinds! {
     JwksTimeout => "ERR_JWKS_TIMEOUT", "fetching the key set timed out";
     /// The discovery document is unusable or names another issuer (host layer).
     DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "discovery document is invalid";
+    /// An HTTP request cannot be read safely: its Host header or forwarded
+    /// origin is not a host\[:port\], or its target is not a path (host layer).
+    RequestInvalid => "ERR_REQUEST_INVALID", "request is invalid";
     /// A bug: should never be seen.
     Internal => "ERR_INTERNAL", "internal error";
 }

@@ -83,3 +83,42 @@ async function nodeServer(server) {
     },
   };
 }
+
+/** The framework names `startApp` knows, as `startApps` names them. */
+export const FRAMEWORKS = Object.freeze(['express', 'express4', 'connect', 'fastify', 'http']);
+
+/**
+ * One app of framework `name` on 127.0.0.1 whose whole tree (`/api/whoami`
+ * and the RFC 9728 metadata at the root) is protected by `options` with the
+ * middleware `settings` (`origin`, `trustProxy`, `resourceMetadata`, …).
+ * @returns {Promise<{ origin: string, port: number, close(): Promise<void> }>}
+ */
+export async function startApp(name, options, settings) {
+  const reply = (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(whoami(req.auth)));
+  };
+  let app;
+  if (name === 'fastify') {
+    const fastify = Fastify();
+    await fastify.register(fastifyAuth, { options, ...settings });
+    fastify.get('/api/whoami', async (request) => whoami(request.auth));
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = fastify.server.address();
+    return { origin: `http://127.0.0.1:${port}`, port, close: () => fastify.close() };
+  }
+  if (name === 'express' || name === 'express4') {
+    app = (name === 'express' ? express : express4)();
+    app.use(expressAuth(options, settings));
+    app.get('/api/whoami', reply);
+  } else if (name === 'connect') {
+    app = connect();
+    app.use(expressAuth(options, settings));
+    app.use(reply);
+  } else {
+    const guard = expressAuth(options, settings);
+    app = (req, res) => guard(req, res, () => reply(req, res));
+  }
+  const server = await nodeServer(createServer(app));
+  return { ...server, port: Number(new URL(server.origin).port) };
+}
