@@ -54,10 +54,10 @@ mod wycheproof_tests;
 
 pub use alg::Algorithm;
 
-// The README's Rust block compiles as a doctest, so it cannot drift from the API.
+// The Rust page's blocks compile as doctests, so they cannot drift from the API.
 #[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-struct ReadmeRust;
+#[doc = include_str!("../docs/rust.md")]
+struct DocsRust;
 pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
 pub use dpop::DpopRequest;

@@ -1,5 +1,5 @@
-// Every code block of the README is checked, so the README cannot drift
-// from the code: TypeScript blocks are type-checked (tests/js/types.test.mjs),
+// Every code block of the README and of docs/ (tests/docs.mjs) is checked,
+// so the documentation cannot drift from the code: TypeScript blocks are type-checked (tests/js/types.test.mjs),
 // the offline quick start runs as pasted, every JavaScript block parses and
 // imports only names the package exports, and every `jwtguard` command line
 // uses a command and flags the CLI has. Blocks in other languages are listed
@@ -10,16 +10,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { transformSync } from 'esbuild';
 import { COMMANDS } from '../../js/cli/main.js';
+import { codeBlocks } from '../docs.mjs';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
-/** Fenced blocks, also those indented in lists: { lang, code, line }. */
-const blocks = [...README.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map((match) => ({
-  lang: match[2],
-  code: match[3].split('\n').map((line) => line.slice(match[1].length)).join('\n'),
-  line: README.slice(0, match.index).split('\n').length,
-}));
+const blocks = codeBlocks();
 
 /** How blocks of each language are covered; a new language must be added here. */
 const COVERED = {
@@ -27,12 +23,12 @@ const COVERED = {
   js: 'type-checked with checkJs by tests/js/types.test.mjs, imports checked (this file); the offline quick start also runs',
   sh: 'jwtguard command lines checked against the CLI (this file); make targets by the Makefile test below',
   text: 'sample output, not code',
-  rust: 'compiled as a doctest by cargo test (src/lib.rs includes README.md under cfg(doctest))',
+  rust: 'compiled as a doctest by cargo test (src/lib.rs includes docs/rust.md under cfg(doctest))',
 };
 
-test('every README block has a language this test covers', () => {
+test('every documentation block has a language this test covers', () => {
   assert.ok(blocks.length > 10);
-  for (const { lang, line } of blocks) assert.ok(lang in COVERED, `README.md:${line}: block language "${lang}"`);
+  for (const { path, lang, line } of blocks) assert.ok(lang in COVERED, `${path}:${line}: block language "${lang}"`);
 });
 
 /** The package's entry for an import specifier, as Node resolves it. */
@@ -42,23 +38,23 @@ async function entryOf(specifier) {
   return import(specifier);
 }
 
-test('README JavaScript and TypeScript blocks parse and import only names the package exports', async () => {
-  for (const { lang, code, line } of blocks.filter((b) => b.lang === 'js' || b.lang === 'ts')) {
+test('documentation JavaScript and TypeScript blocks parse and import only names the package exports', async () => {
+  for (const { path, lang, code, line } of blocks.filter((b) => b.lang === 'js' || b.lang === 'ts')) {
     transformSync(code, { loader: lang, format: 'esm', target: 'es2022' });
     for (const [, names, specifier] of code.matchAll(/^import (?:type )?\{([^}]*)\} from '(@jwtguard\/jwtguard[^']*)'/gm)) {
       const entry = await entryOf(specifier);
       for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
         // Types (Result, …) exist only in the declarations; tsc checks them.
         if (/^import type/m.test(code) && !(name in entry)) continue;
-        assert.ok(name in entry, `README.md:${line}: ${specifier} has no export ${name}`);
+        assert.ok(name in entry, `${path}:${line}: ${specifier} has no export ${name}`);
       }
     }
   }
 });
 
 test('the offline quick start runs as pasted', () => {
-  const start = README.indexOf('## Quick start (offline)');
-  const block = blocks.find((b) => b.lang === 'js' && README.split('\n').slice(0, b.line).join('\n').length > start);
+  const start = README.slice(0, README.indexOf('## Quick start (offline)')).split('\n').length;
+  const block = blocks.find((b) => b.path === 'README.md' && b.lang === 'js' && b.line > start);
   // Inside the package, `@jwtguard/jwtguard` resolves to it by its own name.
   const dir = new URL('../../test-results/readme/', import.meta.url);
   mkdirSync(dir, { recursive: true });
@@ -67,18 +63,18 @@ test('the offline quick start runs as pasted', () => {
   assert.match(output, /^verified \{ kid: 'k1', alg: 'EdDSA' \} \[ 'Orders\.Read' \]\n$/);
 });
 
-test('README jwtguard command lines use commands and flags the CLI has', () => {
+test('documentation jwtguard command lines use commands and flags the CLI has', () => {
   let checked = 0;
-  for (const { code, line } of blocks.filter((b) => b.lang === 'sh')) {
+  for (const { path, code, line } of blocks.filter((b) => b.lang === 'sh')) {
     for (const command of code.replace(/\\\n\s*/g, ' ').split('\n')) {
       const words = command.replace(/#.*/, '').trim().split(/\s+/);
       const at = words.indexOf('jwtguard');
       if (at === -1 || (at > 0 && words[at - 1] !== 'npx')) continue;
       const sub = words[at + 1];
-      assert.ok(sub in COMMANDS, `README.md:${line}: unknown command ${sub}`);
+      assert.ok(sub in COMMANDS, `${path}:${line}: unknown command ${sub}`);
       for (const flag of words.slice(at + 2).filter((w) => w.startsWith('--'))) {
         const name = flag.slice(2);
-        assert.ok(name in COMMANDS[sub] || name === 'json' || name === 'help', `README.md:${line}: jwtguard ${sub} has no ${flag}`);
+        assert.ok(name in COMMANDS[sub] || name === 'json' || name === 'help', `${path}:${line}: jwtguard ${sub} has no ${flag}`);
       }
       checked += 1;
     }
@@ -86,11 +82,11 @@ test('README jwtguard command lines use commands and flags the CLI has', () => {
   assert.ok(checked >= 4, `${checked} command lines`);
 });
 
-test('README make commands are Makefile targets', () => {
+test('documentation make commands are Makefile targets', () => {
   const makefile = readFileSync(new URL('../../Makefile', import.meta.url), 'utf8');
-  for (const { code, line } of blocks.filter((b) => b.lang === 'sh')) {
+  for (const { path, code, line } of blocks.filter((b) => b.lang === 'sh')) {
     for (const [, target] of code.matchAll(/^make ([\w-]+)/gm)) {
-      assert.match(makefile, new RegExp(`^${target}:`, 'm'), `README.md:${line}: make ${target}`);
+      assert.match(makefile, new RegExp(`^${target}:`, 'm'), `${path}:${line}: make ${target}`);
     }
   }
 });

@@ -1,4 +1,4 @@
-// The README's TypeScript blocks compile under `strict`, without
+// The documentation's TypeScript blocks (tests/docs.mjs) compile under `strict`, without
 // `skipLibCheck`, against the package's declarations: Node, a Worker and
 // Hono, with TypeScript 5 and 4.9 (tests/types/check.mjs); its JavaScript
 // blocks with checkJs.
@@ -9,19 +9,19 @@ import { COMPILERS, SKIPPED, check, checkJavaScript, readmeTypeScript, settingOf
 const blocks = readmeTypeScript();
 const settings = writeProjects(blocks);
 
-test('the README has TypeScript for Node, a Worker and Hono', () => {
+test('the documentation has TypeScript for Node, a Worker and Hono', () => {
   assert.deepEqual([...new Set(blocks.map(settingOf))].sort(), ['hono', 'node', 'worker']);
 });
 
 for (const compiler of Object.keys(COMPILERS)) {
   for (const setting of settings) {
     const skip = SKIPPED[`${compiler} ${setting}`] ?? false;
-    test(`${compiler}, ${setting}: the README's blocks type-check under strict`, { skip }, () => {
+    test(`${compiler}, ${setting}: the documentation's blocks type-check under strict`, { skip }, () => {
       assert.equal(check(compiler, setting), null);
     });
   }
 }
 
-test('the README\'s JavaScript blocks type-check too (checkJs, strict but for implicit any)', () => {
+test('the documentation\'s JavaScript blocks type-check too (checkJs, strict but for implicit any)', () => {
   assert.equal(checkJavaScript(), null);
 });

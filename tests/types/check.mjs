@@ -1,4 +1,4 @@
-// Type-checks the README's TypeScript blocks against the package's own
+// Type-checks the documentation's TypeScript blocks (README.md, docs/: tests/docs.mjs) against the package's own
 // declarations, under `strict` and without `skipLibCheck`, with TypeScript 5
 // and 4.9 (Hono: 5 only, see SKIPPED), in four settings: Node (`types: ["node"]`), a Cloudflare Worker
 // (@cloudflare/workers-types, no Node or DOM types) and Hono (on Workers,
@@ -9,14 +9,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { codeBlocks } from '../docs.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 const OUT = new URL('../../test-results/types/', import.meta.url);
 
-/** Every ```ts block of the README, in order. */
+/** Every ```ts block of the documentation, in order. */
 export function readmeTypeScript() {
-  const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
-  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+  return codeBlocks().filter((block) => block.lang === 'ts').map((block) => block.code);
 }
 
 /**
@@ -125,8 +125,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
  * `tenant`, …) declared in reader.d.ts. Returns the project's folder.
  */
 export function writeJavaScriptProject() {
-  const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
-  const blocks = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+  const blocks = codeBlocks().filter((block) => block.lang === 'js' && !OTHER_TOOLS.test(block.code)).map((block) => block.code);
   const dir = new URL('readme-js/', OUT);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -160,6 +159,9 @@ export function writeJavaScriptProject() {
   return dir;
 }
 
+/** Blocks that configure a tool the tests do not install (Vite): parsed by tests/js/readme.test.mjs, not type-checked. */
+const OTHER_TOOLS = /^import .* from 'vite';$/m;
+
 /** Where a fragment's unimported package names come from. */
 const FRAGMENT_IMPORTS = {
   '@jwtguard/jwtguard': ['createVerifier', 'entraId', 'fromEnv', 'discover', 'remoteJwks', 'localJwks', 'JwtGuardError', 'inspectToken'],
@@ -168,7 +170,7 @@ const FRAGMENT_IMPORTS = {
 };
 
 /** The values the README's fragments leave to the reader, with the types they must have. */
-const READER_VALUES = `// What the README's fragments leave to the reader.
+const READER_VALUES = `// What the documentation's fragments leave to the reader.
 declare global {
   const token: string;
   const tenant: string;
