@@ -7,7 +7,7 @@
 // `@jwtguard/jwtguard/worker` → Worker, anything else → Node.
 // Usage: node tests/types/check.mjs  (exit 1 and tsc's output on an error)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { codeBlocks } from '../docs.mjs';
 
