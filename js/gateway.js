@@ -10,6 +10,7 @@
 
 import { authenticator } from './authenticate.js';
 import { JwtGuardError } from './errors.js';
+import { REPLAY_SCOPE, replayMemory } from './replay.js';
 
 /** HTTP methods a rule may name. */
 const METHODS = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -157,7 +158,9 @@ export function gatewayGuard(config) {
   if (!policies || typeof policies !== 'object' || Array.isArray(policies)) throw misuse('policies must be an object of named verifier options');
   const names = Object.keys(policies);
   if (names.length === 0) throw misuse('policies must name at least one policy');
-  const guards = Object.fromEntries(names.map((name) => [name, authenticator(policies[name], settings)]));
+  // One replay memory for every policy: a proof one policy accepted is a replay to the others.
+  const memory = replayMemory();
+  const guards = Object.fromEntries(names.map((name) => [name, authenticator(policies[name], settings, { env: true, memory })]));
   const rules = readRules(config.rules, policies);
   const forward = readForward(config.forward);
   // Every header the gateway sets is first removed from what the client sent: a caller cannot forge them.
@@ -187,8 +190,10 @@ export function gatewayGuard(config) {
     guards[name].authenticate(request, env, context).then((result) => (result.auth ? { auth: { ...result.auth, policies: [name] } } : result));
 
   /** `{ auth }` (auth null when no token was needed or an optional one failed) or `{ failure }`. */
-  async function check(requirement, request, env, context) {
+  async function check(requirement, request, env, given) {
     const { kind, names: required } = requirement;
+    // The policies that check one request share its replay answers: its proof is used once, by this request.
+    const context = { ...given, [REPLAY_SCOPE]: new Map() };
     if (kind === 'none') return { auth: null };
     if (kind === 'one') return verify(required[0], request, env, context);
     if (kind === 'optional') {
