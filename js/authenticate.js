@@ -182,17 +182,22 @@ function verifiers(options, { env: ofEnv, memory }) {
   };
 }
 
+/** The `name=value` pairs of a Cookie header line, and whether each is cookie `name`. */
+const cookiePairs = (line, name) => line.split(';').map((pair) => {
+  const at = pair.indexOf('=');
+  return { pair, named: at > 0 && pair.slice(0, at).trim() === name };
+});
+
 /** The values of cookie `name` in the request's Cookie headers. */
 function cookieValues(headers, name) {
-  const values = [];
-  for (const line of headerValues(headers, 'cookie')) {
-    for (const pair of line.split(';')) {
-      const at = pair.indexOf('=');
-      if (at > 0 && pair.slice(0, at).trim() === name) values.push(pair.slice(at + 1).trim().replace(/^"(.*)"$/, '$1'));
-    }
-  }
-  return values;
+  return headerValues(headers, 'cookie')
+    .flatMap((line) => cookiePairs(line, name))
+    .filter(({ named }) => named)
+    .map(({ pair }) => pair.slice(pair.indexOf('=') + 1).trim().replace(/^"(.*)"$/, '$1'));
 }
+
+/** Whether one `&`-separated query pair is parameter `name` (as URLSearchParams reads it; the `&` keeps a leading `?` a name). */
+const isParameter = (pair, name) => new URLSearchParams(`&${pair}`).has(name);
 
 /**
  * The access token and its scheme, or the problem. `Authorization` comes
@@ -252,6 +257,31 @@ export function authenticator(options, settings, { env = false, memory = replayM
       } catch (error) {
         return failureResponse({ error: internal(error), realm });
       }
+    },
+
+    /**
+     * The request without the credentials this middleware reads, for an
+     * origin that must not receive them: `Authorization`, `DPoP`, and the
+     * `tokenFrom` header, cookie (the other cookies stay) and query parameter
+     * (the other parameters stay as they were written).
+     * @param {Request} request
+     * @returns {Request}
+     */
+    withoutCredentials(request) {
+      const headers = new Headers(request.headers);
+      for (const name of ['authorization', 'dpop', ...(tokenFrom.header ? [tokenFrom.header] : [])]) headers.delete(name);
+      if (tokenFrom.cookie) {
+        const kept = headerValues(request.headers, 'cookie').flatMap((line) => cookiePairs(line, tokenFrom.cookie))
+          .filter(({ pair, named }) => !named && pair.trim() !== '').map(({ pair }) => pair.trim());
+        if (kept.length > 0) headers.set('cookie', kept.join('; '));
+        else headers.delete('cookie');
+      }
+      const url = new URL(request.url);
+      if (tokenFrom.query) {
+        const kept = url.search.slice(1).split('&').filter((pair) => pair !== '' && !isParameter(pair, tokenFrom.query));
+        url.search = kept.join('&');
+      }
+      return new Request(url, new Request(request, { headers }));
     },
 
     /**

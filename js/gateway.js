@@ -166,14 +166,12 @@ export function gatewayGuard(config) {
   // Every header the gateway sets is first removed from what the client sent: a caller cannot forge them.
   const owned = [...forward.claims.map(([, header]) => header), ...(forward.payload ? [forward.payload] : [])];
 
-  /** The request to forward: owned headers replaced by the verified claims, Authorization stripped when asked. */
-  function forwarded(request, auth) {
+  /** The request to forward: owned headers replaced by the verified claims, the credentials stripped when asked. */
+  function forwarded(original, auth) {
+    // Every policy has the same settings, so the same token sources.
+    const request = forward.stripAuthorization ? guards[names[0]].withoutCredentials(original) : original;
     const headers = new Headers(request.headers);
     for (const header of owned) headers.delete(header);
-    if (forward.stripAuthorization) {
-      headers.delete('authorization');
-      headers.delete('dpop');
-    }
     if (auth) {
       for (const [claim, header] of forward.claims) {
         if (auth.claims[claim] === undefined) continue;

@@ -81,7 +81,7 @@ export interface GatewayConfig<Env = object> {
     claims?: Record<string, string>;
     /** A header that carries the whole verified payload as base64url JSON. */
     payload?: string;
-    /** Remove `Authorization` (and `DPoP`) before forwarding. */
+    /** Remove the credentials before forwarding: `Authorization`, `DPoP`, and the `tokenFrom` header, cookie (only that cookie) and query parameter (only that parameter). */
     stripAuthorization?: boolean;
   };
   /** realm, tokenFrom and resourceMetadata (derived from the first policy), as for `protect`. */

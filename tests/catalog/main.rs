@@ -193,7 +193,7 @@ const CATALOG: &[&str] = &[
     "F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09", "F10", "F11", //
     "G01", "G02", "G03", "G04", "G05", "G06", "G07", //
     "H01", "H02", "H03", "H04", "H05", //
-    "R09", "R10", "R12",
+    "R09", "R10", "R11", "R12",
 ];
 
 /// Test sources that may name a catalog id, as `(path, text)`.
