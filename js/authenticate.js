@@ -10,6 +10,7 @@
 
 import { createVerifier, JwtGuardError } from '@jwtguard/jwtguard';
 import { failureResponse, readAuthorization } from './bearer.js';
+import { REPLAY_SCOPE, replayMemory } from './replay.js';
 import { headerValues } from './request.js';
 import { metadataAnswer, resourceMetadataFor } from './resource-metadata.js';
 
@@ -53,49 +54,150 @@ function checkSettings(settings = {}) {
 }
 
 /**
- * The verifier for a call: `options` itself, or `options(argument)` (the
- * Worker's env, or the Node request). Verifiers are kept per argument object
- * (env lives as long as the isolate) and per returned options object (a
- * function of the request returns the same object for the same tenant), so
- * keys are fetched once, not per request. A function may also return a
- * verifier built by createVerifier.
+ * Env contents one options function of the env keeps a verifier for. A
+ * deployment sees one (workerd keeps one env per isolate; Node, Deno and Bun
+ * pass the same bindings each request), and tests or staged configurations a
+ * few. More mean the function reads something that changes per request (a
+ * request object that `@hono/node-server` puts in `env`): each entry holds a
+ * verifier and its key cache, so past this the least recently used is
+ * dropped, and such a function costs a key fetch per request instead of
+ * memory that grows with requests. Replay memory is the factory's, so
+ * nothing is forgotten with a dropped verifier.
  */
-function verifiers(options) {
+export const MAX_ENV_VERIFIERS = 16;
+
+/** What a function of a missing argument receives. */
+const NO_ARGUMENT = Object.freeze({});
+
+/**
+ * The options with the factory's replay memory as `replayStore`, unless they
+ * name a store of their own (each issuer's options, for an array).
+ */
+function withReplayMemory(options, memory) {
+  if (Array.isArray(options)) return options.map((each) => withReplayMemory(each, memory));
+  if (!options || typeof options !== 'object' || options.replayStore !== undefined) return options;
+  return { ...options, replayStore: memory(options.now) };
+}
+
+/**
+ * The proxy traps that record reads of an env, each with what its result
+ * tells the function as an array, compared member by member with Object.is
+ * (strings and numbers by value, bindings and other objects by identity).
+ */
+const ENV_READS = Object.freeze({
+  get: (value) => [value],
+  has: (found) => [found],
+  ownKeys: (names) => [...names],
+  getOwnPropertyDescriptor: (found) => (found ? [found.value, found.get, found.set, found.enumerable, found.writable, found.configurable] : []),
+});
+
+/**
+ * Runs `choose(env)` with `env` seen through a proxy that records what the
+ * function learnt of it: `[trap, name, answer]`. Reads after `choose`
+ * returns (by a key source that kept the env) are not recorded.
+ */
+function readingEnv(env, choose) {
+  const reads = [];
+  let open = true;
+  const traps = Object.fromEntries(Object.entries(ENV_READS).map(([trap, answer]) => [trap, (target, name) => {
+    const result = Reflect[trap](target, name);
+    if (open) reads.push([trap, name, answer(result)]);
+    return result;
+  }]));
+  try {
+    return { chosen: choose(new Proxy(env, traps)), reads };
+  } finally {
+    open = false;
+  }
+}
+
+/** Whether `env` answers every recorded read as the env the entry was built for did. */
+function sameReads(reads, env) {
+  return reads.every(([trap, name, answer]) => {
+    const now = ENV_READS[trap](Reflect[trap](env, name));
+    return now.length === answer.length && now.every((value, i) => Object.is(value, answer[i]));
+  });
+}
+
+/**
+ * The verifier for a call: `options` itself, or `options(argument)`. A
+ * function may also return a verifier built by createVerifier (which keeps
+ * its own replay store). Every verifier built here records DPoP proofs in
+ * `memory` unless its options name a `replayStore`.
+ *
+ * - A function of the env (Worker, Hono, gateway policies) is called once
+ *   per env content: what it read of the env (its members' values, bindings
+ *   by identity) keys the verifier, so a runtime that passes a new env
+ *   object each request (`@hono/node-server`, Deno) still gets one verifier
+ *   and one key cache, and two envs that differ in a member it read get two.
+ * - A function of the request (Express, Fastify) is called per request, and
+ *   a verifier is kept per returned options object (the same object for the
+ *   same tenant).
+ */
+function verifiers(options, { env: ofEnv, memory }) {
+  const build = (chosen) => createVerifier(withReplayMemory(chosen, memory));
   if (typeof options !== 'function') {
     let shared = null;
-    return () => (shared ??= createVerifier(options));
+    return () => (shared ??= build(options));
   }
-  const byArgument = new WeakMap();
   const byOptions = new WeakMap();
-  return (argument) => {
-    const key = argument && typeof argument === 'object' ? argument : byArgument;
-    let verifier = byArgument.get(key);
-    if (verifier) return verifier;
-    const chosen = options(argument ?? {});
-    if (chosen && typeof chosen.verifyRequest === 'function') {
-      verifier = chosen;
-    } else if (chosen && typeof chosen === 'object') {
-      verifier = byOptions.get(chosen) ?? createVerifier(chosen);
-      byOptions.set(chosen, verifier);
-    } else {
+  /** A verifier for what the function returned. */
+  function adopt(chosen) {
+    if (chosen && typeof chosen.verifyRequest === 'function') return chosen;
+    if (!chosen || typeof chosen !== 'object') {
       throw misuse('the options function must return createVerifier options, an array of them, or a verifier');
     }
-    byArgument.set(key, verifier);
+    let verifier = byOptions.get(chosen);
+    if (!verifier) {
+      verifier = build(chosen);
+      byOptions.set(chosen, verifier);
+    }
+    return verifier;
+  }
+  /** Entries `{ reads, verifier }`, least recently used first. */
+  const byContent = [];
+  function forContent(env) {
+    const at = byContent.findLastIndex((entry) => sameReads(entry.reads, env));
+    if (at !== -1) {
+      const [entry] = byContent.splice(at, 1);
+      byContent.push(entry);
+      return entry.verifier;
+    }
+    const { chosen, reads } = readingEnv(env, options);
+    const verifier = adopt(chosen);
+    byContent.push({ reads, verifier });
+    if (byContent.length > MAX_ENV_VERIFIERS) byContent.shift();
+    return verifier;
+  }
+  // The same argument object (an isolate's env; a request asked twice) needs no second look.
+  const byArgument = new WeakMap();
+  return (argument) => {
+    const key = argument !== null && typeof argument === 'object' ? argument : NO_ARGUMENT;
+    let verifier = byArgument.get(key);
+    if (!verifier) {
+      verifier = ofEnv ? forContent(key) : adopt(options(key));
+      byArgument.set(key, verifier);
+    }
     return verifier;
   };
 }
 
+/** The `name=value` pairs of a Cookie header line, and whether each is cookie `name`. */
+const cookiePairs = (line, name) => line.split(';').map((pair) => {
+  const at = pair.indexOf('=');
+  return { pair, named: at > 0 && pair.slice(0, at).trim() === name };
+});
+
 /** The values of cookie `name` in the request's Cookie headers. */
 function cookieValues(headers, name) {
-  const values = [];
-  for (const line of headerValues(headers, 'cookie')) {
-    for (const pair of line.split(';')) {
-      const at = pair.indexOf('=');
-      if (at > 0 && pair.slice(0, at).trim() === name) values.push(pair.slice(at + 1).trim().replace(/^"(.*)"$/, '$1'));
-    }
-  }
-  return values;
+  return headerValues(headers, 'cookie')
+    .flatMap((line) => cookiePairs(line, name))
+    .filter(({ named }) => named)
+    .map(({ pair }) => pair.slice(pair.indexOf('=') + 1).trim().replace(/^"(.*)"$/, '$1'));
 }
+
+/** Whether one `&`-separated query pair is parameter `name` (as URLSearchParams reads it; the `&` keeps a leading `?` a name). */
+const isParameter = (pair, name) => new URLSearchParams(`&${pair}`).has(name);
 
 /**
  * The access token and its scheme, or the problem. `Authorization` comes
@@ -129,10 +231,12 @@ const internal = (error) => (error instanceof JwtGuardError ? error : new JwtGua
 /**
  * @param {object | object[] | ((argument: any) => object | object[])} options createVerifier options, or a function of the env / request
  * @param {{ realm?: string, tokenFrom?: { header?: string, cookie?: string, query?: string }, resourceMetadata?: boolean | object }} [settings]
+ * @param {{ env?: boolean, memory?: ReturnType<typeof replayMemory> }} [how] `env`: a function `options` receives the
+ *   deployment's env, not a request; `memory`: the replay memory to share (a gateway's, for all its policies), else one of this factory's own
  */
-export function authenticator(options, settings) {
+export function authenticator(options, settings, { env = false, memory = replayMemory() } = {}) {
   const { realm, tokenFrom, resourceMetadata } = checkSettings(settings);
-  const verifierFor = verifiers(options);
+  const verifierFor = verifiers(options, { env, memory });
 
   /** The metadata document and its URL for this request, or null when not configured. */
   function metadataOf(request, argument) {
@@ -165,12 +269,38 @@ export function authenticator(options, settings) {
     },
 
     /**
+     * The request without the credentials this middleware reads, for an
+     * origin that must not receive them: `Authorization`, `DPoP`, and the
+     * `tokenFrom` header, cookie (the other cookies stay) and query parameter
+     * (the other parameters stay as they were written).
+     * @param {Request} request
+     * @returns {Request}
+     */
+    withoutCredentials(request) {
+      const headers = new Headers(request.headers);
+      for (const name of ['authorization', 'dpop', ...(tokenFrom.header ? [tokenFrom.header] : [])]) headers.delete(name);
+      if (tokenFrom.cookie) {
+        const kept = headerValues(request.headers, 'cookie').flatMap((line) => cookiePairs(line, tokenFrom.cookie))
+          .filter(({ pair, named }) => !named && pair.trim() !== '').map(({ pair }) => pair.trim());
+        if (kept.length > 0) headers.set('cookie', kept.join('; '));
+        else headers.delete('cookie');
+      }
+      const url = new URL(request.url);
+      if (tokenFrom.query) {
+        const kept = url.search.slice(1).split('&').filter((pair) => pair !== '' && !isParameter(pair, tokenFrom.query));
+        url.search = kept.join('&');
+      }
+      return new Request(url, new Request(request, { headers }));
+    },
+
+    /**
      * `{ auth }` or `{ failure: { status, headers, body } }`.
      * @param {{ method: string, url: string, headers: Headers | Record<string, string | string[] | undefined> }} request the absolute URL
      * @param {unknown} argument what a function `options` receives (env, or the framework's request)
-     * @param {{ waitUntil?: (promise: Promise<unknown>) => void, clientCertificate?: string | Uint8Array }} [context]
+     * @param {{ waitUntil?: (promise: Promise<unknown>) => void, clientCertificate?: string | Uint8Array, [REPLAY_SCOPE]?: Map<object, Map<string, Promise<boolean>>> }} [context]
+     *   `REPLAY_SCOPE`: the request's replay answers, when a gateway checks it against several policies
      */
-    async authenticate(request, argument, { waitUntil, clientCertificate } = {}) {
+    async authenticate(request, argument, { waitUntil, clientCertificate, [REPLAY_SCOPE]: scope } = {}) {
       const credentials = findToken(request, tokenFrom);
       let verifier;
       let metadata;
@@ -187,7 +317,7 @@ export function authenticator(options, settings) {
           url: request.url,
           headers: { authorization: `${credentials.scheme} ${credentials.token}`, dpop: headerValues(request.headers, 'dpop') },
         };
-        const { claims, header, key, binding } = await verifier.verifyRequest(presented, { clientCertificate }, { waitUntil });
+        const { claims, header, key, binding } = await verifier.verifyRequest(presented, { clientCertificate }, { waitUntil, [REPLAY_SCOPE]: scope });
         return { auth: { claims, header, key, binding } };
       } catch (error) {
         const policy = verifier ? firstPolicy(verifier) : {};

@@ -38,7 +38,8 @@ export type AuthenticatedRequest<Req = IncomingMessage> = Req & { auth: Auth };
  * handlers: verifies the request's token and sets `req.auth`, or answers
  * 401/403/503 (RFC 6750) itself. `options` may be a function of the request
  * (per-tenant policies): return the same object (or a verifier) for the same
- * tenant, so its verifier and keys are kept.
+ * tenant, so its verifier and keys are kept. The verifiers it builds share
+ * one DPoP replay memory, so a proof is used once across tenants too.
  */
 export declare function jwtAuth<Req extends IncomingMessage = IncomingMessage>(
   options: VerifierOptions | VerifierOptions[] | ((req: Req) => VerifierOptions | VerifierOptions[] | Verifier),

@@ -10,6 +10,7 @@
 
 import { authenticator } from './authenticate.js';
 import { JwtGuardError } from './errors.js';
+import { REPLAY_SCOPE, replayMemory } from './replay.js';
 
 /** HTTP methods a rule may name. */
 const METHODS = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -157,20 +158,20 @@ export function gatewayGuard(config) {
   if (!policies || typeof policies !== 'object' || Array.isArray(policies)) throw misuse('policies must be an object of named verifier options');
   const names = Object.keys(policies);
   if (names.length === 0) throw misuse('policies must name at least one policy');
-  const guards = Object.fromEntries(names.map((name) => [name, authenticator(policies[name], settings)]));
+  // One replay memory for every policy: a proof one policy accepted is a replay to the others.
+  const memory = replayMemory();
+  const guards = Object.fromEntries(names.map((name) => [name, authenticator(policies[name], settings, { env: true, memory })]));
   const rules = readRules(config.rules, policies);
   const forward = readForward(config.forward);
   // Every header the gateway sets is first removed from what the client sent: a caller cannot forge them.
   const owned = [...forward.claims.map(([, header]) => header), ...(forward.payload ? [forward.payload] : [])];
 
-  /** The request to forward: owned headers replaced by the verified claims, Authorization stripped when asked. */
-  function forwarded(request, auth) {
+  /** The request to forward: owned headers replaced by the verified claims, the credentials stripped when asked. */
+  function forwarded(original, auth) {
+    // Every policy has the same settings, so the same token sources.
+    const request = forward.stripAuthorization ? guards[names[0]].withoutCredentials(original) : original;
     const headers = new Headers(request.headers);
     for (const header of owned) headers.delete(header);
-    if (forward.stripAuthorization) {
-      headers.delete('authorization');
-      headers.delete('dpop');
-    }
     if (auth) {
       for (const [claim, header] of forward.claims) {
         if (auth.claims[claim] === undefined) continue;
@@ -187,8 +188,10 @@ export function gatewayGuard(config) {
     guards[name].authenticate(request, env, context).then((result) => (result.auth ? { auth: { ...result.auth, policies: [name] } } : result));
 
   /** `{ auth }` (auth null when no token was needed or an optional one failed) or `{ failure }`. */
-  async function check(requirement, request, env, context) {
+  async function check(requirement, request, env, given) {
     const { kind, names: required } = requirement;
+    // The policies that check one request share its replay answers: its proof is used once, by this request.
+    const context = { ...given, [REPLAY_SCOPE]: new Map() };
     if (kind === 'none') return { auth: null };
     if (kind === 'one') return verify(required[0], request, env, context);
     if (kind === 'optional') {

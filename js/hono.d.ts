@@ -14,6 +14,10 @@ declare module 'hono' {
 /**
  * Hono middleware: verifies the bearer token and sets `c.get('auth')`.
  * `Env` is the Worker's environment (`c.env`); give it as `jwtAuth<Env>(…)`.
+ * A function `options` is called once per env content (what it read of
+ * `c.env`), not per env object, so runtimes that pass a new `c.env` each
+ * request (Node's `@hono/node-server`, Deno) keep one verifier; its
+ * verifiers share one DPoP replay memory.
  */
 export declare function jwtAuth<Env extends object = Record<string, any>>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),

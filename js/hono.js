@@ -23,7 +23,7 @@ function executionContext(c) {
  * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings]
  */
 export function jwtAuth(options, settings) {
-  const guard = authenticator(options, settings);
+  const guard = authenticator(options, settings, { env: true });
   return async function jwtGuardMiddleware(c, next) {
     const request = c.req.raw;
     const metadata = guard.metadata(request, c.env);

@@ -231,9 +231,11 @@ export interface VerifierOptions extends Policy {
   nodeCrypto?: boolean;
   /**
    * Where `verifyRequest` records DPoP proof ids until they expire. Default:
-   * a bounded in-memory cache per verifier. Give a shared store (a Durable
-   * Object on Workers: `durableObjectReplayStore`; Redis elsewhere) when
-   * several instances serve one API.
+   * a bounded in-memory cache per verifier; the middleware and gateways give
+   * every verifier they build one cache per middleware (per gateway, across
+   * its policies) unless the options name a store. Give a shared store (a
+   * Durable Object on Workers: `durableObjectReplayStore`; Redis elsewhere)
+   * when several instances serve one API.
    */
   replayStore?: ReplayStore;
   /**

@@ -10,7 +10,7 @@ import { checkedClock, kindOf } from './clock.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
 import { isKeySource, localJwks } from './keys/local.js';
-import { checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
+import { REPLAY_SCOPE, checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
 import { abandon, coreInstance } from './trap.js';
@@ -385,7 +385,8 @@ export function createVerifier(options) {
      * Verifies the access token of an HTTP request as it was presented: the
      * Bearer or DPoP scheme, the DPoP proof, the client certificate. A
      * DPoP proof's `jti` is then refused if this verifier's replay store has
-     * seen it.
+     * seen it (in another request: `context[REPLAY_SCOPE]` holds one
+     * request's answers when a gateway checks it against several policies).
      */
     async verifyRequest(request, options, context) {
       const presented = readRequest(request, options);
@@ -399,7 +400,7 @@ export function createVerifier(options) {
       }
       const check = webCrypto === null ? verifySync : verifyWebCrypto;
       const result = await withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, presented));
-      if (result.binding?.type === 'dpop') await refuseReplay(replayStore, result.binding, now());
+      if (result.binding?.type === 'dpop') await refuseReplay(replayStore, result.binding, now(), context?.[REPLAY_SCOPE]);
       return result;
     },
     /** Entries of the current key set that were skipped, with reasons. */

@@ -48,7 +48,9 @@ export interface ProtectSettings {
  * Wraps a Workers fetch handler: requests without a valid bearer token get
  * 401 (or 403 for a missing role or scope) with an RFC 6750 challenge.
  * `Env` is the Worker's environment (what `wrangler types` generates); give
- * it as `protect<Env>(…)` or annotate the handler's `env`.
+ * it as `protect<Env>(…)` or annotate the handler's `env`. A function
+ * `options` is called once per env content (what it read of `env`), not per
+ * env object, and its verifiers share one DPoP replay memory.
  */
 export declare function protect<Env = Record<string, any>, Ctx = unknown>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
@@ -70,7 +72,7 @@ export interface GatewayRule {
 
 /** A gateway: named policies, the rule table, and what reaches the origin. */
 export interface GatewayConfig<Env = object> {
-  /** createVerifier options (or an array, or a function of env) by policy name. */
+  /** createVerifier options (or an array, or a function of env, called once per env content) by policy name. One DPoP replay memory serves them all. */
   policies: Record<string, VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[])>;
   /** Requests no rule matches are refused (404). */
   rules: GatewayRule[];
@@ -79,7 +81,7 @@ export interface GatewayConfig<Env = object> {
     claims?: Record<string, string>;
     /** A header that carries the whole verified payload as base64url JSON. */
     payload?: string;
-    /** Remove `Authorization` (and `DPoP`) before forwarding. */
+    /** Remove the credentials before forwarding: `Authorization`, `DPoP`, and the `tokenFrom` header, cookie (only that cookie) and query parameter (only that parameter). */
     stripAuthorization?: boolean;
   };
   /** realm, tokenFrom and resourceMetadata (derived from the first policy), as for `protect`. */

@@ -19,7 +19,7 @@ import { toResponse, workerContext } from './worker-request.js';
  * @returns {(request: Request, env: object, ctx: object) => Promise<Response>}
  */
 export function protect(options, handler, settings) {
-  const guard = authenticator(options, settings);
+  const guard = authenticator(options, settings, { env: true });
   return async function fetch(request, env, ctx) {
     const metadata = guard.metadata(request, env);
     if (metadata) return toResponse(metadata, request.method);
