@@ -24,7 +24,7 @@ export interface Policy {
   algorithms?: Algorithm[];
   /** Accepted `typ` values (`at+jwt`, `JWT`); case-insensitive, `application/` ignored. */
   typ?: string | string[];
-  /** Clock skew in seconds for exp, nbf, iat. Default 60, at most 86400. */
+  /** Clock skew in seconds for exp, nbf, iat. Default and ceiling: docs/policy.md. */
   clockTolerance?: number;
   /** Whether `exp` is required. Default true. */
   requireExp?: boolean;
@@ -56,9 +56,9 @@ export interface Policy {
   requirePermission?: boolean;
   /** Algorithms accepted for DPoP proofs; asymmetric only. Default: every asymmetric one. */
   dpopAlgorithms?: Algorithm[];
-  /** How far a DPoP proof's `iat` may lie from now, in seconds, plus `clockTolerance`. Default 60, at most 300. */
+  /** How far a DPoP proof's `iat` may lie from now, in seconds, plus `clockTolerance`. Default and ceiling: docs/policy.md. */
   dpopMaxAge?: number;
-  /** Token size cap in bytes. Default 16384, at most 262144. */
+  /** Token size cap in bytes. Default and ceiling: docs/policy.md. */
   maxTokenSize?: number;
 }
 
@@ -127,21 +127,21 @@ export interface KeySourceOptions {
   store?: KeyStore;
   /** Receives every cache event; a listener that throws is ignored. */
   onEvent?: (event: KeySourceEvent) => void;
-  /** The cache clock, in Unix seconds. Default: `Date.now() / 1000`. */
+  /** The cache clock, in Unix seconds, checked on every reading as createVerifier's `now` is. Default: `Date.now() / 1000`. */
   now?: () => number;
-  /** Seconds for one request, body included. Default 5. */
+  /** Seconds for one request, body included. Default: docs/keys.md. */
   timeout?: number;
-  /** Response size cap in bytes. Default 524288. */
+  /** Response size cap in bytes, a whole number. Default: the core's key-set size limit (docs/keys.md). */
   maxResponseSize?: number;
-  /** Lower clamp of Cache-Control max-age. Default 300. */
+  /** Lower clamp of Cache-Control max-age. Default: docs/keys.md. */
   maxAgeFloor?: number;
-  /** Upper clamp of Cache-Control max-age. Default 86400. */
+  /** Upper clamp of Cache-Control max-age. Default: docs/keys.md. */
   maxAgeCeiling?: number;
-  /** Max age when the response gives none. Default 3600. */
+  /** Max age when the response gives none. Default: docs/keys.md. */
   defaultMaxAge?: number;
-  /** How long past max age the last good keys serve while refreshes fail. Default 86400. */
+  /** How long past max age the last good keys serve while refreshes fail. Default: docs/keys.md. */
   staleIfError?: number;
-  /** Minimum seconds between kid-miss fetches, and before retrying a failed fetch. Default 30. */
+  /** Minimum seconds between kid-miss fetches, and before retrying a failed fetch. Default: docs/keys.md. */
   cooldown?: number;
   /** Whether callers await a fetch another caller started. Default: true, except on Cloudflare Workers. */
   shareInFlight?: boolean;
@@ -203,7 +203,11 @@ export interface VerifierOptions extends Policy {
   secret?: string | Uint8Array | ArrayBuffer;
   /** The `kid` of the shared secret, if tokens carry one. */
   kid?: string;
-  /** The clock: returns Unix seconds. Default: `Date.now() / 1000`. */
+  /**
+   * The clock: returns Unix seconds, a finite number from 0 to 9999-12-31.
+   * Any other reading (or a clock that throws) fails the call with
+   * ERR_POLICY_INVALID naming `now`. Default: `Date.now() / 1000`.
+   */
   now?: () => number;
   /**
    * The verified-token cache: `true` (default, 1,000 entries), `false` or `0`
@@ -213,20 +217,25 @@ export interface VerifierOptions extends Policy {
    */
   cache?: boolean | number;
   /**
-   * Whether `verify()` hands RS*, PS*, ES256 and ES384 signature checks to
-   * the host's WebCrypto (`crypto.subtle`), where it exists. Default `true`
-   * in browsers and Workers, `false` in Node (whose WebCrypto runs on its
-   * thread pool and measured slower than the core for RSA).
-   * Every other decision stays in the core either way, and both paths give
-   * the same outcome; `verifySync()` always checks in the core. EdDSA and
-   * HS* are always checked in the core.
+   * Whether `verify()` and `verifyRequest()` hand RS*, PS*, ES256, ES384 and
+   * EdDSA signature checks to the host's WebCrypto (`crypto.subtle`), where
+   * it exists. Default `true` in browsers and Workers, `false` in Node (whose
+   * WebCrypto runs on its thread pool; Node uses node:crypto instead, see
+   * `nodeCrypto`). A runtime without WebCrypto Ed25519 leaves EdDSA to the
+   * core. Every other decision stays in the core either way (the header,
+   * the algorithm policy, the key, the signature's exact encoding, the
+   * claims), and every path gives the same outcome. HS* (a `secret`) is
+   * always checked in the core. Outside Node, `verifySync()` checks every
+   * signature in the core.
    */
   webCrypto?: boolean;
   /**
-   * Node only: whether `verifySync()` and `verify()` hand RS*, PS*, ES256
-   * and ES384 signature checks to node:crypto (a KeyObject per admitted key,
-   * the core's exact encodings checked first). Default `true` in Node's
-   * entry; `false` leaves every signature to the core. Ignored elsewhere.
+   * Node only: whether `verifySync()`, `verify()` and `verifyRequest()` hand
+   * RS*, PS*, ES256, ES384 and EdDSA signature checks to node:crypto (a
+   * KeyObject per admitted key, the core's exact encodings, and for Ed25519
+   * S < L and no small-order R, checked first). Default `true` in Node's
+   * entry; `false` leaves every signature to the core (or to WebCrypto, with
+   * `webCrypto: true`). Ignored elsewhere. HS* is always checked in the core.
    */
   nodeCrypto?: boolean;
   /**
@@ -294,7 +303,11 @@ export interface Verifier {
    * key source once for fresh keys.
    */
   verify(token: string, context?: RequestContext): Promise<Result>;
-  /** Verifies in the core alone, with the keys already loaded; throws ERR_KEYS_NOT_LOADED before. */
+  /**
+   * Verifies synchronously with the keys already loaded (throws
+   * ERR_KEYS_NOT_LOADED before): in Node the signature goes to node:crypto
+   * (see `nodeCrypto`), elsewhere the core checks everything.
+   */
   verifySync(token: string): Result;
   /**
    * Verifies a request's access token as presented: `Authorization: Bearer`
@@ -343,7 +356,7 @@ export declare const errorCodes: readonly ErrorCode[];
 /** The `tenants` value that accepts any tenant, written out: `'*'`. */
 export declare const ANY_TENANT: '*';
 
-/** The clock tolerance, in seconds, when a policy sets none: 60. */
+/** The clock tolerance, in seconds, when a policy sets none (from the core). */
 export declare const DEFAULT_CLOCK_TOLERANCE: number;
 
 export declare class JwtGuardError extends Error {
