@@ -25,4 +25,40 @@ export default [
       'no-return-await': 'error',
     },
   },
+  // The layer rules of ARCHITECTURE.md. Surfaces (the middleware adapters,
+  // the gateway, the command line, the page) reach the core only through the
+  // host's API: never the wasm glue, the verifier's internals or the signature
+  // backends.
+  {
+    files: ['js/worker.js', 'js/hono.js', 'js/express.js', 'js/fastify.js', 'js/gateway.js', 'js/authenticate.js', 'js/cli/**/*.js', 'www/**/*.js'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/pkg/jwtguard.js', '**/verifier.js', '**/issuers.js', '**/trap.js', '**/token-cache.js', '**/nodecrypto.js', '**/webcrypto.js', '**/keys/cache.js', '**/keys/remote.js', '**/keys/discovery.js'],
+          message: 'a surface uses the host\'s API (the package entry points), not its internals: see ARCHITECTURE.md',
+        }],
+      }],
+    },
+  },
+  // The page imports the package and its display entry only (by path where its CSP allows no import map).
+  {
+    files: ['www/**/*.js'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['../js/*.js', '../js/cli/**', '../js/keys/**', '../pkg/**'],
+          message: 'the page imports @jwtguard/jwtguard and @jwtguard/jwtguard/display only: see ARCHITECTURE.md',
+        }],
+      }],
+    },
+  },
+  // The display entry loads no WebAssembly: it must stay importable where the core is not.
+  {
+    files: ['js/display/**/*.js'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/pkg/jwtguard.js', '**/verifier.js', '**/node.js', '**/browser.js', '**/workerd.js'], message: 'jwtguard/display loads no WebAssembly' }],
+      }],
+    },
+  },
 ];

@@ -1,0 +1,35 @@
+// Type tests in jose's manner: each `@ts-expect-error` line must fail to
+// compile (tsc reports an unused directive otherwise), and the line after
+// each group shows the same call accepted when it is right. Checked with
+// the documentation's Node blocks (tests/js/types.test.mjs);
+// negative-worker.ts does the same for a Worker.
+import { createVerifier } from '@jwtguard/jwtguard';
+import type { ErrorCode, Jwks } from '@jwtguard/jwtguard';
+import { jwtAuth } from '@jwtguard/jwtguard/express';
+
+declare const jwks: Jwks;
+const base = { issuer: 'https://issuer.example', audience: 'api://orders', keys: jwks };
+
+// @ts-expect-error a misspelt member is no option
+createVerifier({ ...base, audiences: 'api://orders' });
+// @ts-expect-error a number of seconds, not a string
+createVerifier({ ...base, clockTolerance: '60' });
+// @ts-expect-error none is no algorithm
+createVerifier({ ...base, algorithms: ['none'] });
+// @ts-expect-error the clock returns a number
+createVerifier({ ...base, now: () => '1700000000' });
+const verifier = createVerifier({ ...base, clockTolerance: 60, algorithms: ['RS256'], now: () => Date.now() / 1000 });
+
+// @ts-expect-error a token is a string
+verifier.verifySync(42);
+verifier.verifySync('a.b.c');
+
+// @ts-expect-error not a code
+export const unknown: ErrorCode = 'ERR_NOPE';
+export const known: ErrorCode = 'ERR_REQUEST_INVALID';
+
+// @ts-expect-error origin is a URL string
+jwtAuth(base, { origin: 42 });
+// @ts-expect-error trustProxy is a boolean
+jwtAuth(base, { trustProxy: 'yes' });
+jwtAuth(base, { origin: 'https://api.example.com', trustProxy: false });
