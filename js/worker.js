@@ -10,6 +10,8 @@
 
 import { authenticator } from './authenticate.js';
 import { gatewayGuard } from './gateway.js';
+import { kindOf } from './clock.js';
+import { JwtGuardError } from './errors.js';
 import { toResponse, workerContext } from './worker-request.js';
 
 /**
@@ -131,9 +133,11 @@ export class DpopReplayStore {
  */
 export function durableObjectReplayStore(namespace, { shards = DEFAULT_REPLAY_SHARDS } = {}) {
   if (!namespace || typeof namespace.idFromName !== 'function') {
-    throw new TypeError('durableObjectReplayStore needs the Durable Object namespace binding of DpopReplayStore');
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'durableObjectReplayStore needs the Durable Object namespace binding of DpopReplayStore');
   }
-  if (!Number.isInteger(shards) || shards < 1) throw new TypeError('shards must be a positive integer');
+  if (!Number.isSafeInteger(shards) || shards < 1) {
+    throw new JwtGuardError('ERR_POLICY_INVALID', `shards must be a whole number ≥ 1, not ${kindOf(shards)}`, { claim: 'shards' });
+  }
   return Object.freeze({
     async seen(key, ttlSeconds) {
       // FNV-1a over the key: the same key always reaches the same object.

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { createVerifier, remoteJwks } from '@jwtguard/jwtguard';
+import { durableObjectReplayStore } from '@jwtguard/jwtguard/worker';
 import { WHOLE_NUMBER_MEMBERS } from '../../pkg/facts.js';
 import { KEY_SOURCE_DEFAULTS } from '../../js/keys/cache.js';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
@@ -60,6 +61,12 @@ describe('numeric host options', () => {
   for (const value of [NaN, Infinity, -1, 1.5, '60', null]) {
     test(`cache: ${String(value)} is refused`, () => {
       assert.throws(() => createVerifier({ ...base(), cache: value }), (error) => error.code === 'ERR_POLICY_INVALID');
+    });
+  }
+  const namespace = { idFromName: (name) => name, get: () => ({ fetch: async () => Response.json({ seen: false }) }) };
+  for (const value of [...NOT_WHOLE, 0]) {
+    test(`durableObjectReplayStore shards: ${String(value)} is refused by name`, () => {
+      assert.throws(() => durableObjectReplayStore(namespace, { shards: value }), policyInvalid('shards'));
     });
   }
 });
