@@ -6,10 +6,12 @@
  * key choice, the signature's exact encoding, for Ed25519 S < L and no
  * small-order R) and names the keys to try; this module only answers "is
  * this signature valid under key i", and the core's `finish` concludes. HS*
- * never comes here (see `delegable` in src/crypto/mod.rs).
+ * never comes here (see `delegable` in src/crypto/mod.rs). It implements
+ * `SyncSignatureBackend` (signature-backend.js).
  */
 
 import { constants, createPublicKey, verify } from 'node:crypto';
+import { perGeneration } from './signature-backend.js';
 
 /**
  * node:crypto parameters per JOSE algorithm (RFC 7518 §3.3–3.5): the digest
@@ -41,45 +43,30 @@ function pss(digest, saltLength) {
  * whole map is dropped when the generation changes.
  */
 export function nodeCryptoBackend() {
-  let cachedGeneration = null;
   /** key index → KeyObject */
-  let keyObjects = new Map();
+  const keyObjects = perGeneration();
   /** `${index} ${alg}` → the options for `verify` (the KeyObject and the algorithm's) */
-  let verifyOptions = new Map();
+  const verifyOptions = perGeneration();
 
   function options(core, generation, index, alg) {
-    if (generation !== cachedGeneration) {
-      cachedGeneration = generation;
-      keyObjects = new Map();
-      verifyOptions = new Map();
-    }
-    const id = `${index} ${alg}`;
-    let found = verifyOptions.get(id);
-    if (found === undefined) {
-      let key = keyObjects.get(index);
-      if (key === undefined) {
+    return verifyOptions(generation, `${index} ${alg}`, () => {
+      const key = keyObjects(generation, index, () => {
         const jwk = core.publicJwk(index);
         if (jwk === undefined) throw new Error(`key ${index} has no public jwk`);
-        key = createPublicKey({ key: JSON.parse(jwk), format: 'jwk' });
-        keyObjects.set(index, key);
-      }
-      found = { key, ...PARAMETERS[alg].options };
-      verifyOptions.set(id, found);
-    }
-    return found;
+        return createPublicKey({ key: JSON.parse(jwk), format: 'jwk' });
+      });
+      return { key, ...PARAMETERS[alg].options };
+    });
   }
 
-  return {
+  /** @type {import('./signature-backend.js').SyncSignatureBackend} */
+  const backend = {
     /**
      * The first of `prepared.keys` (key indices, in the core's order) under
      * which OpenSSL finds the signature valid, or undefined when none is.
      * Throws when the host cannot make a key or verify with it: the caller
      * then lets the core check the signature itself, never accepting on a
      * failure.
-     * @param {object} core the WasmVerifier holding the key set of `generation`
-     * @param {number} generation the key-set generation `prepared` was made with
-     * @param {{ alg: string, keys: Uint32Array, signingInputLength: number, signature: Uint8Array }} prepared the core's handle (WasmPrepared)
-     * @param {Uint8Array} token the token's UTF-8 bytes
      */
     firstValidKeySync(core, generation, prepared, token) {
       // Each member of the core's handle is read once: a read crosses into wasm.
@@ -94,4 +81,5 @@ export function nodeCryptoBackend() {
       return undefined;
     },
   };
+  return backend;
 }

@@ -9,10 +9,14 @@
  * runtime without WebCrypto Ed25519 fails the import, and the core checks
  * those signatures itself.
  *
+ * It implements `AsyncSignatureBackend` (signature-backend.js).
+ *
  * SubtleCrypto is called from JS, not through web-sys in the wasm: the wasm
  * needs no futures bridge (wasm-bindgen-futures), and each verification
  * crosses into the core twice (prepare, finish) instead of once per await.
  */
+
+import { perGeneration } from './signature-backend.js';
 
 /**
  * WebCrypto parameters per JOSE algorithm (RFC 7518 §3.3–3.5). The RSA-PSS
@@ -50,38 +54,26 @@ function ecdsa(namedCurve, hash) {
  * cached, and the whole cache is dropped when the generation changes.
  */
 export function webCryptoBackend(subtle) {
-  let cachedGeneration = null;
   /** `${index} ${alg}` → Promise<CryptoKey> */
-  let cryptoKeys = new Map();
+  const cryptoKeys = perGeneration();
 
   function cryptoKey(core, generation, index, alg) {
-    if (generation !== cachedGeneration) {
-      cachedGeneration = generation;
-      cryptoKeys = new Map();
-    }
-    const id = `${index} ${alg}`;
-    let key = cryptoKeys.get(id);
-    if (key === undefined) {
+    return cryptoKeys(generation, `${index} ${alg}`, () => {
       const jwk = core.publicJwk(index);
-      key = jwk === undefined
+      return jwk === undefined
         ? Promise.reject(new Error(`key ${index} has no public jwk`))
         : subtle.importKey('jwk', JSON.parse(jwk), PARAMETERS[alg].import, false, ['verify']);
-      cryptoKeys.set(id, key);
-    }
-    return key;
+    });
   }
 
-  return {
+  /** @type {import('./signature-backend.js').AsyncSignatureBackend} */
+  const backend = {
     /**
      * The first of `prepared.keys` (key indices, in the core's order) under
      * which WebCrypto finds the signature valid, or undefined when none is.
      * Rejects when the host cannot import or verify with one of them (an
      * unsupported key or algorithm): the caller then lets the core check the
      * signature itself, never accepting on a failure.
-     * @param {object} core the WasmVerifier holding the key set of `generation`
-     * @param {number} generation the key-set generation `prepared` was made with
-     * @param {{ alg: string, keys: Uint32Array, signingInputLength: number, signature: Uint8Array }} prepared the core's handle (WasmPrepared)
-     * @param {Uint8Array} token the token's UTF-8 bytes
      */
     async firstValidKey(core, generation, prepared, token) {
       // Each member of the core's handle is read once: a read crosses into wasm.
@@ -97,4 +89,5 @@ export function webCryptoBackend(subtle) {
       return undefined;
     },
   };
+  return backend;
 }
