@@ -39,7 +39,10 @@ export type AuthenticatedRequest<Req = IncomingMessage> = Req & { auth: Auth };
  * 401/403/503 (RFC 6750) itself. `options` may be a function of the request
  * (per-tenant policies): return the same object (or a verifier) for the same
  * tenant, so its verifier and keys are kept. The verifiers it builds share
- * one DPoP replay memory, so a proof is used once across tenants too.
+ * one DPoP replay memory, so a proof is used once across tenants too. On a
+ * plain `http.createServer` handler, an error thrown (or a promise rejected)
+ * by `next` is answered 500 `{ error: "server_error", code: "ERR_INTERNAL" }`
+ * when nothing was sent yet.
  */
 export declare function jwtAuth<Req extends IncomingMessage = IncomingMessage>(
   options: VerifierOptions | VerifierOptions[] | ((req: Req) => VerifierOptions | VerifierOptions[] | Verifier),

@@ -10,6 +10,9 @@
 import { authenticator } from './authenticate.js';
 import { nodeRequest, nodeSettings, sendAnswer } from './node-request.js';
 
+/** The answer when `next` failed on a plain node:http server, which has no error handler of its own. */
+const NEXT_FAILED = Object.freeze({ status: 500, headers: { 'content-type': 'application/json' }, body: { error: 'server_error', code: 'ERR_INTERNAL' } });
+
 /**
  * @param {object | object[] | ((req: object) => object | object[])} options createVerifier options, or a function of the request (per-tenant policies)
  * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, origin?: string, trustProxy?: boolean }} [settings]
@@ -35,6 +38,11 @@ export function jwtAuth(options, settings) {
       if (failure) return sendAnswer(res, failure, req.method);
       req.auth = auth;
       return next();
-    }, next);
+    }, next).catch(() => {
+      // Express and Connect catch what their `next` throws; a plain node:http `next` (sync or async)
+      // would otherwise end the process with an unhandled rejection.
+      if (!res.headersSent) sendAnswer(res, NEXT_FAILED, req.method);
+      else res.destroy();
+    });
   };
 }

@@ -13,7 +13,9 @@ export interface JwtAuthPluginOptions extends NodeSettings {
 /**
  * A Fastify 5 plugin: `app.register(jwtAuth, { options })` protects the
  * routes of the context it is registered in (an `onRequest` hook) and sets
- * `request.auth`. With `resourceMetadata`, register it in a context without a prefix.
+ * `request.auth`. With `resourceMetadata`, register it in a context without a prefix:
+ * it serves the metadata itself, and only the GET and HEAD of those routes skip
+ * authentication (another route at the well-known path is protected as any other).
  */
 export declare function jwtAuth(fastify: any, options: JwtAuthPluginOptions): Promise<void>;
 

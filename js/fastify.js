@@ -48,6 +48,9 @@ export async function jwtAuth(fastify, pluginOptions) {
     }
   };
 
+  // Marks the metadata routes this plugin serves (Fastify binds handlers, so they cannot be compared):
+  // only a GET or HEAD that reached one of them is let through unauthenticated.
+  const served = Symbol('jwtguard metadata route');
   if (settings.resourceMetadata) {
     // The document lives at the root (RFC 9728 §3.1): under a prefix it would be in the wrong place.
     if (fastify.prefix !== '') {
@@ -58,14 +61,14 @@ export async function jwtAuth(fastify, pluginOptions) {
       const answer = refusal ?? guard.metadata(presented, request);
       return send(reply, answer ?? { status: 404, headers: {}, body: { error: 'not_found' } });
     };
-    fastify.get(WELL_KNOWN, serve);
-    fastify.get(`${WELL_KNOWN}/*`, serve);
+    fastify.get(WELL_KNOWN, { config: { [served]: true } }, serve);
+    fastify.get(`${WELL_KNOWN}/*`, { config: { [served]: true } }, serve);
   }
 
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
   fastify.addHook('onRequest', async (request, reply) => {
-    const url = request.routeOptions?.url ?? '';
-    if (url === WELL_KNOWN || url === `${WELL_KNOWN}/*`) return undefined;
+    // A user's own route at the well-known path, or another method, is authenticated as any other.
+    if ((request.method === 'GET' || request.method === 'HEAD') && request.routeOptions?.config?.[served] === true) return undefined;
     const { request: presented, refusal } = readRequest(request);
     if (refusal) return send(reply, refusal);
     const { auth, failure } = await guard.authenticate(presented, request);

@@ -1,9 +1,11 @@
 /**
  * Gateway rules: a table that maps a path pattern and methods to a
  * requirement (one policy, any of several, all of them, optional, or none),
- * checked before a request is forwarded to an origin; CORS preflight passes
- * untouched; verified claims can be forwarded as headers and the credential
- * stripped. Shared by `gateway` (jwtguard/worker) and `jwtGateway`
+ * checked before a request is forwarded to an origin. The path matched is the
+ * canonical path (js/request-path.js), and the forwarded request carries it;
+ * HEAD is matched as GET; a CORS preflight needs a rule but no token, and is
+ * forwarded without credentials. Verified claims can be forwarded as headers
+ * and the credential stripped. Shared by `gateway` (jwtguard/worker) and `jwtGateway`
  * (jwtguard/hono). Each policy is checked by the shared request
  * authentication (js/authenticate.js), so answers are the middleware's.
  */
@@ -11,6 +13,7 @@
 import { authenticator } from './authenticate.js';
 import { JwtGuardError } from './errors.js';
 import { REPLAY_SCOPE, replayMemory } from './replay.js';
+import { canonicalPath, matchKey, rawPath } from './request-path.js';
 
 /** HTTP methods a rule may name. */
 const METHODS = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -18,11 +21,25 @@ const METHODS = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
 /** An HTTP header name (RFC 9110 §5.1 token). */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** A forwarded value: visible ASCII, spaces and tabs only (RFC 9110 §5.5 field-vchar, no obs-text), so no CR/LF can split headers. */
-const HEADER_SAFE = /^[\t\x20-\x7e]*$/;
+/**
+ * A value a header carries exactly (RFC 9110 §5.5 field-value, no obs-text):
+ * visible ASCII, with spaces and tabs only inside, since a recipient strips
+ * them at either end; no CR/LF can split headers.
+ */
+const FIELD_VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
+
+/** What joins an array claim's members (an RFC 9110 §5.6.1 list); a member holding it is refused. */
+const LIST_SEPARATOR = ',';
+
+/**
+ * A rule's path, once canonical: unreserved characters and `/` only. A
+ * request segment with any other character, encoded or not, then differs
+ * from every rule segment whether or not the origin decodes it.
+ */
+const RULE_PATH = /^[A-Za-z0-9\-._~/]*$/;
 
 /** Members of a gateway configuration. */
-const CONFIG = Object.freeze(['policies', 'rules', 'forward', 'settings']);
+const CONFIG = Object.freeze(['policies', 'rules', 'forward', 'settings', 'caseSensitive', 'strictSlash']);
 const RULE = Object.freeze(['path', 'methods', 'require']);
 const FORWARD = Object.freeze(['claims', 'payload', 'stripAuthorization']);
 
@@ -62,22 +79,32 @@ function readRequirement(require, policies, where) {
 
 /**
  * A path pattern: an exact path (`/health`), or a prefix ending in `/*`
- * (`/api/*` matches `/api` and everything under it; `/*` matches all).
- * Specificity orders the closest match first: exact paths, then longer prefixes.
+ * (`/api/*` matches `/api` and everything under it; `/*` matches all),
+ * compared by match key (js/request-path.js) so case and a final slash count
+ * as the configuration says. Specificity orders the closest match first:
+ * exact paths, then longer prefixes.
  */
-function readPattern(path, where) {
-  if (typeof path !== 'string' || !path.startsWith('/') || /[*](?!$)|[?#]/.test(path) || (path.includes('*') && !path.endsWith('/*'))) {
+function readPattern(path, where, matching) {
+  if (typeof path !== 'string' || !path.startsWith('/') || /[*](?!$)/.test(path) || (path.includes('*') && !path.endsWith('/*'))) {
     throw misuse(`${where}: path must be an exact path (/health) or a prefix ending in /* (/api/*)`);
   }
-  if (!path.endsWith('/*')) return { matches: (pathname) => pathname === path, specificity: Number.MAX_SAFE_INTEGER };
-  const prefix = path.slice(0, -2);
+  const prefix = path.endsWith('/*') ? path.slice(0, -2) : null;
+  const literal = prefix ?? path;
+  if (literal !== '' && (canonicalPath(literal) !== literal || !RULE_PATH.test(literal))) {
+    throw misuse(`${where}: path must be canonical (no dot segments, no percent-encoding) and hold only letters, digits, - . _ ~ and /`);
+  }
+  if (prefix === null) {
+    const key = matchKey(path, matching);
+    return { matches: (requested) => requested === key, specificity: Number.MAX_SAFE_INTEGER };
+  }
+  const key = prefix === '' ? '' : matchKey(prefix, matching);
   return {
-    matches: (pathname) => pathname === prefix || pathname.startsWith(`${prefix}/`) || (prefix === '' && pathname === '/'),
+    matches: (requested) => requested === key || requested.startsWith(`${key}/`),
     specificity: prefix.length,
   };
 }
 
-function readRules(rules, policies) {
+function readRules(rules, policies, matching) {
   if (!Array.isArray(rules) || rules.length === 0) throw misuse('rules must be a non-empty array');
   return rules.map((rule, index) => {
     const where = `rules[${index}]`;
@@ -87,7 +114,7 @@ function readRules(rules, policies) {
       throw misuse(`${where}: methods must be a non-empty array of ${METHODS.join(', ')}`);
     }
     if (!('require' in rule)) throw misuse(`${where}: require is missing (null lets requests through unchecked)`);
-    const pattern = readPattern(rule.path, where);
+    const pattern = readPattern(rule.path, where, matching);
     return {
       ...pattern,
       // A rule that names methods is closer than one for every method.
@@ -96,6 +123,13 @@ function readRules(rules, policies) {
       index,
     };
   });
+}
+
+/** The matching options: `caseSensitive` and `strictSlash`, false unless set (Express's defaults). */
+function readMatching({ caseSensitive = false, strictSlash = false }) {
+  if (typeof caseSensitive !== 'boolean') throw misuse('caseSensitive must be a boolean');
+  if (typeof strictSlash !== 'boolean') throw misuse('strictSlash must be a boolean');
+  return { caseSensitive, strictSlash };
 }
 
 function readForward(forward) {
@@ -113,25 +147,48 @@ function readForward(forward) {
   return { claims, payload, stripAuthorization: forward.stripAuthorization === true };
 }
 
-/** The closest rule for a method and path, or undefined. */
-function closest(rules, method, pathname) {
+/** How closely a rule's methods fit: named, named as GET for a HEAD, or any method (0); -1 when they exclude it. */
+function methodFit(rule, method) {
+  if (!rule.methods) return 0;
+  if (rule.methods.has(method)) return 2;
+  return method === 'HEAD' && rule.methods.has('GET') ? 1 : -1;
+}
+
+/**
+ * The closest rule for a method and a path's match key, or undefined. HEAD
+ * is GET (origins answer HEAD with the GET handler) unless a rule names HEAD.
+ */
+function closest(rules, method, key) {
   let best;
+  let bestFit = -1;
   for (const rule of rules) {
-    if (!rule.matches(pathname) || (rule.methods && !rule.methods.has(method))) continue;
-    const better = !best
-      || rule.specificity > best.specificity
-      || (rule.specificity === best.specificity && rule.methods && !best.methods);
-    if (better) best = rule;
+    const fit = methodFit(rule, method);
+    if (fit < 0 || !rule.matches(key)) continue;
+    if (!best || rule.specificity > best.specificity || (rule.specificity === best.specificity && fit > bestFit)) {
+      best = rule;
+      bestFit = fit;
+    }
   }
   return best;
 }
 
-/** A claim as a header value, or null when it cannot be one. */
+/**
+ * A claim as a header value exactly: a string, number or boolean as text, an
+ * array of strings and numbers joined by LIST_SEPARATOR, an object as JSON.
+ * `undefined` for null (the header is left out); null when no header can
+ * carry the value exactly (surrounding whitespace, a control character, a
+ * non-ASCII character, an array member that is empty, holds the separator or
+ * is neither string nor number).
+ */
 function headerValue(value) {
-  const text = Array.isArray(value)
-    ? (value.every((v) => typeof v === 'string' || typeof v === 'number') ? value.join(',') : null)
-    : (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value));
-  return text !== null && HEADER_SAFE.test(text) ? text : null;
+  if (value === null) return undefined;
+  if (Array.isArray(value)) {
+    const members = value.map((member) => (typeof member === 'number' ? String(member) : member));
+    const listable = members.every((member) => typeof member === 'string' && member !== '' && FIELD_VALUE.test(member) && !member.includes(LIST_SEPARATOR));
+    return listable ? members.join(LIST_SEPARATOR) : null;
+  }
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return FIELD_VALUE.test(text) ? text : null;
 }
 
 const base64url = (text) => {
@@ -150,7 +207,7 @@ const RANK = { 503: 3, 500: 3, 403: 2, 401: 1 };
 const mostTelling = (failures) => failures.reduce((a, b) => ((RANK[b.status] ?? 0) > (RANK[a.status] ?? 0) ? b : a));
 
 /**
- * @param {{ policies: Record<string, object | ((env: object) => object)>, rules: Array<{ path: string, methods?: string[], require: string | { anyOf: string[] } | { allOf: string[] } | { optional: string } | null }>, forward?: { claims?: Record<string, string>, payload?: string, stripAuthorization?: boolean }, settings?: object }} config
+ * @param {{ policies: Record<string, object | ((env: object) => object)>, rules: Array<{ path: string, methods?: string[], require: string | { anyOf: string[] } | { allOf: string[] } | { optional: string } | null }>, forward?: { claims?: Record<string, string>, payload?: string, stripAuthorization?: boolean }, settings?: object, caseSensitive?: boolean, strictSlash?: boolean }} config
  */
 export function gatewayGuard(config) {
   checkKeys(config, CONFIG, 'the configuration');
@@ -161,27 +218,35 @@ export function gatewayGuard(config) {
   // One replay memory for every policy: a proof one policy accepted is a replay to the others.
   const memory = replayMemory();
   const guards = Object.fromEntries(names.map((name) => [name, authenticator(policies[name], settings, { env: true, memory })]));
-  const rules = readRules(config.rules, policies);
+  const matching = readMatching(config);
+  const rules = readRules(config.rules, policies, matching);
   const forward = readForward(config.forward);
   // Every header the gateway sets is first removed from what the client sent: a caller cannot forge them.
   const owned = [...forward.claims.map(([, header]) => header), ...(forward.payload ? [forward.payload] : [])];
 
-  /** The request to forward: owned headers replaced by the verified claims, the credentials stripped when asked. */
-  function forwarded(original, auth) {
+  /**
+   * The request to forward, at the canonical `path`: owned headers replaced by
+   * the verified claims, the credentials stripped when asked (and always from
+   * a preflight, which was not checked). Null when a claim cannot be forwarded.
+   */
+  function forwarded(original, path, auth, { preflight = false } = {}) {
     // Every policy has the same settings, so the same token sources.
-    const request = forward.stripAuthorization ? guards[names[0]].withoutCredentials(original) : original;
-    const headers = new Headers(request.headers);
+    const request = forward.stripAuthorization || preflight ? guards[names[0]].withoutCredentials(original) : original;
+    const url = new URL(request.url);
+    url.pathname = path;
+    const next = new Request(url, request);
+    const { headers } = next;
     for (const header of owned) headers.delete(header);
     if (auth) {
       for (const [claim, header] of forward.claims) {
         if (auth.claims[claim] === undefined) continue;
         const value = headerValue(auth.claims[claim]);
         if (value === null) return null;
-        headers.set(header, value);
+        if (value !== undefined) headers.set(header, value);
       }
       if (forward.payload) headers.set(forward.payload, base64url(JSON.stringify(auth.claims)));
     }
-    return new Request(request, { headers });
+    return next;
   }
 
   const verify = (name, request, env, context) =>
@@ -219,15 +284,24 @@ export function gatewayGuard(config) {
     async handle(request, env, context) {
       const metadata = guards[names[0]].metadata(request, env);
       if (metadata) return { answer: metadata };
-      const { pathname } = new URL(request.url);
-      const rule = closest(rules, request.method, pathname);
-      // CORS preflight carries no credentials (Fetch §3.2.2): it passes untouched unless a rule names OPTIONS.
-      const preflight = request.method === 'OPTIONS' && request.headers.has('access-control-request-method');
-      if (preflight && !rule?.methods?.has('OPTIONS')) return { request, auth: null };
+      const path = canonicalPath(rawPath(request.url));
+      if (path === null) {
+        return { answer: guards[names[0]].refusal(new JwtGuardError('ERR_REQUEST_INVALID', 'the path holds an encoded separator, NUL or dot segment, bytes that are not UTF-8, or a character a path cannot hold')) };
+      }
+      const key = matchKey(path, matching);
+      const { method } = request;
+      const rule = closest(rules, method, key);
+      // CORS preflight carries no credentials (Fetch §3.2.2): unless its rule names OPTIONS it
+      // needs no token, but a rule for the path (for OPTIONS or the method it asks about).
+      const asked = method === 'OPTIONS' ? request.headers.get('access-control-request-method') : null;
+      if (asked !== null && !rule?.methods?.has('OPTIONS')) {
+        if (!rule && !closest(rules, asked, key)) return { answer: NO_RULE };
+        return { request: forwarded(request, path, null, { preflight: true }), auth: null };
+      }
       if (!rule) return { answer: NO_RULE };
       const { auth, failure } = await check(rule.requirement, request, env, context);
       if (failure) return { answer: failure };
-      const next = forwarded(request, auth);
+      const next = forwarded(request, path, auth);
       return next ? { request: next, auth } : { answer: CLAIM_NOT_FORWARDABLE };
     },
   });

@@ -63,9 +63,16 @@ export type Requirement = string | { anyOf: string[] } | { allOf: string[] } | {
 
 /** One row of the gateway's rule table. */
 export interface GatewayRule {
-  /** An exact path (`/health`) or a prefix ending in `/*` (`/api/*`). Exact paths, then longer prefixes, then rules with `methods`, are closer. */
+  /**
+   * An exact path (`/health`) or a prefix ending in `/*` (`/api/*`), canonical and of letters, digits, `-._~`
+   * and `/` only; matched against the request's canonical path. Exact paths, then longer prefixes, then rules
+   * with `methods`, are closer. Matching rules: docs/gateway.md.
+   */
   path: string;
-  /** The methods the rule applies to; every method when absent. Name `OPTIONS` to check CORS preflight requests. */
+  /**
+   * The methods the rule applies to; every method when absent. A rule for `GET` applies to `HEAD` too,
+   * unless another rule names `HEAD`. Name `OPTIONS` to check CORS preflight requests.
+   */
   methods?: Array<'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'>;
   require: Requirement;
 }
@@ -77,15 +84,22 @@ export interface GatewayConfig<Env = object> {
   /** Requests no rule matches are refused (404). */
   rules: GatewayRule[];
   forward?: {
-    /** Claim name → request header; arrays joined with ","; a value that is not header-safe refuses the request (401 ERR_CLAIM_INVALID). */
+    /** Claim name → request header, sent exactly or the request refused (401 ERR_CLAIM_INVALID); null leaves it out. Forms: docs/gateway.md. */
     claims?: Record<string, string>;
     /** A header that carries the whole verified payload as base64url JSON. */
     payload?: string;
-    /** Remove the credentials before forwarding: `Authorization`, `DPoP`, and the `tokenFrom` header, cookie (only that cookie) and query parameter (only that parameter). */
+    /**
+     * Remove the credentials before forwarding: `Authorization`, `DPoP`, and the `tokenFrom` header, cookie (only that
+     * cookie) and query parameter (only that parameter). A CORS preflight is always forwarded without them.
+     */
     stripAuthorization?: boolean;
   };
   /** realm, tokenFrom and resourceMetadata (derived from the first policy), as for `protect`. */
   settings?: ProtectSettings;
+  /** Match paths in their case, as the origin routes. Default, and the frameworks' defaults: docs/gateway.md. */
+  caseSensitive?: boolean;
+  /** `/a/` and `/a` are different paths, as the origin routes. Default, and the frameworks' defaults: docs/gateway.md. */
+  strictSlash?: boolean;
 }
 
 /** What a gateway's handler receives: the accepting policies' names beside the verified token. */

@@ -194,7 +194,7 @@ const CATALOG: &[&str] = &[
     "F14", //
     "G01", "G02", "G03", "G04", "G05", "G06", "G07", //
     "H01", "H02", "H03", "H04", "H05", //
-    "R01", "R09", "R10", "R11", "R12",
+    "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12",
 ];
 
 /// Test sources that may name a catalog id, as `(path, text)`.

@@ -68,12 +68,14 @@ for (const [via, prefix] of [['worker', ''], ['hono', '/hono']]) {
       });
     }
 
-    test('CORS preflight passes untouched to the origin; a rule naming OPTIONS checks it', async () => {
+    test('CORS preflight passes to the origin without credentials or forged claims; it needs a rule; a rule naming OPTIONS checks it', async () => {
       const preflight = { origin: 'https://app.test', 'access-control-request-method': 'POST' };
-      const passed = await call('OPTIONS', '/api/items', preflight);
+      const passed = await call('OPTIONS', '/api/items', { ...preflight, 'x-user': 'admin', authorization: 'Bearer forged' });
       assert.equal(passed.status, 200);
       const body = await passed.json();
       assert.deepEqual([body.method, body.policies, body.headers['access-control-request-method']], ['OPTIONS', null, 'POST']);
+      assert.deepEqual([body.headers['x-user'], body.headers.authorization], [null, null]);
+      assert.equal((await call('OPTIONS', '/elsewhere', preflight)).status, 404);
       assert.equal((await call('OPTIONS', '/cors/thing', preflight)).status, 401);
       // OPTIONS without Access-Control-Request-Method is no preflight: the path's rule (reader) applies.
       assert.equal((await call('OPTIONS', '/api/items')).status, 401);
