@@ -9,7 +9,8 @@ import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS, WHOLE_NUMBER_MEMBERS } from '..
 import { checkedClock, kindOf } from './clock.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
-import { isKeySource, localJwks } from './keys/local.js';
+import { localJwks } from './keys/local.js';
+import { isKeySource } from './keys/source.js';
 import { REPLAY_SCOPE, checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';

@@ -8,7 +8,7 @@ import { TENANT_PLACEHOLDER } from '../../pkg/facts.js';
 import { cachedDocument, keySourceSettings } from './cache.js';
 import { JwtGuardError } from '../errors.js';
 import { checkUrl } from './fetch.js';
-import { KEY_SOURCE } from './local.js';
+import { KEY_SOURCE } from './source.js';
 import { remoteJwks } from './remote.js';
 
 const WELL_KNOWN = '/.well-known/openid-configuration';

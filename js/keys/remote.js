@@ -7,7 +7,7 @@ import { cachedDocument, keySourceSettings } from './cache.js';
 import { usableKids } from '../../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from '../errors.js';
 import { checkUrl } from './fetch.js';
-import { KEY_SOURCE, nextGeneration } from './local.js';
+import { KEY_SOURCE, nextGeneration } from './source.js';
 
 /**
  * Admits a fetched key set with the core's own rules before it replaces the

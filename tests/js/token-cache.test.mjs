@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { JwtGuardError, createVerifier } from '@jwtguard/jwtguard';
 import { DEFAULT_CACHE_ENTRIES, MAX_CACHE_ENTRIES, cacheCapacity, createTokenCache } from '../../js/token-cache.js';
-import { KEY_SOURCE } from '../../js/keys/local.js';
+import { KEY_SOURCE } from '../../js/keys/source.js';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
 
 const T = 1_900_000_000;
