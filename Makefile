@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
+.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-js test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -23,6 +23,11 @@ lint: build
 	npx eslint .
 	npx tsc -p tsconfig.json
 	bash scripts/pack-lint.sh
+
+# js/facts.d.ts (the Algorithm, ErrorCode and PolicyMember unions) from the
+# core's tables; tests/js/facts.test.mjs fails when it is stale.
+facts: build
+	node scripts/core-facts.mjs pkg --declarations js/facts.d.ts
 
 # THIRD_PARTY_NOTICES from the licences of the crates linked into the release
 # wasm (cargo-about, installed when missing). tests/js/notices.test.mjs

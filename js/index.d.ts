@@ -1,18 +1,7 @@
-/** Signature algorithms the core supports. */
-export type Algorithm =
-  | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'EdDSA' | 'HS256' | 'HS384' | 'HS512';
+// The unions generated from the core's tables (`make facts`).
+import type { Algorithm, ErrorCode, PolicyMember } from './facts.js';
 
-/** Every stable error code. */
-export type ErrorCode =
-  | 'ERR_TOKEN_MALFORMED' | 'ERR_TOKEN_TOO_LARGE' | 'ERR_HEADER_INVALID' | 'ERR_ALG_NOT_ALLOWED'
-  | 'ERR_CRIT_UNSUPPORTED' | 'ERR_TYP_INVALID' | 'ERR_KEY_NOT_FOUND' | 'ERR_KEY_INVALID'
-  | 'ERR_JWKS_INVALID' | 'ERR_SIGNATURE_INVALID' | 'ERR_TOKEN_EXPIRED' | 'ERR_TOKEN_NOT_YET_VALID'
-  | 'ERR_TOKEN_TOO_OLD' | 'ERR_ISSUER_INVALID' | 'ERR_AUDIENCE_INVALID' | 'ERR_CLAIM_MISSING'
-  | 'ERR_CLAIM_INVALID' | 'ERR_ROLE_MISSING' | 'ERR_SCOPE_MISSING' | 'ERR_CLIENT_NOT_ALLOWED'
-  | 'ERR_TENANT_NOT_ALLOWED' | 'ERR_PERMISSION_MISSING' | 'ERR_FOREIGN_TOKEN' | 'ERR_DPOP_INVALID'
-  | 'ERR_TOKEN_BOUND' | 'ERR_POLICY_INVALID' | 'ERR_KEYS_NOT_LOADED'
-  | 'ERR_JWKS_FETCH_FAILED' | 'ERR_JWKS_TIMEOUT' | 'ERR_DISCOVERY_INVALID' | 'ERR_REQUEST_INVALID' | 'ERR_INTERNAL';
+export type { Algorithm, ErrorCode, PolicyMember };
 
 /** The claim checks. Every host (npm, Worker, page, CLI) runs this same policy. */
 export interface Policy {

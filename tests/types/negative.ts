@@ -4,7 +4,7 @@
 // the documentation's Node blocks (tests/js/types.test.mjs);
 // negative-worker.ts does the same for a Worker.
 import { createVerifier } from '@jwtguard/jwtguard';
-import type { ErrorCode, Jwks } from '@jwtguard/jwtguard';
+import type { ErrorCode, Jwks, Policy, PolicyMember } from '@jwtguard/jwtguard';
 import { jwtAuth } from '@jwtguard/jwtguard/express';
 
 declare const jwks: Jwks;
@@ -33,3 +33,7 @@ jwtAuth(base, { origin: 42 });
 // @ts-expect-error trustProxy is a boolean
 jwtAuth(base, { trustProxy: 'yes' });
 jwtAuth(base, { origin: 'https://api.example.com', trustProxy: false });
+
+// The Policy interface has exactly the core's members (PolicyMember is generated from them).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const policyMembers: Same<keyof Policy, PolicyMember> = true;

@@ -6,9 +6,9 @@ use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
 use jwtguard::{
-    ANY_TENANT, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, Error, ErrorKind, IssuerRouter,
-    KeySet, Policy, Prepared, Presentation, Scheme, TENANT_PLACEHOLDER, Times, Verified, Verifier,
-    limits,
+    ANY_TENANT, Algorithm, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, Error, ErrorKind,
+    IssuerRouter, KeySet, Policy, Prepared, Presentation, Scheme, TENANT_PLACEHOLDER, Times,
+    Verified, Verifier, limits,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -422,6 +422,7 @@ pub fn core_facts() -> String {
         .collect();
     serde_json::json!({
         "errors": errors,
+        "algorithms": Algorithm::all().map(Algorithm::name).collect::<Vec<_>>(),
         "policyMembers": Policy::MEMBERS,
         "wholeNumberMembers": Policy::WHOLE_NUMBER_MEMBERS,
         "defaultMaxTokenSize": limits::DEFAULT_MAX_TOKEN_SIZE,
