@@ -20,12 +20,13 @@ use common::*;
 use jwtguard::{ErrorKind, KeySet, Policy, Verifier};
 use serde_json::{Value, json};
 
-/// Codes only the JavaScript host produces (fetching keys); tested in tests/js.
-const HOST_ONLY: [&str; 4] = [
+/// Codes only the JavaScript host produces (fetching keys, reading requests); tested in tests/js and tests/servers.
+const HOST_ONLY: [&str; 5] = [
     "ERR_KEYS_NOT_LOADED",
     "ERR_JWKS_FETCH_FAILED",
     "ERR_JWKS_TIMEOUT",
     "ERR_DISCOVERY_INVALID",
+    "ERR_REQUEST_INVALID",
 ];
 
 struct Case {
@@ -1041,6 +1042,7 @@ fn the_code_list_is_pinned() {
             "ERR_JWKS_FETCH_FAILED",
             "ERR_JWKS_TIMEOUT",
             "ERR_DISCOVERY_INVALID",
+            "ERR_REQUEST_INVALID",
             "ERR_INTERNAL",
         ]
     );
