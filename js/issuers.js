@@ -8,6 +8,7 @@
 import { WasmRouter } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { readRequest } from './request.js';
+import { tokenInput } from './token-input.js';
 import { abandon, coreInstance } from './trap.js';
 
 const encoder = new TextEncoder();
@@ -38,12 +39,7 @@ export function createIssuers(verifiers) {
 
   /** The verifier for `token`'s issuer. */
   function route(token) {
-    if (typeof token !== 'string') {
-      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
-    }
-    if (token.length > maxTokenSize) {
-      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `${token.length} characters, limit ${maxTokenSize}`);
-    }
+    tokenInput(token, maxTokenSize);
     try {
       // After a trap restarted the core, the router is built again in the new instance.
       if (routerOf !== coreInstance()) {

@@ -14,6 +14,7 @@ import { isKeySource } from './keys/source.js';
 import { REPLAY_SCOPE, checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
+import { tokenInput } from './token-input.js';
 import { abandon, coreInstance } from './trap.js';
 import { webCryptoBackend } from './webcrypto.js';
 
@@ -209,14 +210,7 @@ export function createVerifier(options) {
    * Returns `{ hit }` or `{ core, at, lookup }`.
    */
   function begin(token, context, presented) {
-    if (typeof token !== 'string') {
-      throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
-    }
-    // Tokens are ASCII; a longer string is over the byte limit too. The core
-    // checks the exact byte length again.
-    if (token.length > maxTokenSize) {
-      throw new JwtGuardError('ERR_TOKEN_TOO_LARGE', `${token.length} characters, limit ${maxTokenSize}`);
-    }
+    tokenInput(token, maxTokenSize);
     const verifier = sync(context);
     if (verifier === null) {
       throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'await verifier.ready() or use verify()');
@@ -437,9 +431,7 @@ function kidOf(token) {
  * @param {string} token
  */
 export function inspectToken(token) {
-  if (typeof token !== 'string') {
-    throw new JwtGuardError('ERR_TOKEN_MALFORMED', 'expected a string');
-  }
+  tokenInput(token);
   let json;
   try {
     json = inspect(token);
