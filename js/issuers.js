@@ -9,7 +9,7 @@ import { WasmRouter } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { readRequest } from './request.js';
 import { tokenInput } from './token-input.js';
-import { abandon, coreInstance } from './trap.js';
+import { coreSlot } from './trap.js';
 
 const encoder = new TextEncoder();
 
@@ -26,9 +26,9 @@ export function createIssuers(verifiers) {
   }
   const policiesJson = JSON.stringify(policies);
   let router;
-  let routerOf = coreInstance();
   try {
-    router = new WasmRouter(policiesJson);
+    // After a trap restarted the core, the router is built again in the new instance.
+    router = coreSlot(() => new WasmRouter(policiesJson));
   } catch (error) {
     throw fromCore(error);
   }
@@ -41,13 +41,7 @@ export function createIssuers(verifiers) {
   function route(token) {
     tokenInput(token, maxTokenSize);
     try {
-      // After a trap restarted the core, the router is built again in the new instance.
-      if (routerOf !== coreInstance()) {
-        abandon(router);
-        router = new WasmRouter(policiesJson);
-        routerOf = coreInstance();
-      }
-      return verifiers[router.route(encoder.encode(token))];
+      return verifiers[router.get().route(encoder.encode(token))];
     } catch (error) {
       throw fromCore(error);
     }

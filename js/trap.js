@@ -27,6 +27,43 @@ export function abandon(object) {
   object?.__destroy_into_raw?.();
 }
 
+/**
+ * A core object (a WasmVerifier, a WasmRouter) kept in the live instance of
+ * the core: `get()` returns it, and after a trap restarted the core it first
+ * forgets the old one and builds it again with `build()` (null: nothing to
+ * build yet), calling `onRestart`. `set()` replaces it; `free(handle)` frees
+ * a handle of one call, or only forgets it when a trap dropped its instance.
+ * @template T
+ * @param {() => T | null} build
+ * @param {() => void} [onRestart]
+ */
+export function coreSlot(build, onRestart = () => {}) {
+  let object = build();
+  let of = instance;
+  return Object.freeze({
+    /** @returns {T | null} */
+    get() {
+      if (of !== instance) {
+        abandon(/** @type {any} */ (object));
+        object = null;
+        of = instance;
+        onRestart();
+        object = build();
+      }
+      return object;
+    },
+    /** @param {T} value */
+    set(value) {
+      object = value;
+    },
+    /** @param {{ free(): void } | undefined} handle */
+    free(handle) {
+      if (of === instance) handle?.free();
+      else abandon(/** @type {any} */ (handle));
+    },
+  });
+}
+
 onTrap(() => {
   reinstantiate();
   instance += 1;

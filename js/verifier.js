@@ -15,7 +15,7 @@ import { REPLAY_SCOPE, checkReplayStore, memoryReplayStore, refuseReplay } from 
 import { readRequest } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
 import { tokenInput } from './token-input.js';
-import { abandon, coreInstance } from './trap.js';
+import { coreSlot } from './trap.js';
 import { webCryptoBackend } from './webcrypto.js';
 
 
@@ -133,42 +133,27 @@ export function createVerifier(options) {
     ? options[SYNC_BACKEND]()
     : null;
 
-  let core = null;
-  /** The core instance `core` lives in (js/trap.js). */
-  let coreOf = coreInstance();
+  /** The key-set generation the core holds. */
   let generation = null;
-  let source = null;
   const secret = options.secret === undefined ? null : secretBytes(options.secret);
-  const withSecret = () => WasmVerifier.withSecret(policyJson, secret, options.kid ?? undefined);
-  if (secret !== null) {
-    try {
-      core = withSecret();
-    } catch (error) {
-      throw fromCore(error);
-    }
-  } else {
-    source = isKeySource(options.keys) ? options.keys : localJwks(options.keys);
-  }
-
-  /**
-   * After a trap restarted the core, the objects of the dropped instance are
-   * forgotten; the shared secret, or the source's current keys below, go into
-   * the new one.
-   */
-  function rebuildAfterRestart() {
-    if (coreOf === coreInstance()) return;
-    abandon(core);
-    core = null;
-    generation = null;
-    coreOf = coreInstance();
-    if (secret !== null) core = withSecret();
+  /** @type {import('./index.d.ts').KeySource | null} where the keys come from (none with a secret) */
+  const source = secret !== null ? null : isKeySource(options.keys) ? /** @type {any} */ (options.keys) : localJwks(options.keys);
+  let core;
+  try {
+    // After a trap restarted the core, the shared secret, or the source's
+    // current keys (sync below), go into the new instance.
+    core = coreSlot(() => (secret === null ? null : WasmVerifier.withSecret(policyJson, secret, options.kid ?? undefined)), () => {
+      generation = null;
+    });
+  } catch (error) {
+    throw fromCore(error);
   }
 
   /**
    * Frees a core handle of one call (a prepared token); one that belongs to
    * an instance a trap dropped meanwhile is only forgotten.
    */
-  const release = (handle) => (coreOf === coreInstance() ? handle?.free() : abandon(handle));
+  const release = (handle) => core.free(handle);
 
   /** A core failure as a JwtGuardError; a trap also restarts the core and is reported. */
   function coreFailure(error) {
@@ -183,24 +168,25 @@ export function createVerifier(options) {
    * are loaded. `context` is the caller's request context ({ waitUntil }).
    */
   function sync(context) {
+    let verifier;
     try {
-      rebuildAfterRestart();
+      verifier = core.get();
     } catch (error) {
       throw coreFailure(error);
     }
-    if (source === null) return core;
+    if (source === null) return verifier;
     const snapshot = source.current(context);
     if (snapshot === null) return null;
     if (snapshot.generation !== generation) {
       try {
-        if (core === null) core = new WasmVerifier(policyJson, snapshot.jwks);
-        else core.setKeys(snapshot.jwks);
+        if (verifier === null) core.set(verifier = new WasmVerifier(policyJson, snapshot.jwks));
+        else verifier.setKeys(snapshot.jwks);
       } catch (error) {
         throw coreFailure(error);
       }
       generation = snapshot.generation;
     }
-    return core;
+    return verifier;
   }
 
   /**
