@@ -18,8 +18,14 @@ export type ErrorCode =
 export interface Policy {
   /** Accepted issuers, exact; `{tenantid}` is filled from the token's GUID `tid`. Required. */
   issuer: string | string[];
-  /** Accepted audiences; `aud` must contain one. Required. */
+  /** Accepted audiences; `aud` (or the `audienceClaim`) must contain one. Required. */
   audience: string | string[];
+  /**
+   * The claim the audience is read from: `'aud'` (default) or `'client_id'`
+   * (a string), for tokens that carry no `aud`, such as Amazon Cognito access
+   * tokens. It never replaces `audience`, which stays required.
+   */
+  audienceClaim?: 'aud' | 'client_id';
   /** Allowed algorithms. Default: every supported one (keys still bind their own). */
   algorithms?: Algorithm[];
   /** Accepted `typ` values (`at+jwt`, `JWT`); case-insensitive, `application/` ignored. */
@@ -40,7 +46,12 @@ export interface Policy {
   forbiddenClaims?: string[];
   /** Accepted values of string claims, checked when present, e.g. `{ idtyp: ["app"] }`. */
   claimValues?: Record<string, string[]>;
-  /** Roles that must all be in `roles`. */
+  /**
+   * The array claim holding the roles that `roles`, `anyRoles` and
+   * `requirePermission` read. Default `'roles'`; e.g. `'cognito:groups'`.
+   */
+  rolesClaim?: string;
+  /** Roles that must all be in `roles` (or the `rolesClaim`). */
   roles?: string | string[];
   /** Scopes that must all be in `scp` / `scope`. */
   scopes?: string | string[];
