@@ -160,7 +160,15 @@ export interface KeySourceOptions {
 
 /** Options of `discover`. */
 export interface DiscoveryOptions extends KeySourceOptions {
-  /** The discovery document. Default: `{issuer}/.well-known/openid-configuration`. Required for a `{tenantid}` issuer. */
+  /**
+   * The metadata document, used alone. Default: the issuer's well-known
+   * URLs, tried in order until one answers other than 404:
+   * `{issuer}/.well-known/openid-configuration`, then for an issuer with a
+   * path `{origin}/.well-known/openid-configuration{path}`, then
+   * `{origin}/.well-known/oauth-authorization-server{path}` (RFC 8414 §3.1;
+   * `{issuer}/.well-known/oauth-authorization-server` without a path).
+   * Required for a `{tenantid}` issuer.
+   */
   metadataUrl?: string;
 }
 
@@ -330,7 +338,7 @@ export declare function createVerifier(options: VerifierOptions | VerifierOption
 export declare function localJwks(jwks: Jwks | string): KeySource;
 /** A key source for the JWKS at `url` (https, or http to localhost/127.0.0.1/[::1]). */
 export declare function remoteJwks(url: string, options?: KeySourceOptions): RemoteKeySource;
-/** A key source found through OpenID Connect discovery; the document must name `issuer` exactly. */
+/** A key source found through the issuer's metadata (OpenID Connect Discovery or RFC 8414); the document must name `issuer` exactly. */
 export declare function discover(issuer: string, options?: DiscoveryOptions): RemoteKeySource;
 /** createVerifier options for Microsoft Entra ID, Azure AD B2C or Entra External ID access tokens. */
 export declare function entraId(options: EntraIdOptions): VerifierOptions;
