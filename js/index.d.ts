@@ -23,7 +23,8 @@ export interface Policy {
   /**
    * The claim the audience is read from: `'aud'` (default) or `'client_id'`
    * (a string), for tokens that carry no `aud`, such as Amazon Cognito access
-   * tokens. It never replaces `audience`, which stays required.
+   * tokens. It never replaces `audience`, which stays required. The Cognito
+   * preset sets it.
    */
   audienceClaim?: 'aud' | 'client_id';
   /** Allowed algorithms. Default: every supported one (keys still bind their own). */
@@ -48,7 +49,8 @@ export interface Policy {
   claimValues?: Record<string, string[]>;
   /**
    * The array claim holding the roles that `roles`, `anyRoles` and
-   * `requirePermission` read. Default `'roles'`; e.g. `'cognito:groups'`.
+   * `requirePermission` read. Default `'roles'`; the Cognito preset sets
+   * `'cognito:groups'`.
    */
   rolesClaim?: string;
   /** Roles that must all be in `roles` (or the `rolesClaim`). */
@@ -215,6 +217,26 @@ export interface EntraIdOptions extends KeySourceOptions {
   externalId?: { tenantName: string; tenantId: string };
 }
 
+/** Options of the Amazon Cognito preset; key-source options are passed to its key source. */
+export interface CognitoOptions extends KeySourceOptions {
+  /** The user pool's AWS region, e.g. `'us-east-1'`. */
+  region: string;
+  /** The user pool id, `<region>_<id>`, e.g. `'us-east-1_Abc123XYZ'`; its region must be `region`. */
+  userPoolId: string;
+  /** The app client id (or ids) the tokens were issued to: `client_id` of access tokens, `aud` of ID tokens. */
+  clientId: string | string[];
+  /** Which tokens this verifier accepts: `token_use` must say the same. */
+  tokenUse: 'access' | 'id';
+  /** Groups that must all be in `cognito:groups`. */
+  groups?: string | string[];
+  /** Groups of which at least one must be in `cognito:groups`. */
+  anyGroups?: string[];
+  /** Access tokens only: scopes that must all be in `scope`. */
+  scopes?: string | string[];
+  /** Access tokens only: scopes of which at least one must be in `scope`. */
+  anyScopes?: string[];
+}
+
 export interface VerifierOptions extends Policy {
   /** A JWKS (object or JSON text) or a key source. Give this or `secret`. */
   keys?: Jwks | string | KeySource;
@@ -342,6 +364,8 @@ export declare function remoteJwks(url: string, options?: KeySourceOptions): Rem
 export declare function discover(issuer: string, options?: DiscoveryOptions): RemoteKeySource;
 /** createVerifier options for Microsoft Entra ID, Azure AD B2C or Entra External ID access tokens. */
 export declare function entraId(options: EntraIdOptions): VerifierOptions;
+/** createVerifier options for Amazon Cognito user pool access or ID tokens. */
+export declare function cognito(options: CognitoOptions): VerifierOptions;
 /** Options of `fromEnv`: a variable-name prefix, and the key source's options. */
 export interface FromEnvOptions extends KeySourceOptions {
   /** Read exactly `<prefix>AZURE_TENANT_ID`, `<prefix>JWT_ISSUER`, …, e.g. `'MYAPP_'`. */
