@@ -241,14 +241,25 @@ describe('fromEnv and the command line discover the same way', () => {
     return { code, stdout, stderr };
   }
 
-  test('jwtguard verify --discovery <issuer with a path> on an RFC 8414-only server, and --discovery <its metadata url>', async () => {
+  test('jwtguard verify --discovery <issuer with a path> on an RFC 8414-only server', async () => {
     const s = await start({ [`${OAUTH}/tenant1`]: metadata((origin) => `${origin}/tenant1`) });
     const issuer = `${s.origin}/tenant1`;
     const token = await sign(pair, goodClaims({ iss: issuer }));
     const byIssuer = await cli(['verify', token, '--discovery', issuer, '--audience', AUDIENCE, '--json']);
     assert.equal(byIssuer.code, 0, byIssuer.stderr);
     assert.equal(JSON.parse(byIssuer.stdout).valid, true);
+  });
+
+  test('jwtguard verify --discovery <an RFC 8414 metadata url> reads that URL alone', async () => {
+    // The OpenID URL fails: taken for an issuer, the metadata URL would fail too.
+    const s = await start({
+      [`/tenant1${OPENID}`]: () => ({ status: 500 }),
+      [`${OAUTH}/tenant1`]: metadata((origin) => `${origin}/tenant1`),
+    });
+    const issuer = `${s.origin}/tenant1`;
+    const token = await sign(pair, goodClaims({ iss: issuer }));
     const byUrl = await cli(['verify', token, '--issuer', issuer, '--discovery', `${s.origin}${OAUTH}/tenant1`, '--audience', AUDIENCE, '--json']);
     assert.equal(byUrl.code, 0, byUrl.stderr);
+    assert.deepEqual(s.hits, [`${OAUTH}/tenant1`, '/jwks']);
   });
 });
