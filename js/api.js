@@ -5,6 +5,7 @@ export { remoteJwks } from './keys/remote.js';
 export { discover } from './keys/discovery.js';
 export { KEY_SOURCE_DEFAULTS } from './keys/cache.js';
 export { entraId } from './entra.js';
+export { cognito } from './cognito.js';
 export { fromEnv } from './env.js';
 export { JwtGuardError, errorCodes } from './errors.js';
 export { ANY_TENANT, DEFAULT_CLOCK_TOLERANCE } from '../pkg/facts.js';

@@ -7,8 +7,15 @@ export type { Algorithm, ErrorCode, PolicyMember };
 export interface Policy {
   /** Accepted issuers, exact; `{tenantid}` is filled from the token's GUID `tid`. Required. */
   issuer: string | string[];
-  /** Accepted audiences; `aud` must contain one. Required. */
+  /** Accepted audiences; `aud` (or the `audienceClaim`) must contain one. Required. */
   audience: string | string[];
+  /**
+   * The claim the audience is read from: `'aud'` (default) or `'client_id'`
+   * (a string), for tokens that carry no `aud`, such as Amazon Cognito access
+   * tokens. It never replaces `audience`, which stays required. The Cognito
+   * preset sets it.
+   */
+  audienceClaim?: 'aud' | 'client_id';
   /** Allowed algorithms. Default: every supported one (keys still bind their own). */
   algorithms?: Algorithm[];
   /** Accepted `typ` values (`at+jwt`, `JWT`); case-insensitive, `application/` ignored. */
@@ -29,7 +36,13 @@ export interface Policy {
   forbiddenClaims?: string[];
   /** Accepted values of string claims, checked when present, e.g. `{ idtyp: ["app"] }`. */
   claimValues?: Record<string, string[]>;
-  /** Roles that must all be in `roles`. */
+  /**
+   * The array claim holding the roles that `roles`, `anyRoles` and
+   * `requirePermission` read. Default `'roles'`; the Cognito preset sets
+   * `'cognito:groups'`.
+   */
+  rolesClaim?: string;
+  /** Roles that must all be in `roles` (or the `rolesClaim`). */
   roles?: string | string[];
   /** Scopes that must all be in `scp` / `scope`. */
   scopes?: string | string[];
@@ -138,7 +151,15 @@ export interface KeySourceOptions {
 
 /** Options of `discover`. */
 export interface DiscoveryOptions extends KeySourceOptions {
-  /** The discovery document. Default: `{issuer}/.well-known/openid-configuration`. Required for a `{tenantid}` issuer. */
+  /**
+   * The metadata document, used alone. Default: the issuer's well-known
+   * URLs, tried in order until one answers other than 404:
+   * `{issuer}/.well-known/openid-configuration`, then for an issuer with a
+   * path `{origin}/.well-known/openid-configuration{path}`, then
+   * `{origin}/.well-known/oauth-authorization-server{path}` (RFC 8414 §3.1;
+   * `{issuer}/.well-known/oauth-authorization-server` without a path).
+   * Required for a `{tenantid}` issuer.
+   */
   metadataUrl?: string;
 }
 
@@ -183,6 +204,26 @@ export interface EntraIdOptions extends KeySourceOptions {
   b2c?: { tenantName: string; tenantId: string; policy: string };
   /** Entra External ID (CIAM). */
   externalId?: { tenantName: string; tenantId: string };
+}
+
+/** Options of the Amazon Cognito preset; key-source options are passed to its key source. */
+export interface CognitoOptions extends KeySourceOptions {
+  /** The user pool's AWS region, e.g. `'us-east-1'`. */
+  region: string;
+  /** The user pool id, `<region>_<id>`, e.g. `'us-east-1_Abc123XYZ'`; its region must be `region`. */
+  userPoolId: string;
+  /** The app client id (or ids) the tokens were issued to: `client_id` of access tokens, `aud` of ID tokens. */
+  clientId: string | string[];
+  /** Which tokens this verifier accepts: `token_use` must say the same. */
+  tokenUse: 'access' | 'id';
+  /** Groups that must all be in `cognito:groups`. */
+  groups?: string | string[];
+  /** Groups of which at least one must be in `cognito:groups`. */
+  anyGroups?: string[];
+  /** Access tokens only: scopes that must all be in `scope`. */
+  scopes?: string | string[];
+  /** Access tokens only: scopes of which at least one must be in `scope`. */
+  anyScopes?: string[];
 }
 
 export interface VerifierOptions extends Policy {
@@ -323,10 +364,12 @@ export declare function createVerifier(options: VerifierOptions | VerifierOption
 export declare function localJwks(jwks: Jwks | string): KeySource;
 /** A key source for the JWKS at `url` (https, or http to localhost/127.0.0.1/[::1]). */
 export declare function remoteJwks(url: string, options?: KeySourceOptions): RemoteKeySource;
-/** A key source found through OpenID Connect discovery; the document must name `issuer` exactly. */
+/** A key source found through the issuer's metadata (OpenID Connect Discovery or RFC 8414); the document must name `issuer` exactly. */
 export declare function discover(issuer: string, options?: DiscoveryOptions): RemoteKeySource;
 /** createVerifier options for Microsoft Entra ID, Azure AD B2C or Entra External ID access tokens. */
 export declare function entraId(options: EntraIdOptions): VerifierOptions;
+/** createVerifier options for Amazon Cognito user pool access or ID tokens. */
+export declare function cognito(options: CognitoOptions): VerifierOptions;
 /** Options of `fromEnv`: a variable-name prefix, and the key source's options. */
 export interface FromEnvOptions extends KeySourceOptions {
   /** Read exactly `<prefix>AZURE_TENANT_ID`, `<prefix>JWT_ISSUER`, …, e.g. `'MYAPP_'`. */

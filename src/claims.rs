@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::Key;
 use crate::limits::MAX_NUMERIC_DATE;
-use crate::policy::{ANY_TENANT, Policy, TENANT_PLACEHOLDER};
+use crate::policy::{ANY_TENANT, AudienceClaim, Policy, TENANT_PLACEHOLDER};
 use crate::text::quote;
 
 type Claims = Map<String, Value>;
@@ -113,28 +113,36 @@ fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
     Ok(())
 }
 
+/// The audience check, on the claim the policy names (`audienceClaim`):
+/// `aud`, a string or a non-empty array of strings, or `client_id`, a
+/// string. With `client_id`, `aud` is not read: a token's `aud` never
+/// stands in for a missing `client_id`.
 fn check_audience(policy: &Policy, claims: &Claims) -> Result<()> {
+    let name = policy.audience_claim.name();
     let invalid = || {
         Error::claim(
             ErrorKind::ClaimInvalid,
-            "aud",
-            "aud must be a string or a non-empty array of strings",
+            name,
+            match policy.audience_claim {
+                AudienceClaim::ClientId => "client_id must be a string",
+                _ => "aud must be a string or a non-empty array of strings",
+            },
         )
     };
-    let audiences: Vec<&str> = match claims.get("aud") {
-        None => {
+    let audiences: Vec<&str> = match (claims.get(name), policy.audience_claim) {
+        (None, _) => {
             return Err(Error::claim(
                 ErrorKind::ClaimMissing,
-                "aud",
-                "aud is required",
+                name,
+                format!("{name} is required"),
             ));
         }
-        Some(Value::String(aud)) => vec![aud.as_str()],
-        Some(Value::Array(items)) if !items.is_empty() => items
+        (Some(Value::String(aud)), _) => vec![aud.as_str()],
+        (Some(Value::Array(items)), AudienceClaim::Aud) if !items.is_empty() => items
             .iter()
             .map(|item| item.as_str().ok_or_else(invalid))
             .collect::<Result<_>>()?,
-        Some(_) => return Err(invalid()),
+        (Some(_), _) => return Err(invalid()),
     };
     if audiences
         .iter()
@@ -149,7 +157,7 @@ fn check_audience(policy: &Policy, claims: &Claims) -> Result<()> {
         .join(", ");
     Err(Error::claim(
         ErrorKind::AudienceInvalid,
-        "aud",
+        name,
         format!(
             "expected {}, found {found}",
             policy
@@ -453,7 +461,8 @@ fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
     if policy.roles.is_empty() && policy.any_roles.is_none() {
         return Ok(());
     }
-    let roles = string_array(claims, "roles")?;
+    let claim = policy.roles_claim.as_str();
+    let roles = string_array(claims, claim)?;
     let held = roles.as_deref().unwrap_or_default();
     if let Some(missing) = policy
         .roles
@@ -462,21 +471,16 @@ fn check_roles(policy: &Policy, claims: &Claims) -> Result<()> {
     {
         return Err(Error::claim(
             ErrorKind::RoleMissing,
-            "roles",
+            claim,
             format!(
                 "role {} is required; {}",
                 quote(missing),
-                holding("roles", roles.as_deref())
+                holding(claim, roles.as_deref())
             ),
         ));
     }
-    check_any_of(
-        policy.any_roles.as_deref(),
-        roles.as_deref(),
-        "role",
-        "roles",
-    )
-    .map_err(|detail| Error::claim(ErrorKind::RoleMissing, "roles", detail))
+    check_any_of(policy.any_roles.as_deref(), roles.as_deref(), "role", claim)
+        .map_err(|detail| Error::claim(ErrorKind::RoleMissing, claim, detail))
 }
 
 /// An any-of list against what the token holds: `Err` with a detail that
@@ -581,15 +585,18 @@ fn check_permission(policy: &Policy, claims: &Claims) -> Result<()> {
     if !policy.require_permission || !policy.clients.is_empty() {
         return Ok(());
     }
-    let roles = string_array(claims, "roles")?.unwrap_or_default();
+    let roles = string_array(claims, &policy.roles_claim)?.unwrap_or_default();
     if !roles.is_empty() || !granted_scopes(claims)?.is_empty() {
         return Ok(());
     }
     Err(Error::claim(
         ErrorKind::PermissionMissing,
-        "roles",
-        "neither roles nor scp is present: grant the client an app role (or a scope) on \
-         the api, or authorise callers by client id with clients",
+        &policy.roles_claim,
+        format!(
+            "neither {} nor scp is present: grant the client an app role (or a scope) on \
+             the api, or authorise callers by client id with clients",
+            policy.roles_claim
+        ),
     ))
 }
 

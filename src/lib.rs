@@ -66,7 +66,8 @@ pub use inspect::{Inspection, inspect};
 pub use issuers::IssuerRouter;
 pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{
-    ANY_TENANT, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, Policy, TENANT_PLACEHOLDER,
+    ANY_TENANT, AudienceClaim, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, DEFAULT_ROLES_CLAIM,
+    Policy, TENANT_PLACEHOLDER,
 };
 pub use skip::SkipReason;
 pub use verifier::{KeyUsed, Prepared, Verified, Verifier};

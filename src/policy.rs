@@ -45,10 +45,17 @@ pub struct Policy {
     /// Required.
     #[serde(deserialize_with = "one_or_many")]
     pub issuer: Vec<String>,
-    /// Accepted audiences; the token's `aud` must contain at least one.
-    /// Required.
+    /// Accepted audiences; the token's `aud` (or the claim named by
+    /// [`Policy::audience_claim`]) must contain at least one. Required.
     #[serde(deserialize_with = "one_or_many")]
     pub audience: Vec<String>,
+    /// Where the audience is read from: `aud` (the default) or `client_id`.
+    /// AWS Cognito access tokens carry no `aud`; the app client they were
+    /// issued to is their `client_id`. So no policy goes without an audience
+    /// check by omission: `audience` stays required, and reading it from
+    /// `client_id` must be written out.
+    #[serde(default, skip_serializing_if = "AudienceClaim::is_default")]
+    pub audience_claim: AudienceClaim,
     /// Allowed signature algorithms. Empty (the default) allows every
     /// supported one; keys still limit which algorithm each key verifies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -103,7 +110,15 @@ pub struct Policy {
     /// `requiredClaims` too to make it mandatory.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub claim_values: BTreeMap<String, Vec<String>>,
-    /// Roles that must all appear in the `roles` array claim.
+    /// The array claim that holds the token's roles: `roles` (the default),
+    /// or another one written out, such as `cognito:groups` (AWS Cognito) or
+    /// `groups`. `roles`, `anyRoles` and `requirePermission` read it.
+    #[serde(
+        default = "default_roles_claim",
+        skip_serializing_if = "is_default_roles_claim"
+    )]
+    pub roles_claim: String,
+    /// Roles that must all appear in the roles claim ([`Policy::roles_claim`]).
     #[serde(
         default,
         deserialize_with = "one_or_many",
@@ -171,6 +186,65 @@ pub struct Policy {
     /// Token size cap in bytes. Default 16 KiB, at most 256 KiB.
     #[serde(default = "default_max_token_size")]
     pub max_token_size: usize,
+}
+
+/// The claim that holds the audience a policy checks (`audienceClaim`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
+#[non_exhaustive]
+pub enum AudienceClaim {
+    /// `aud` (RFC 7519 §4.1.3): a string or an array of strings.
+    #[default]
+    Aud,
+    /// `client_id` (RFC 9068 §2.2, RFC 8693 §4.3): a string. AWS Cognito
+    /// access tokens name their audience, the app client, only there.
+    ClientId,
+}
+
+impl AudienceClaim {
+    /// The claim's name in a token.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Aud => "aud",
+            Self::ClientId => "client_id",
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == Self::Aud
+    }
+}
+
+impl TryFrom<String> for AudienceClaim {
+    type Error = String;
+
+    fn try_from(name: String) -> core::result::Result<Self, String> {
+        match name.as_str() {
+            "aud" => Ok(Self::Aud),
+            "client_id" => Ok(Self::ClientId),
+            _ => Err(format!(
+                "audienceClaim must be \"aud\" or \"client_id\", not {}",
+                crate::text::quote(&name)
+            )),
+        }
+    }
+}
+
+impl From<AudienceClaim> for &'static str {
+    fn from(claim: AudienceClaim) -> Self {
+        claim.name()
+    }
+}
+
+/// The default of `rolesClaim`.
+pub const DEFAULT_ROLES_CLAIM: &str = "roles";
+
+fn default_roles_claim() -> String {
+    DEFAULT_ROLES_CLAIM.to_owned()
+}
+
+fn is_default_roles_claim(name: &str) -> bool {
+    name == DEFAULT_ROLES_CLAIM
 }
 
 fn default_clock_tolerance() -> u64 {
@@ -251,6 +325,7 @@ impl Policy {
     pub const MEMBERS: &'static [&'static str] = &[
         "issuer",
         "audience",
+        "audienceClaim",
         "algorithms",
         "typ",
         "clockTolerance",
@@ -261,6 +336,7 @@ impl Policy {
         "requiredClaims",
         "forbiddenClaims",
         "claimValues",
+        "rolesClaim",
         "roles",
         "scopes",
         "anyRoles",
@@ -290,6 +366,7 @@ impl Policy {
         Self {
             issuer: vec![issuer.into()],
             audience: vec![audience.into()],
+            audience_claim: AudienceClaim::Aud,
             algorithms: Vec::new(),
             typ: Vec::new(),
             clock_tolerance: DEFAULT_CLOCK_TOLERANCE,
@@ -300,6 +377,7 @@ impl Policy {
             required_claims: Vec::new(),
             forbidden_claims: Vec::new(),
             claim_values: BTreeMap::new(),
+            roles_claim: default_roles_claim(),
             roles: Vec::new(),
             scopes: Vec::new(),
             any_roles: None,
@@ -431,6 +509,12 @@ impl Policy {
         if self.subject.as_deref() == Some("") {
             return invalid("subject", "empty strings are not allowed");
         }
+        if self.roles_claim.is_empty() {
+            return invalid(
+                "rolesClaim",
+                "names a claim: an empty string is not allowed",
+            );
+        }
         Ok(())
     }
 
@@ -487,6 +571,8 @@ mod tests {
         policy.required_claims = vec!["c".into()];
         policy.forbidden_claims = vec!["c".into()];
         policy.claim_values = BTreeMap::from([("c".into(), vec!["v".into()])]);
+        policy.audience_claim = AudienceClaim::ClientId;
+        policy.roles_claim = "cognito:groups".into();
         policy.roles = vec!["r".into()];
         policy.scopes = vec!["s".into()];
         policy.any_roles = Some(vec!["r".into()]);
@@ -673,6 +759,34 @@ mod tests {
             (
                 r#"{"issuer":"i","audience":"a","anyScopes":["a b"]}"#,
                 Some("anyScopes"),
+            ),
+            // The audience claim is one of two names, and never replaces
+            // the audience list: a policy without `audience` still fails.
+            (r#"{"issuer":"i","audienceClaim":"client_id"}"#, None),
+            (
+                r#"{"issuer":"i","audience":[],"audienceClaim":"client_id"}"#,
+                Some("audience"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","audienceClaim":"azp"}"#,
+                None,
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","audienceClaim":"CLIENT_ID"}"#,
+                None,
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","audienceClaim":null}"#,
+                None,
+            ),
+            (r#"{"issuer":"i","audience":"a","audienceClaim":""}"#, None),
+            (
+                r#"{"issuer":"i","audience":"a","rolesClaim":""}"#,
+                Some("rolesClaim"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","rolesClaim":["groups"]}"#,
+                None,
             ),
         ];
         for (json, claim) in table {

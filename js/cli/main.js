@@ -23,8 +23,9 @@ const HELP = {
   verify: `usage: jwtguard verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
        jwtguard verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
       Verify a token with the same code and policy as the servers. Keys come
-      from a JWKS file or URL, OpenID discovery (the issuer or its metadata
-      url), or Entra ID's discovery for the tenant (GUID, organizations, common).
+      from a JWKS file or URL, discovery (the issuer, whose OpenID or RFC 8414
+      metadata is looked up, or its metadata url), or Entra ID's discovery for
+      the tenant (GUID, organizations, common).
       --policy <file.json>     a policy (the README's Policy table); flags add to it.
                                An array of policies, each with its own "keys"
                                (a JWKS file, a JWKS url or a discovery url),

@@ -4,7 +4,12 @@ import { ANY_TENANT, createVerifier, discover, entraId, remoteJwks } from '../no
 import { formatTime } from './format.js';
 import { UsageError, readJson, readJwks, readText } from './io.js';
 
-const WELL_KNOWN = '/.well-known/openid-configuration';
+/**
+ * Whether `url` is a metadata document's URL rather than an issuer: its path
+ * has an OpenID Connect or RFC 8414 well-known name (appended, or with the
+ * issuer's path inserted after it).
+ */
+const isMetadataUrl = (url) => /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)(?:\/|$)/.test(url);
 
 /** Codes that mean the keys could not be had: not a verdict on the token. */
 const KEY_LOADING_CODES = new Set(['ERR_JWKS_INVALID', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID']);
@@ -65,7 +70,7 @@ export async function verifierOptions(flags, { fetch } = {}) {
     if (flags[field]?.length) options[field] = [...toList(options[field]), ...flags[field]];
   }
   if (flags.discovery !== undefined) {
-    const metadata = flags.discovery.endsWith(WELL_KNOWN);
+    const metadata = isMetadataUrl(flags.discovery);
     if (!options.issuer) {
       if (metadata) throw new UsageError('--discovery with a metadata url needs --issuer');
       options.issuer = flags.discovery;
@@ -107,8 +112,9 @@ function withPolicyFlags(policy, flags) {
 
 /**
  * `--policy` holding an array: one configuration per issuer, each with its
- * own `keys` (a JWKS file, a JWKS url, or a discovery url ending in
- * /.well-known/openid-configuration). Key flags do not apply.
+ * own `keys` (a JWKS file, a JWKS url, or a metadata url with
+ * /.well-known/openid-configuration or /.well-known/oauth-authorization-server).
+ * Key flags do not apply.
  */
 async function severalIssuers(policies, flags, keySources, sourceOptions) {
   if (keySources.length > 0) throw new UsageError('with a --policy array, each policy names its own "keys"; do not give --jwks, --discovery or --entra-tenant');
@@ -127,7 +133,7 @@ async function severalIssuers(policies, flags, keySources, sourceOptions) {
     if (flags.audience?.length) policy.audience = [...toList(policy.audience), ...flags.audience];
     const [issuer] = toList(policy.issuer);
     let source;
-    if (keys.endsWith(WELL_KNOWN)) source = discover(issuer, { metadataUrl: keys, ...sourceOptions });
+    if (isMetadataUrl(keys)) source = discover(issuer, { metadataUrl: keys, ...sourceOptions });
     else if (isUrl(keys)) source = remoteJwks(keys, sourceOptions);
     else source = await readJwks(keys, `--policy[${index}].keys`);
     const entryOptions = { ...policy, keys: source };

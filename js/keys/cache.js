@@ -15,13 +15,16 @@
  *   awaited by another (it can hang: jose#355, jose#509): there a caller with
  *   usable keys never waits, and a caller without keys fetches for itself;
  * - optionally persisted in `store` (Workers KV, the Cache API, ...), read
- *   when memory has nothing usable.
+ *   when memory has nothing usable;
+ * - a document that may live at several URLs (discovery: RFC 8414 and
+ *   OpenID Connect names) is fetched by walking them in order, a 404 moving
+ *   to the next; that walk is one fetch attempt for every rule above.
  */
 
 import { MAX_JWKS_SIZE } from '../../pkg/facts.js';
 import { checkedClock, kindOf } from '../clock.js';
 import { JwtGuardError } from '../errors.js';
-import { fetchDocument, maxAgeOf } from './fetch.js';
+import { fetchFirstDocument, maxAgeOf } from './fetch.js';
 import { refetchAction } from './refetch.js';
 
 /** Defaults of the key-source options, in seconds unless named otherwise. */
@@ -122,17 +125,21 @@ const IN_FLIGHT_POLL_MS = 10;
 /**
  * A cached remote document: the fetching, the store and the events, with
  * the decisions left to the refetch rule (refetch.js).
- * @param {string} url
+ * @param {string} url the document's name: its store key and the url of its events
  * @param {object} spec
  * @param {string} spec.kind `jwks` or `discovery`; part of the store key
- * @param {(text: string) => unknown} spec.parse checks the text; throws a JwtGuardError
+ * @param {string[]} [spec.candidates] where the document may be, tried in
+ *   order on every fetch, a 404 moving to the next (fetchFirstDocument);
+ *   default `[url]`. One fetch attempt walks them all, so the cooldown and
+ *   the timeout apply to the walk as to one request.
+ * @param {(text: string, source: string) => unknown} spec.parse checks the text fetched from `source`; throws a JwtGuardError
  * @param {(entry: object) => void} spec.onUpdate called after a new entry is taken in
  * @param {ReturnType<typeof keySourceSettings>} spec.settings
  */
-export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
+export function cachedDocument(url, { kind, candidates = [url], parse, onUpdate, settings }) {
   const { emit, now, store } = settings;
   const storeKey = `jwtguard:${kind}:${url}`;
-  /** { value, text, fetchedAt, maxAge, freshUntil, usableUntil } */
+  /** { value, text, fetchedAt, maxAge, freshUntil, usableUntil, source } (source: the candidate that answered) */
   let entry = null;
   let lastAttempt = -Infinity;
   let lastError = null;
@@ -145,10 +152,10 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
   const decide = (event) =>
     refetchAction({ entry, lastAttempt, failed: lastError !== null, pendingSince: pending?.since ?? null }, event, now(), settings);
 
-  function take(text, fetchedAt, maxAge) {
-    const value = parse(text);
+  function take(text, fetchedAt, maxAge, source) {
+    const value = parse(text, source);
     const freshUntil = fetchedAt + maxAge;
-    entry = { value, text, fetchedAt, maxAge, freshUntil, usableUntil: freshUntil + settings.staleIfError };
+    entry = { value, text, fetchedAt, maxAge, freshUntil, usableUntil: freshUntil + settings.staleIfError, source };
     return entry;
   }
 
@@ -156,7 +163,8 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
     if (store === null) return;
     const ttl = Math.ceil(saved.freshUntil + settings.staleIfError - now());
     try {
-      await store.put(storeKey, JSON.stringify({ text: saved.text, fetchedAt: saved.fetchedAt, maxAge: saved.maxAge }), ttl);
+      const source = saved.source === url ? {} : { source: saved.source };
+      await store.put(storeKey, JSON.stringify({ text: saved.text, fetchedAt: saved.fetchedAt, maxAge: saved.maxAge, ...source }), ttl);
     } catch (error) {
       emit({ type: 'error', url, error: storeError(url, 'put', error) });
     }
@@ -171,11 +179,12 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
       emit({ type: 'error', url, error: storeError(url, 'get', error) });
       return null;
     }
-    const { text, fetchedAt, maxAge } = saved ?? {};
+    const { text, fetchedAt, maxAge, source = url } = saved ?? {};
     if (typeof text !== 'string' || !Number.isFinite(fetchedAt) || !Number.isFinite(maxAge)) return null;
     if (now() >= fetchedAt + maxAge + settings.staleIfError) return null;
+    if (!candidates.includes(source)) return null;
     try {
-      onUpdate(take(text, fetchedAt, maxAge));
+      onUpdate(take(text, fetchedAt, maxAge, source));
       return entry;
     } catch (error) {
       emit({ type: 'error', url, error });
@@ -185,9 +194,9 @@ export function cachedDocument(url, { kind, parse, onUpdate, settings }) {
 
   async function download(reason) {
     try {
-      const { text, status, cacheControl } = await fetchDocument(url, settings);
+      const { text, status, cacheControl, url: source } = await fetchFirstDocument(candidates, settings);
       const maxAge = maxAgeOf(cacheControl, settings);
-      const fresh = take(text, now(), maxAge);
+      const fresh = take(text, now(), maxAge, source);
       emit({ type: 'fetch', url, reason, status, maxAge });
       onUpdate(fresh);
       await persist(fresh);

@@ -100,7 +100,10 @@ async function readCapped(response, url, maxBytes) {
   return text;
 }
 
-async function request(url, signal, { fetch, maxResponseSize }) {
+/** Marks the answer of a candidate URL that is not there (404), for fetchFirstDocument. */
+const NOT_FOUND = Symbol('not found');
+
+async function request(url, signal, { fetch, maxResponseSize }, notFoundMovesOn = false) {
   let response;
   try {
     response = await fetch(url, {
@@ -115,6 +118,7 @@ async function request(url, signal, { fetch, maxResponseSize }) {
   }
   if (response.status < 200 || response.status > 299) {
     await response.body?.cancel();
+    if (notFoundMovesOn && response.status === 404) return NOT_FOUND;
     // Browsers report a manual redirect as an opaque response with status 0.
     const redirect = response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
     throw fetchFailed(url, `answered ${response.status}${redirect ? ' (redirects are not followed)' : ''}`);
@@ -133,17 +137,45 @@ async function request(url, signal, { fetch, maxResponseSize }) {
  * @param {{ fetch: typeof fetch, timeout: number, maxResponseSize: number }} settings
  */
 export async function fetchDocument(url, settings) {
+  const { text, status, cacheControl } = await fetchFirstDocument([url], settings);
+  return { text, status, cacheControl };
+}
+
+/**
+ * GETs each of `urls` in order until one answers anything but 404, and
+ * returns `{ text, status, cacheControl, url }` of that answer. Only a 404
+ * moves on: a timeout, a network error, any other status or an oversized
+ * body rejects at once, so a failing document never gives way to another
+ * one. When every URL answers 404, rejects with ERR_JWKS_FETCH_FAILED
+ * naming them all. `timeout` bounds the whole walk (one deadline, not one
+ * per URL), so a caller waiting on it waits no longer than on one document.
+ * @param {string[]} urls at least one
+ * @param {{ fetch: typeof fetch, timeout: number, maxResponseSize: number }} settings
+ */
+export async function fetchFirstDocument(urls, settings) {
   const controller = new AbortController();
+  const what = urls.length === 1 ? urls[0] : `${urls[0]} (and ${urls.length - 1} more)`;
   let timer;
   const timedOut = new Promise((_, reject) => {
     timer = setTimeout(() => {
-      const error = new JwtGuardError('ERR_JWKS_TIMEOUT', `GET ${url}: no complete answer within ${settings.timeout} s`);
+      const error = new JwtGuardError('ERR_JWKS_TIMEOUT', `GET ${what}: no complete answer within ${settings.timeout} s`);
       controller.abort(error);
       reject(error);
     }, settings.timeout * 1000);
   });
+  const walk = async () => {
+    for (const [index, url] of urls.entries()) {
+      const last = index === urls.length - 1;
+      // The last URL's 404 is an error like any other status, unless there
+      // were several: then the error names every one.
+      const answer = await request(url, controller.signal, settings, urls.length > 1);
+      if (answer !== NOT_FOUND) return { ...answer, url };
+      if (last) throw fetchFailed(urls.join(', '), 'each answered 404');
+    }
+    throw new JwtGuardError('ERR_INTERNAL', 'fetchFirstDocument needs at least one url');
+  };
   try {
-    return await Promise.race([request(url, controller.signal, settings), timedOut]);
+    return await Promise.race([walk(), timedOut]);
   } finally {
     clearTimeout(timer);
   }

@@ -567,6 +567,143 @@ fn f11_cnf_is_not_a_bearer_token() {
     );
 }
 
+/// The Cognito table: tokens shaped after AWS's documented examples, signed
+/// by jose (`tests/fixtures/make-cognito-fixtures.mjs` from
+/// `tests/fixtures/cognito.mjs`), with the policies the `cognito()` preset
+/// writes (tests/js/cognito.test.mjs checks that it writes exactly these).
+fn cognito_fixtures() -> Value {
+    serde_json::from_str(include_str!("../fixtures/cognito-signed.json")).unwrap()
+}
+
+/// F12: a token without `aud` is accepted only under a policy that says
+/// where else its audience is (`audienceClaim: "client_id"`, AWS Cognito
+/// access tokens), and `aud` never stands in for a missing `client_id`; a
+/// Cognito ID token never passes as an access token nor the reverse
+/// (`token_use`); roles are read from the claim the policy names.
+#[test]
+fn f12_audience_claim_and_token_use() {
+    let fixtures = cognito_fixtures();
+    assert_eq!(fixtures["now"].as_i64(), Some(now()));
+    let rows = fixtures["rows"].as_array().unwrap();
+    for kind in ["access", "id"] {
+        let policy = Policy::from_json(&fixtures["policies"][kind].to_string()).unwrap();
+        let verifier = verifier_with(policy);
+        let mine: Vec<&Value> = rows.iter().filter(|r| r["verifier"] == kind).collect();
+        let good = mine
+            .iter()
+            .find(|r| r["want"].is_null())
+            .and_then(|r| r["token"].as_str())
+            .unwrap();
+        let table = mine
+            .iter()
+            .map(|r| {
+                let want = r["want"]
+                    .as_str()
+                    .map(|code| &*String::leak(code.to_owned()));
+                row(
+                    r["name"].as_str().unwrap(),
+                    r["token"].as_str().unwrap(),
+                    want,
+                )
+            })
+            .collect();
+        check(&format!("F12 ({kind} preset)"), &verifier, good, table);
+    }
+
+    // The same rules on the fixtures' own token shape: under
+    // audienceClaim client_id, `aud` is not read at all.
+    let by_client_id = verifier_with({
+        let mut custom = policy();
+        custom.audience_claim = jwtguard::AudienceClaim::ClientId;
+        custom.audience = vec!["client-app-1".into()];
+        custom
+    });
+    let with_client_id = |value: Value| {
+        eddsa_claims(|c| {
+            c.insert("client_id".into(), value);
+        })
+    };
+    let rows = vec![
+        row(
+            "aud only (the fixtures' token)",
+            jose_token("EdDSA"),
+            no("ERR_CLAIM_MISSING"),
+        ),
+        row(
+            "client_id another client",
+            with_client_id(json!("client-app-2")),
+            no("ERR_AUDIENCE_INVALID"),
+        ),
+        row(
+            "client_id empty",
+            with_client_id(json!("")),
+            no("ERR_AUDIENCE_INVALID"),
+        ),
+        row(
+            "client_id a number",
+            with_client_id(json!(1)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "client_id null",
+            with_client_id(Value::Null),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "client_id upper case",
+            with_client_id(json!("CLIENT-APP-1")),
+            no("ERR_AUDIENCE_INVALID"),
+        ),
+    ];
+    for each in rows {
+        let got = by_client_id
+            .verify(&each.token, now())
+            .err()
+            .map(|e| e.code());
+        assert_eq!(got, each.want, "F12 {}", each.name);
+    }
+
+    // requirePermission reads the roles claim the policy names: `roles`
+    // does not count when the roles are `cognito:groups`.
+    let groups_as_roles = verifier_with({
+        let mut custom = policy();
+        custom.roles_claim = "cognito:groups".into();
+        custom.require_permission = true;
+        custom
+    });
+    let no_scopes = |groups: Option<Value>| {
+        eddsa_claims(|c| {
+            c.remove("scp");
+            if let Some(groups) = groups {
+                c.insert("cognito:groups".into(), groups);
+            }
+        })
+    };
+    for (name, token, want) in [
+        (
+            "roles only",
+            no_scopes(None),
+            Some("ERR_PERMISSION_MISSING"),
+        ),
+        ("cognito:groups", no_scopes(Some(json!(["admins"]))), None),
+        (
+            "cognito:groups empty",
+            no_scopes(Some(json!([]))),
+            Some("ERR_PERMISSION_MISSING"),
+        ),
+        (
+            "cognito:groups a string",
+            no_scopes(Some(json!("admins"))),
+            Some("ERR_CLAIM_INVALID"),
+        ),
+    ] {
+        let got = groups_as_roles
+            .verify(&token, now())
+            .err()
+            .map(|e| e.code());
+        assert_eq!(got, want, "F12 requirePermission: {name}");
+    }
+
 /// F13: a written policy member holds a value. `null` (what JavaScript's
 /// encoder makes of `NaN` and `Infinity`), negatives, fractions, strings and
 /// booleans are refused for every whole-number member, so no value turns a
