@@ -20,9 +20,9 @@ export type ErrorCode =
 
 /** The members of a policy: every other createVerifier option belongs to the host layer. */
 export type PolicyMember =
-  | 'issuer' | 'audience' | 'algorithms' | 'typ'
-  | 'clockTolerance' | 'requireExp' | 'maxTokenAge' | 'maxLifetime'
-  | 'subject' | 'requiredClaims' | 'forbiddenClaims' | 'claimValues'
-  | 'roles' | 'scopes' | 'anyRoles' | 'anyScopes'
-  | 'clients' | 'tenants' | 'requirePermission' | 'dpopAlgorithms'
-  | 'dpopMaxAge' | 'maxTokenSize';
+  | 'issuer' | 'audience' | 'audienceClaim' | 'algorithms'
+  | 'typ' | 'clockTolerance' | 'requireExp' | 'maxTokenAge'
+  | 'maxLifetime' | 'subject' | 'requiredClaims' | 'forbiddenClaims'
+  | 'claimValues' | 'rolesClaim' | 'roles' | 'scopes'
+  | 'anyRoles' | 'anyScopes' | 'clients' | 'tenants'
+  | 'requirePermission' | 'dpopAlgorithms' | 'dpopMaxAge' | 'maxTokenSize';

@@ -703,6 +703,7 @@ fn f12_audience_claim_and_token_use() {
             .map(|e| e.code());
         assert_eq!(got, want, "F12 requirePermission: {name}");
     }
+}
 
 /// F13: a written policy member holds a value. `null` (what JavaScript's
 /// encoder makes of `NaN` and `Infinity`), negatives, fractions, strings and
