@@ -1,4 +1,4 @@
-//! The attack catalog (ids A01–H05, one test each; `docs/attack-catalog.md`
+//! The attack catalog (ids A01–H05 and R01–R12, one test or host entry each; `docs/attack-catalog.md`
 //! describes each case, the required behaviour and its sources) as tests.
 //!
 //! One module per class; every test is named after its catalog id and runs a
