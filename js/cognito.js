@@ -24,7 +24,7 @@
 
 import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { discover } from './keys/discovery.js';
-import { JwtGuardError } from './errors.js';
+import { anyOf, invalid, list } from './preset-options.js';
 
 const COGNITO_OPTIONS = Object.freeze([
   'region', 'userPoolId', 'clientId', 'tokenUse', 'groups', 'anyGroups', 'scopes', 'anyScopes',
@@ -55,26 +55,6 @@ const CLIENT_ID = /^[\w+]{1,128}$/;
 
 /** The claim that holds a Cognito user's groups. */
 const GROUPS_CLAIM = 'cognito:groups';
-
-const invalid = (option, why) =>
-  new JwtGuardError('ERR_POLICY_INVALID', `${option} ${why}`, { claim: option });
-
-/** `value` as a non-empty list of non-empty strings, or undefined. */
-function list(value, option) {
-  if (value === undefined) return undefined;
-  const items = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(items) || items.length === 0 || items.some((item) => typeof item !== 'string' || item === '')) {
-    throw invalid(option, 'must be a non-empty string or a non-empty array of them');
-  }
-  return items;
-}
-
-/** `value` as a non-empty array of non-empty strings (any-of lists are arrays), or undefined. */
-function anyOf(value, option) {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw invalid(option, 'must be a non-empty array of strings');
-  return list(value, option);
-}
 
 function region(value) {
   if (typeof value !== 'string' || !REGION.test(value)) throw invalid('region', 'must be an AWS region such as "us-east-1"');

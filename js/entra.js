@@ -18,7 +18,7 @@
 import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { ANY_TENANT, TENANT_PLACEHOLDER } from '../pkg/facts.js';
 import { discover } from './keys/discovery.js';
-import { JwtGuardError } from './errors.js';
+import { anyOf, invalid, list } from './preset-options.js';
 
 /**
  * Hosts per cloud: where metadata and the token endpoint live (`login`), and
@@ -47,9 +47,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const B2C_POLICY = /^b2c_1a?_[0-9a-z._-]+$/i;
 
-const invalid = (option, why) =>
-  new JwtGuardError('ERR_POLICY_INVALID', `${option} ${why}`, { claim: option });
-
 function guid(value, option) {
   if (typeof value !== 'string' || !GUID.test(value)) throw invalid(option, 'must be a GUID');
   return value.toLowerCase();
@@ -58,23 +55,6 @@ function guid(value, option) {
 function hostLabel(value, option) {
   if (typeof value !== 'string' || !HOST_LABEL.test(value)) throw invalid(option, 'must be a tenant name such as "contoso"');
   return value.toLowerCase();
-}
-
-/** `value` as a non-empty list of non-empty strings, or undefined. */
-function list(value, option) {
-  if (value === undefined) return undefined;
-  const items = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(items) || items.length === 0 || items.some((item) => typeof item !== 'string' || item === '')) {
-    throw invalid(option, 'must be a non-empty string or a non-empty array of them');
-  }
-  return items;
-}
-
-/** `value` as a non-empty array of non-empty strings (any-of lists are arrays), or undefined. */
-function anyOf(value, option) {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw invalid(option, 'must be a non-empty array of strings');
-  return list(value, option);
 }
 
 /** Metadata URL and issuers for a workforce tenant. */
