@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::Key;
 use crate::limits::MAX_NUMERIC_DATE;
-use crate::policy::{ANY_TENANT, AudienceClaim, Policy, TENANT_PLACEHOLDER};
+use crate::policy::{ANY_TENANT, AudienceClaim, Policy};
+use crate::tenant::{TENANT_PLACEHOLDER, is_guid, issuer_matches};
 use crate::text::quote;
 
 type Claims = Map<String, Value>;
@@ -50,27 +51,6 @@ fn required_string<'a>(claims: &'a Claims, name: &str) -> Result<&'a str> {
         .ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, name, format!("{name} is required")))
 }
 
-/// Entra tenant ids are GUIDs: 8-4-4-4-12 hex digits.
-pub(crate) fn is_guid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
-/// Whether `iss` equals `expected`, with `{tenantid}` (if any) filled by the
-/// token's `tid`, which must then be a GUID.
-pub(crate) fn issuer_matches(expected: &str, iss: &str, tid: Option<&str>) -> bool {
-    if !expected.contains(TENANT_PLACEHOLDER) {
-        return expected == iss;
-    }
-    match tid {
-        Some(tid) if is_guid(tid) => expected.replace(TENANT_PLACEHOLDER, tid) == iss,
-        _ => false,
-    }
-}
-
 fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
     let iss = required_string(claims, "iss")?;
     let tid = string_claim(claims, "tid")?;
@@ -83,7 +63,7 @@ fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
         let hint = if templated && !tid.is_some_and(is_guid) {
             "; a {tenantid} issuer needs a GUID tid claim".to_owned()
         } else {
-            crate::issuers::diagnose(&policy.issuer, iss, tid)
+            crate::tenant::diagnose(&policy.issuer, iss, tid)
         };
         let hint = if hint.is_empty() {
             format!(
@@ -636,33 +616,5 @@ mod tests {
             assert_eq!(got.as_deref(), *want, "{held:?}");
         }
         assert_eq!(check_any_of(None, None, "role", "roles"), Ok(()));
-    }
-
-    #[test]
-    fn guids_and_issuer_templates() {
-        let tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-        assert!(is_guid(tid));
-        for bad in [
-            "",
-            "common",
-            "{tenantid}",
-            "../x",
-            "72f988bf-86f1-41af-91ab-2d7cd011db4",
-            "72f988bf_86f1-41af-91ab-2d7cd011db47",
-        ] {
-            assert!(!is_guid(bad), "{bad}");
-        }
-        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
-        let iss = format!("https://login.microsoftonline.com/{tid}/v2.0");
-        assert!(issuer_matches(template, &iss, Some(tid)));
-        assert!(!issuer_matches(
-            template,
-            &iss,
-            Some("00000000-0000-0000-0000-000000000000")
-        ));
-        assert!(!issuer_matches(template, template, Some("{tenantid}")));
-        assert!(!issuer_matches(template, &iss, None));
-        assert!(issuer_matches("https://a", "https://a", None));
-        assert!(!issuer_matches("https://a", "https://a/", None));
     }
 }

@@ -44,6 +44,7 @@ mod keys;
 pub mod limits;
 mod policy;
 mod skip;
+mod tenant;
 mod text;
 mod token;
 mod uri;
@@ -67,7 +68,8 @@ pub use issuers::IssuerRouter;
 pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{
     ANY_TENANT, AudienceClaim, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, DEFAULT_ROLES_CLAIM,
-    Policy, TENANT_PLACEHOLDER,
+    Policy,
 };
 pub use skip::SkipReason;
+pub use tenant::TENANT_PLACEHOLDER;
 pub use verifier::{KeyUsed, Prepared, Verified, Verifier};

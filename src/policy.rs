@@ -14,10 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{
     DEFAULT_MAX_TOKEN_SIZE, MAX_CLOCK_TOLERANCE, MAX_DPOP_MAX_AGE, MAX_TOKEN_SIZE_CEILING,
 };
-
-/// The placeholder an issuer template uses for the token's `tid` (Entra ID
-/// multi-tenant issuers, e.g. `https://login.microsoftonline.com/{tenantid}/v2.0`).
-pub const TENANT_PLACEHOLDER: &str = "{tenantid}";
+use crate::tenant::{TENANT_PLACEHOLDER, is_guid};
 
 /// Default clock tolerance, in seconds: the usual one minute of skew.
 pub const DEFAULT_CLOCK_TOLERANCE: u64 = 60;
@@ -527,7 +524,7 @@ impl Policy {
                     "{ANY_TENANT:?} (any tenant) cannot be combined with tenant ids"
                 ));
             }
-        } else if let Some(bad) = self.tenants.iter().find(|t| !crate::claims::is_guid(t)) {
+        } else if let Some(bad) = self.tenants.iter().find(|t| !is_guid(t)) {
             return invalid(format!(
                 "{} is not a tenant id (a GUID) or {ANY_TENANT:?}",
                 crate::text::quote(bad)
