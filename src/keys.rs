@@ -7,18 +7,15 @@
 //! reason; only a set with no usable key is an error.
 
 use crate::alg::Algorithm;
-#[cfg(feature = "es256")]
-use p256::NistP256;
-#[cfg(feature = "es384")]
-use p384::NistP384;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::crypto::Material;
 #[cfg(any(feature = "es256", feature = "es384"))]
 use crate::crypto::ecdsa::EcKey;
 #[cfg(any(feature = "es256", feature = "es384"))]
 use crate::crypto::ecdsa::Generators;
-use crate::crypto::rsassa::RsaKey;
+use crate::crypto::rsassa::{self, RsaKey};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
 use crate::skip::SkipReason;
@@ -28,44 +25,6 @@ use crate::{base64url, json};
 /// Private-key members (RFC 7518 §6.2.2, §6.3.2, §6.4.1): a JWK carrying one
 /// is a leaked private key, not a published public key.
 const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
-
-/// Key material, decoded and validated once.
-#[derive(Clone)]
-pub(crate) enum Material {
-    /// Montgomery constants computed once (see `rsassa`).
-    Rsa(RsaKey),
-    /// Comb tables for the key and the generator, built on first use (see `ecdsa`).
-    #[cfg(feature = "es256")]
-    P256(EcKey<NistP256>),
-    #[cfg(feature = "es384")]
-    P384(EcKey<NistP384>),
-    #[cfg(feature = "eddsa")]
-    Ed25519(ed25519_dalek::VerifyingKey),
-    /// A shared secret configured by the caller; never from a JWKS.
-    Hmac(Vec<u8>),
-}
-
-impl Material {
-    /// Whether this material can verify `alg` at all.
-    fn fits(&self, alg: Algorithm) -> bool {
-        use Algorithm::*;
-        match self {
-            Material::Rsa(_) => matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512),
-            #[cfg(feature = "es256")]
-            Material::P256(_) => alg == ES256,
-            #[cfg(feature = "es384")]
-            Material::P384(_) => alg == ES384,
-            #[cfg(feature = "eddsa")]
-            Material::Ed25519(_) => alg == EdDSA,
-            Material::Hmac(secret) => match alg {
-                HS256 => secret.len() >= 32,
-                HS384 => secret.len() >= 48,
-                HS512 => secret.len() >= 64,
-                _ => false,
-            },
-        }
-    }
-}
 
 /// One usable key of a [`KeySet`].
 #[derive(Clone)]
@@ -430,11 +389,22 @@ fn bytes_member(
 fn rsa_material(jwk: &Map<String, Value>) -> core::result::Result<Material, SkipReason> {
     let n = bytes_member(jwk, "n")?;
     let e = bytes_member(jwk, "e")?;
-    let key = RsaKey::new(&n, &e, RSA_MIN_BITS)?;
+    let key = RsaKey::new(&n, &e, RSA_MIN_BITS).map_err(rsa_refusal)?;
     if has_roca_fingerprint(key.modulus_bytes()) {
         return Err(SkipReason::RsaRoca);
     }
     Ok(Material::Rsa(key))
+}
+
+/// The admission rule an RSA key that `rsassa` refuses breaks.
+fn rsa_refusal(refused: rsassa::KeyError) -> SkipReason {
+    match refused {
+        rsassa::KeyError::ModulusSize { bits, min_bits } => {
+            SkipReason::RsaModulusSize { bits, min_bits }
+        }
+        rsassa::KeyError::ModulusEven => SkipReason::RsaModulusEven,
+        rsassa::KeyError::Exponent => SkipReason::RsaExponent,
+    }
 }
 
 /// Small primes of the ROCA fingerprint test (Nemec et al., CCS 2017).

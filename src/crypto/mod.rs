@@ -20,12 +20,55 @@ use crate::alg::Algorithm;
 
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
+#[cfg(feature = "es256")]
+use p256::NistP256;
+#[cfg(feature = "es384")]
+use p384::NistP384;
 #[cfg(any(feature = "es256", feature = "es384"))]
 use sha2::Digest as _;
 use sha2::{Sha256, Sha384, Sha512};
 
-use crate::crypto::rsassa::Hash;
-use crate::keys::Material;
+#[cfg(any(feature = "es256", feature = "es384"))]
+use crate::crypto::ecdsa::EcKey;
+use crate::crypto::rsassa::{Hash, RsaKey};
+
+/// Key material, decoded and validated once.
+#[derive(Clone)]
+pub(crate) enum Material {
+    /// Montgomery constants computed once (see `rsassa`).
+    Rsa(RsaKey),
+    /// Comb tables for the key and the generator, built on first use (see `ecdsa`).
+    #[cfg(feature = "es256")]
+    P256(EcKey<NistP256>),
+    #[cfg(feature = "es384")]
+    P384(EcKey<NistP384>),
+    #[cfg(feature = "eddsa")]
+    Ed25519(ed25519_dalek::VerifyingKey),
+    /// A shared secret configured by the caller; never from a JWKS.
+    Hmac(Vec<u8>),
+}
+
+impl Material {
+    /// Whether this material can verify `alg` at all.
+    pub(crate) fn fits(&self, alg: Algorithm) -> bool {
+        use Algorithm::*;
+        match self {
+            Material::Rsa(_) => matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512),
+            #[cfg(feature = "es256")]
+            Material::P256(_) => alg == ES256,
+            #[cfg(feature = "es384")]
+            Material::P384(_) => alg == ES384,
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519(_) => alg == EdDSA,
+            Material::Hmac(secret) => match alg {
+                HS256 => secret.len() >= 32,
+                HS384 => secret.len() >= 48,
+                HS512 => secret.len() >= 64,
+                _ => false,
+            },
+        }
+    }
+}
 
 /// Whether `signature` (decoded bytes) is a valid `alg` signature over
 /// `message` under `material`.

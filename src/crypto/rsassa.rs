@@ -13,7 +13,6 @@ use sha2::{Sha256, Sha384, Sha512};
 
 use crate::crypto::montgomery::{self, MAX_LIMBS, Modulus};
 use crate::limits::{RSA_MAX_BITS, RSA_MAX_EXPONENT};
-use crate::skip::SkipReason;
 
 /// Bytes of the largest accepted modulus.
 const MAX_BYTES: usize = RSA_MAX_BITS / 8;
@@ -46,6 +45,18 @@ impl Hash {
     }
 }
 
+/// Why [`RsaKey::new`] refuses a key (key admission reports it as the
+/// matching `SkipReason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyError {
+    /// The modulus is outside `min_bits..=RSA_MAX_BITS`.
+    ModulusSize { bits: usize, min_bits: usize },
+    /// The modulus is even.
+    ModulusEven,
+    /// The exponent is even, below 3 or above [`RSA_MAX_EXPONENT`].
+    Exponent,
+}
+
 /// An RSA public key prepared for verification.
 #[derive(Clone)]
 pub(crate) struct RsaKey {
@@ -61,18 +72,18 @@ impl RsaKey {
     /// Prepares a key from `n` and `e` as big-endian bytes (leading zeros
     /// allowed). Refuses a modulus outside `min_bits..=RSA_MAX_BITS` or even,
     /// and an exponent that is even, below 3 or above [`RSA_MAX_EXPONENT`].
-    pub(crate) fn new(n: &[u8], e: &[u8], min_bits: usize) -> Result<Self, SkipReason> {
+    pub(crate) fn new(n: &[u8], e: &[u8], min_bits: usize) -> Result<Self, KeyError> {
         let n_bytes: Vec<u8> = n.iter().copied().skip_while(|b| *b == 0).collect();
         let bits = n_bytes.first().map_or(0, |top| {
             8 * n_bytes.len() - usize::try_from(top.leading_zeros()).unwrap_or(0)
         });
         if !(min_bits..=RSA_MAX_BITS).contains(&bits) {
-            return Err(SkipReason::RsaModulusSize { bits, min_bits });
+            return Err(KeyError::ModulusSize { bits, min_bits });
         }
         let exponent = exponent(e)
             .filter(|e| (3..=RSA_MAX_EXPONENT).contains(e) && e & 1 == 1)
-            .ok_or(SkipReason::RsaExponent)?;
-        let modulus = Modulus::from_be_bytes(&n_bytes).ok_or(SkipReason::RsaModulusEven)?;
+            .ok_or(KeyError::Exponent)?;
+        let modulus = Modulus::from_be_bytes(&n_bytes).ok_or(KeyError::ModulusEven)?;
         Ok(Self {
             modulus,
             e: exponent,
