@@ -17,7 +17,9 @@ use crate::crypto::ecdsa::EcKey;
 use crate::crypto::ecdsa::Generators;
 use crate::crypto::rsassa::{self, RsaKey};
 use crate::error::{Error, ErrorKind, Result};
-use crate::limits::{MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS};
+use crate::limits::{
+    HS256_MIN_SECRET_LEN, MAX_JWKS_KEYS, MAX_JWKS_SIZE, MAX_KEYS_TRIED, MAX_KID_LEN, RSA_MIN_BITS,
+};
 use crate::skip::SkipReason;
 use crate::text::quote;
 use crate::{base64url, json};
@@ -182,11 +184,11 @@ impl KeySet {
     /// so a 32-byte secret allows HS256 only, 48 bytes HS256 and HS384, 64
     /// bytes all three. Shorter than 32 bytes is `ERR_KEY_INVALID`.
     pub fn from_secret(secret: &[u8], kid: Option<&str>) -> Result<Self> {
-        if secret.len() < 32 {
+        if secret.len() < HS256_MIN_SECRET_LEN {
             return Err(Error::with_detail(
                 ErrorKind::KeyInvalid,
                 format!(
-                    "shared secret is {} bytes; hs256 needs at least 32",
+                    "shared secret is {} bytes; hs256 needs at least {HS256_MIN_SECRET_LEN}",
                     secret.len()
                 ),
             ));

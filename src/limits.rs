@@ -54,6 +54,19 @@ pub const RSA_MAX_BITS: usize = 8192;
 /// bound keeps a verification to at most 33 squarings and 33 multiplications.
 pub const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 
+/// Shortest shared secret for HS256, in bytes: as long as the hash output
+/// (RFC 7518 §3.2), so the secret is not the easier thing to guess. A
+/// shorter secret is refused (`ERR_KEY_INVALID`).
+pub const HS256_MIN_SECRET_LEN: usize = 32;
+
+/// Shortest shared secret for HS384, in bytes: as long as the hash output
+/// (RFC 7518 §3.2). A shorter secret's key does not permit HS384.
+pub const HS384_MIN_SECRET_LEN: usize = 48;
+
+/// Shortest shared secret for HS512, in bytes: as long as the hash output
+/// (RFC 7518 §3.2). A shorter secret's key does not permit HS512.
+pub const HS512_MIN_SECRET_LEN: usize = 64;
+
 /// Latest time accepted in `exp`, `nbf` and `iat`: 9999-12-31T23:59:59Z.
 /// A larger value is a type-confusion attempt, not a date.
 pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;

@@ -498,10 +498,16 @@ impl Policy {
             }
         }
         if self.clock_tolerance > MAX_CLOCK_TOLERANCE {
-            return invalid("clockTolerance", "at most 86400 seconds");
+            return invalid(
+                "clockTolerance",
+                &format!("at most {MAX_CLOCK_TOLERANCE} seconds"),
+            );
         }
         if self.max_token_size == 0 || self.max_token_size > MAX_TOKEN_SIZE_CEILING {
-            return invalid("maxTokenSize", "between 1 and 262144 bytes");
+            return invalid(
+                "maxTokenSize",
+                &format!("between 1 and {MAX_TOKEN_SIZE_CEILING} bytes"),
+            );
         }
         if self.subject.as_deref() == Some("") {
             return invalid("subject", "empty strings are not allowed");

@@ -343,6 +343,25 @@ fn rsa_min_and_max_bits() {
 }
 
 #[test]
+fn hmac_min_secret_lens() {
+    use jwtguard::Algorithm::{HS256, HS384, HS512};
+    let permits = |len: usize| {
+        let set = KeySet::from_secret(&vec![7u8; len], None).unwrap();
+        [HS256, HS384, HS512].map(|alg| set.keys()[0].permits(alg))
+    };
+    fails(
+        KeySet::from_secret(&[7u8; HS256_MIN_SECRET_LEN - 1], None),
+        "ERR_KEY_INVALID",
+        "shared secret is 31 bytes; hs256 needs at least 32",
+    );
+    assert_eq!(permits(HS256_MIN_SECRET_LEN), [true, false, false]);
+    assert_eq!(permits(HS384_MIN_SECRET_LEN - 1), [true, false, false]);
+    assert_eq!(permits(HS384_MIN_SECRET_LEN), [true, true, false]);
+    assert_eq!(permits(HS512_MIN_SECRET_LEN - 1), [true, true, false]);
+    assert_eq!(permits(HS512_MIN_SECRET_LEN), [true, true, true]);
+}
+
+#[test]
 fn rsa_max_exponent() {
     let admit = |e: u64| {
         let mut jwk: Value = fixtures()["jwks"]["keys"][0].clone();

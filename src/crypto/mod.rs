@@ -31,6 +31,7 @@ use sha2::{Sha256, Sha384, Sha512};
 #[cfg(any(feature = "es256", feature = "es384"))]
 use crate::crypto::ecdsa::EcKey;
 use crate::crypto::rsassa::{Hash, RsaKey};
+use crate::limits::{HS256_MIN_SECRET_LEN, HS384_MIN_SECRET_LEN, HS512_MIN_SECRET_LEN};
 
 /// Key material, decoded and validated once.
 #[derive(Clone)]
@@ -61,9 +62,9 @@ impl Material {
             #[cfg(feature = "eddsa")]
             Material::Ed25519(_) => alg == EdDSA,
             Material::Hmac(secret) => match alg {
-                HS256 => secret.len() >= 32,
-                HS384 => secret.len() >= 48,
-                HS512 => secret.len() >= 64,
+                HS256 => secret.len() >= HS256_MIN_SECRET_LEN,
+                HS384 => secret.len() >= HS384_MIN_SECRET_LEN,
+                HS512 => secret.len() >= HS512_MIN_SECRET_LEN,
                 _ => false,
             },
         }
