@@ -34,7 +34,8 @@ pub(crate) fn check(policy: &Policy, claims: &Claims, key: &Key, now: i64) -> Re
     check_permission(policy, claims)
 }
 
-fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
+/// A string claim, when present; any other type is `ERR_CLAIM_INVALID`.
+pub(crate) fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
     match claims.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -46,7 +47,8 @@ fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
     }
 }
 
-fn required_string<'a>(claims: &'a Claims, name: &str) -> Result<&'a str> {
+/// A string claim that must be present (`ERR_CLAIM_MISSING` when it is not).
+pub(crate) fn required_string<'a>(claims: &'a Claims, name: &str) -> Result<&'a str> {
     string_claim(claims, name)?
         .ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, name, format!("{name} is required")))
 }

@@ -278,12 +278,11 @@ pub(crate) fn check_proof(
     })
 }
 
+/// A string member the proof's payload must have: the claim rule, with its
+/// detail, as a DPoP error.
 fn required_string<'a>(payload: &'a Map<String, Value>, name: &str) -> Result<&'a str> {
-    match payload.get(name) {
-        Some(Value::String(value)) => Ok(value),
-        Some(_) => Err(invalid(name, format!("{name} must be a string"))),
-        None => Err(invalid(name, format!("{name} is required"))),
-    }
+    claims::required_string(payload, name)
+        .map_err(|e| invalid(name, e.detail().unwrap_or_default()))
 }
 
 /// RFC 7638 JWK SHA-256 thumbprint (base64url, no padding) of an admitted public JWK's members: RSA {e,kty,n}, EC {crv,kty,x,y}, OKP {crv,kty,x}, in lexicographic order, no whitespace.

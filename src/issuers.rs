@@ -9,6 +9,7 @@
 //! configuration's verifier then checks everything with its own keys, so
 //! issuer A's key can never vouch for a token naming issuer B.
 
+use crate::claims::{required_string, string_claim};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::MAX_TOKEN_SIZE_CEILING;
 use crate::policy::Policy;
@@ -66,18 +67,8 @@ impl IssuerRouter {
     pub fn route(&self, token: &str) -> Result<usize> {
         let segments = token::split(token, MAX_TOKEN_SIZE_CEILING)?;
         let claims = token::decode_object(segments.payload, "payload")?;
-        let text = |name: &str| match claims.get(name) {
-            None => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(Error::claim(
-                ErrorKind::ClaimInvalid,
-                name,
-                format!("{name} must be a string"),
-            )),
-        };
-        let iss = text("iss")?
-            .ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, "iss", "iss is required"))?;
-        let tid = text("tid")?;
+        let iss = required_string(&claims, "iss")?;
+        let tid = string_claim(&claims, "tid")?;
         self.issuers
             .iter()
             .position(|accepted| accepted.iter().any(|a| issuer_matches(a, iss, tid)))
