@@ -52,6 +52,34 @@ export function onTrap(handler) {
 }
 
 /**
+ * What this host adds to a core detail. The core names no JS API; where the
+ * fix is a JS option, the hint names it, after the end of the core's detail
+ * it belongs to (`after`, the capture groups going to `hint`).
+ */
+const HOST_HINTS = Object.freeze([
+  // src/tenant.rs `diagnose`: a token of the other Entra version.
+  {
+    code: 'ERR_ISSUER_INVALID',
+    after: /, or accept v([12]) tokens$/,
+    hint: (version) => ` (the entra preset's version option: ${version} or "any")`,
+  },
+]);
+
+/**
+ * A core detail with this host's hint, if one belongs to it.
+ * @param {string} code
+ * @param {string | null} detail
+ */
+function withHostHint(code, detail) {
+  if (typeof detail !== 'string') return detail;
+  for (const { code: hintCode, after, hint } of HOST_HINTS) {
+    const match = hintCode === code ? after.exec(detail) : null;
+    if (match) return detail + hint(...match.slice(1));
+  }
+  return detail;
+}
+
+/**
  * Turns anything thrown by the WebAssembly core into a JwtGuardError. A trap
  * (`WebAssembly.RuntimeError`) is a bug: the core is restarted and the call
  * answered with ERR_INTERNAL.
@@ -63,7 +91,7 @@ export function fromCore(error) {
   if (error instanceof WebAssembly.RuntimeError) trapHandler?.(error);
   const core = /** @type {{ code?: unknown, detail?: string | null, claim?: string | null }} */ (error);
   if (core && typeof core === 'object' && typeof core.code === 'string' && core.code in ERROR_MESSAGES) {
-    return new JwtGuardError(core.code, core.detail ?? null, { claim: core.claim ?? null });
+    return new JwtGuardError(core.code, withHostHint(core.code, core.detail ?? null), { claim: core.claim ?? null });
   }
   return new JwtGuardError('ERR_INTERNAL', null, { cause: error });
 }

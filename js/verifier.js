@@ -353,14 +353,24 @@ export function createVerifier(options) {
   return Object.freeze({
     policy: Object.freeze(JSON.parse(policyJson)),
     ready: () => ready(),
-    verifySync: (token) => verifySync(token),
+    verifySync: (token) => {
+      try {
+        return verifySync(token);
+      } catch (error) {
+        throw withRequestHint(error);
+      }
+    },
     /**
      * Loads keys if needed, then verifies, with WebCrypto where the host has
      * it (unless `webCrypto: false`). `context.waitUntil` (a Worker's
      * `ctx.waitUntil`) receives background key refreshes this call starts.
      */
     async verify(token, context) {
-      return withKeys(token, context, webCrypto === null ? verifySync : verifyWebCrypto);
+      try {
+        return await withKeys(token, context, webCrypto === null ? verifySync : verifyWebCrypto);
+      } catch (error) {
+        throw withRequestHint(error);
+      }
     },
     /**
      * Verifies the access token of an HTTP request as it was presented: the
@@ -390,6 +400,16 @@ export function createVerifier(options) {
       return verifier === null ? [] : verifier.skipped();
     },
   });
+}
+
+/**
+ * verify() and verifySync() take a bare token, so a bound one (the core's
+ * ERR_TOKEN_BOUND: it carries cnf, and its proof is missing) gets the name
+ * of the method that reads the proof from its request.
+ */
+function withRequestHint(error) {
+  if (error?.code !== 'ERR_TOKEN_BOUND' || error.detail === null) return error;
+  return new JwtGuardError(error.code, `${error.detail} through verifyRequest`, { claim: error.claim });
 }
 
 /**

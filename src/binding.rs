@@ -108,7 +108,7 @@ pub(crate) fn check(
     if presented == &Presentation::BEARER {
         return Err(bound(
             "the token carries cnf (a dpop key or client certificate binding); present it \
-             with its proof through verifyRequest",
+             with its proof",
         ));
     }
     match only_member(cnf) {

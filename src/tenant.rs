@@ -85,8 +85,7 @@ pub(crate) fn diagnose(accepted: &[String], iss: &str, tid: Option<&str>) -> Str
         return format!(
             "; this is an entra v{version} token and only v{other} issuers are accepted: \
              set requestedAccessTokenVersion to {other} in the api's app registration \
-             (manifest), or accept v{version} tokens (the entra preset's version option: \
-             {version} or \"any\")"
+             (manifest), or accept v{version} tokens"
         );
     }
     if let Some((_, other)) = forms.iter().find(|(_, t)| !same_tenant(t)) {

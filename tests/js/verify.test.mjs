@@ -10,7 +10,7 @@ import { coreFacts } from '../../pkg/jwtguard.js';
 
 const coreErrorCodes = () => JSON.parse(coreFacts()).errors.map(([code]) => code);
 import { fromCore } from '../../js/errors.js';
-import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
+import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
 
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 
@@ -197,6 +197,26 @@ describe('errors and inspection', () => {
     const error = fromCore(trap);
     assert.equal(error.code, 'ERR_INTERNAL');
     assert.equal(error.cause, trap);
+  });
+
+  test('hints that name a JS API are the host\'s: the core names none', async () => {
+    const verifier = verifierFor();
+    // A bound token given to verify() or verifySync(): the hint names the method that reads its proof.
+    const bound = await sign(pairs.EdDSA, goodClaims({ cnf: { jkt: 'A'.repeat(43) } }));
+    const fromVerify = await verifier.verify(bound).catch((error) => error);
+    for (const error of [assertCode(() => verifier.verifySync(bound), 'ERR_TOKEN_BOUND', 'cnf'), fromVerify]) {
+      assert.match(error.detail, /present it with its proof through verifyRequest$/);
+    }
+    // Through verifyRequest the request was read: the core's detail alone.
+    const request = { method: 'GET', url: 'https://api.test/x', headers: { authorization: `Bearer ${bound}` } };
+    const fromRequest = await verifier.verifyRequest(request).catch((error) => error);
+    assert.equal(fromRequest.code, 'ERR_TOKEN_BOUND');
+    assert.match(fromRequest.detail, /present it with its proof$/);
+    // An Entra v1 token where only v2 issuers are accepted: the entra preset's option.
+    const v2Only = verifierFor({ issuer: `https://login.microsoftonline.com/${TENANT}/v2.0` });
+    const v1Token = await sign(pairs.EdDSA, goodClaims({ iss: `https://sts.windows.net/${TENANT}/`, tid: TENANT }));
+    const error = assertCode(() => v2Only.verifySync(v1Token), 'ERR_ISSUER_INVALID', 'iss');
+    assert.match(error.detail, /this is an entra v1 token and only v2 issuers are accepted: .*, or accept v1 tokens \(the entra preset's version option: 1 or "any"\)$/);
   });
 
   test('inspectToken decodes without verifying, and says so', async () => {
