@@ -13,7 +13,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::admit_jwk;
-use crate::limits::{MAX_DPOP_PROOF_SIZE, MAX_HEADER_MEMBERS, MAX_JTI_LEN};
+use crate::limits::{MAX_DPOP_PROOF_SIZE, MAX_JTI_LEN};
 use crate::text::quote;
 use crate::uri::normalise_htu;
 use crate::{base64url, claims, token};
@@ -52,21 +52,17 @@ pub(crate) struct CheckedProof {
 /// The proof's type (RFC 9449 §4.2), compared by [`token::same_typ`].
 const DPOP_TYP: &str = "dpop+jwt";
 
-/// Header members that point at keys elsewhere: never followed, never trusted.
-const KEY_POINTERS: &[(&str, &str)] = &[
-    ("jku", "key set urls in the header (jku) are never fetched"),
-    (
-        "x5u",
-        "certificate urls in the header (x5u) are never fetched",
-    ),
-    (
-        "x5c",
-        "certificate chains in the header (x5c) are not accepted; the key is the jwk member",
-    ),
-];
-
 fn invalid(member: &str, detail: impl Into<String>) -> Error {
     Error::claim(ErrorKind::DpopInvalid, member, detail)
+}
+
+/// The same error as a DPoP error: same member, same detail.
+fn retyped(error: &Error) -> Error {
+    let detail = error.detail().unwrap_or_default();
+    match error.claim_name() {
+        Some(member) => invalid(member, detail),
+        None => Error::with_detail(ErrorKind::DpopInvalid, detail),
+    }
 }
 
 /// The same error as a DPoP error: same member, same detail, prefixed.
@@ -102,16 +98,9 @@ pub(crate) fn check_proof(
     let header = token::decode_object(segments.header, "header")
         .map_err(|e| as_dpop(&e, "the dpop proof's header is invalid"))?;
 
-    // 2. The header.
-    if header.len() > MAX_HEADER_MEMBERS {
-        return Err(Error::with_detail(
-            ErrorKind::DpopInvalid,
-            format!(
-                "the dpop proof's header has {} members, limit {MAX_HEADER_MEMBERS}",
-                header.len()
-            ),
-        ));
-    }
+    // 2. The header: the token header rules that apply to it (member
+    // count, crit, members never followed), as DPoP errors, and its own.
+    token::check_member_count(&header).map_err(|e| as_dpop(&e, "the dpop proof's header"))?;
     match header.get("typ") {
         Some(Value::String(typ)) if token::same_typ(typ, DPOP_TYP) => {}
         Some(Value::String(typ)) => {
@@ -147,16 +136,13 @@ pub(crate) fn check_proof(
             ),
         ));
     }
-    if header.contains_key("crit") {
+    token::check_crit(&header).map_err(|e| retyped(&e))?;
+    token::check_unsupported_members(&header, &["jwk"]).map_err(|e| retyped(&e))?;
+    if header.contains_key("x5c") {
         return Err(invalid(
-            "crit",
-            "no critical header extension is understood",
+            "x5c",
+            "certificate chains in the header (x5c) are not accepted; the key is the jwk member",
         ));
-    }
-    for (name, why) in KEY_POINTERS.iter().chain(token::UNSUPPORTED_MEMBERS) {
-        if *name != "jwk" && header.contains_key(*name) {
-            return Err(invalid(name, *why));
-        }
     }
     let jwk = match header.get("jwk") {
         Some(Value::Object(jwk)) => jwk,
@@ -281,8 +267,7 @@ pub(crate) fn check_proof(
 /// A string member the proof's payload must have: the claim rule, with its
 /// detail, as a DPoP error.
 fn required_string<'a>(payload: &'a Map<String, Value>, name: &str) -> Result<&'a str> {
-    claims::required_string(payload, name)
-        .map_err(|e| invalid(name, e.detail().unwrap_or_default()))
+    claims::required_string(payload, name).map_err(|e| retyped(&e))
 }
 
 /// RFC 7638 JWK SHA-256 thumbprint (base64url, no padding) of an admitted public JWK's members: RSA {e,kty,n}, EC {crv,kty,x,y}, OKP {crv,kty,x}, in lexicographic order, no whitespace.

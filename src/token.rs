@@ -147,12 +147,7 @@ pub(crate) const UNSUPPORTED_MEMBERS: &[(&str, &str)] = &[
 impl Header {
     /// Applies the header rules that do not depend on the policy.
     pub(crate) fn parse(members: Map<String, Value>) -> Result<Self> {
-        if members.len() > MAX_HEADER_MEMBERS {
-            return Err(Error::with_detail(
-                ErrorKind::HeaderInvalid,
-                format!("more than {MAX_HEADER_MEMBERS} members"),
-            ));
-        }
+        check_member_count(&members)?;
         // Microsoft Graph (and other first-party Microsoft APIs) put a `nonce`
         // in the header and sign a hash of it: such a token can never verify
         // here, and the caller needs to hear why.
@@ -165,18 +160,8 @@ impl Header {
             ));
         }
         let alg = parse_alg(members.get("alg"))?;
-        if members.contains_key("crit") {
-            return Err(Error::claim(
-                ErrorKind::CritUnsupported,
-                "crit",
-                "no critical header extension is understood",
-            ));
-        }
-        for (name, why) in UNSUPPORTED_MEMBERS {
-            if members.contains_key(*name) {
-                return Err(Error::claim(ErrorKind::HeaderInvalid, name, *why));
-            }
-        }
+        check_crit(&members)?;
+        check_unsupported_members(&members, &[])?;
         let kid = match members.get("kid") {
             None => None,
             Some(Value::String(kid)) if !kid.is_empty() && kid.len() <= MAX_KID_LEN => {
@@ -215,6 +200,45 @@ impl Header {
             members,
         })
     }
+}
+
+/// At most [`MAX_HEADER_MEMBERS`] members. A header rule that a DPoP
+/// proof's header follows too, as do [`check_crit`] and
+/// [`check_unsupported_members`].
+pub(crate) fn check_member_count(members: &Map<String, Value>) -> Result<()> {
+    if members.len() > MAX_HEADER_MEMBERS {
+        return Err(Error::with_detail(
+            ErrorKind::HeaderInvalid,
+            format!("more than {MAX_HEADER_MEMBERS} members"),
+        ));
+    }
+    Ok(())
+}
+
+/// No `crit`: no critical header extension is understood.
+pub(crate) fn check_crit(members: &Map<String, Value>) -> Result<()> {
+    if members.contains_key("crit") {
+        return Err(Error::claim(
+            ErrorKind::CritUnsupported,
+            "crit",
+            "no critical header extension is understood",
+        ));
+    }
+    Ok(())
+}
+
+/// None of [`UNSUPPORTED_MEMBERS`] but those `allowed` (a DPoP proof's
+/// header carries its `jwk`).
+pub(crate) fn check_unsupported_members(
+    members: &Map<String, Value>,
+    allowed: &[&str],
+) -> Result<()> {
+    for (name, why) in UNSUPPORTED_MEMBERS {
+        if !allowed.contains(name) && members.contains_key(*name) {
+            return Err(Error::claim(ErrorKind::HeaderInvalid, name, *why));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn parse_alg(value: Option<&Value>) -> Result<Algorithm> {

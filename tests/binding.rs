@@ -303,6 +303,29 @@ fn dpop_proofs_one_row_per_rule() {
             bad("x5c"),
         ),
         (
+            "x5u",
+            proof(&token, set("x5u", json!("https://evil.example/cert")), none),
+            bad("x5u"),
+        ),
+        (
+            "b64",
+            proof(&token, set("b64", json!(false)), none),
+            bad("b64"),
+        ),
+        (
+            "a header over the member limit",
+            proof(
+                &token,
+                |h| {
+                    for i in h.len()..=jwtguard::limits::MAX_HEADER_MEMBERS {
+                        h.insert(format!("x-{i}"), json!(i));
+                    }
+                },
+                none,
+            ),
+            bad(""),
+        ),
+        (
             "signed by another key than its jwk",
             // The Ed25519 fixture's secret used as a P-256 scalar: another ES256 key.
             proof_by("EdDSA", &token, none, none),
