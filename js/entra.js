@@ -16,7 +16,7 @@
  */
 
 import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
-import { ANY_TENANT, TENANT_PLACEHOLDER } from '../pkg/facts.js';
+import { ANY_TENANT, ENTRA_CLOUDS, TENANT_PLACEHOLDER } from '../pkg/facts.js';
 import { discover } from './keys/discovery.js';
 import { anyOf, invalid, list } from './preset-options.js';
 
@@ -25,12 +25,7 @@ import { anyOf, invalid, list } from './preset-options.js';
  * the hosts of v2 and v1 issuers (docs/entra.md, "National clouds"). The
  * command line's `token --cloud` reads it too.
  */
-export const CLOUDS = Object.freeze({
-  public: { login: 'login.microsoftonline.com', v2: 'login.microsoftonline.com', v1: 'sts.windows.net' },
-  usgov: { login: 'login.microsoftonline.us', v2: 'login.microsoftonline.us', v1: 'sts.windows.net' },
-  // In China the issuers are on other hosts than the login endpoint.
-  china: { login: 'login.chinacloudapi.cn', v2: 'login.partner.microsoftonline.cn', v1: 'sts.chinacloudapi.cn' },
-});
+export const CLOUDS = ENTRA_CLOUDS;
 
 const MULTI_TENANT = Object.freeze(['organizations', 'common']);
 

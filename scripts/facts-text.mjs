@@ -24,6 +24,7 @@ export function factsModule(facts) {
     constant('MAX_NUMERIC_DATE', facts.maxNumericDate, 'The largest NumericDate the core accepts (9999-12-31T23:59:59Z).'),
     constant('TENANT_PLACEHOLDER', facts.tenantPlaceholder, 'The placeholder of an Entra ID multi-tenant issuer template.'),
     constant('ANY_TENANT', facts.anyTenant, 'The tenants value that accepts every tenant.'),
+    frozen('ENTRA_CLOUDS', facts.entraClouds, 'Each Entra ID cloud\'s hosts: login (metadata, token endpoint), and those of v2 and v1 issuers.'),
   ].join('\n');
 }
 

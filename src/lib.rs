@@ -71,5 +71,5 @@ pub use policy::{
     Policy,
 };
 pub use skip::SkipReason;
-pub use tenant::TENANT_PLACEHOLDER;
+pub use tenant::{ENTRA_CLOUDS, EntraCloud, TENANT_PLACEHOLDER};
 pub use verifier::{KeyUsed, Prepared, Verified, Verifier};

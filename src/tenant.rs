@@ -34,13 +34,44 @@ pub(crate) fn issuer_matches(expected: &str, iss: &str, tid: Option<&str>) -> bo
     }
 }
 
-/// Entra ID's issuer forms: v1 tokens name `https://<v1 host>/<tenant>/`,
-/// v2 tokens `https://<v2 host>/<tenant>/v2.0`, per cloud.
-const ENTRA_V1_HOSTS: [&str; 2] = ["sts.windows.net", "sts.chinacloudapi.cn"];
-const ENTRA_V2_HOSTS: [&str; 3] = [
-    "login.microsoftonline.com",
-    "login.microsoftonline.us",
-    "login.partner.microsoftonline.cn",
+/// An Entra ID cloud's hosts (docs/entra.md, "National clouds"): where
+/// metadata and the token endpoint live (`login`), and the hosts of its v2
+/// and v1 issuers. v1 tokens name `https://<v1>/<tenant>/`, v2 tokens
+/// `https://<v2>/<tenant>/v2.0`. The host layer's Entra preset and command
+/// line read this table (`coreFacts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntraCloud {
+    /// The preset's name for the cloud: `public`, `usgov`, `china`.
+    pub name: &'static str,
+    /// The login host: metadata and the token endpoint.
+    pub login: &'static str,
+    /// The host of v2 issuers.
+    pub v2: &'static str,
+    /// The host of v1 issuers.
+    pub v1: &'static str,
+}
+
+/// Every Entra ID cloud jwtguard knows. In China the issuers are on other
+/// hosts than the login endpoint.
+pub const ENTRA_CLOUDS: [EntraCloud; 3] = [
+    EntraCloud {
+        name: "public",
+        login: "login.microsoftonline.com",
+        v2: "login.microsoftonline.com",
+        v1: "sts.windows.net",
+    },
+    EntraCloud {
+        name: "usgov",
+        login: "login.microsoftonline.us",
+        v2: "login.microsoftonline.us",
+        v1: "sts.windows.net",
+    },
+    EntraCloud {
+        name: "china",
+        login: "login.chinacloudapi.cn",
+        v2: "login.partner.microsoftonline.cn",
+        v1: "sts.chinacloudapi.cn",
+    },
 ];
 
 /// The token version and tenant (a GUID or `{tenantid}`) of an Entra issuer.
@@ -48,10 +79,16 @@ fn entra_form(issuer: &str) -> Option<(u8, &str)> {
     let rest = issuer.strip_prefix("https://")?;
     let (host, path) = rest.split_once('/')?;
     if let Some(tenant) = path.strip_suffix("/v2.0") {
-        return ENTRA_V2_HOSTS.contains(&host).then_some((2, tenant));
+        return ENTRA_CLOUDS
+            .iter()
+            .any(|cloud| cloud.v2 == host)
+            .then_some((2, tenant));
     }
     let tenant = path.strip_suffix('/')?;
-    ENTRA_V1_HOSTS.contains(&host).then_some((1, tenant))
+    ENTRA_CLOUDS
+        .iter()
+        .any(|cloud| cloud.v1 == host)
+        .then_some((1, tenant))
 }
 
 /// What is nearly right about a refused `iss`, as a detail suffix (empty

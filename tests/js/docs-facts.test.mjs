@@ -1,12 +1,12 @@
 // The reference tables of docs/ state facts whose one source is the code:
 // the policy members (the core's Policy::MEMBERS), the error codes (the
-// core's table, in its order), the key-source defaults (KEY_SOURCE_DEFAULTS)
-// and the core's defaults. A member, code or default that changes in the
+// core's table, in its order), the key-source defaults (KEY_SOURCE_DEFAULTS),
+// the core's defaults and the Entra ID clouds' hosts (ENTRA_CLOUDS). A member, code or default that changes in the
 // code and not on its page fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_SIZE, ERROR_MESSAGES, POLICY_MEMBERS } from '../../pkg/facts.js';
+import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_SIZE, ENTRA_CLOUDS, ERROR_MESSAGES, POLICY_MEMBERS } from '../../pkg/facts.js';
 import { KEY_SOURCE_DEFAULTS } from '../../js/keys/cache.js';
 
 const page = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -51,4 +51,12 @@ test('docs/keys.md gives each key-source default as the code has it', () => {
   for (const [option, value] of Object.entries(KEY_SOURCE_DEFAULTS)) {
     assert.equal(stated[option], String(value), option);
   }
+});
+
+test('docs/entra.md names each cloud\'s hosts as the core\'s table has them', () => {
+  const rows = table(page('docs/entra.md'), '## National clouds');
+  const stated = rows.map(([, login, v2, v1]) => [login, v2, v1].map((cell) => names(cell)[0]));
+  const core = ['public', 'usgov', 'china'].map((cloud) => [ENTRA_CLOUDS[cloud].login, ENTRA_CLOUDS[cloud].v2, ENTRA_CLOUDS[cloud].v1]);
+  assert.deepEqual(stated, core);
+  assert.deepEqual(Object.keys(ENTRA_CLOUDS).sort(), ['china', 'public', 'usgov']);
 });

@@ -6,9 +6,9 @@ use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
 use jwtguard::{
-    ANY_TENANT, Algorithm, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, Error, ErrorKind,
-    IssuerRouter, KeySet, Policy, Prepared, Presentation, Scheme, TENANT_PLACEHOLDER, Times,
-    Verified, Verifier, limits,
+    ANY_TENANT, Algorithm, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, ENTRA_CLOUDS, Error,
+    ErrorKind, IssuerRouter, KeySet, Policy, Prepared, Presentation, Scheme, TENANT_PLACEHOLDER,
+    Times, Verified, Verifier, limits,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -431,6 +431,13 @@ pub fn core_facts() -> String {
         "maxTokenSizeCeiling": limits::MAX_TOKEN_SIZE_CEILING,
         "maxNumericDate": limits::MAX_NUMERIC_DATE,
         "tenantPlaceholder": TENANT_PLACEHOLDER,
+        "entraClouds": ENTRA_CLOUDS
+            .iter()
+            .map(|cloud| {
+                let hosts = serde_json::json!({ "login": cloud.login, "v2": cloud.v2, "v1": cloud.v1 });
+                (cloud.name.to_owned(), hosts)
+            })
+            .collect::<serde_json::Map<String, serde_json::Value>>(),
         "anyTenant": ANY_TENANT,
     })
     .to_string()
