@@ -73,7 +73,8 @@ export async function startApps({ api, down, tenants }) {
   return apps;
 }
 
-async function nodeServer(server) {
+/** A node:http server listening on 127.0.0.1, with its origin and a `close()` that ends open connections. */
+export async function nodeServer(server) {
   await listen(server);
   return {
     origin: `http://127.0.0.1:${server.address().port}`,

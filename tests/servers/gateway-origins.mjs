@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { jwtGateway } from '@jwtguard/jwtguard/hono';
 import { gatewayConfig } from './gateway-config.mjs';
+import { nodeServer } from './apps.mjs';
 
 /** [method ('ALL': any), path, the handler's name] */
 export const ROUTES = [
@@ -22,19 +23,6 @@ export const ROUTES = [
 
 /** What every handler answers: its name and the identity headers it was given. */
 const answer = (route, headers) => ({ route, user: headers['x-user'] ?? null, roles: headers['x-roles'] ?? null, authorization: headers.authorization ?? null });
-
-const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-
-async function nodeServer(server) {
-  await listen(server);
-  return {
-    origin: `http://127.0.0.1:${server.address().port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 function honoRoutes(app) {
   for (const [method, path, route] of ROUTES) {
