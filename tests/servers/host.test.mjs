@@ -114,6 +114,12 @@ for (const name of FRAMEWORKS) {
       assert.equal(honest.status, 200);
     });
 
+    test('an absolute-form target (another authority in the request line) → 400 before the token', async () => {
+      const app = apps[name].plain;
+      const response = await get(app, 'http://evil.example/api/whoami', { host: `127.0.0.1:${app.port}` });
+      assert.deepEqual([response.status, response.body], [400, REFUSED]);
+    });
+
     test('origin pins the URL: the Host header is not read', async () => {
       const app = apps[name].pinned;
       const pinned = await get(app, '/api/whoami', { ...(await bound(`${PINNED}/api/whoami`)), host: 'evil.example/x?' });
