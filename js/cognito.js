@@ -22,9 +22,8 @@
  * out here, never reached by leaving `audience` out.
  */
 
-import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { discover } from './keys/discovery.js';
-import { anyOf, invalid, list } from './preset-options.js';
+import { anyOf, invalid, keySourceOptions, list } from './preset-options.js';
 
 const COGNITO_OPTIONS = Object.freeze([
   'region', 'userPoolId', 'clientId', 'tokenUse', 'groups', 'anyGroups', 'scopes', 'anyScopes',
@@ -79,12 +78,7 @@ function userPoolId(value, inRegion) {
  * @returns {import('./index.d.ts').VerifierOptions}
  */
 export function cognito(options) {
-  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
-  const keyOptions = {};
-  for (const [name, value] of Object.entries(options)) {
-    if (KEY_SOURCE_OPTIONS.includes(name)) keyOptions[name] = value;
-    else if (!COGNITO_OPTIONS.includes(name)) throw invalid(JSON.stringify(name), 'is not a cognito option');
-  }
+  const keyOptions = keySourceOptions(options, COGNITO_OPTIONS, 'a cognito');
   const pool = userPoolId(options.userPoolId, region(options.region));
   if (options.clientId === undefined) throw invalid('clientId', 'is required: the app client id (or ids) the tokens were issued to');
   const clientIds = list(options.clientId, 'clientId');

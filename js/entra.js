@@ -15,10 +15,9 @@
  * per-key check. docs/entra.md gathers the Entra facts this relies on.
  */
 
-import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 import { ANY_TENANT, ENTRA_CLOUDS, TENANT_PLACEHOLDER } from '../pkg/facts.js';
 import { discover } from './keys/discovery.js';
-import { anyOf, invalid, list } from './preset-options.js';
+import { anyOf, invalid, keySourceOptions, list } from './preset-options.js';
 
 /**
  * Hosts per cloud: where metadata and the token endpoint live (`login`), and
@@ -119,12 +118,7 @@ function externalId({ tenantName, tenantId, ...rest }) {
  * @returns {import('./index.d.ts').VerifierOptions}
  */
 export function entraId(options) {
-  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
-  const keyOptions = {};
-  for (const [name, value] of Object.entries(options)) {
-    if (KEY_SOURCE_OPTIONS.includes(name)) keyOptions[name] = value;
-    else if (!ENTRA_OPTIONS.includes(name)) throw invalid(JSON.stringify(name), 'is not an entraId option');
-  }
+  const keyOptions = keySourceOptions(options, ENTRA_OPTIONS, 'an entraId');
 
   const { clientId, appOnly = false } = options;
   if (clientId !== undefined) guid(clientId, 'clientId');

@@ -4,6 +4,7 @@
  */
 
 import { JwtGuardError } from './errors.js';
+import { KEY_SOURCE_OPTIONS } from './keys/cache.js';
 
 /** ERR_POLICY_INVALID naming the option. */
 export const invalid = (option, why) =>
@@ -24,4 +25,22 @@ export function anyOf(value, option) {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalid(option, 'must be a non-empty array of strings');
   return list(value, option);
+}
+
+/**
+ * The key-source options among a preset's `options` (they go to its
+ * `discover`), after refusing any name that is neither one of those nor one
+ * of the preset's own `allowed` options.
+ * @param {unknown} options
+ * @param {readonly string[]} allowed
+ * @param {string} preset the preset's name, for messages
+ */
+export function keySourceOptions(options, allowed, preset) {
+  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
+  const keyOptions = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (KEY_SOURCE_OPTIONS.includes(name)) keyOptions[name] = value;
+    else if (!allowed.includes(name)) throw invalid(JSON.stringify(name), `is not ${preset} option`);
+  }
+  return keyOptions;
 }
