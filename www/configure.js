@@ -65,10 +65,14 @@ export function environment(policy) {
 /** The caller's name in the example handlers: the client id in Entra, Auth0 and others, else the subject. */
 const CALLER = 'claims.azp ?? claims.appid ?? claims.client_id ?? claims.sub';
 
-/** `fromEnv(source)`, plus what the variables cannot say. */
+/** `fromEnv(source)`, plus what the variables cannot say: a clock tolerance other than the default, maxTokenAge. */
 function optionsFrom(policy, source) {
   const tolerance = policy.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
-  return tolerance === DEFAULT_CLOCK_TOLERANCE ? `fromEnv(${source})` : `({ ...fromEnv(${source}), clockTolerance: ${tolerance} })`;
+  const extras = [
+    ...(tolerance === DEFAULT_CLOCK_TOLERANCE ? [] : [`clockTolerance: ${tolerance}`]),
+    ...(policy.maxTokenAge === undefined ? [] : [`maxTokenAge: ${policy.maxTokenAge}`]),
+  ];
+  return extras.length === 0 ? `fromEnv(${source})` : `({ ...fromEnv(${source}), ${extras.join(', ')} })`;
 }
 
 /**

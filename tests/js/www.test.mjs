@@ -224,6 +224,9 @@ test('configuration: the Worker reads fromEnv, adds only what the variables cann
   assert.match(worker, /\(env\) => fromEnv\(env\),/);
   assert.doesNotMatch(worker, /JWT_JWKS\b|POLICY/);
   assert.match(configuration({ ...policy, clockTolerance: 300 }).worker, /\(env\) => \(\{ \.\.\.fromEnv\(env\), clockTolerance: 300 \}\),/);
+  // fromEnv reads no maxTokenAge: the snippet adds it, beside a tolerance other than the default.
+  assert.match(configuration({ ...policy, maxTokenAge: 600 }).worker, /\(env\) => \(\{ \.\.\.fromEnv\(env\), maxTokenAge: 600 \}\),/);
+  assert.match(configuration({ ...policy, clockTolerance: 5, maxTokenAge: 600 }).worker, /\(\{ \.\.\.fromEnv\(env\), clockTolerance: 5, maxTokenAge: 600 \}\)/);
   const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
   assert.deepEqual([several.env, several.worker], [null, null]);
   assert.deepEqual(JSON.parse(several.policyJson).issuer, [ISSUER, 'https://other.test']);
