@@ -16,6 +16,8 @@ import { duration, isNumericDate, localTime, relative, timePhrase } from '@jwtgu
 /** The time claims drawn, in the core's order of checks; `auth_time` is shown, not checked. */
 const TIME_NAMES = Object.freeze(['exp', 'nbf', 'iat', 'auth_time']);
 
+/** @typedef {{ exp?: number, nbf?: number, iat?: number, auth_time?: number }} Times */
+
 /** The shortest span drawn (seconds), so that marks a few seconds apart still have room. */
 const MIN_SPAN = 60;
 
@@ -32,7 +34,10 @@ const STATE_TITLES = Object.freeze({
   'no-iat': 'No issue time',
 });
 
-/** The state of the time checks at `now`, in the core's order. */
+/**
+ * The state of the time checks at `now`, in the core's order.
+ * @param {Times} times
+ */
 function stateAt({ exp, nbf, iat }, now, tolerance, maxTokenAge, requireExp) {
   if (exp === undefined && requireExp) return 'no-expiry';
   if (exp !== undefined && now >= exp + tolerance) return 'expired';
@@ -42,7 +47,11 @@ function stateAt({ exp, nbf, iat }, now, tolerance, maxTokenAge, requireExp) {
   return 'valid';
 }
 
-/** One sentence saying why the state is what it is. */
+/**
+ * One sentence saying why the state is what it is.
+ * @param {string} state
+ * @param {Times} times
+ */
 function stateSentence(state, { exp, nbf, iat }, now, tolerance, maxTokenAge) {
   const withTolerance = `the clock tolerance is ${tolerance} s`;
   switch (state) {
@@ -84,7 +93,7 @@ function labelRows(marks) {
  * @param {{ now: number, clockTolerance: number, maxTokenAge?: number, requireExp?: boolean }} options
  */
 export function timeline(claims, { now, clockTolerance, maxTokenAge, requireExp = true }) {
-  /** @type {Record<string, number>} */
+  /** @type {Times} */
   const times = {};
   for (const name of TIME_NAMES) {
     const value = claims[name];
