@@ -201,13 +201,16 @@ function reason({ status, message, setAside }) {
   return `${text} (Checked after setting aside the failed ${setAside.join(' and ')} check${setAside.length > 1 ? 's' : ''}.)`;
 }
 
+/** An error code that may wrap after each underscore, so that the report fits the right pane. */
+const breakableCode = (code) => code.split('_').flatMap((part, index) => (index === 0 ? [part] : ['_', el('wbr'), part]));
+
 function reportTable(checks) {
   const rows = checks.map((check) =>
     el('tr', { class: `check-${check.status}`, 'data-check': check.id }, [
       el('th', { scope: 'row', 'data-label': 'Check' }, [check.title]),
       el('td', { 'data-label': 'Result' }, [el('span', { class: `badge badge-${check.status}` }, [STATUS_LABELS[check.status]])]),
       el('td', { 'data-label': 'Policy' }, check.requirement ? [check.requirement] : []),
-      el('td', { 'data-label': 'Code' }, check.code ? [el('code', {}, [check.code])] : []),
+      el('td', { 'data-label': 'Code' }, check.code ? [el('code', {}, breakableCode(check.code))] : []),
       el('td', { 'data-label': 'Reason' }, [reason(check)]),
     ]));
   return el('table', { class: 'report', id: 'report-table' }, [
