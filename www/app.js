@@ -261,12 +261,15 @@ function showTimeline(policy) {
 /**
  * Brings the right pane up to date with the token and the form: the
  * timeline, and the verdict. With a pasted key set the verifier runs on
- * every change; keys from discovery are fetched only when the person asks
- * (Verify), so until then the token is decoded only.
+ * every change. Keys from discovery are fetched only once the person asks
+ * (Verify), so until then the token is decoded only; after that, edits
+ * verify again through the same fetches (documents already fetched are
+ * reused; a URL on an origin not yet approved is shown and waits).
  */
 async function refresh() {
-  endSession();
   const update = ++updates;
+  const discovering = keySourceChoice() !== 'jwks' && session !== null && current !== null && decodeError === null;
+  if (!discovering) endSession();
   const policy = formPolicy();
   showTimeline(policy);
   if (decodeError) {
@@ -275,6 +278,10 @@ async function refresh() {
   }
   if (!current) {
     showPending(verdict('empty', 'neutral', ['No token yet: paste one on the left.']));
+    return;
+  }
+  if (discovering) {
+    await verifyDiscovered(policy, session, update, false);
     return;
   }
   const jwks = $('jwks-input').value;
@@ -334,12 +341,15 @@ const discoveryIssuer = (policy) => (policy.issuer.length === 1 ? policy.issuer[
 /**
  * Verifies with keys from the library's own discover(), fetching through the
  * session. When discover() needs a URL on an origin the person has not
- * approved, shows that URL and waits for a click. Each attempt makes a new
- * key source, because a source does not retry a failed document within its
- * cooldown; the session hands back the documents it already fetched, so no
- * URL is fetched twice.
+ * approved, shows that URL and waits for a click (focused when `asked`: the
+ * person pressed a button, rather than typed in a field). Each attempt makes
+ * a new key source, because a source does not retry a failed document within
+ * its cooldown; the session hands back the documents it already fetched, so
+ * no URL is fetched twice. Shows nothing when a newer update started.
  */
-async function verifyDiscovered(policy, fetches) {
+async function verifyDiscovered(policy, fetches, update, asked) {
+  $('verify-result').setAttribute('aria-busy', 'true');
+  const latest = () => fetches === session && update === updates; // else the person started over
   let report;
   try {
     const metadataUrl = keySourceChoice() === 'url' ? $('discovery-url-input').value.trim() : undefined;
@@ -350,22 +360,22 @@ async function verifyDiscovered(policy, fetches) {
     if (!(error instanceof JwtGuardError)) throw error;
     const url = approvalNeeded(error);
     if (url !== null) {
-      if (fetches === session) askApproval(url, policy, fetches);
+      if (latest()) askApproval(url, fetches, asked);
       return;
     }
     report = setupReport(error);
   }
-  if (fetches === session) showReport(report, policy, fetches.fetched); // else the person started over
+  if (latest()) showReport(report, policy, fetches.fetched);
 }
 
-function askApproval(url, policy, fetches) {
+function askApproval(url, fetches, asked) {
   const { origin } = new URL(url);
   const approve = el('button', { type: 'button', id: 'approve-fetch' }, ['Fetch it']);
   const cancel = el('button', { type: 'button', id: 'cancel-fetch', class: 'secondary' }, ['Cancel']);
   approve.addEventListener('click', () => {
     fetches.approve(url);
     replace($('verify-result'), el('p', { class: 'status' }, [`Fetching ${url} …`]), ...fetchedList(fetches.fetched));
-    verifyDiscovered(policy, fetches);
+    verifyDiscovered(formPolicy(), fetches, ++updates, true);
   });
   cancel.addEventListener('click', () => {
     endSession();
@@ -379,7 +389,8 @@ function askApproval(url, policy, fetches) {
       `from a hidden frame whose Content-Security-Policy lets it connect to ${origin} only. The token is not sent.`]),
     approve, cancel,
   ]), ...fetchedList(fetches.fetched));
-  approve.focus();
+  $('verify-result').setAttribute('aria-busy', 'false');
+  if (asked) approve.focus();
 }
 
 async function onVerify(event) {
@@ -389,9 +400,8 @@ async function onVerify(event) {
     return;
   }
   endSession();
-  updates += 1; // a live verification still running is dropped
   session = fetchSession(document.body);
-  await verifyDiscovered(formPolicy(), session);
+  await verifyDiscovered(formPolicy(), session, ++updates, true);
 }
 
 function showConfiguration(policy) {
@@ -481,10 +491,15 @@ function wire() {
   $('policy-fields').addEventListener('input', refresh);
   for (const radio of document.querySelectorAll('input[name="key-source"]')) {
     radio.addEventListener('change', () => {
+      endSession(); // approvals belong to the key source they were given for
       showKeySourceChoice();
       refresh();
     });
   }
+  $('discovery-url-input').addEventListener('input', () => {
+    endSession();
+    refresh();
+  });
   showKeySourceChoice(); // a reload may keep another choice checked
   $('theme-select').addEventListener('change', showTheme);
   for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-copy]'))) {

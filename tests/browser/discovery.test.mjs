@@ -146,6 +146,18 @@ describe('decoder page: keys from a discovery document', () => {
     } finally {
       await rm(file);
     }
+
+    // Once the keys are fetched, an edit of the policy verifies again at once,
+    // through the documents already fetched: no click, no request.
+    const fetchedSoFar = foreign(seen).length;
+    const hitsSoFar = { discovery: hits(provider, DISCOVERY_PATH), jwks: hits(provider, JWKS_PATH) };
+    await page.fill('#policy-audience', 'api://another-api');
+    await page.waitForSelector('#verify-result[aria-busy="false"] #verdict[data-state="refused"]');
+    assert.match(await page.textContent('#verdict'), /^Not verified: ERR_AUDIENCE_INVALID .*Failed check: Audience \(aud\)/);
+    await page.fill('#policy-audience', RESOURCE);
+    await page.waitForSelector('#verify-result[aria-busy="false"] #verdict[data-state="verified"]');
+    assert.equal(foreign(seen).length, fetchedSoFar);
+    assert.deepEqual({ discovery: hits(provider, DISCOVERY_PATH), jwks: hits(provider, JWKS_PATH) }, hitsSoFar);
     await page.close();
   });
 
