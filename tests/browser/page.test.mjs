@@ -239,6 +239,10 @@ describe('decoder page', () => {
     assert.deepEqual(unlabelled, []);
     const unnamed = await page.$$eval('button', (buttons) => buttons.filter((b) => b.textContent.trim() === '').length);
     assert.equal(unnamed, 0);
+    // Landmarks: banner, navigation, main and contentinfo once each, and every section a region named by its heading.
+    assert.deepEqual(await page.$$eval('body > header, nav, main, body > footer', (found) => found.map((e) => e.tagName)), ['HEADER', 'NAV', 'MAIN', 'FOOTER']);
+    const sectionNames = await page.$$eval('section', (sections) => sections.map((section) => document.getElementById(section.getAttribute('aria-labelledby'))?.textContent));
+    assert.deepEqual(sectionNames, ['Token and policy', 'Verdict', 'Configure your API', 'Test-token workshop']);
 
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
