@@ -328,6 +328,9 @@ describe('decoder page', () => {
     for (const theme of ['light', 'dark']) {
       await page.selectOption('#theme-select', theme);
       backgrounds.add(await bodyBackground(page));
+      // The token's three parts keep three colours (axe-core below holds each to AA contrast).
+      const segments = await page.$$eval('#token-colour [class^="seg-"]:not(.seg-dot)', (found) => found.map((e) => getComputedStyle(e).color));
+      assert.equal(new Set(segments).size, 3, `${theme}: ${segments}`);
       for (const [width, height, name] of [[1280, 800, 'desktop'], [390, 844, 'phone']]) {
         await page.setViewportSize({ width, height });
         await page.evaluate(() => window.scrollTo(0, 0));
