@@ -9,7 +9,7 @@ import { JwtGuardError } from '../node.js';
 import { inspectCommand } from './inspect.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
-import { KeysUnavailableError, presentationOf, verifierOptions, verifyCommand } from './verify.js';
+import { KeysUnavailableError, OPTION_FLAGS, presentationOf, verifierOptions, verifyCommand } from './verify.js';
 
 /** The package's own name and version, for --version and the help. */
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -22,6 +22,7 @@ const HELP = {
 `,
   verify: `usage: jwtguard verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
        jwtguard verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
+       jwtguard verify [token|-] --env [--env-file <file>] [--prefix <P>]
       Verify a token with the same code and policy as the servers. Keys come
       from a JWKS file or URL, discovery (the issuer, whose OpenID or RFC 8414
       metadata is looked up, or its metadata url), or Entra ID's discovery for
@@ -42,7 +43,14 @@ const HELP = {
                                check the token as presented with the DPoP
                                scheme and this proof, for this request
       --client-cert <pem>      check a certificate-bound token against it
-      --json                   print the result as JSON
+      --env                    configure exactly as the server's fromEnv does,
+                               from the environment (and --env-file, --prefix)
+      --app-only  --token-version 1|2|any  --cloud public|usgov|china
+                               the Entra preset's options; --jwks or
+                               --discovery beside --entra-tenant change only
+                               where keys come from
+      Every policy member has a flag too (docs/configuration.md):
+${Object.keys(OPTION_FLAGS).map((flag) => `--${flag}`).join(' ').replace(/(.{1,70})(?: |$)/g, '        $1\n')}      --json                   print the result as JSON
       Exit 0 when valid, 1 when rejected (the code on stderr) or when the keys
       cannot be loaded, 2 for usage errors.
 `,
@@ -71,30 +79,21 @@ ${Object.values(HELP).map((text) => text.replace(/^usage: jwtguard /, '  ').repl
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const VERIFY_FLAGS = {
-  jwks: { type: 'string' },
-  discovery: { type: 'string' },
-  'entra-tenant': { type: 'string' },
+  // Every policy member and entraId option (js/option-names.js).
+  ...OPTION_FLAGS,
   policy: { type: 'string' },
-  issuer: { type: 'string', multiple: true },
-  audience: { type: 'string', multiple: true },
-  'require-role': { type: 'string', multiple: true },
-  'require-scope': { type: 'string', multiple: true },
-  'allow-client': { type: 'string', multiple: true },
-  'require-any-role': { type: 'string', multiple: true },
-  'require-any-scope': { type: 'string', multiple: true },
-  'tenant-allow': { type: 'string', multiple: true },
+  env: { type: 'boolean' },
+  'env-file': { type: 'string' },
+  prefix: { type: 'string' },
   dpop: { type: 'string' },
   method: { type: 'string' },
   url: { type: 'string' },
   'client-cert': { type: 'string' },
-  tolerance: { type: 'string' },
-  'client-id': { type: 'string' },
 };
 const TOKEN_FLAGS = {
   ...VERIFY_FLAGS,
   'token-endpoint': { type: 'string' },
   tenant: { type: 'string' },
-  cloud: { type: 'string' },
   authority: { type: 'string' },
   scope: { type: 'string' },
   resource: { type: 'string' },
@@ -118,7 +117,7 @@ export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS 
  */
 function parse(command, args) {
   try {
-    return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     throw new UsageError(error.message);
   }
