@@ -30,6 +30,20 @@ export interface NodeSettings extends ProtectSettings {
   trustProxy?: boolean;
 }
 
+declare global {
+  // Express's own Request type (from @types/express) gains `auth` when this
+  // module is imported, so `req.auth.claims` compiles under `strict`.
+  namespace Express {
+    interface Request {
+      /**
+       * Set by `jwtAuth` before the next handler runs: present on every
+       * route behind it (undefined on routes it does not protect).
+       */
+      auth: Auth;
+    }
+  }
+}
+
 /** A request once the middleware has let it through. */
 export type AuthenticatedRequest<Req = IncomingMessage> = Req & { auth: Auth };
 

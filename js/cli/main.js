@@ -5,11 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { JwtGuardError } from '../node.js';
+import { JwtGuardError, inspectToken } from '../node.js';
 import { inspectCommand } from './inspect.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
-import { KeysUnavailableError, OPTION_FLAGS, presentationOf, verifierOptions, verifyCommand } from './verify.js';
+import { KeysUnavailableError, OPTION_FLAGS, presentationOf, refusalReport, verifierOptions, verifyCommand } from './verify.js';
 
 /** The package's own name and version, for --version and the help. */
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -51,8 +51,9 @@ const HELP = {
                                where keys come from
       Every policy member has a flag too (docs/configuration.md):
 ${Object.keys(OPTION_FLAGS).map((flag) => `--${flag}`).join(' ').replace(/(.{1,70})(?: |$)/g, '        $1\n')}      --json                   print the result as JSON
-      Exit 0 when valid, 1 when rejected (the code on stderr) or when the keys
-      cannot be loaded, 2 for usage errors.
+      Exit 0 when valid, 1 when rejected (the code on stderr; with --json one
+      object on stdout, for every outcome) or when the keys cannot be loaded,
+      2 for usage errors.
 `,
   token: `usage: jwtguard token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
       Request an access token with the client-credentials grant.
@@ -141,6 +142,8 @@ const synopsis = (command) => HELP[command]?.split('\n').filter((line) => /^(usa
 export async function run(argv, io) {
   const now = Math.floor((io.now ?? (() => Date.now() / 1000))());
   const [command, ...rest] = argv;
+  /** What a refusal's report needs: --json, the time, and the token judged. */
+  let verdict = { json: false, now, token: null };
   const usageError = (message) => {
     const about = command in HELP ? `jwtguard ${command} --help` : 'jwtguard --help';
     io.stderr.write(`jwtguard: ${message}\n${synopsis(command)}\n(run ${about} for details)\n`);
@@ -166,14 +169,16 @@ export async function run(argv, io) {
       return 0;
     }
     let output;
+    verdict = { json: Boolean(flags.json), now, token: null };
     if (command === 'inspect') {
       output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
     } else if (command === 'verify') {
       const options = await verifierOptions(flags, io);
       const presentation = await presentationOf(flags);
-      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now, presentation });
+      verdict.token = await readToken(positionals, io.stdin);
+      output = await verifyCommand(verdict.token, options, { json: Boolean(flags.json), now, presentation });
     } else {
-      output = await tokenCommand(flags, positionals, io, now);
+      output = await tokenCommand(flags, positionals, io, now, verdict);
     }
     io.stdout.write(`${output}\n`);
     return 0;
@@ -182,11 +187,13 @@ export async function run(argv, io) {
     // A policy the library refuses is a mistake in the flags or the policy file.
     if (error instanceof JwtGuardError && error.code === 'ERR_POLICY_INVALID') return usageError(`${error.code}: ${error.message}`);
     if (error instanceof KeysUnavailableError) {
-      io.stderr.write(`jwtguard: ${error.message}\n`);
+      if (verdict.json) io.stdout.write(`${JSON.stringify({ valid: false, keysUnavailable: true, ...codeOf(error.cause), message: error.message }, null, 2)}\n`);
+      else io.stderr.write(`jwtguard: ${error.message}\n`);
       return 1;
     }
     if (error instanceof JwtGuardError) {
-      io.stderr.write(`rejected: ${error.code}: ${error.message}\n`);
+      const report = refusalReport(error, claimsOf(verdict.token), verdict);
+      (verdict.json ? io.stdout : io.stderr).write(`${report}\n`);
       return 1;
     }
     if (error instanceof TokenError) {
@@ -208,7 +215,7 @@ function timeoutMs(flag) {
   return Math.round(seconds * 1000);
 }
 
-async function tokenCommand(flags, positionals, io, now) {
+async function tokenCommand(flags, positionals, io, now, verdict) {
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const clientId = flags['client-id'];
   if (!clientId) throw new UsageError('give --client-id');
@@ -224,5 +231,19 @@ async function tokenCommand(flags, positionals, io, now) {
   const verifyFlags = { ...flags, audience, 'client-id': undefined };
   if (flags.tenant && !flags.jwks && !flags.discovery && !flags.issuer) verifyFlags['entra-tenant'] = flags.tenant;
   const options = await verifierOptions(verifyFlags, io);
+  verdict.token = response.access_token;
   return verifyCommand(response.access_token, options, { json: Boolean(flags.json), now });
+}
+
+/** The code, claim, reason and detail of a JwtGuardError. */
+const codeOf = (error) => ({ code: error?.code ?? null, claim: error?.claim ?? null, reason: error?.reason ?? null, detail: error?.detail ?? null });
+
+/** The unverified claims of a token, for the times of a refusal's report; null when unreadable. */
+function claimsOf(token) {
+  if (token === null) return null;
+  try {
+    return inspectToken(token).claims;
+  } catch {
+    return null;
+  }
 }

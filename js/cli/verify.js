@@ -3,6 +3,8 @@
 import { parseEnv } from 'node:util';
 import { ANY_TENANT, createVerifier, discover, entraId, fromEnv, remoteJwks } from '../node.js';
 import { ENTRA_ONLY, OPTION_NAMES, fromText, withPolicy } from '../option-names.js';
+import { TIME_CLAIMS } from '../display/explain.js';
+import { isNumericDate, timePhrase } from '../display/time.js';
 import { formatTime } from './format.js';
 import { UsageError, readJson, readJwks, readText } from './io.js';
 
@@ -232,7 +234,7 @@ export async function verifyCommand(token, options, { json, now, presentation = 
       url: presentation.dpop?.url ?? 'https://cli.invalid/',
       headers: { authorization: `${presentation.dpop ? 'DPoP' : 'Bearer'} ${token}`, ...(presentation.dpop ? { dpop: presentation.dpop.proof } : {}) },
     }, { clientCertificate: presentation.certificate });
-  if (json) return JSON.stringify({ valid: true, ...result }, null, 2);
+  if (json) return JSON.stringify({ valid: true, ...result, times: timesOf(result.claims, now) }, null, 2);
   const { claims, key, binding } = result;
   // With several issuers, the report names the configuration the token's issuer chose.
   const policy = Array.isArray(verifier.policy)
@@ -271,4 +273,37 @@ async function loadKeys(verifier, name) {
     }
     throw error;
   }
+}
+
+/**
+ * Each numeric time claim of `claims` as `{ at, seconds, phrase }`: seconds
+ * from now (negative: past) and the phrase ("expired 3 h 12 min ago").
+ * @param {Record<string, unknown>} claims
+ * @param {number} now
+ */
+export function timesOf(claims, now) {
+  return Object.fromEntries(TIME_CLAIMS.filter((name) => isNumericDate(claims?.[name])).map((name) => {
+    const at = Math.floor(/** @type {number} */ (claims[name]));
+    return [name, { at, seconds: at - now, phrase: timePhrase(name, at, now) }];
+  }));
+}
+
+/**
+ * A refused token's report: `--json`, one object for stdout; else the text
+ * for stderr, the code's line then, when the refusal is about a time claim,
+ * that time for people ("expired 3 h 12 min ago").
+ * @param {{ code: string, claim: string | null, reason: string, detail: string | null, message: string }} error
+ * @param {Record<string, unknown> | null} claims the token's unverified claims, when readable
+ * @param {{ json: boolean, now: number }} how
+ */
+export function refusalReport(error, claims, { json, now }) {
+  const times = claims ? timesOf(claims, now) : {};
+  const time = error.claim !== null && Object.hasOwn(times, error.claim) ? times[error.claim] : undefined;
+  if (json) {
+    const { code, claim, reason, detail } = error;
+    return JSON.stringify({ valid: false, code, claim, reason, detail, ...(time ? { time: { claim, ...time } } : {}) }, null, 2);
+  }
+  const lines = [`rejected: ${error.code}: ${error.message}`];
+  if (time) lines.push(`  ${time.phrase} (${error.claim} ${new Date(time.at * 1000).toISOString().replace('.000Z', 'Z')})`);
+  return lines.join('\n');
 }

@@ -69,3 +69,36 @@ test('--env takes no other configuration flag; --env-file and --prefix need --en
   assert.equal(preset.code, 2);
   assert.match(preset.stderr, /--forbid-claim sets forbiddenClaims, which the Entra preset sets itself/);
 });
+
+test('--json prints one object on stdout for every outcome; times are for people, with the seconds in JSON', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const flags = ['--entra-tenant', TENANT, '--client-id', entra.clientId, '--token-version', '2', '--app-only', '--jwks', entra.jwksUri];
+  // Valid: the claims, and each time with its seconds and phrase.
+  const valid = await cli(['verify', entra.mint({ roles: ['r'] }), ...flags, '--json']);
+  assert.equal(valid.code, 0);
+  const accepted = JSON.parse(valid.stdout);
+  assert.equal(accepted.valid, true);
+  assert.equal(accepted.claims.tid, TENANT);
+  assert.match(accepted.times.exp.phrase, /^expires in (59 min|1 h)$/);
+  // Refused: code, claim, reason, detail on stdout, exit 1 as without --json.
+  const refused = await cli(['verify', entra.mint({ roles: ['r'], scp: 'x' }), ...flags, '--json']);
+  assert.equal(refused.code, 1);
+  assert.deepEqual(JSON.parse(refused.stdout), { valid: false, code: 'ERR_CLAIM_INVALID', claim: 'scp', reason: 'claim is invalid', detail: '"scp" must be absent' });
+  // Expired 3 h 12 min ago: the phrase in text, the seconds in JSON.
+  const old = entra.mint({ roles: ['r'], iat: now - 4 * 3600, nbf: now - 4 * 3600, exp: now - (3 * 3600 + 12 * 60 + 5) });
+  const text = await cli(['verify', old, ...flags]);
+  assert.equal(text.code, 1);
+  assert.match(text.stderr, /^rejected: ERR_TOKEN_EXPIRED: .*\n {2}expired 3 h 12 min ago \(exp \d{4}-\d\d-\d\dT[\d:]+Z\)\n$/);
+  const json = JSON.parse((await cli(['verify', old, ...flags, '--json'])).stdout);
+  assert.equal(json.code, 'ERR_TOKEN_EXPIRED');
+  assert.equal(json.time.claim, 'exp');
+  assert.ok(json.time.seconds <= -(3 * 3600 + 12 * 60 + 5) && json.time.seconds > -(3 * 3600 + 13 * 60), String(json.time.seconds));
+  assert.equal(json.time.phrase, 'expired 3 h 12 min ago');
+  // Far times read in years.
+  const far = JSON.parse((await cli(['verify', entra.mint({ roles: ['r'], exp: now + 25 * 366 * 86400 }), ...flags, '--json'])).stdout);
+  assert.equal(far.times.exp.phrase, 'expires in 25 years');
+  // Keys that cannot be had: still one object on stdout, exit 1.
+  const down = await cli(['verify', entra.mint(), '--entra-tenant', TENANT, '--client-id', entra.clientId, '--jwks', 'http://127.0.0.1:1/keys', '--json']);
+  assert.equal(down.code, 1);
+  assert.deepEqual([JSON.parse(down.stdout).valid, JSON.parse(down.stdout).keysUnavailable], [false, true]);
+});
