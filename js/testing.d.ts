@@ -16,12 +16,18 @@ export type TestIssuerOptions = (
 ) & {
   /** Serve the key set and metadata on 127.0.0.1 (default true); false keeps them in memory only (`jwks`). */
   serve?: boolean;
+  /** The port to serve on (default 0: any free one). */
+  port?: number;
+  /** The signing key: an earlier issuer's `key` (a private RSA JWK with its `kid`), to keep one key across runs. Default: a new key. */
+  key?: Record<string, unknown>;
   /** The clock minted tokens are stamped with, in seconds (default the system clock). */
   now?: () => number;
 };
 
 /** A local issuer for an API's tests. It is no identity provider: it signs whatever it is asked to. */
 export interface TestIssuer {
+  /** The private signing key as a JWK (with its `kid`): give it as `key` to a later issuer to keep the key. A secret of the test only. */
+  readonly key: Readonly<Record<string, unknown>>;
   /** The `iss` of its tokens (Entra's own issuer for the tenant and version). */
   readonly issuer: string;
   /** Entra: the API's client id, the `aud` of v2 tokens (`api://<clientId>` for v1). */

@@ -7,7 +7,7 @@
  * Node only (node:crypto, node:http).
  */
 
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { CLOUDS } from './entra.js';
 import { invalid } from './preset-options.js';
@@ -64,8 +64,8 @@ function shapeOf(options) {
 /** @param {import('node:http').Server} server */
 const originOf = (server) => `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 
-/** Serves the key set and metadata on 127.0.0.1; resolves to the server and its origin. */
-function serve(jwks, issuer) {
+/** Serves the key set and metadata on 127.0.0.1 at `port` (0: any free one); resolves to the server and its origin. */
+function serve(jwks, issuer, port) {
   const server = createServer((request, response) => {
     const origin = originOf(server);
     const path = new URL(request.url ?? '/', origin).pathname;
@@ -75,8 +75,26 @@ function serve(jwks, issuer) {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve({ server, origin: originOf(server) }));
+    server.listen(port, '127.0.0.1', () => resolve({ server, origin: originOf(server) }));
   });
+}
+
+/**
+ * The signing key: a private RSA JWK given (with its `kid`), to keep one key
+ * across runs, or a new one.
+ * @param {unknown} key
+ */
+function keyPair(key) {
+  if (key === undefined) return { privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: randomUUID() };
+  const jwk = /** @type {Record<string, any>} */ (key);
+  if (!jwk || typeof jwk !== 'object' || jwk.kty !== 'RSA' || typeof jwk.d !== 'string' || typeof jwk.kid !== 'string') {
+    throw invalid('key', 'must be a private RSA JWK with a kid (an earlier issuer\'s `key`)');
+  }
+  try {
+    return { privateKey: createPrivateKey({ key: jwk, format: 'jwk' }), kid: jwk.kid };
+  } catch (error) {
+    throw invalid('key', `is not a usable RSA private key (${error.message})`);
+  }
 }
 
 /**
@@ -86,12 +104,12 @@ function serve(jwks, issuer) {
  */
 export async function createTestIssuer(options) {
   if (!options || typeof options !== 'object') throw invalid('createTestIssuer', 'takes an options object');
-  const { serve: served = true, now = () => Math.floor(Date.now() / 1000) } = options;
+  const { serve: served = true, port = 0, now = () => Math.floor(Date.now() / 1000) } = options;
   const shape = shapeOf(options);
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomUUID();
-  const jwks = Object.freeze({ keys: [Object.freeze({ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })] });
-  const listening = served ? await serve(jwks, shape.issuer) : null;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('port', 'must be a port number (0: any free one)');
+  const { privateKey, kid } = keyPair(options.key);
+  const jwks = Object.freeze({ keys: [Object.freeze({ ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })] });
+  const listening = served ? await serve(jwks, shape.issuer, port) : null;
   const jwksUri = listening ? `${listening.origin}${JWKS_PATH}` : undefined;
 
   /** A signed token: the issuer's claims, a time window from `now`, then `claims` (undefined removes one). */
@@ -104,6 +122,7 @@ export async function createTestIssuer(options) {
   }
 
   return Object.freeze({
+    key: Object.freeze({ ...privateKey.export({ format: 'jwk' }), kid }),
     issuer: shape.issuer,
     ...(shape.clientId ? { clientId: shape.clientId } : {}),
     jwks,

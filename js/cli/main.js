@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { JwtGuardError, inspectToken } from '../node.js';
 import { inspectCommand } from './inspect.js';
+import { MINT_FLAGS, mintCommand } from './mint.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
 import { KeysUnavailableError, OPTION_FLAGS, presentationOf, refusalReport, verifierOptions, verifyCommand } from './verify.js';
@@ -69,6 +70,22 @@ ${Object.keys(OPTION_FLAGS).map((flag) => `--${flag}`).join(' ').replace(/(.{1,7
                                Entra issuer and keys are used, else give
                                --issuer with --jwks or --discovery
 `,
+  mint: `usage: jwtguard mint --test (--entra-tenant <guid> [--client-id <id>] [--token-version 1|2] | --issuer <iss> --audience <aud>) [options]
+       jwtguard mint --serve http://127.0.0.1:<port> … [options]
+      A test token from a local stand-in for Entra ID (v1 or v2 access
+      tokens) or any issuer. It signs whatever it is asked to, so it runs
+      only with --test, or when it serves on a loopback URL.
+      --claim <name=value>     repeatable; the value as JSON when it is JSON
+                               (roles=["Tasks.Read"]), else as text
+      --key <file.json>        the signing key: read when the file exists,
+                               else a new key written there (keep one key
+                               across mints)
+      --jwks-out <file>        write the public key set (for verify --jwks)
+      --serve <url>            serve the key set (/keys) and metadata on
+                               http://127.0.0.1:<port> until stopped
+      --json                   the token, issuer, key set URL and the
+                               variables fromEnv reads for the stand-in
+`,
 };
 
 const USAGE = `usage: jwtguard <command> [options]
@@ -107,7 +124,7 @@ const TOKEN_FLAGS = {
   timeout: { type: 'string' },
 };
 /** Each command's flags (besides --json and --help); the README test checks its commands against them. */
-export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS };
+export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS, mint: MINT_FLAGS };
 
 /**
  * The flags (strings, booleans, or arrays of them for repeatable flags, as
@@ -177,6 +194,9 @@ export async function run(argv, io) {
       const presentation = await presentationOf(flags);
       verdict.token = await readToken(positionals, io.stdin);
       output = await verifyCommand(verdict.token, options, { json: Boolean(flags.json), now, presentation });
+    } else if (command === 'mint') {
+      output = await mintCommand(flags, positionals, io);
+      if (output === '') return 0;
     } else {
       output = await tokenCommand(flags, positionals, io, now, verdict);
     }
