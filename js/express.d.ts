@@ -1,8 +1,8 @@
 import type { Verifier, VerifierOptions } from './index.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.js';
+import type { Auth, ProtectSettings, RefusedRequest, ResourceMetadata, TokenSources } from './worker.js';
 
-export type { Auth, ProtectSettings, ResourceMetadata, TokenSources };
+export type { Auth, ProtectSettings, RefusedRequest, ResourceMetadata, TokenSources };
 
 /**
  * The settings of the Node adapters (Express, Connect, node:http, Fastify):
