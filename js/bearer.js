@@ -57,13 +57,15 @@ const PUBLIC_DETAILS = Object.freeze({
 /**
  * The `error_description` of a refusal: the code, then the check and the
  * claim when the core's detail names no policy value, else the code's reason
- * with the claim. Double quotes become single ones (RFC 6750 §3 allows no `"`).
+ * with the claim. Double quotes become single ones and any other character
+ * RFC 6750 §3 does not allow becomes `?`.
  * @param {{ code: string, reason: string, claim?: string | null, detail?: string | null }} error
  */
 export function describeRefusal({ code, reason, claim, detail }) {
-  if (detail && PUBLIC_DETAILS[code]?.test(detail)) return `${code}: ${detail.replace(/"/g, "'")}`;
   const named = claim && code === 'ERR_CLAIM_INVALID' ? ` ('${claim}')` : '';
-  return `${code}: ${reason}${named}`;
+  const text = detail && PUBLIC_DETAILS[code]?.test(detail) ? `${code}: ${detail.replace(/"/g, "'")}` : `${code}: ${reason}${named}`;
+  // RFC 6750 §3: printable ASCII but `"` and `\`; a claim name is the policy's, and may hold anything.
+  return text.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
 }
 
 const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createVerifier, entraId } from '@jwtguard/jwtguard';
 import { authenticator } from '../../js/authenticate.js';
-import { AUDIENCE, ISSUER, TENANT, keyPair, sign } from './helpers.mjs';
+import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, sign } from './helpers.mjs';
 
 const pair = await keyPair('ES256');
 const token = await sign(pair);
@@ -89,6 +89,17 @@ async function metadata(guard, url) {
   assert.match(answer.headers['cache-control'], /^public, max-age=\d+$/);
   return answer.body;
 }
+
+test('error_description holds only what RFC 6750 allows, whatever the policy\'s claim names', async () => {
+  const guard = authenticator({ ...options, forbiddenClaims: ['sub'] });
+  const forbidden = await guard.authenticate(request('/', { authorization: `Bearer ${token}` }), {});
+  assert.match(forbidden.failure.headers['www-authenticate'], /error_description="ERR_CLAIM_INVALID: 'sub' must be absent"$/);
+  const strange = await authenticator({ ...options, claimValues: { 'weird\r\nname"\\é': ['x'] } })
+    .authenticate(request('/', { authorization: `Bearer ${await sign(pair, { ...goodClaims(), 'weird\r\nname"\\é': 'y' })}` }), {});
+  const challenge = strange.failure.headers['www-authenticate'];
+  assert.match(challenge, /error_description="ERR_CLAIM_INVALID: claim is invalid \('weird\?\?name\?\?\?'\)"$/);
+  assert.doesNotMatch(challenge.slice(challenge.indexOf('error_description')), /[^\x20-\x7E]/);
+});
 
 describe('protected resource metadata (RFC 9728)', () => {
   test('derived: the https audience, the issuer, scopes, header, DPoP algorithms', async () => {
