@@ -204,6 +204,14 @@ export interface EntraIdOptions extends KeySourceOptions {
   b2c?: { tenantName: string; tenantId: string; policy: string };
   /** Entra External ID (CIAM). */
   externalId?: { tenantName: string; tenantId: string };
+  /**
+   * Keys from here instead of Entra's metadata (a local stand-in in tests,
+   * such as `createTestIssuer`'s `jwks`): only where keys come from changes,
+   * every Entra rule stays. Not with key-source options or `metadataUrl`.
+   */
+  keys?: Jwks | string | KeySource;
+  /** Entra's metadata document read from here instead; its `issuer` must still be Entra's for the tenant and version. */
+  metadataUrl?: string;
 }
 
 /** Options of the Amazon Cognito preset; key-source options are passed to its key source. */
