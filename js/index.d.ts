@@ -391,6 +391,21 @@ export declare const ANY_TENANT: '*';
 /** The clock tolerance, in seconds, when a policy sets none (from the core). */
 export declare const DEFAULT_CLOCK_TOLERANCE: number;
 
+/** One check of a verification (docs/reference.md, "Check order"). */
+export interface VerificationCheck {
+  /** A stable name, e.g. `'audience'`. */
+  readonly id: string;
+  /** What it checks, for people. */
+  readonly title: string;
+  /** The codes it fails with. */
+  readonly codes: readonly ErrorCode[];
+  /** The claims it reads: a missing one fails with ERR_CLAIM_MISSING, a malformed one with ERR_CLAIM_INVALID. */
+  readonly claims: readonly string[];
+}
+
+/** Every check of a verification, in the order the core runs them (from the core). */
+export declare const VERIFICATION_CHECKS: readonly VerificationCheck[];
+
 export declare class JwtGuardError extends Error {
   readonly name: 'JwtGuardError';
   readonly code: ErrorCode;
