@@ -96,7 +96,8 @@ pub struct Policy {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub typ: Vec<String>,
-    /// Allowed clock skew in seconds for `exp`, `nbf` and `iat`. Default 60.
+    /// Allowed clock skew in seconds for `exp`, `nbf` and `iat`. Default
+    /// [`DEFAULT_CLOCK_TOLERANCE`], at most [`MAX_CLOCK_TOLERANCE`].
     #[serde(default = "default_clock_tolerance")]
     pub clock_tolerance: u64,
     /// Whether `exp` must be present. Default `true`.
@@ -205,10 +206,11 @@ pub struct Policy {
     #[serde(default = "default_dpop_algorithms")]
     pub dpop_algorithms: Vec<Algorithm>,
     /// How far a DPoP proof's `iat` may lie from now, in seconds, before the
-    /// clock tolerance. Default 60, at most [`MAX_DPOP_MAX_AGE`].
+    /// clock tolerance. Default [`DEFAULT_DPOP_MAX_AGE`], at most [`MAX_DPOP_MAX_AGE`].
     #[serde(default = "default_dpop_max_age")]
     pub dpop_max_age: u64,
-    /// Token size cap in bytes. Default 16 KiB, at most 256 KiB.
+    /// Token size cap in bytes. Default [`DEFAULT_MAX_TOKEN_SIZE`], at most
+    /// [`MAX_TOKEN_SIZE_CEILING`].
     #[serde(default = "default_max_token_size")]
     pub max_token_size: usize,
 }
