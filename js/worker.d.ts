@@ -63,7 +63,9 @@ export interface RefusedRequest {
 
 /**
  * Wraps a Workers fetch handler: requests without a valid bearer token get
- * 401 (or 403 for a missing role or scope) with an RFC 6750 challenge.
+ * 401 with an RFC 6750 challenge; a valid token that lacks what the policy
+ * asks (a role, scope, allowed client or tenant, any permission) gets 403,
+ * and a request the keys cannot be loaded for 503.
  * `Env` is the Worker's environment (what `wrangler types` generates); give
  * it as `protect<Env>(…)` or annotate the handler's `env`. A function
  * `options` is called once per env content (what it read of `env`), not per

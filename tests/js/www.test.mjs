@@ -4,7 +4,7 @@
 // here that resolves to the node entry.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createVerifier, fromEnv } from '@jwtguard/jwtguard';
+import { VERIFICATION_CHECKS, createVerifier, fromEnv } from '@jwtguard/jwtguard';
 import { configuration } from '../../www/configure.js';
 import { CHECKS, verificationReport } from '../../www/report.js';
 import { tokenWarnings } from '../../www/warnings.js';
@@ -25,6 +25,11 @@ test('a token that passes: every check pass or not required, none invented', asy
   assert.deepEqual(Object.keys(s), CHECKS.map((c) => c.id));
   assert.equal(s.roles, 'pass');
   for (const id of ['typ', 'claims', 'tenant', 'client', 'scopes']) assert.equal(s[id], 'not-required', id);
+});
+
+test('the report\'s checks are the core\'s, in its order, each with the page\'s wording', () => {
+  assert.deepEqual(CHECKS.map(({ id, title, codes, claims }) => ({ id, title, codes, claims })), VERIFICATION_CHECKS.map((check) => ({ ...check })));
+  for (const check of CHECKS) assert.equal(typeof check.describe, 'function', `${check.id}: the page says nothing about this check`);
 });
 
 // Each row: what breaks, the check that must fail, its code, and whether the
