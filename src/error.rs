@@ -57,6 +57,9 @@ error_kinds! {
     KeyInvalid => "ERR_KEY_INVALID", "key is invalid or unsupported";
     /// The JWKS document is unusable (not JSON, no `keys` array, no usable key, too large).
     JwksInvalid => "ERR_JWKS_INVALID", "key set (jwks) is invalid";
+    /// The authorization server's introspection response (RFC 7662) says the
+    /// token is not active: `active` is `false`, absent, or not the boolean `true`.
+    TokenInactive => "ERR_TOKEN_INACTIVE", "token is not active";
     /// The signature does not verify. Deliberately says nothing more.
     SignatureInvalid => "ERR_SIGNATURE_INVALID", "signature is invalid";
     /// `exp` is in the past (beyond the clock tolerance).
@@ -101,6 +104,13 @@ error_kinds! {
     JwksTimeout => "ERR_JWKS_TIMEOUT", "fetching the key set timed out";
     /// The discovery document is unusable or names another issuer (host layer).
     DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "discovery document is invalid";
+    /// An introspection response is unusable: not a JSON object, too large,
+    /// or, when signed (RFC 9701), a JWT that fails one of its checks. Never
+    /// a verdict on the token: the server cannot check tokens right now.
+    IntrospectionInvalid => "ERR_INTROSPECTION_INVALID", "introspection response is invalid";
+    /// The introspection request failed: unreachable, timed out, a status
+    /// outside 2xx or a body over the size cap (host layer).
+    IntrospectionFailed => "ERR_INTROSPECTION_FAILED", "introspection request failed";
     /// An HTTP request cannot be read safely: its Host header or forwarded
     /// origin is not a host\[:port\], or its target is not a path (host layer).
     RequestInvalid => "ERR_REQUEST_INVALID", "request is invalid";
