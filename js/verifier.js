@@ -5,14 +5,16 @@
  */
 
 import { WasmVerifier, inspect, normalizePolicy } from '../pkg/jwtguard.js';
-import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS, WHOLE_NUMBER_MEMBERS } from '../pkg/facts.js';
+import { DEFAULT_MAX_TOKEN_SIZE, INTROSPECTION_TYP, MAX_INTROSPECTION_RESPONSE_SIZE, POLICY_MEMBERS, WHOLE_NUMBER_MEMBERS } from '../pkg/facts.js';
 import { checkedClock, kindOf } from './clock.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
+import { isIntrospection } from './introspection.js';
+import { introspectingVerifier } from './introspection-verifier.js';
 import { localJwks } from './keys/local.js';
 import { isKeySource } from './keys/source.js';
 import { REPLAY_SCOPE, checkReplayStore, memoryReplayStore, refuseReplay } from './replay.js';
-import { readRequest } from './request.js';
+import { presentedCredentials } from './request.js';
 import { cacheCapacity, createTokenCache, deepFreeze } from './token-cache.js';
 import { tokenInput } from './token-input.js';
 import { coreSlot } from './trap.js';
@@ -20,7 +22,14 @@ import { webCryptoBackend } from './webcrypto.js';
 
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'onEvent']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'introspection', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'onEvent']);
+
+/**
+ * The method of a verifier that opens a signed introspection response
+ * (RFC 9701) with its policy and keys: for js/introspection.js, through
+ * createVerifier's `introspection` option.
+ */
+const OPEN_INTROSPECTION_RESPONSE = Symbol('jwtguard.openIntrospectionResponse');
 
 /**
  * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
@@ -104,6 +113,29 @@ export function createVerifier(options) {
     }
   };
   const replayStore = options.replayStore ?? memoryReplayStore(now);
+  if (options.introspection !== undefined) {
+    const source = /** @type {any} the fields introspection() keeps for createVerifier */ (options.introspection);
+    if (!isIntrospection(source)) throw policyError('introspection must be made by introspection({ ... })');
+    for (const name of ['keys', 'secret', 'kid', 'cache']) {
+      if (options[name] !== undefined) throw policyError(`${name} is not read with introspection: the authorization server answers for each token`);
+    }
+    if (source.accept === 'jwt') {
+      // RFC 9701 §5: issued by the authorization server to this resource.
+      const responses = createVerifier({
+        issuer: source.issuer,
+        audience: source.clientId,
+        typ: INTROSPECTION_TYP,
+        requireExp: false,
+        maxTokenAge: source.responseMaxAge,
+        maxTokenSize: MAX_INTROSPECTION_RESPONSE_SIZE,
+        keys: source.responseKeys,
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      });
+      source.useResponses({ open: (jwt, context) => responses[OPEN_INTROSPECTION_RESPONSE](jwt, context) });
+    }
+    return introspectingVerifier({ policyJson, maxTokenSize, now, source, replayStore, emit, presentation });
+  }
   const capacity = cacheCapacity(options.cache);
   const cache = capacity > 0 ? createTokenCache(capacity) : null;
 
@@ -380,19 +412,35 @@ export function createVerifier(options) {
      * request's answers when a gateway checks it against several policies).
      */
     async verifyRequest(request, options, context) {
-      const presented = readRequest(request, options);
-      if (presented.problem) {
-        throw new JwtGuardError(
-          'ERR_TOKEN_MALFORMED',
-          presented.problem === 'missing'
-            ? 'the request has no Bearer or DPoP authorization'
-            : 'the authorization header is not one bearer or dpop token',
-        );
-      }
+      const presented = presentedCredentials(request, options);
       const check = webCrypto === null ? verifySync : verifyWebCrypto;
       const result = await withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, presented));
       if (result.binding?.type === 'dpop') await refuseReplay(replayStore, result.binding, now(), context?.[REPLAY_SCOPE]);
       return result;
+    },
+    /**
+     * A signed introspection response (RFC 9701) verified by the core with
+     * this verifier's policy and keys: resolves to its token_introspection
+     * text. A kid not in the key set gets one refresh, as for a token.
+     */
+    async [OPEN_INTROSPECTION_RESPONSE](jwt, context) {
+      tokenInput(jwt, maxTokenSize);
+      await ready(context);
+      const open = () => {
+        const verifier = sync(context);
+        try {
+          return verifier.introspectionResponse(encoder.encode(jwt), now());
+        } catch (error) {
+          throw coreFailure(error);
+        }
+      };
+      try {
+        return open();
+      } catch (error) {
+        // The core names the check that failed first in the detail.
+        if (source === null || !error.detail?.startsWith('ERR_KEY_NOT_FOUND')) throw error;
+        return retryWithFreshKeys(jwt, error, context, open);
+      }
     },
     /** Entries of the current key set that were skipped, with reasons. */
     skippedKeys() {

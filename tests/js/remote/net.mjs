@@ -4,17 +4,18 @@
 import { createServer } from 'node:http';
 
 /**
- * Serves `handler(req, res, url)` on 127.0.0.1 with an ephemeral port.
+ * Serves `handler(req, res, url)` on 127.0.0.1 with an ephemeral port (or
+ * `port`, to come back where a closed server was).
  * @returns {Promise<{ origin: string, hits: string[], close(): Promise<void> }>}
  */
-export async function serve(handler) {
+export async function serve(handler, port = 0) {
   const hits = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     hits.push(url.pathname + url.search);
     handler(req, res, url);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
     hits,
