@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { JwtGuardError, createVerifier, introspection } from '@jwtguard/jwtguard';
+import { readFileSync } from 'node:fs';
+import { INTROSPECTION_DEFAULTS, JwtGuardError, createVerifier, introspection } from '@jwtguard/jwtguard';
 import { failureResponse } from '../../../js/bearer.js';
 import { CLIENT_ID, CLIENT_SECRET, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
 import { fakeClock, recorder, serve } from './net.mjs';
@@ -409,4 +410,10 @@ describe('a mixed router: JWT issuers and one introspecting configuration', () =
       { issuer: 'https://b.example', audience: RESOURCE, introspection: source },
     ]), { code: 'ERR_POLICY_INVALID' });
   });
+});
+
+test('docs/introspection.md states the defaults of INTROSPECTION_DEFAULTS', () => {
+  const page = readFileSync(new URL('../../../docs/introspection.md', import.meta.url), 'utf8');
+  const rows = Object.fromEntries([...page.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map(([, name, value]) => [name, Number(value)]));
+  assert.deepEqual(rows, { ...INTROSPECTION_DEFAULTS });
 });
