@@ -1,5 +1,5 @@
 /**
- * The jwtguard command line: inspect, verify, and obtain client-credentials tokens.
+ * The jwtguard command line: inspect, verify, introspect, and obtain client-credentials tokens.
  * Exit codes: 0 success, 1 rejected token or failed request, 2 usage error.
  */
 
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { JwtGuardError } from '../node.js';
 import { inspectCommand } from './inspect.js';
+import { introspectionOptions } from './introspect.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
 import { KeysUnavailableError, presentationOf, verifierOptions, verifyCommand } from './verify.js';
@@ -45,6 +46,22 @@ const HELP = {
       --json                   print the result as JSON
       Exit 0 when valid, 1 when rejected (the code on stderr) or when the keys
       cannot be loaded, 2 for usage errors.
+`,
+  introspect: `usage: jwtguard introspect [token|-] --issuer <iss> --audience <aud> --client-id <id> (--client-secret <s> | --key <pem>) [options]
+      Ask the authorization server about an opaque token (RFC 7662) and check
+      its answer with the same policy as the servers. The endpoint is the
+      issuer's introspection_endpoint unless --endpoint names it.
+      --client-secret <s>      or JWTGUARD_CLIENT_SECRET
+      --secret-auth basic|post how to send the secret (default basic)
+      --key <pem> [--kid <kid>] authenticate with a signed client assertion
+                               (private_key_jwt; RSA, P-256, P-384, Ed25519)
+      --accept json|jwt        jwt: a signed answer (RFC 9701), verified
+                               against the issuer's keys (default json)
+      --timeout <seconds>      wait for the endpoint (default 5)
+      --require-scope, --require-role, --allow-client, --tolerance,
+      --dpop/--method/--url, --client-cert, --json: as for verify
+      Exit 0 when active and valid, 1 when rejected or when the endpoint
+      fails, 2 for usage errors.
 `,
   token: `usage: jwtguard token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
       Request an access token with the client-credentials grant.
@@ -106,8 +123,30 @@ const TOKEN_FLAGS = {
   verify: { type: 'boolean' },
   timeout: { type: 'string' },
 };
+const INTROSPECT_FLAGS = {
+  issuer: { type: 'string', multiple: true },
+  audience: { type: 'string', multiple: true },
+  'require-role': { type: 'string', multiple: true },
+  'require-scope': { type: 'string', multiple: true },
+  'allow-client': { type: 'string', multiple: true },
+  'require-any-role': { type: 'string', multiple: true },
+  'require-any-scope': { type: 'string', multiple: true },
+  tolerance: { type: 'string' },
+  dpop: { type: 'string' },
+  method: { type: 'string' },
+  url: { type: 'string' },
+  'client-cert': { type: 'string' },
+  'client-id': { type: 'string' },
+  endpoint: { type: 'string' },
+  'client-secret': { type: 'string' },
+  'secret-auth': { type: 'string' },
+  key: { type: 'string' },
+  kid: { type: 'string' },
+  accept: { type: 'string' },
+  timeout: { type: 'string' },
+};
 /** Each command's flags (besides --json and --help); the README test checks its commands against them. */
-export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS };
+export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, introspect: INTROSPECT_FLAGS, token: TOKEN_FLAGS };
 
 /**
  * The flags (strings, booleans, or arrays of them for repeatable flags, as
@@ -171,6 +210,10 @@ export async function run(argv, io) {
       output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
     } else if (command === 'verify') {
       const options = await verifierOptions(flags, io);
+      const presentation = await presentationOf(flags);
+      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now, presentation });
+    } else if (command === 'introspect') {
+      const options = await introspectionOptions(flags, io);
       const presentation = await presentationOf(flags);
       output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now, presentation });
     } else {

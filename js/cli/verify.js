@@ -90,7 +90,7 @@ export async function verifierOptions(flags, { fetch } = {}) {
 }
 
 /** Adds the flags that state policy (lists, tenants, tolerance) to `policy`, in place. */
-function withPolicyFlags(policy, flags) {
+export function withPolicyFlags(policy, flags) {
   const lists = {
     'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients', 'require-any-role': 'anyRoles', 'require-any-scope': 'anyScopes',
   };
@@ -188,7 +188,9 @@ export async function verifyCommand(token, options, { json, now, presentation = 
     ? verifier.policy.find((p) => toList(p.issuer).includes(claims.iss)) ?? verifier.policy[0]
     : verifier.policy;
   const lines = [
-    `valid: signature verified (${key.alg}, kid ${key.kid ?? 'none'}) and every check of the policy passed`,
+    key === null
+      ? 'valid: the authorization server says the token is active, and every check of the policy passed'
+      : `valid: signature verified (${key.alg}, kid ${key.kid ?? 'none'}) and every check of the policy passed`,
     `  issuer    ${claims.iss}`,
     `  audience  ${JSON.stringify(claims.aud)}`,
   ];

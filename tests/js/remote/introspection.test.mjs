@@ -417,3 +417,40 @@ test('docs/introspection.md states the defaults of INTROSPECTION_DEFAULTS', () =
   const rows = Object.fromEntries([...page.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map(([, name, value]) => [name, Number(value)]));
   assert.deepEqual(rows, { ...INTROSPECTION_DEFAULTS });
 });
+
+describe('jwtguard introspect', () => {
+  async function cli(args) {
+    const { run } = await import('../../../js/cli/main.js');
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdin: /** @type {any} */ ({ isTTY: true }),
+      stdout: { write: (s) => { stdout += s; } },
+      stderr: { write: (s) => { stderr += s; } },
+      env: { JWTGUARD_CLIENT_SECRET: RS_SECRET },
+    };
+    const code = await run(args, io);
+    return { code, stdout, stderr };
+  }
+  const base = () => ['--issuer', provider.issuer, '--audience', RESOURCE, '--client-id', RS_BASIC, '--require-scope', SCOPE];
+
+  test('an active token: exit 0 and the report; an unknown one: exit 1 with its code, never the token', async () => {
+    const token = await provider.token();
+    const ok = await cli(['introspect', token, ...base()]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^valid: the authorization server says the token is active/);
+    assert.match(ok.stdout, new RegExp(`scopes    ${SCOPE} \\(required: ${SCOPE}\\)`));
+    const signed = await cli(['introspect', token, ...base(), '--accept', 'jwt', '--json']);
+    assert.equal(signed.code, 0, signed.stderr);
+    assert.equal(JSON.parse(signed.stdout).claims.active, true);
+    const unknown = await cli(['introspect', 'not-a-token-the-provider-issued', ...base()]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^rejected: ERR_TOKEN_INACTIVE/);
+    const scope = await cli(['introspect', token, ...base(), '--require-scope', 'tasks:write']);
+    assert.equal(scope.code, 1);
+    assert.match(scope.stderr, /^rejected: ERR_SCOPE_MISSING/);
+    assert.ok(!scope.stderr.includes(token));
+    const usage = await cli(['introspect', token, '--issuer', provider.issuer, '--audience', RESOURCE]);
+    assert.equal(usage.code, 2);
+  });
+});
