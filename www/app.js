@@ -12,7 +12,7 @@ import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';
 import { CHECKS, setupReport, verificationReport } from './report.js';
-import { tokenWarnings } from './warnings.js';
+import { decodeFailure, tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
 
 /**
@@ -85,7 +85,7 @@ function showDecoded(token) {
   } catch (error) {
     current = null;
     $('decoded').hidden = true;
-    $('token-status').textContent = `Cannot decode this token: ${error.code ?? 'error'}: ${error.message}`;
+    $('token-status').textContent = decodeFailure(token, error);
     return;
   }
   current = { token, header: inspection.header, claims: inspection.claims };
