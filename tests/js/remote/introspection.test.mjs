@@ -7,9 +7,9 @@
 // a failing endpoint (slow, down, 500, oversized), a mixed router, and the
 // catalog rows I01, I04, I05 and I06 on the host side.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { readFileSync } from 'node:fs';
 import { INTROSPECTION_DEFAULTS, JwtGuardError, createVerifier, introspection } from '@jwtguard/jwtguard';
 import { failureResponse } from '../../../js/bearer.js';
@@ -122,6 +122,22 @@ describe('introspection against oidc-provider', () => {
       await rejectsWith(verifierWith(sourceOptions).verifier.verify(`${token}x`), 'ERR_TOKEN_INACTIVE');
     });
   }
+
+  test('a DPoP-bound opaque token: the answer\'s cnf.jkt binds it, so it needs its proof (verifyRequest)', async () => {
+    const dpopKey = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(dpopKey.publicKey);
+    const proof = (claims) => new SignJWT({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...claims })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
+    const token = await provider.token(RESOURCE, { dpop: await proof({ htm: 'POST', htu: `${provider.issuer}/token` }) });
+    const { verifier } = verifierWith();
+    const url = 'https://api.example.test/tasks';
+    const ath = createHash('sha256').update(token).digest('base64url');
+    const result = await verifier.verifyRequest({ method: 'GET', url, headers: { authorization: `DPoP ${token}`, dpop: await proof({ htm: 'GET', htu: url, ath }) } });
+    assert.equal(result.binding.type, 'dpop');
+    assert.equal(result.binding.jkt, await calculateJwkThumbprint(jwk));
+    await rejectsWith(verifier.verify(token), 'ERR_TOKEN_BOUND');
+    await rejectsWith(verifier.verifyRequest({ method: 'GET', url, headers: { authorization: `DPoP ${token}`, dpop: await proof({ htm: 'GET', htu: 'https://api.example.test/other', ath }) } }), 'ERR_DPOP_INVALID');
+  });
 
   test('each client authentication method: client_secret_basic, client_secret_post, private_key_jwt (JWK, PEM, KeyObject)', async () => {
     const token = await provider.token();
