@@ -123,20 +123,9 @@ const TOKEN_FLAGS = {
   verify: { type: 'boolean' },
   timeout: { type: 'string' },
 };
+/** introspect: verify's policy and presentation flags (no key flags: the server answers), and the client's. */
 const INTROSPECT_FLAGS = {
-  issuer: { type: 'string', multiple: true },
-  audience: { type: 'string', multiple: true },
-  'require-role': { type: 'string', multiple: true },
-  'require-scope': { type: 'string', multiple: true },
-  'allow-client': { type: 'string', multiple: true },
-  'require-any-role': { type: 'string', multiple: true },
-  'require-any-scope': { type: 'string', multiple: true },
-  tolerance: { type: 'string' },
-  dpop: { type: 'string' },
-  method: { type: 'string' },
-  url: { type: 'string' },
-  'client-cert': { type: 'string' },
-  'client-id': { type: 'string' },
+  ...Object.fromEntries(Object.entries(VERIFY_FLAGS).filter(([name]) => !['jwks', 'discovery', 'entra-tenant', 'policy'].includes(name))),
   endpoint: { type: 'string' },
   'client-secret': { type: 'string' },
   'secret-auth': { type: 'string' },

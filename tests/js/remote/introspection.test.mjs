@@ -11,10 +11,10 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { readFileSync } from 'node:fs';
-import { INTROSPECTION_DEFAULTS, JwtGuardError, createVerifier, introspection } from '@jwtguard/jwtguard';
+import { INTROSPECTION_DEFAULTS, createVerifier, introspection } from '@jwtguard/jwtguard';
 import { failureResponse } from '../../../js/bearer.js';
 import { CLIENT_ID, CLIENT_SECRET, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
-import { fakeClock, recorder, serve } from './net.mjs';
+import { fakeClock, recorder, rejectsWith, serve } from './net.mjs';
 
 const RS_SECRET = 'resource-server-secret-for-local-tests-0123456789';
 /** The resource server's registrations at the provider: one per client authentication method. */
@@ -83,14 +83,6 @@ function verifierWith(sourceOptions = {}, policy = {}) {
     ...policy,
   });
   return { verifier, clock, log };
-}
-
-async function rejectsWith(promise, code) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof JwtGuardError, String(error));
-    assert.equal(error.code, code, error.message);
-    return true;
-  });
 }
 
 /** Revokes `token` at the provider's revocation endpoint (RFC 7009), as the client it was issued to. */

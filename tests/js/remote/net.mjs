@@ -1,7 +1,9 @@
 // Helpers for the key-source tests: local HTTP servers on 127.0.0.1 (port 0),
 // an injectable fetch that records its calls, a clock the test moves, and an
 // event recorder.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { JwtGuardError } from '@jwtguard/jwtguard';
 
 /**
  * Serves `handler(req, res, url)` on 127.0.0.1 with an ephemeral port (or
@@ -99,4 +101,13 @@ export function recorder() {
       });
     },
   };
+}
+
+/** Awaits `promise`'s rejection with a JwtGuardError of `code`. */
+export async function rejectsWith(promise, code) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof JwtGuardError, String(error));
+    assert.equal(error.code, code, error.message);
+    return true;
+  });
 }
