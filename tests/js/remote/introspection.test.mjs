@@ -194,6 +194,18 @@ describe('introspection against oidc-provider', () => {
     assert.equal(hits(), before + 2);
   });
 
+  test('concurrent requests with one token share one introspection; verifySync is refused', async () => {
+    const token = await provider.token();
+    const { verifier, log } = verifierWith();
+    const before = hits();
+    const results = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(token)));
+    assert.ok(results.every((r) => r.claims.active === true));
+    assert.equal(hits(), before + 1);
+    await verifier.verify(token);
+    assert.equal(log.of('introspection-hit').length, 1);
+    assert.throws(() => verifier.verifySync(token), { code: 'ERR_POLICY_INVALID' });
+  });
+
   test('the cache is bounded (maxEntries) and reports evictions', async () => {
     const { verifier, log } = verifierWith({ maxEntries: 2 });
     for (const n of [1, 2, 3]) await rejectsWith(verifier.verify(`bogus-${n}`), 'ERR_TOKEN_INACTIVE');
