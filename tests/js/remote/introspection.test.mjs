@@ -392,10 +392,22 @@ describe('a mixed router: JWT issuers and one introspecting configuration', () =
     ]);
   }
 
-  test('an opaque token goes to introspection; a JWT to its issuer configuration', async () => {
+  test('an opaque token goes to introspection; a JWT to its issuer configuration (Entra-shaped ones too)', async () => {
     const jwtToken = await jwtProvider.token();
-    const verifier = await router();
+    const entraKey = await generateKeyPair('RS256');
+    const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const entraIssuer = `https://login.microsoftonline.com/${tenant}/v2.0`;
+    const entraToken = await new SignJWT({ iss: entraIssuer, aud: 'api://orders', tid: tenant, azp: 'daemon', ver: '2.0', roles: ['Orders.Read'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'entra-1', typ: 'JWT' }).setIssuedAt().setExpirationTime('10m').sign(entraKey.privateKey);
+    const entra = { issuer: entraIssuer, audience: 'api://orders', roles: ['Orders.Read'], keys: { keys: [{ ...(await exportJWK(entraKey.publicKey)), kid: 'entra-1', alg: 'RS256' }] } };
+    const { discover } = await import('@jwtguard/jwtguard');
+    const verifier = createVerifier([
+      entra,
+      { issuer: jwtProvider.issuer, audience: RESOURCE, typ: 'at+jwt', keys: discover(jwtProvider.issuer) },
+      { issuer: provider.issuer, audience: RESOURCE, scopes: [SCOPE], introspection: introspection({ endpoint: `${provider.issuer}${INTROSPECTION_PATH}`, clientId: RS_BASIC, clientSecret: RS_SECRET }) },
+    ]);
     const before = hits();
+    assert.equal((await verifier.verify(entraToken)).claims.tid, tenant);
     assert.equal((await verifier.verify(jwtToken)).claims.iss, jwtProvider.issuer);
     assert.equal(hits(), before, 'a JWT is never introspected');
     assert.equal((await verifier.verify(await provider.token())).claims.active, true);
