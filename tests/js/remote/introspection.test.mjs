@@ -13,6 +13,8 @@ import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jos
 import { readFileSync } from 'node:fs';
 import { INTROSPECTION_DEFAULTS, createVerifier, introspection } from '@jwtguard/jwtguard';
 import { failureResponse } from '../../../js/bearer.js';
+import { MAX_INTROSPECTION_TTL } from '../../../js/introspection.js';
+import { MAX_INTROSPECTION_RESPONSE_SIZE } from '../../../pkg/facts.js';
 import { CLIENT_ID, CLIENT_SECRET, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
 import { fakeClock, recorder, rejectsWith, serve } from './net.mjs';
 
@@ -201,8 +203,10 @@ describe('introspection against oidc-provider', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(token)));
     assert.ok(results.every((r) => r.claims.active === true));
     assert.equal(hits(), before + 1);
+    const kept = log.of('introspection-hit').length;
     await verifier.verify(token);
-    assert.equal(log.of('introspection-hit').length, 1);
+    assert.equal(log.of('introspection-hit').length, kept + 1);
+    assert.equal(hits(), before + 1);
     assert.throws(() => verifier.verifySync(token), { code: 'ERR_POLICY_INVALID' });
   });
 
@@ -448,6 +452,9 @@ test('docs/introspection.md states the defaults of INTROSPECTION_DEFAULTS', () =
   const page = readFileSync(new URL('../../../docs/introspection.md', import.meta.url), 'utf8');
   const rows = Object.fromEntries([...page.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map(([, name, value]) => [name, Number(value)]));
   assert.deepEqual(rows, { ...INTROSPECTION_DEFAULTS });
+  // The caps it names: the response size (the core's limit) and the TTLs'.
+  assert.ok(page.includes(`at most\n  ${MAX_INTROSPECTION_RESPONSE_SIZE / 1024} KiB read`) || page.includes(`at most ${MAX_INTROSPECTION_RESPONSE_SIZE / 1024} KiB read`));
+  assert.equal([...page.matchAll(new RegExp(`at most ${MAX_INTROSPECTION_TTL} \\|`, 'g'))].length, 2);
 });
 
 describe('jwtguard introspect', () => {
