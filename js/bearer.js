@@ -47,11 +47,38 @@ export function readAuthorization(header) {
   return { scheme, token: credentials };
 }
 
+/** What a malformed Authorization header is told (and onRefuse's detail). */
+export const MALFORMED = 'the authorization header is not one bearer or dpop token';
+
+/**
+ * Details the client may read in `error_description`: they name the claim
+ * and the check, never a policy value (accepted audiences, issuers, tenants,
+ * clients or claim values stay in the server's log, through onRefuse).
+ */
+const PUBLIC_DETAILS = Object.freeze({
+  ERR_CLAIM_INVALID: /^"[^"]+" must be absent$/,
+  ERR_CLAIM_MISSING: /^"[^"]+" is required$/,
+});
+
+/**
+ * The `error_description` of a refusal: the code, then the check and the
+ * claim when the core's detail names no policy value, else the code's reason
+ * with the claim. Double quotes become single ones and any other character
+ * RFC 6750 §3 does not allow becomes `?`.
+ * @param {{ code: string, reason: string, claim?: string | null, detail?: string | null }} error
+ */
+export function describeRefusal({ code, reason, claim, detail }) {
+  const named = claim && code === 'ERR_CLAIM_INVALID' ? ` ('${claim}')` : '';
+  const text = detail && PUBLIC_DETAILS[code]?.test(detail) ? `${code}: ${detail.replace(/"/g, "'")}` : `${code}: ${reason}${named}`;
+  // RFC 6750 §3: printable ASCII but `"` and `\`; a claim name is the policy's, and may hold anything.
+  return text.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
+}
+
 const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;
 
 /**
  * The HTTP answer for a request that failed authentication.
- * Never echoes the token or its claims: only the code and its generic reason.
+ * Never echoes the token or a claim's value: the code, its reason, and a claim's name (describeRefusal).
  * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string }, realm: string, scopes?: string[], scheme?: 'bearer' | 'dpop', dpopAlgorithms?: string[], resourceMetadata?: string }} failure
  * @returns {{ status: number, headers: Record<string, string>, body: { error: string, code: string | null } }}
  */
@@ -65,7 +92,7 @@ export function failureResponse({ problem, error, realm, scopes = [], scheme = '
   let status = 401;
   let oauthError;
   let code = null;
-  const describe = (oauth) => challenge.push(`error=${quoted(oauth)}`, `error_description=${quoted(`${code}: ${error.reason}`)}`);
+  const describe = (oauth) => challenge.push(`error=${quoted(oauth)}`, `error_description=${quoted(describeRefusal(error))}`);
   if (problem === 'missing') {
     oauthError = 'unauthorized';
     // No credentials: both schemes are offered.
@@ -77,7 +104,7 @@ export function failureResponse({ problem, error, realm, scopes = [], scheme = '
   } else if (problem === 'malformed') {
     oauthError = 'invalid_request';
     code = 'ERR_TOKEN_MALFORMED';
-    challenge.push('error="invalid_request"', 'error_description="the authorization header is not one bearer or dpop token"');
+    challenge.push('error="invalid_request"', `error_description=${quoted(MALFORMED)}`);
   } else if (FORBIDDEN.has(error.code)) {
     status = 403;
     oauthError = 'insufficient_scope';

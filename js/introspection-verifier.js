@@ -13,6 +13,7 @@ import { REPLAY_SCOPE, refuseReplay } from './replay.js';
 import { presentedCredentials } from './request.js';
 import { deepFreeze } from './token-cache.js';
 import { tokenInput } from './token-input.js';
+import { presentation } from './token-path.js';
 import { coreSlot } from './trap.js';
 
 const encoder = new TextEncoder();
@@ -26,12 +27,10 @@ export function isIntrospecting(verifier) {
 }
 
 /**
- * @param {{ policyJson: string, maxTokenSize: number, now: () => number,
- *   source: any, replayStore: any, emit: (event: object) => void,
- *   presentation: (presented: any) => any[] }} settings
+ * @param {import('./verifier-options.js').VerifierSettings} settings with an introspection source
  * @returns {import('./index.d.ts').Verifier}
  */
-export function introspectingVerifier({ policyJson, maxTokenSize, now, source, replayStore, emit, presentation }) {
+export function introspectingVerifier({ policyJson, maxTokenSize, now, introspection: source, replayStore, emit }) {
   let checker;
   try {
     checker = coreSlot(() => new WasmIntrospection(policyJson));

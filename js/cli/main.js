@@ -5,12 +5,14 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { JwtGuardError } from '../node.js';
+import { JwtGuardError, inspectToken } from '../node.js';
+import { OPTION_NAMES } from '../option-names.js';
 import { inspectCommand } from './inspect.js';
 import { introspectionOptions } from './introspect.js';
+import { MINT_FLAGS, mintCommand } from './mint.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
-import { KeysUnavailableError, presentationOf, verifierOptions, verifyCommand } from './verify.js';
+import { KeysUnavailableError, OPTION_FLAGS, presentationOf, refusalReport, verifierOptions, verifyCommand } from './verify.js';
 
 /** The package's own name and version, for --version and the help. */
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -23,6 +25,7 @@ const HELP = {
 `,
   verify: `usage: jwtguard verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
        jwtguard verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
+       jwtguard verify [token|-] --env [--env-file <file>] [--prefix <P>]
       Verify a token with the same code and policy as the servers. Keys come
       from a JWKS file or URL, discovery (the issuer, whose OpenID or RFC 8414
       metadata is looked up, or its metadata url), or Entra ID's discovery for
@@ -43,9 +46,17 @@ const HELP = {
                                check the token as presented with the DPoP
                                scheme and this proof, for this request
       --client-cert <pem>      check a certificate-bound token against it
-      --json                   print the result as JSON
-      Exit 0 when valid, 1 when rejected (the code on stderr) or when the keys
-      cannot be loaded, 2 for usage errors.
+      --env                    configure exactly as the server's fromEnv does,
+                               from the environment (and --env-file, --prefix)
+      --app-only  --token-version 1|2|any  --cloud public|usgov|china
+                               the Entra preset's options; --jwks or
+                               --discovery beside --entra-tenant change only
+                               where keys come from
+      Every policy member has a flag too (docs/configuration.md):
+${Object.keys(OPTION_FLAGS).map((flag) => `--${flag}`).join(' ').replace(/(.{1,70})(?: |$)/g, '        $1\n')}      --json                   print the result as JSON
+      Exit 0 when valid, 1 when rejected (the code on stderr; with --json one
+      object on stdout, for every outcome) or when the keys cannot be loaded,
+      2 for usage errors.
 `,
   introspect: `usage: jwtguard introspect [token|-] --issuer <iss> --audience <aud> --client-id <id> (--client-secret <s> | --key <pem>) [options]
       Ask the authorization server about an opaque token (RFC 7662) and check
@@ -58,7 +69,7 @@ const HELP = {
       --accept json|jwt        jwt: a signed answer (RFC 9701), verified
                                against the issuer's keys (default json)
       --timeout <seconds>      wait for the endpoint (default 5)
-      --require-scope, --require-role, --allow-client, --tolerance,
+      every policy member's flag (--require-scope, --allow-client, …),
       --dpop/--method/--url, --client-cert, --json: as for verify
       Exit 0 when active and valid, 1 when rejected or when the endpoint
       fails, 2 for usage errors.
@@ -77,6 +88,22 @@ const HELP = {
                                Entra issuer and keys are used, else give
                                --issuer with --jwks or --discovery
 `,
+  mint: `usage: jwtguard mint --test (--entra-tenant <guid> [--client-id <id>] [--token-version 1|2] | --issuer <iss> --audience <aud>) [options]
+       jwtguard mint --serve http://127.0.0.1:<port> … [options]
+      A test token from a local stand-in for Entra ID (v1 or v2 access
+      tokens) or any issuer. It signs whatever it is asked to, so it runs
+      only with --test, or when it serves on a loopback URL.
+      --claim <name=value>     repeatable; the value as JSON when it is JSON
+                               (roles=["Tasks.Read"]), else as text
+      --key <file.json>        the signing key: read when the file exists,
+                               else a new key written there (keep one key
+                               across mints)
+      --jwks-out <file>        write the public key set (for verify --jwks)
+      --serve <url>            serve the key set (/keys) and metadata on
+                               http://127.0.0.1:<port> until stopped
+      --json                   the token, issuer, key set URL and the
+                               variables fromEnv reads for the stand-in
+`,
 };
 
 const USAGE = `usage: jwtguard <command> [options]
@@ -88,30 +115,21 @@ ${Object.values(HELP).map((text) => text.replace(/^usage: jwtguard /, '  ').repl
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const VERIFY_FLAGS = {
-  jwks: { type: 'string' },
-  discovery: { type: 'string' },
-  'entra-tenant': { type: 'string' },
+  // Every policy member and entraId option (js/option-names.js).
+  ...OPTION_FLAGS,
   policy: { type: 'string' },
-  issuer: { type: 'string', multiple: true },
-  audience: { type: 'string', multiple: true },
-  'require-role': { type: 'string', multiple: true },
-  'require-scope': { type: 'string', multiple: true },
-  'allow-client': { type: 'string', multiple: true },
-  'require-any-role': { type: 'string', multiple: true },
-  'require-any-scope': { type: 'string', multiple: true },
-  'tenant-allow': { type: 'string', multiple: true },
+  env: { type: 'boolean' },
+  'env-file': { type: 'string' },
+  prefix: { type: 'string' },
   dpop: { type: 'string' },
   method: { type: 'string' },
   url: { type: 'string' },
   'client-cert': { type: 'string' },
-  tolerance: { type: 'string' },
-  'client-id': { type: 'string' },
 };
 const TOKEN_FLAGS = {
   ...VERIFY_FLAGS,
   'token-endpoint': { type: 'string' },
   tenant: { type: 'string' },
-  cloud: { type: 'string' },
   authority: { type: 'string' },
   scope: { type: 'string' },
   resource: { type: 'string' },
@@ -123,9 +141,18 @@ const TOKEN_FLAGS = {
   verify: { type: 'boolean' },
   timeout: { type: 'string' },
 };
-/** introspect: verify's policy and presentation flags (no key flags: the server answers), and the client's. */
+/**
+ * Verify's flags introspect has no use for: where keys come from (the server
+ * answers), the Entra preset's own options (all but the audience and the
+ * client id, which introspect reads itself), a policy file and --env.
+ */
+const NOT_INTROSPECT = new Set([
+  ...OPTION_NAMES.filter((entry) => entry.entra && !entry.policy && !['audience', 'client-id'].includes(entry.flag)).map((entry) => entry.flag),
+  'policy', 'env', 'env-file', 'prefix',
+]);
+/** introspect: verify's policy and presentation flags, and the client's. */
 const INTROSPECT_FLAGS = {
-  ...Object.fromEntries(Object.entries(VERIFY_FLAGS).filter(([name]) => !['jwks', 'discovery', 'entra-tenant', 'policy'].includes(name))),
+  ...Object.fromEntries(Object.entries(VERIFY_FLAGS).filter(([name]) => !NOT_INTROSPECT.has(name))),
   endpoint: { type: 'string' },
   'client-secret': { type: 'string' },
   'secret-auth': { type: 'string' },
@@ -135,7 +162,7 @@ const INTROSPECT_FLAGS = {
   timeout: { type: 'string' },
 };
 /** Each command's flags (besides --json and --help); the README test checks its commands against them. */
-export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, introspect: INTROSPECT_FLAGS, token: TOKEN_FLAGS };
+export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, introspect: INTROSPECT_FLAGS, token: TOKEN_FLAGS, mint: MINT_FLAGS };
 
 /**
  * The flags (strings, booleans, or arrays of them for repeatable flags, as
@@ -146,7 +173,7 @@ export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, introspect: INTROSP
  */
 function parse(command, args) {
   try {
-    return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     throw new UsageError(error.message);
   }
@@ -170,6 +197,8 @@ const synopsis = (command) => HELP[command]?.split('\n').filter((line) => /^(usa
 export async function run(argv, io) {
   const now = Math.floor((io.now ?? (() => Date.now() / 1000))());
   const [command, ...rest] = argv;
+  /** What a refusal's report needs: --json, the time, and the token judged. */
+  let verdict = { json: false, now, token: null };
   const usageError = (message) => {
     const about = command in HELP ? `jwtguard ${command} --help` : 'jwtguard --help';
     io.stderr.write(`jwtguard: ${message}\n${synopsis(command)}\n(run ${about} for details)\n`);
@@ -195,18 +224,24 @@ export async function run(argv, io) {
       return 0;
     }
     let output;
+    verdict = { json: Boolean(flags.json), now, token: null };
     if (command === 'inspect') {
       output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
     } else if (command === 'verify') {
       const options = await verifierOptions(flags, io);
       const presentation = await presentationOf(flags);
-      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now, presentation });
+      verdict.token = await readToken(positionals, io.stdin);
+      output = await verifyCommand(verdict.token, options, { json: Boolean(flags.json), now, presentation });
     } else if (command === 'introspect') {
       const options = await introspectionOptions(flags, io);
       const presentation = await presentationOf(flags);
-      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now, presentation });
+      verdict.token = await readToken(positionals, io.stdin);
+      output = await verifyCommand(verdict.token, options, { json: Boolean(flags.json), now, presentation });
+    } else if (command === 'mint') {
+      output = await mintCommand(flags, positionals, io);
+      if (output === '') return 0;
     } else {
-      output = await tokenCommand(flags, positionals, io, now);
+      output = await tokenCommand(flags, positionals, io, now, verdict);
     }
     io.stdout.write(`${output}\n`);
     return 0;
@@ -215,11 +250,13 @@ export async function run(argv, io) {
     // A policy the library refuses is a mistake in the flags or the policy file.
     if (error instanceof JwtGuardError && error.code === 'ERR_POLICY_INVALID') return usageError(`${error.code}: ${error.message}`);
     if (error instanceof KeysUnavailableError) {
-      io.stderr.write(`jwtguard: ${error.message}\n`);
+      if (verdict.json) io.stdout.write(`${JSON.stringify({ valid: false, keysUnavailable: true, ...codeOf(error.cause), message: error.message }, null, 2)}\n`);
+      else io.stderr.write(`jwtguard: ${error.message}\n`);
       return 1;
     }
     if (error instanceof JwtGuardError) {
-      io.stderr.write(`rejected: ${error.code}: ${error.message}\n`);
+      const report = refusalReport(error, claimsOf(verdict.token), verdict);
+      (verdict.json ? io.stdout : io.stderr).write(`${report}\n`);
       return 1;
     }
     if (error instanceof TokenError) {
@@ -241,7 +278,7 @@ function timeoutMs(flag) {
   return Math.round(seconds * 1000);
 }
 
-async function tokenCommand(flags, positionals, io, now) {
+async function tokenCommand(flags, positionals, io, now, verdict) {
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const clientId = flags['client-id'];
   if (!clientId) throw new UsageError('give --client-id');
@@ -257,5 +294,19 @@ async function tokenCommand(flags, positionals, io, now) {
   const verifyFlags = { ...flags, audience, 'client-id': undefined };
   if (flags.tenant && !flags.jwks && !flags.discovery && !flags.issuer) verifyFlags['entra-tenant'] = flags.tenant;
   const options = await verifierOptions(verifyFlags, io);
+  verdict.token = response.access_token;
   return verifyCommand(response.access_token, options, { json: Boolean(flags.json), now });
+}
+
+/** The code, claim, reason and detail of a JwtGuardError. */
+const codeOf = (error) => ({ code: error?.code ?? null, claim: error?.claim ?? null, reason: error?.reason ?? null, detail: error?.detail ?? null });
+
+/** The unverified claims of a token, for the times of a refusal's report; null when unreadable. */
+function claimsOf(token) {
+  if (token === null) return null;
+  try {
+    return inspectToken(token).claims;
+  } catch {
+    return null;
+  }
 }
