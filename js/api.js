@@ -3,6 +3,7 @@ export { createVerifier, inspectToken } from './verifier.js';
 export { localJwks } from './keys/local.js';
 export { remoteJwks } from './keys/remote.js';
 export { discover } from './keys/discovery.js';
+export { INTROSPECTION_DEFAULTS, introspection } from './introspection.js';
 export { KEY_SOURCE_DEFAULTS } from './keys/cache.js';
 export { entraId } from './entra.js';
 export { cognito } from './cognito.js';

@@ -14,8 +14,14 @@ const SCHEMES = new Map([['bearer', 'bearer'], ['dpop', 'dpop']]);
 /** Codes about the caller's permissions (403) rather than its credentials (401). */
 const FORBIDDEN = new Set(['ERR_ROLE_MISSING', 'ERR_SCOPE_MISSING', 'ERR_CLIENT_NOT_ALLOWED', 'ERR_TENANT_NOT_ALLOWED', 'ERR_PERMISSION_MISSING']);
 
-/** Codes that mean the server cannot check tokens right now (keys unavailable): 503. */
-const UNAVAILABLE = new Set(['ERR_KEYS_NOT_LOADED', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID', 'ERR_JWKS_INVALID']);
+/**
+ * Codes that mean the server cannot check tokens right now (keys or the
+ * introspection endpoint unavailable, or its answer unusable): 503.
+ */
+const UNAVAILABLE = new Set([
+  'ERR_KEYS_NOT_LOADED', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID', 'ERR_JWKS_INVALID',
+  'ERR_INTROSPECTION_FAILED', 'ERR_INTROSPECTION_INVALID',
+]);
 
 /** Codes about the HTTP request itself rather than its credentials: 400 invalid_request, no challenge. */
 const BAD_REQUEST = new Set(['ERR_REQUEST_INVALID']);

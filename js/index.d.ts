@@ -239,12 +239,20 @@ export interface CognitoOptions extends KeySourceOptions {
 }
 
 export interface VerifierOptions extends Policy {
-  /** A JWKS (object or JSON text) or a key source. Give this or `secret`. */
+  /** A JWKS (object or JSON text) or a key source. Give this, `secret` or `introspection`. */
   keys?: Jwks | string | KeySource;
+  /**
+   * Opaque tokens: ask the authorization server about each one (RFC 7662)
+   * through `introspection({ ... })`, and check its answer by this policy.
+   * Instead of `keys` and `secret`; `cache` does not apply (the source
+   * caches). In an array of configurations, at most one introspects: it
+   * gets the tokens that are not a JWT, and JWTs of no configured issuer.
+   */
+  introspection?: IntrospectionSource;
   /**
    * An HMAC shared secret, for HS256/384/512: each algorithm needs a secret
    * at least as long as its hash (see docs/reference.md), and a secret too
-   * short for HS256 is ERR_KEY_INVALID. Give this or `keys`.
+   * short for HS256 is ERR_KEY_INVALID. Give this, `keys` or `introspection`.
    */
   secret?: string | Uint8Array | ArrayBuffer;
   /** The `kid` of the shared secret, if tokens carry one. */
@@ -305,6 +313,71 @@ export interface VerifierOptions extends Policy {
 /** What `onEvent` of createVerifier receives. */
 export type VerifierEvent = { type: 'core-restarted'; error: JwtGuardError };
 
+/** Options of `introspection()`. Give `endpoint`, `issuer` or both; `clientSecret` or `privateKey`. */
+export interface IntrospectionOptions {
+  /** The introspection endpoint (https; plain http only to localhost). Default: `introspection_endpoint` of the issuer's metadata. */
+  endpoint?: string;
+  /** The authorization server's issuer: discovery, and the `iss` of signed answers. Required with `accept: 'jwt'`. */
+  issuer?: string;
+  /** The resource server's client id at the authorization server. */
+  clientId: string;
+  /** Its client secret (`client_secret_basic` by default, or `client_secret_post`). */
+  clientSecret?: string;
+  /** Its private key for `private_key_jwt`: a PKCS #8 PEM, a Node `KeyObject`, a private JWK (with `kid`) or a `CryptoKey`; RSA, P-256, P-384 or Ed25519. */
+  privateKey?: string | object;
+  /** The `kid` of the client assertion's key, when `privateKey` is not a JWK naming it. */
+  kid?: string;
+  /** Default `client_secret_basic` with a secret, `private_key_jwt` with a key. */
+  authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /** `'json'` (default, RFC 7662) or `'jwt'`: signed answers (RFC 9701), verified before they are read. */
+  accept?: 'json' | 'jwt';
+  /** With `accept: 'jwt'`: the authorization server's keys (a JWKS or key source). Default: `discover(issuer)`. */
+  jwks?: Jwks | string | KeySource;
+  /** Seconds an active answer is kept, never past the token's `exp`. Default 60, at most 300. */
+  cacheTtl?: number;
+  /** Seconds any other answer is kept. Default 10, at most 300. */
+  inactiveTtl?: number;
+  /** Seconds for one introspection request, body included. Default 5. */
+  timeout?: number;
+  /** Answers kept at most (least recently used dropped first). Default 10,000. */
+  maxEntries?: number;
+  /** With `accept: 'jwt'`: how old a signed answer's `iat` may be, in seconds. Default 60. */
+  responseMaxAge?: number;
+  /** The fetch to use. Default: the global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Receives the source's events; never the token. */
+  onEvent?: (event: IntrospectionEvent) => void;
+  /** The cache's clock in Unix seconds. Default: `Date.now() / 1000`. */
+  now?: () => number;
+}
+
+/** What `onEvent` of `introspection()` receives (discovery's events are those of key sources). */
+export type IntrospectionEvent =
+  | { type: 'introspection'; url: string }
+  | { type: 'introspection-hit' }
+  | { type: 'introspection-evicted' }
+  | { type: 'error'; error: JwtGuardError }
+  | KeySourceEvent;
+
+/** A source of introspection answers, for `createVerifier({ introspection })`. */
+export interface IntrospectionSource {
+  readonly accept: 'json' | 'jwt';
+  readonly issuer: string | null;
+  readonly clientId: string;
+}
+
+/** Defaults of `introspection()`, in seconds unless named otherwise. */
+export declare const INTROSPECTION_DEFAULTS: Readonly<{
+  cacheTtl: number;
+  inactiveTtl: number;
+  timeout: number;
+  maxEntries: number;
+  responseMaxAge: number;
+}>;
+
+/** A source of answers about opaque tokens from the authorization server's introspection endpoint. */
+export declare function introspection(options: IntrospectionOptions): IntrospectionSource;
+
 /** Records a key for `ttlSeconds` and answers whether it had been recorded before. */
 export interface ReplayStore {
   seen(key: string, ttlSeconds: number): Promise<boolean>;
@@ -317,11 +390,16 @@ export type Binding =
 
 /** A verified token. Frozen: the same object may be returned for a repeated token. */
 export interface Result {
+  /** The JWT's protected header; `{}` for an introspected token. */
   header: Record<string, unknown>;
+  /** The JWT's claims, or the authorization server's introspection answer (`active` among them). */
   claims: Record<string, unknown>;
-  key: { kid: string | null; alg: Algorithm };
+  /** The key that verified a JWT; `null` for an introspected token. */
+  key: { kid: string | null; alg: Algorithm } | null;
   /** `null` for a bearer token. */
   binding: Binding | null;
+  /** `true` when the authorization server was asked (`introspection`), absent for a JWT. */
+  introspected?: true;
 }
 
 /** An HTTP request: a Fetch API `Request`, or its method, absolute URL and headers (a `Headers` or Node's plain object). */

@@ -85,6 +85,25 @@ export function readRequest(request, { clientCertificate } = {}) {
 }
 
 /**
+ * A request's credentials as `readRequest` reads them; a request without
+ * one Bearer or DPoP token is ERR_TOKEN_MALFORMED. For verifyRequest.
+ * @param {Parameters<typeof readRequest>[0]} request
+ * @param {Parameters<typeof readRequest>[1]} [options]
+ */
+export function presentedCredentials(request, options) {
+  const presented = readRequest(request, options);
+  if (presented.problem) {
+    throw new JwtGuardError(
+      'ERR_TOKEN_MALFORMED',
+      presented.problem === 'missing'
+        ? 'the request has no Bearer or DPoP authorization'
+        : 'the authorization header is not one bearer or dpop token',
+    );
+  }
+  return presented;
+}
+
+/**
  * The fingerprint Cloudflare reports for a client certificate it verified
  * (`request.cf.tlsClientAuth`), or undefined: a certificate that was not
  * presented, or did not verify, is no proof.

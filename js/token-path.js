@@ -157,7 +157,7 @@ function coreFinish(verifier, prepared, key, at, presented) {
  * time: scheme, DPoP proof, method and url (with a proof only), and the
  * client certificate as DER or its SHA-256.
  */
-function presentation(presented) {
+export function presentation(presented) {
   const withProof = presented.proof !== undefined;
   return [
     presented.scheme, presented.proof,

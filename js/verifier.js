@@ -5,16 +5,27 @@
  */
 
 import { inspect } from '../pkg/jwtguard.js';
+import { INTROSPECTION_TYP, MAX_INTROSPECTION_RESPONSE_SIZE } from '../pkg/facts.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
+import { introspectingVerifier } from './introspection-verifier.js';
 import { keyedCore } from './keyed-core.js';
 import { REPLAY_SCOPE, refuseReplay } from './replay.js';
-import { readRequest } from './request.js';
+import { presentedCredentials } from './request.js';
 import { tokenInput } from './token-input.js';
 import { tokenPath } from './token-path.js';
 import { SYNC_BACKEND, policyError, verifierSettings } from './verifier-options.js';
 
 export { SYNC_BACKEND };
+
+/**
+ * The method of a verifier that opens a signed introspection response
+ * (RFC 9701) with its policy and keys: for js/introspection.js, through
+ * createVerifier's `introspection` option.
+ */
+const OPEN_INTROSPECTION_RESPONSE = Symbol('jwtguard.openIntrospectionResponse');
+
+const encoder = new TextEncoder();
 
 /**
  * Builds a verifier from a policy and keys, or, from an array of them, one
@@ -33,6 +44,25 @@ export function createVerifier(options) {
     }));
   }
   const settings = verifierSettings(options);
+  if (settings.introspection !== null) {
+    const source = settings.introspection;
+    if (source.accept === 'jwt') {
+      // RFC 9701 §5: issued by the authorization server to this resource.
+      const responses = createVerifier({
+        issuer: source.issuer,
+        audience: source.clientId,
+        typ: INTROSPECTION_TYP,
+        requireExp: false,
+        maxTokenAge: source.responseMaxAge,
+        maxTokenSize: MAX_INTROSPECTION_RESPONSE_SIZE,
+        keys: source.responseKeys,
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      });
+      source.useResponses({ open: (jwt, context) => responses[OPEN_INTROSPECTION_RESPONSE](jwt, context) });
+    }
+    return introspectingVerifier(settings);
+  }
   const keyed = keyedCore(settings);
   const { verifySync, verifyAsync } = tokenPath(settings, keyed);
   const check = verifyAsync ?? verifySync;
@@ -67,18 +97,28 @@ export function createVerifier(options) {
      * request's answers when a gateway checks it against several policies).
      */
     async verifyRequest(request, options, context) {
-      const presented = readRequest(request, options);
-      if (presented.problem) {
-        throw new JwtGuardError(
-          'ERR_TOKEN_MALFORMED',
-          presented.problem === 'missing'
-            ? 'the request has no Bearer or DPoP authorization'
-            : 'the authorization header is not one bearer or dpop token',
-        );
-      }
+      const presented = presentedCredentials(request, options);
       const result = await keyed.withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, presented));
       if (result.binding?.type === 'dpop') await refuseReplay(settings.replayStore, result.binding, settings.now(), context?.[REPLAY_SCOPE]);
       return result;
+    },
+    /**
+     * A signed introspection response (RFC 9701) verified by the core with
+     * this verifier's policy and keys: resolves to its token_introspection
+     * text. A kid not in the key set gets one refresh, as for a token.
+     */
+    async [OPEN_INTROSPECTION_RESPONSE](jwt, context) {
+      tokenInput(jwt, settings.maxTokenSize);
+      const open = (response, retryContext) => {
+        const verifier = keyed.sync(retryContext);
+        try {
+          return verifier.introspectionResponse(encoder.encode(response), settings.now());
+        } catch (error) {
+          throw keyed.failure(error);
+        }
+      };
+      // The core names the check that failed first in the detail.
+      return keyed.withKeys(jwt, context, open, (error) => error.detail?.startsWith('ERR_KEY_NOT_FOUND'));
     },
     /** Entries of the current key set that were skipped, with reasons. */
     skippedKeys() {

@@ -8,7 +8,6 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::keys::Key;
 use crate::limits::MAX_NUMERIC_DATE;
 use crate::policy::{ANY_TENANT, AudienceClaim, Policy};
 use crate::tenant::{TENANT_PLACEHOLDER, is_guid, issuer_matches};
@@ -21,8 +20,16 @@ type Claims = Map<String, Value>;
 const CLIENT_CLAIMS: [&str; 3] = ["azp", "appid", "client_id"];
 
 /// Runs every claim check of `policy` against `claims` at time `now`.
-pub(crate) fn check(policy: &Policy, claims: &Claims, key: &Key, now: i64) -> Result<()> {
-    check_issuer(policy, claims, key)?;
+/// `bound_issuer` is the issuer the verifying key is bound to, when it is
+/// (Entra ID v2 key sets); `None` for an unbound key or an introspection
+/// response, which no key signed.
+pub(crate) fn check(
+    policy: &Policy,
+    claims: &Claims,
+    bound_issuer: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    check_issuer(policy, claims, bound_issuer)?;
     check_audience(policy, claims)?;
     check_times(policy, claims, now)?;
     check_presence(policy, claims)?;
@@ -52,7 +59,7 @@ pub(crate) fn required_string<'a>(claims: &'a Claims, name: &str) -> Result<&'a 
         .ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, name, format!("{name} is required")))
 }
 
-fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
+fn check_issuer(policy: &Policy, claims: &Claims, bound_issuer: Option<&str>) -> Result<()> {
     let iss = required_string(claims, "iss")?;
     let tid = string_claim(claims, "tid")?;
     if !policy
@@ -82,7 +89,7 @@ fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
     }
     // Entra ID v2 key sets bind each key to an issuer (possibly a template):
     // a key published for one tenant's issuer must not vouch for another's.
-    if let Some(bound) = key.issuer()
+    if let Some(bound) = bound_issuer
         && !issuer_matches(bound, iss, tid)
     {
         return Err(Error::claim(

@@ -66,6 +66,9 @@ error_kinds! {
     KeyInvalid => "ERR_KEY_INVALID", "key is invalid or unsupported";
     /// The JWKS is not a key set, is too large, or has no usable key.
     JwksInvalid => "ERR_JWKS_INVALID", "key set (jwks) is invalid";
+    /// An introspection answer (RFC 7662) says the token is not active: `active` is `false`,
+    /// missing, or anything but the boolean `true`.
+    TokenInactive => "ERR_TOKEN_INACTIVE", "token is not active";
     /// The signature does not verify (no further detail, by design).
     SignatureInvalid => "ERR_SIGNATURE_INVALID", "signature is invalid";
     /// `exp` has passed (beyond the tolerance).
@@ -115,6 +118,14 @@ error_kinds! {
     JwksTimeout => "ERR_JWKS_TIMEOUT", "fetching the key set timed out";
     /// A discovery document is unusable or names another issuer.
     DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "discovery document is invalid";
+    /// An introspection answer is unusable: not a JSON object, over the size cap, or a signed
+    /// answer (`accept: 'jwt'`, RFC 9701) that fails its `typ`, signature, `iss`, `aud` or
+    /// freshness check; answered 503 `temporarily_unavailable`, never 401.
+    IntrospectionInvalid => "ERR_INTROSPECTION_INVALID", "introspection response is invalid";
+    /// The introspection request failed: network error, status outside 2xx, a redirect, over the
+    /// size cap, or longer than `timeout`; answered 503 `temporarily_unavailable` with
+    /// `Retry-After`.
+    IntrospectionFailed => "ERR_INTROSPECTION_FAILED", "introspection request failed";
     /// A Node middleware cannot read the request safely: its Host header (or, with `trustProxy`,
     /// the forwarded host or protocol) is not a plain `host[:port]`, or its target is not a path;
     /// answered 400 `invalid_request` before any token is read.

@@ -480,7 +480,7 @@ impl Verifier {
             key,
         } = signed;
         let claims = token::parse_object(&payload, "payload")?;
-        claims::check(&self.policy, &claims, key, now)?;
+        claims::check(&self.policy, &claims, key.issuer(), now)?;
         let binding = binding::check(&self.policy, &claims, token, presented, now)?;
         // The strict parser accepted the bytes, so they are UTF-8.
         let claims_json =

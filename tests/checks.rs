@@ -21,11 +21,12 @@ use jwtguard::{ErrorKind, KeySet, Policy, Verifier};
 use serde_json::{Value, json};
 
 /// Codes only the JavaScript host produces (fetching keys, reading requests); tested in tests/js and tests/servers.
-const HOST_ONLY: [&str; 5] = [
+const HOST_ONLY: [&str; 6] = [
     "ERR_KEYS_NOT_LOADED",
     "ERR_JWKS_FETCH_FAILED",
     "ERR_JWKS_TIMEOUT",
     "ERR_DISCOVERY_INVALID",
+    "ERR_INTROSPECTION_FAILED",
     "ERR_REQUEST_INVALID",
 ];
 
@@ -1000,6 +1001,8 @@ fn the_table_covers_every_core_code() {
         .collect();
     produced.extend(["ERR_KEY_INVALID", "ERR_JWKS_INVALID", "ERR_POLICY_INVALID"]); // configuration_errors_have_their_codes
     produced.insert("ERR_DPOP_INVALID"); // needs a presented proof: tests/binding.rs
+    // Introspection answers, not tokens: tests/catalog/i_introspection.rs.
+    produced.extend(["ERR_TOKEN_INACTIVE", "ERR_INTROSPECTION_INVALID"]);
     produced.insert("ERR_INTERNAL"); // unreachable by construction; the JS tests map a trap to it
     produced.extend(HOST_ONLY);
     let all: BTreeSet<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
@@ -1021,6 +1024,7 @@ fn the_code_list_is_pinned() {
             "ERR_KEY_NOT_FOUND",
             "ERR_KEY_INVALID",
             "ERR_JWKS_INVALID",
+            "ERR_TOKEN_INACTIVE",
             "ERR_SIGNATURE_INVALID",
             "ERR_TOKEN_EXPIRED",
             "ERR_TOKEN_NOT_YET_VALID",
@@ -1042,6 +1046,8 @@ fn the_code_list_is_pinned() {
             "ERR_JWKS_FETCH_FAILED",
             "ERR_JWKS_TIMEOUT",
             "ERR_DISCOVERY_INVALID",
+            "ERR_INTROSPECTION_INVALID",
+            "ERR_INTROSPECTION_FAILED",
             "ERR_REQUEST_INVALID",
             "ERR_INTERNAL",
         ]

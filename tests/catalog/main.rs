@@ -1,4 +1,4 @@
-//! The attack catalog (ids A01–H05 and R01–R12, one test or host entry each; `docs/attack-catalog.md`
+//! The attack catalog (ids A01–H05, I01–I06 and R01–R12, one test or host entry each; `docs/attack-catalog.md`
 //! describes each case, the required behaviour and its sources) as tests.
 //!
 //! One module per class; every test is named after its catalog id and runs a
@@ -44,6 +44,7 @@ mod e_signatures;
 mod f_claims;
 mod g_entra;
 mod h_resources;
+mod i_introspection;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -194,6 +195,7 @@ const CATALOG: &[&str] = &[
     "F14", //
     "G01", "G02", "G03", "G04", "G05", "G06", "G07", "G08", //
     "H01", "H02", "H03", "H04", "H05", //
+    "I01", "I02", "I03", "I04", "I05", "I06", //
     "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12",
 ];
 
@@ -216,6 +218,10 @@ const SOURCES: &[(&str, &str)] = &[
         "tests/catalog/h_resources.rs",
         include_str!("h_resources.rs"),
     ),
+    (
+        "tests/catalog/i_introspection.rs",
+        include_str!("i_introspection.rs"),
+    ),
     ("tests/keys.rs", include_str!("../keys.rs")),
     ("tests/checks.rs", include_str!("../checks.rs")),
     (
@@ -225,6 +231,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "tests/js/catalog.test.mjs",
         include_str!("../js/catalog.test.mjs"),
+    ),
+    (
+        "tests/js/remote/introspection.test.mjs",
+        include_str!("../js/remote/introspection.test.mjs"),
     ),
 ];
 

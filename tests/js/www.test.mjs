@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { VERIFICATION_CHECKS, createVerifier, fromEnv } from '@jwtguard/jwtguard';
 import { configuration } from '../../www/configure.js';
 import { CHECKS, verificationReport } from '../../www/report.js';
-import { tokenWarnings } from '../../www/warnings.js';
+import { decodeFailure, tokenWarnings } from '../../www/warnings.js';
+import { inspectToken } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
 
 const pair = await keyPair('ES256', 'report-key');
@@ -286,4 +287,19 @@ test('configuration: tenants are written out, and JWT_ALLOWED_TENANTS goes throu
     const expected = typeof policy.tenants === 'string' ? [policy.tenants] : policy.tenants.map((t) => t.toLowerCase());
     assert.deepEqual(built.tenants, expected, env);
   }
+});
+
+test('a token that does not decode: an opaque one is named as such, a broken JWT gets its code', async () => {
+  const failure = (token) => {
+    try {
+      inspectToken(token);
+    } catch (error) {
+      return decodeFailure(token, error);
+    }
+    throw new Error('decoded');
+  };
+  assert.match(failure('rkLCHLyhVN29kHMm-t-s0HnYavPAG0HDRmA1Mfx3h-K'), /^Not a JWT: this looks like an opaque token\. Only its issuer can say what it means/);
+  assert.match(failure('ory_at_abc.def'), /^Not a JWT/);
+  const [header, payload] = (await sign(pair)).split('.');
+  assert.match(failure(`${header}.${payload}!.sig`), /^Cannot decode this token: ERR_TOKEN_MALFORMED/);
 });
