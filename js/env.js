@@ -7,7 +7,8 @@
  * Any issuer: JWT_ISSUER and JWT_AUDIENCE, with JWT_JWKS_URI (else discovery).
  * Both: JWT_REQUIRED_ROLES, JWT_REQUIRED_SCOPES (all of), JWT_ACCEPTED_ROLES,
  * JWT_ACCEPTED_SCOPES (one of), JWT_ALLOWED_CLIENTS, JWT_ALLOWED_TENANTS
- * (`*` or tenant GUIDs; required for a multi-tenant issuer).
+ * (`*` or tenant GUIDs; required for a multi-tenant issuer), and step-up:
+ * JWT_ACR_VALUES, JWT_MAX_AUTH_AGE (seconds), JWT_AUTH_CONTEXT (`c1`…`c99`).
  * Lists are comma-separated. AZURE_TENANT_ID alone is left to the Azure SDK,
  * which reads it too; any other JWT_* or AZURE_API_* name is an error, so a
  * misspelt variable never silently turns a check off. With `prefix` (e.g.
@@ -27,8 +28,11 @@ const VARIABLES = Object.freeze([
   'AZURE_TENANT_ID', 'AZURE_API_CLIENT_ID', 'AZURE_AUDIENCE', 'AZURE_DEFAULT_SCOPE',
   'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_JWKS_URI',
   'JWT_REQUIRED_ROLES', 'JWT_REQUIRED_SCOPES', 'JWT_ACCEPTED_ROLES', 'JWT_ACCEPTED_SCOPES',
-  'JWT_ALLOWED_CLIENTS', 'JWT_ALLOWED_TENANTS',
+  'JWT_ALLOWED_CLIENTS', 'JWT_ALLOWED_TENANTS', 'JWT_ACR_VALUES', 'JWT_MAX_AUTH_AGE', 'JWT_AUTH_CONTEXT',
 ]);
+
+/** A whole number of seconds, as a variable writes it. */
+const WHOLE_SECONDS = /^[0-9]{1,15}$/;
 
 /** A prefix is upper-case letters, digits and underscores, ending in an underscore. */
 const PREFIX = /^[A-Z][A-Z0-9_]*_$/;
@@ -51,6 +55,9 @@ const SOURCE_OF = Object.freeze({
   anyRoles: 'JWT_ACCEPTED_ROLES',
   anyScopes: 'JWT_ACCEPTED_SCOPES',
   clients: 'JWT_ALLOWED_CLIENTS',
+  acrValues: 'JWT_ACR_VALUES',
+  maxAuthAge: 'JWT_MAX_AUTH_AGE',
+  authContext: 'JWT_AUTH_CONTEXT',
 });
 
 const invalid = (variable, why) =>
@@ -110,6 +117,12 @@ export function fromEnv(env, options = {}) {
     if (items.length === 0) throw invalid(at(name), 'lists nothing');
     return items;
   };
+  const seconds = (name) => {
+    const value = read(name);
+    if (value === undefined) return undefined;
+    if (!WHOLE_SECONDS.test(value)) throw invalid(at(name), 'must be a whole number of seconds');
+    return Number(value);
+  };
   const tenantList = list('JWT_ALLOWED_TENANTS');
   const tenants = tenantList?.length === 1 && tenantList[0] === ANY_TENANT ? ANY_TENANT : tenantList;
   const checks = {
@@ -118,6 +131,9 @@ export function fromEnv(env, options = {}) {
     anyRoles: list('JWT_ACCEPTED_ROLES'),
     anyScopes: list('JWT_ACCEPTED_SCOPES'),
     clients: list('JWT_ALLOWED_CLIENTS'),
+    acrValues: list('JWT_ACR_VALUES'),
+    maxAuthAge: seconds('JWT_MAX_AUTH_AGE'),
+    authContext: list('JWT_AUTH_CONTEXT'),
   };
   const defined = (object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
   const sourceOf = Object.fromEntries(Object.entries(SOURCE_OF).map(([option, name]) => [option, at(name)]));
@@ -136,14 +152,19 @@ export function fromEnv(env, options = {}) {
     }
     // The App ID URI of the default scope is the v1 audience; the client id (v2) is added by entraId.
     const audience = list('AZURE_AUDIENCE') ?? (defaultScope && [defaultScope.slice(0, -DEFAULT_SCOPE_SUFFIX.length)]);
-    return naming(() => entraId(defined({
-      tenant: read('AZURE_TENANT_ID'),
-      clientId: read('AZURE_API_CLIENT_ID'),
-      audience,
-      tenants,
-      ...checks,
-      ...sourceOptions,
-    })), { ...sourceOf, audience: at(read('AZURE_AUDIENCE') === undefined ? 'AZURE_DEFAULT_SCOPE' : 'AZURE_AUDIENCE') });
+    return naming(() => {
+      const options = entraId(defined({
+        tenant: read('AZURE_TENANT_ID'),
+        clientId: read('AZURE_API_CLIENT_ID'),
+        audience,
+        tenants,
+        ...checks,
+        ...sourceOptions,
+      }));
+      // As for any issuer below: the core's refusals name the variable now.
+      checkPolicy({ ...options, keys: undefined });
+      return options;
+    }, { ...sourceOf, audience: at(read('AZURE_AUDIENCE') === undefined ? 'AZURE_DEFAULT_SCOPE' : 'AZURE_AUDIENCE') });
   }
   if (issuer === undefined) {
     throw invalid(at('JWT_ISSUER'), `is required, or ${at('AZURE_TENANT_ID')} with ${at('AZURE_API_CLIENT_ID')} for Entra ID`);

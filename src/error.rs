@@ -84,6 +84,15 @@ error_kinds! {
     /// The policy requires a permission and the token carries neither
     /// `roles` nor `scp` (and the policy authorises no callers by `clients`).
     PermissionMissing => "ERR_PERMISSION_MISSING", "token carries no permission";
+    /// The token's `acr` is absent or not one of the policy's `acrValues`
+    /// (RFC 9470): the user must sign in again at a higher level.
+    AuthLevelInsufficient => "ERR_AUTH_LEVEL_INSUFFICIENT", "authentication level (acr) is not sufficient";
+    /// The user signed in longer ago than the policy's `maxAuthAge`, or the
+    /// token has no `auth_time` (RFC 9470): the user must sign in again.
+    AuthTooOld => "ERR_AUTH_TOO_OLD", "authentication (auth_time) is older than the policy allows";
+    /// The token's `acrs` lacks an authentication context id of the
+    /// policy's `authContext` (Entra ID Conditional Access).
+    AuthContextMissing => "ERR_AUTH_CONTEXT_MISSING", "required authentication context (acrs) is missing";
     /// A token meant for another resource, such as a Microsoft Graph token.
     ForeignToken => "ERR_FOREIGN_TOKEN", "token was issued for another resource";
     /// A DPoP proof (RFC 9449) is missing, malformed, or fails one of its rules.
@@ -115,6 +124,21 @@ pub struct Error {
     kind: ErrorKind,
     claim: Option<String>,
     detail: Option<String>,
+    challenge: Option<Box<ClaimsChallenge>>,
+}
+
+/// What a client that declared it can answer a claims challenge (Entra's
+/// `xms_cc` holding `cp1`) asks for when it signs the user in again: an
+/// OpenID Connect claims request (OpenID Connect Core 1.0 §5.5) and, for an
+/// Entra issuer, the tenant's authorize endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsChallenge {
+    /// The claims request, JSON text, e.g.
+    /// `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}`.
+    pub claims: String,
+    /// The authorize endpoint of the token's Entra tenant, when its issuer is
+    /// an Entra ID issuer.
+    pub authorization_uri: Option<String>,
 }
 
 impl Error {
@@ -124,6 +148,7 @@ impl Error {
             kind,
             claim: None,
             detail: None,
+            challenge: None,
         }
     }
 
@@ -136,6 +161,7 @@ impl Error {
             kind,
             claim: None,
             detail: Some(detail.into()),
+            challenge: None,
         }
     }
 
@@ -144,7 +170,20 @@ impl Error {
             kind,
             claim: Some(claim.to_owned()),
             detail: Some(detail.into()),
+            challenge: None,
         }
+    }
+
+    /// This error with the claims challenge a client can answer.
+    pub(crate) fn with_challenge(mut self, challenge: ClaimsChallenge) -> Self {
+        self.challenge = Some(Box::new(challenge));
+        self
+    }
+
+    /// The claims challenge a client can answer by signing in again, when
+    /// the token says the client can (`ERR_AUTH_CONTEXT_MISSING` only).
+    pub fn claims_challenge(&self) -> Option<&ClaimsChallenge> {
+        self.challenge.as_deref()
     }
 
     /// The kind of error.

@@ -62,7 +62,7 @@ struct DocsRust;
 pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
 pub use dpop::DpopRequest;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{ClaimsChallenge, Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
 pub use issuers::IssuerRouter;
 pub use keys::{Key, KeySet, SkippedKey};
