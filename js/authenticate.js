@@ -307,9 +307,8 @@ export function authenticator(options, settings, { env = false, memory = replayM
       try {
         verifier = verifierFor(argument);
         metadata = metadataOf(request, argument);
-        const { dpopAlgorithms } = firstPolicy(verifier);
         if (credentials.problem) {
-          return { failure: failureResponse({ problem: credentials.problem, realm, dpopAlgorithms, resourceMetadata: metadata?.url }) };
+          return { failure: failureResponse({ problem: credentials.problem, realm, policy: firstPolicy(verifier), resourceMetadata: metadata?.url }) };
         }
         // The request as verifyRequest reads it: the token in Authorization, whatever carried it.
         const presented = {
@@ -320,14 +319,12 @@ export function authenticator(options, settings, { env = false, memory = replayM
         const { claims, header, key, binding } = await verifier.verifyRequest(presented, { clientCertificate }, { waitUntil, [REPLAY_SCOPE]: scope });
         return { auth: { claims, header, key, binding } };
       } catch (error) {
-        const policy = verifier ? firstPolicy(verifier) : {};
         return {
           failure: failureResponse({
             error: internal(error),
             realm,
-            scopes: policy.scopes,
+            policy: verifier ? firstPolicy(verifier) : {},
             scheme: credentials.scheme,
-            dpopAlgorithms: policy.dpopAlgorithms,
             resourceMetadata: metadata?.url,
           }),
         };

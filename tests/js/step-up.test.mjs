@@ -1,0 +1,155 @@
+// Step-up (RFC 9470) and Entra authentication contexts: the policy members
+// the core checks (acrValues, maxAuthAge, authContext), and the answers
+// every middleware gives through one helper (js/bearer.js), compared as
+// parsed WWW-Authenticate parameters.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { JwtGuardError, createVerifier, refusalResponse } from '@jwtguard/jwtguard';
+import { authenticator } from '../../js/authenticate.js';
+import { parseChallenge } from './challenges.mjs';
+import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
+
+const pair = await keyPair('ES256');
+const ENTRA_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+const AUTHORIZE = `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/authorize`;
+const keys = { keys: [pair.jwk] };
+const base64 = (text) => Buffer.from(text).toString('base64');
+const request = (token, scheme = 'Bearer') => ({ method: 'GET', url: 'https://api.test/orders', headers: { authorization: `${scheme} ${token}` } });
+
+describe('the core checks acrValues, maxAuthAge and authContext', () => {
+  const now = nowSeconds();
+  // [name, policy members, claims added, code or null (accepted)]
+  const rows = [
+    ['acr accepted', { acrValues: ['urn:mfa', 'urn:phr'] }, { acr: 'urn:phr' }, null],
+    ['acr too low', { acrValues: ['urn:mfa'] }, { acr: 'urn:pwd' }, 'ERR_AUTH_LEVEL_INSUFFICIENT'],
+    ['acr absent', { acrValues: ['urn:mfa'] }, {}, 'ERR_AUTH_LEVEL_INSUFFICIENT'],
+    ['acr a number', { acrValues: ['1'] }, { acr: 1 }, 'ERR_CLAIM_INVALID'],
+    ['auth_time recent', { maxAuthAge: 300 }, { auth_time: now - 200 }, null],
+    ['auth_time old', { maxAuthAge: 300 }, { auth_time: now - 1000 }, 'ERR_AUTH_TOO_OLD'],
+    ['auth_time absent', { maxAuthAge: 300 }, {}, 'ERR_AUTH_TOO_OLD'],
+    ['auth_time in the future', { maxAuthAge: 300 }, { auth_time: now + 3600 }, 'ERR_CLAIM_INVALID'],
+    ['auth_time a string', { maxAuthAge: 300 }, { auth_time: String(now) }, 'ERR_CLAIM_INVALID'],
+    ['acrs holds c1', { authContext: ['c1'] }, { acrs: ['c1'] }, null],
+    ['acrs lacks c1', { authContext: ['c1'] }, { acrs: ['c2'] }, 'ERR_AUTH_CONTEXT_MISSING'],
+    ['acrs not an array', { authContext: ['c1'] }, { acrs: 'c1' }, 'ERR_CLAIM_INVALID'],
+    ['xms_cc cp1 without acrs', { authContext: ['c1'] }, { xms_cc: ['cp1'] }, 'ERR_AUTH_CONTEXT_MISSING'],
+  ];
+  for (const [name, members, claims, code] of rows) {
+    test(`${name} → ${code ?? 'accepted'}`, async () => {
+      const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys, ...members });
+      const token = await sign(pair, goodClaims(claims));
+      if (code === null) assert.equal((await verifier.verify(token)).claims.sub, 'service-principal-1');
+      else await assert.rejects(verifier.verify(token), { code });
+    });
+  }
+
+  test('members are checked at load: c1…c99, whole seconds, non-empty strings', () => {
+    for (const members of [{ authContext: ['c0'] }, { authContext: 'c100' }, { maxAuthAge: -1 }, { maxAuthAge: 1.5 }, { maxAuthAge: null }, { acrValues: [''] }, { acrValues: [2] }]) {
+      assert.throws(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys, ...members }), { code: 'ERR_POLICY_INVALID' }, JSON.stringify(members));
+    }
+  });
+
+  test('a cached token is refused once the sign-in is older than maxAuthAge', async () => {
+    let clock = nowSeconds();
+    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys, maxAuthAge: 300, clockTolerance: 0, now: () => clock });
+    const token = await sign(pair, goodClaims({ auth_time: clock - 100 }));
+    await verifier.verify(token);
+    await verifier.verify(token);
+    clock += 201;
+    await assert.rejects(verifier.verify(token), { code: 'ERR_AUTH_TOO_OLD' });
+  });
+
+  test('claimsChallenge: only for a client with cp1, with the Entra tenant\'s authorize endpoint', async () => {
+    const verifier = createVerifier({ issuer: ENTRA_ISSUER, audience: AUDIENCE, keys, authContext: ['c1', 'c7'] });
+    const capable = await sign(pair, goodClaims({ iss: ENTRA_ISSUER, xms_cc: ['cp1'], acrs: ['c7'] }));
+    const error = await verifier.verify(capable).catch((e) => e);
+    assert.deepEqual({ ...error.claimsChallenge }, {
+      claims: '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}',
+      authorizationUri: AUTHORIZE,
+    });
+    const plain = await sign(pair, goodClaims({ iss: ENTRA_ISSUER }));
+    assert.equal((await verifier.verify(plain).catch((e) => e)).claimsChallenge, null);
+  });
+});
+
+describe('the answers (RFC 9470 §3, Entra claims challenges), one helper for every middleware', () => {
+  const metadataUrl = 'https://api.test/.well-known/oauth-protected-resource/orders';
+  const stepUp = { acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300 };
+  const now = nowSeconds();
+  const entra = { issuer: ENTRA_ISSUER, audience: AUDIENCE, keys, authContext: ['c1'] };
+  const entraClaims = (more) => goodClaims({ iss: ENTRA_ISSUER, ...more });
+  const description = (code, reason) => `${code}: ${reason}`;
+  // [name, options, claims, status, challenge params beyond realm / resource_metadata]
+  const rows = [
+    ['acr too low', { issuer: ISSUER, audience: AUDIENCE, keys, ...stepUp }, goodClaims({ acr: 'urn:pwd', auth_time: now }), 401, {
+      error: 'insufficient_user_authentication',
+      error_description: description('ERR_AUTH_LEVEL_INSUFFICIENT', 'authentication level (acr) is not sufficient'),
+      acr_values: 'urn:mfa urn:phr',
+      max_age: '300',
+    }],
+    ['sign-in too old', { issuer: ISSUER, audience: AUDIENCE, keys, maxAuthAge: 300 }, goodClaims({ auth_time: now - 1000 }), 401, {
+      error: 'insufficient_user_authentication',
+      error_description: description('ERR_AUTH_TOO_OLD', 'authentication (auth_time) is older than the policy allows'),
+      max_age: '300',
+    }],
+    ['acr absent, acrValues only', { issuer: ISSUER, audience: AUDIENCE, keys, acrValues: ['urn:mfa'] }, goodClaims(), 401, {
+      error: 'insufficient_user_authentication',
+      error_description: description('ERR_AUTH_LEVEL_INSUFFICIENT', 'authentication level (acr) is not sufficient'),
+      acr_values: 'urn:mfa',
+    }],
+    ['auth context missing, client with cp1', entra, entraClaims({ xms_cc: ['cp1'] }), 401, {
+      error: 'insufficient_claims',
+      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
+      claims: base64('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'),
+      authorization_uri: AUTHORIZE,
+    }],
+    ['several contexts missing, client with cp1', { ...entra, authContext: ['c1', 'c2'] }, entraClaims({ xms_cc: ['cp1'], acrs: [] }), 401, {
+      error: 'insufficient_claims',
+      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
+      claims: base64('{"access_token":{"acrs":{"essential":true,"values":["c1","c2"]}}}'),
+      authorization_uri: AUTHORIZE,
+    }],
+    ['auth context missing, another issuer: no authorization_uri', { ...entra, issuer: ISSUER }, goodClaims({ xms_cc: ['cp1'] }), 401, {
+      error: 'insufficient_claims',
+      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
+      claims: base64('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'),
+    }],
+    ['auth context missing, client without cp1', entra, entraClaims({ xms_cc: ['cp2'] }), 403, {
+      error: 'insufficient_claims',
+      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
+    }],
+  ];
+  for (const [name, options, claims, status, params] of rows) {
+    test(`${name} → ${status}, exact parameters, in the middleware and through refusalResponse`, async () => {
+      const token = await sign(pair, claims);
+      const guard = authenticator(options, { resourceMetadata: { resource: 'https://api.test/orders' } });
+      const { failure } = await guard.authenticate(request(token), {});
+      const want = { scheme: 'bearer', params: { realm: 'api', resource_metadata: metadataUrl, ...params } };
+      assert.equal(failure.status, status);
+      assert.deepEqual(parseChallenge(failure.headers['www-authenticate']), want);
+      assert.equal(failure.body.code, params.error_description.split(':')[0]);
+      // verifyRequest and the exported helper give the same answer.
+      const verifier = createVerifier(options);
+      const error = await verifier.verifyRequest(request(token)).catch((e) => e);
+      const answer = refusalResponse(error, { policy: verifier.policy, resourceMetadata: metadataUrl });
+      assert.deepEqual(answer, failure);
+    });
+  }
+
+  test('a DPoP-scheme request gets the step-up parameters in its DPoP challenge', () => {
+    const policy = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys, maxAuthAge: 60, dpopAlgorithms: ['ES256'] }).policy;
+    const answer = refusalResponse(new JwtGuardError('ERR_AUTH_TOO_OLD'), { policy, scheme: 'dpop' });
+    assert.equal(answer.status, 401);
+    assert.deepEqual(parseChallenge(answer.headers['www-authenticate']), {
+      scheme: 'dpop',
+      params: {
+        algs: 'ES256',
+        error: 'insufficient_user_authentication',
+        error_description: 'ERR_AUTH_TOO_OLD: authentication (auth_time) is older than the policy allows',
+        max_age: '60',
+      },
+    });
+    // Anything but a JwtGuardError is a server error, never a challenge built from foreign input.
+    assert.equal(refusalResponse(Object.assign(new Error('x'), { code: 'ERR_AUTH_TOO_OLD' })).status, 500);
+  });
+});
