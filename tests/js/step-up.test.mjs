@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { JwtGuardError, createVerifier, refusalResponse } from '@jwtguard/jwtguard';
 import { authenticator } from '../../js/authenticate.js';
+import { gatewayGuard } from '../../js/gateway.js';
 import { parseChallenge } from './challenges.mjs';
-import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
+import { AUTHORIZE, ENTRA_ISSUER, STEP_UP_POLICIES, expectedBody, expectedChallenge, stepUpCases } from './step-up-cases.mjs';
 
 const pair = await keyPair('ES256');
-const ENTRA_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
-const AUTHORIZE = `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/authorize`;
 const keys = { keys: [pair.jwk] };
-const base64 = (text) => Buffer.from(text).toString('base64');
 const request = (token, scheme = 'Bearer') => ({ method: 'GET', url: 'https://api.test/orders', headers: { authorization: `${scheme} ${token}` } });
 
 describe('the core checks acrValues, maxAuthAge and authContext', () => {
@@ -74,67 +73,42 @@ describe('the core checks acrValues, maxAuthAge and authContext', () => {
 
 describe('the answers (RFC 9470 §3, Entra claims challenges), one helper for every middleware', () => {
   const metadataUrl = 'https://api.test/.well-known/oauth-protected-resource/orders';
-  const stepUp = { acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300 };
-  const now = nowSeconds();
-  const entra = { issuer: ENTRA_ISSUER, audience: AUDIENCE, keys, authContext: ['c1'] };
-  const entraClaims = (more) => goodClaims({ iss: ENTRA_ISSUER, ...more });
-  const description = (code, reason) => `${code}: ${reason}`;
-  // [name, options, claims, status, challenge params beyond realm / resource_metadata]
-  const rows = [
-    ['acr too low', { issuer: ISSUER, audience: AUDIENCE, keys, ...stepUp }, goodClaims({ acr: 'urn:pwd', auth_time: now }), 401, {
-      error: 'insufficient_user_authentication',
-      error_description: description('ERR_AUTH_LEVEL_INSUFFICIENT', 'authentication level (acr) is not sufficient'),
-      acr_values: 'urn:mfa urn:phr',
-      max_age: '300',
-    }],
-    ['sign-in too old', { issuer: ISSUER, audience: AUDIENCE, keys, maxAuthAge: 300 }, goodClaims({ auth_time: now - 1000 }), 401, {
-      error: 'insufficient_user_authentication',
-      error_description: description('ERR_AUTH_TOO_OLD', 'authentication (auth_time) is older than the policy allows'),
-      max_age: '300',
-    }],
-    ['acr absent, acrValues only', { issuer: ISSUER, audience: AUDIENCE, keys, acrValues: ['urn:mfa'] }, goodClaims(), 401, {
-      error: 'insufficient_user_authentication',
-      error_description: description('ERR_AUTH_LEVEL_INSUFFICIENT', 'authentication level (acr) is not sufficient'),
-      acr_values: 'urn:mfa',
-    }],
-    ['auth context missing, client with cp1', entra, entraClaims({ xms_cc: ['cp1'] }), 401, {
-      error: 'insufficient_claims',
-      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
-      claims: base64('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'),
-      authorization_uri: AUTHORIZE,
-    }],
-    ['several contexts missing, client with cp1', { ...entra, authContext: ['c1', 'c2'] }, entraClaims({ xms_cc: ['cp1'], acrs: [] }), 401, {
-      error: 'insufficient_claims',
-      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
-      claims: base64('{"access_token":{"acrs":{"essential":true,"values":["c1","c2"]}}}'),
-      authorization_uri: AUTHORIZE,
-    }],
-    ['auth context missing, another issuer: no authorization_uri', { ...entra, issuer: ISSUER }, goodClaims({ xms_cc: ['cp1'] }), 401, {
-      error: 'insufficient_claims',
-      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
-      claims: base64('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'),
-    }],
-    ['auth context missing, client without cp1', entra, entraClaims({ xms_cc: ['cp2'] }), 403, {
-      error: 'insufficient_claims',
-      error_description: description('ERR_AUTH_CONTEXT_MISSING', 'required authentication context (acrs) is missing'),
-    }],
-  ];
-  for (const [name, options, claims, status, params] of rows) {
-    test(`${name} → ${status}, exact parameters, in the middleware and through refusalResponse`, async () => {
-      const token = await sign(pair, claims);
+  const policyOf = (name) => ({ ...STEP_UP_POLICIES[name], keys });
+  test('every case, in the shared middleware module and through refusalResponse', async () => {
+    const cases = await stepUpCases(pair);
+    for (const { name, policy, token, status, params, code } of cases) {
+      const options = policyOf(policy);
       const guard = authenticator(options, { resourceMetadata: { resource: 'https://api.test/orders' } });
-      const { failure } = await guard.authenticate(request(token), {});
-      const want = { scheme: 'bearer', params: { realm: 'api', resource_metadata: metadataUrl, ...params } };
-      assert.equal(failure.status, status);
-      assert.deepEqual(parseChallenge(failure.headers['www-authenticate']), want);
-      assert.equal(failure.body.code, params.error_description.split(':')[0]);
+      const { auth, failure } = await guard.authenticate(request(token), {});
+      if (status === 200) {
+        assert.equal(auth?.claims.sub, 'service-principal-1', name);
+        continue;
+      }
+      assert.equal(failure.status, status, name);
+      assert.deepEqual(parseChallenge(failure.headers['www-authenticate']), expectedChallenge(params, metadataUrl), name);
+      assert.deepEqual(failure.body, expectedBody({ params, code }), name);
       // verifyRequest and the exported helper give the same answer.
       const verifier = createVerifier(options);
       const error = await verifier.verifyRequest(request(token)).catch((e) => e);
-      const answer = refusalResponse(error, { policy: verifier.policy, resourceMetadata: metadataUrl });
-      assert.deepEqual(answer, failure);
-    });
-  }
+      assert.deepEqual(refusalResponse(error, { policy: verifier.policy, resourceMetadata: metadataUrl }), failure, name);
+    }
+  });
+
+  test('the gateway: every case through its rule for the policy', async () => {
+    const policies = Object.fromEntries(Object.keys(STEP_UP_POLICIES).map((name) => [name, policyOf(name)]));
+    const rules = Object.keys(policies).map((name) => ({ path: `/${name}`, require: name }));
+    const guard = gatewayGuard({ policies, rules, settings: { resourceMetadata: { resource: 'https://api.test/orders' } } });
+    for (const { name, policy, token, status, params, code } of await stepUpCases(pair)) {
+      const { answer, auth } = await guard.handle(new Request(`https://api.test/${policy}`, { headers: { authorization: `Bearer ${token}` } }), {});
+      if (status === 200) {
+        assert.equal(auth?.claims.sub, 'service-principal-1', name);
+        continue;
+      }
+      assert.equal(answer.status, status, name);
+      assert.deepEqual(parseChallenge(answer.headers['www-authenticate']), expectedChallenge(params, metadataUrl), name);
+      assert.deepEqual(answer.body, expectedBody({ params, code }), name);
+    }
+  });
 
   test('a DPoP-scheme request gets the step-up parameters in its DPoP challenge', () => {
     const policy = createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys, maxAuthAge: 60, dpopAlgorithms: ['ES256'] }).policy;
