@@ -42,6 +42,13 @@ export interface ProtectSettings {
    * `true` derives it from the policy; an object gives its members.
    */
   resourceMetadata?: boolean | ResourceMetadata;
+  /**
+   * Check CORS preflights (`OPTIONS` with `Access-Control-Request-Method`)
+   * like any request. Default false: a preflight, which a browser sends
+   * without credentials, goes on to the next handler without a token check,
+   * without `auth` and with any credentials removed.
+   */
+  checkPreflight?: boolean;
 }
 
 /**
@@ -55,6 +62,15 @@ export interface ProtectSettings {
 export declare function protect<Env = Record<string, any>, Ctx = unknown>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   handler: (request: Request, env: Env, ctx: Ctx, auth: Auth) => Response | Promise<Response>,
+  settings: ProtectSettings & { checkPreflight: true },
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
+/**
+ * By default a CORS preflight reaches `handler` unchecked, with `auth` null
+ * (and without credentials): answer it with your CORS headers.
+ */
+export declare function protect<Env = Record<string, any>, Ctx = unknown>(
+  options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
+  handler: (request: Request, env: Env, ctx: Ctx, auth: Auth | null) => Response | Promise<Response>,
   settings?: ProtectSettings,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 
