@@ -89,10 +89,11 @@ export async function verifierOptions(flags, { fetch } = {}) {
   return options;
 }
 
-/** Adds the flags that state policy (lists, tenants, tolerance) to `policy`, in place. */
+/** Adds the flags that state policy (lists, tenants, tolerance, step-up) to `policy`, in place. */
 function withPolicyFlags(policy, flags) {
   const lists = {
     'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients', 'require-any-role': 'anyRoles', 'require-any-scope': 'anyScopes',
+    acr: 'acrValues', 'auth-context': 'authContext',
   };
   for (const [flag, field] of Object.entries(lists)) {
     if (flags[flag]?.length) policy[field] = [...toList(policy[field]), ...flags[flag]];
@@ -102,10 +103,11 @@ function withPolicyFlags(policy, flags) {
       ? ANY_TENANT
       : [...toList(policy.tenants), ...flags['tenant-allow']];
   }
-  if (flags.tolerance !== undefined) {
-    const seconds = Number(flags.tolerance);
-    if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError('--tolerance is a whole number of seconds');
-    policy.clockTolerance = seconds;
+  for (const [flag, field] of [['tolerance', 'clockTolerance'], ['max-auth-age', 'maxAuthAge']]) {
+    if (flags[flag] === undefined) continue;
+    const seconds = Number(flags[flag]);
+    if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`--${flag} is a whole number of seconds`);
+    policy[field] = seconds;
   }
   return policy;
 }

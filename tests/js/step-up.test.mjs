@@ -127,3 +127,13 @@ describe('the answers (RFC 9470 §3, Entra claims challenges), one helper for ev
     assert.equal(refusalResponse(Object.assign(new Error('x'), { code: 'ERR_AUTH_TOO_OLD' })).status, 500);
   });
 });
+
+test('inspect and the page explain acr, amr, auth_time, acrs and xms_cc', async () => {
+  const { explainClaim } = await import('@jwtguard/jwtguard/display');
+  const { inspectCommand } = await import('../../js/cli/inspect.js');
+  const want = { acr: /acrValues/, amr: /RFC 8176/, auth_time: /maxAuthAge/, acrs: /authContext/, xms_cc: /cp1 .*claims challenges/ };
+  for (const [name, pattern] of Object.entries(want)) assert.match(explainClaim(name) ?? '', pattern, name);
+  const token = await sign(pair, goodClaims({ acr: 'urn:mfa', amr: ['pwd', 'otp'], auth_time: nowSeconds() - 60, acrs: ['c1'], xms_cc: ['cp1'] }));
+  const text = inspectCommand(token, { json: false, now: nowSeconds() });
+  for (const name of Object.keys(want)) assert.ok(text.includes(explainClaim(name)), name);
+});
