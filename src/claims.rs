@@ -273,12 +273,7 @@ pub(crate) fn check_time_values(policy: &Policy, times: Times, now: i64) -> Resu
     };
     if let Some(max_age) = policy.max_token_age {
         let iat = iat.ok_or_else(needs_iat)?;
-        let age = now.saturating_sub(iat);
-        if age
-            > i64::try_from(max_age)
-                .unwrap_or(i64::MAX)
-                .saturating_add(skew)
-        {
+        if let Some(age) = age_beyond(now, iat, max_age, skew) {
             return Err(Error::claim(
                 ErrorKind::TokenTooOld,
                 "iat",
@@ -307,6 +302,16 @@ pub(crate) fn check_time_values(policy: &Policy, times: Times, now: i64) -> Resu
     check_auth_time(policy, auth_time, now, skew)
 }
 
+/// The age of a moment (`iat`, `auth_time`) at `now` when it exceeds
+/// `max_age` seconds plus the tolerance, else `None`.
+fn age_beyond(now: i64, at: i64, max_age: u64, skew: i64) -> Option<i64> {
+    let age = now.saturating_sub(at);
+    let limit = i64::try_from(max_age)
+        .unwrap_or(i64::MAX)
+        .saturating_add(skew);
+    (age > limit).then_some(age)
+}
+
 /// `maxAuthAge` (RFC 9470 §3): the user signed in at `auth_time`, no longer
 /// ago than the policy allows. A token without `auth_time` cannot show it,
 /// so the client is sent to sign in again; one from the future is invalid.
@@ -332,12 +337,7 @@ fn check_auth_time(policy: &Policy, auth_time: Option<i64>, now: i64, skew: i64)
             ),
         ));
     }
-    let age = now.saturating_sub(auth_time);
-    if age
-        > i64::try_from(max_age)
-            .unwrap_or(i64::MAX)
-            .saturating_add(skew)
-    {
+    if let Some(age) = age_beyond(now, auth_time, max_age, skew) {
         return Err(Error::claim(
             ErrorKind::AuthTooOld,
             "auth_time",

@@ -5,6 +5,7 @@
 // with `checkPreflight: true`, is checked like any request. The handlers
 // behind the middleware answer what they saw: `{ auth, authorization, dpop,
 // cookie, path }`.
+import assert from 'node:assert/strict';
 
 /** The headers of a preflight that (against the Fetch standard) carries credentials. */
 export const PREFLIGHT_HEADERS = Object.freeze({
@@ -32,3 +33,22 @@ export const PREFLIGHT_CASES = Object.freeze([
   ['OPTIONS without Access-Control-Request-Method is checked', { origin: 'https://app.example' }, '', false, 401, null],
   ['a preflight with checkPreflight is checked', PREFLIGHT_HEADERS, '', true, 401, null],
 ]);
+
+/**
+ * Checks a middleware's answer to a case: the handler's report, or a
+ * refusal with a challenge when the request was checked (the handler never
+ * reached).
+ * @param {Response} response
+ * @param {number} status
+ * @param {object | null} want
+ */
+export async function assertPreflightAnswer(response, status, want) {
+  const body = await response.json();
+  assert.equal(response.status, status, JSON.stringify(body));
+  if (want) {
+    assert.deepEqual(body, want);
+    return;
+  }
+  assert.ok(['unauthorized', 'invalid_request'].includes(body.error), JSON.stringify(body));
+  assert.match(response.headers.get('www-authenticate'), /^Bearer realm="api"/);
+}

@@ -4,6 +4,8 @@
 // of the one challenge. Used by tests/js/step-up.test.mjs (the shared
 // module), tests/servers/step-up.test.mjs (Express, Connect, Fastify,
 // node:http) and tests/worker/step-up.test.mjs (workerd, Hono).
+import assert from 'node:assert/strict';
+import { parseChallenge } from './challenges.mjs';
 import { AUDIENCE, ISSUER, TENANT, goodClaims, nowSeconds, sign } from './helpers.mjs';
 
 export const ENTRA_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
@@ -70,3 +72,20 @@ export const expectedChallenge = (params, metadataUrl) => ({
 
 /** The body a case's answer must carry. */
 export const expectedBody = ({ params, code }) => ({ error: params.error, code });
+
+/**
+ * Checks a middleware's HTTP answer to a case: the handler's `{ sub }` for
+ * 200, else the status, the body and the one challenge, parsed and compared
+ * exactly (with `resource_metadata` = `metadataUrl`).
+ * @param {Response} response
+ */
+export async function assertStepUpAnswer(response, { name, status, params, code }, metadataUrl) {
+  const body = await response.json();
+  assert.equal(response.status, status, `${name}: ${JSON.stringify(body)}`);
+  if (status === 200) {
+    assert.equal(body.sub, 'service-principal-1', name);
+    return;
+  }
+  assert.deepEqual(body, expectedBody({ params, code }), name);
+  assert.deepEqual(parseChallenge(response.headers.get('www-authenticate')), expectedChallenge(params, metadataUrl), name);
+}
