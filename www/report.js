@@ -38,11 +38,13 @@ export const CHECKS = Object.freeze([
   { id: 'issuer', title: 'Issuer (iss)', codes: ['ERR_ISSUER_INVALID'], claims: ['iss'], describe: (p) => `iss is ${p.issuer.join(' or ')}` },
   { id: 'audience', title: 'Audience (aud)', codes: ['ERR_AUDIENCE_INVALID'], claims: ['aud'], describe: (p) => `aud includes ${p.audience.join(' or ')}` },
   {
-    id: 'times', title: 'Lifetime (exp, nbf, iat)', codes: ['ERR_TOKEN_EXPIRED', 'ERR_TOKEN_NOT_YET_VALID', 'ERR_TOKEN_TOO_OLD'], claims: ['exp', 'nbf', 'iat'],
+    id: 'times', title: 'Lifetime (exp, nbf, iat, auth_time)', codes: ['ERR_TOKEN_EXPIRED', 'ERR_TOKEN_NOT_YET_VALID', 'ERR_TOKEN_TOO_OLD', 'ERR_AUTH_TOO_OLD'],
+    claims: ['exp', 'nbf', 'iat', 'auth_time'],
     describe: (p) => [
       `${p.requireExp ? 'exp required; ' : ''}clock tolerance ${p.clockTolerance} s`,
       ...(p.maxTokenAge === undefined ? [] : [`at most ${p.maxTokenAge} s old`]),
       ...(p.maxLifetime === undefined ? [] : [`lifetime at most ${p.maxLifetime} s`]),
+      ...(p.maxAuthAge === undefined ? [] : [`signed in at most ${p.maxAuthAge} s ago (auth_time)`]),
     ].join('; '),
   },
   {
@@ -72,6 +74,14 @@ export const CHECKS = Object.freeze([
   {
     id: 'permission', title: 'Permission (roles or scp)', codes: ['ERR_PERMISSION_MISSING'], required: (p) => p.requirePermission === true,
     describe: () => 'the token carries roles or scp',
+  },
+  {
+    id: 'authentication', title: 'Authentication (acr, acrs)', codes: ['ERR_AUTH_LEVEL_INSUFFICIENT', 'ERR_AUTH_CONTEXT_MISSING'], claims: ['acr', 'acrs', 'xms_cc'],
+    required: (p) => listed(p.acrValues) || listed(p.authContext),
+    describe: (p) => [
+      ...(listed(p.acrValues) ? [`acr one of ${quoted(p.acrValues)}`] : []),
+      ...(listed(p.authContext) ? [`acrs include ${p.authContext.join(', ')}`] : []),
+    ].join('; '),
   },
   {
     id: 'binding', title: 'Binding (cnf)', codes: ['ERR_TOKEN_BOUND', 'ERR_DPOP_INVALID'], claims: ['cnf'],
@@ -111,7 +121,7 @@ const SET_ASIDE = {
     // A moment inside the token's validity, with the age limits lifted.
     const at = exp === undefined ? Math.max(nbf ?? 0, iat ?? 0) : exp - 1;
     if ((nbf ?? at) > at || (iat ?? at) > at) return null;
-    return { ...options, requireExp: false, maxTokenAge: undefined, maxLifetime: undefined, now: () => at };
+    return { ...options, requireExp: false, maxTokenAge: undefined, maxLifetime: undefined, maxAuthAge: undefined, now: () => at };
   },
   claims(options, claims, error) {
     if (error.claim === 'sub' && options.subject !== undefined) return { ...options, subject: undefined };
@@ -124,6 +134,7 @@ const SET_ASIDE = {
   roles: (options) => ({ ...options, roles: undefined, anyRoles: undefined }),
   scopes: (options) => ({ ...options, scopes: undefined, anyScopes: undefined }),
   permission: (options) => ({ ...options, requirePermission: false }),
+  authentication: (options) => ({ ...options, acrValues: undefined, authContext: undefined }),
 };
 
 /**

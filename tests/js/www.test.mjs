@@ -55,6 +55,10 @@ const failures = [
   ['no client claim', () => sign(pair, goodClaims({ azp: undefined })), { clients: ['client-app-1'] }, 'client', 'ERR_CLAIM_MISSING', LATER_EVALUATED],
   ['role', () => sign(pair), { roles: ['Data.Write'] }, 'roles', 'ERR_ROLE_MISSING', LATER_EVALUATED],
   ['scope', () => sign(pair), { scopes: ['admin'] }, 'scopes', 'ERR_SCOPE_MISSING', LATER_EVALUATED],
+  ['sign-in too old', () => sign(pair, goodClaims({ auth_time: nowSeconds() - 900 })), { maxAuthAge: 300 }, 'times', 'ERR_AUTH_TOO_OLD', LATER_EVALUATED],
+  ['acr too low', () => sign(pair, goodClaims({ acr: 'urn:pwd' })), { acrValues: ['urn:mfa'] }, 'authentication', 'ERR_AUTH_LEVEL_INSUFFICIENT', LATER_EVALUATED],
+  ['auth context missing', () => sign(pair, goodClaims({ acrs: ['c2'] })), { authContext: ['c1'] }, 'authentication', 'ERR_AUTH_CONTEXT_MISSING', LATER_EVALUATED],
+  ['acrs not an array', () => sign(pair, goodClaims({ acrs: 'c1' })), { authContext: ['c1'] }, 'authentication', 'ERR_CLAIM_INVALID', LATER_EVALUATED],
   ['tenant of a template issuer', () => sign(pair, goodClaims({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` })), { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', tenants: ['00000000-0000-0000-0000-000000000000'] }, 'tenant', 'ERR_TENANT_NOT_ALLOWED', LATER_EVALUATED],
 ];
 
@@ -84,7 +88,7 @@ test('report: several failing claim checks are all reported, each with its code'
   assert.deepEqual(report.failures.map((e) => e.code), ['ERR_AUDIENCE_INVALID', 'ERR_TOKEN_EXPIRED', 'ERR_ROLE_MISSING']);
   const s = statuses(report);
   assert.deepEqual([s.issuer, s.audience, s.times, s.client, s.roles, s.scopes], ['pass', 'fail', 'fail', 'pass', 'fail', 'not-required']);
-  assert.deepEqual(report.checks.find((c) => c.id === 'roles').setAside, ['Audience (aud)', 'Lifetime (exp, nbf, iat)']);
+  assert.deepEqual(report.checks.find((c) => c.id === 'roles').setAside, ['Audience (aud)', 'Lifetime (exp, nbf, iat, auth_time)']);
 });
 
 test('report: a key bound to another issuer cannot be set aside, so later checks are not evaluated', async () => {
