@@ -24,10 +24,11 @@ lint: build
 	npx tsc -p tsconfig.json
 	bash scripts/pack-lint.sh
 
-# js/facts.d.ts (the Algorithm, ErrorCode and PolicyMember unions) from the
-# core's tables; tests/js/facts.test.mjs fails when it is stale.
+# js/facts.d.ts (the Algorithm, ErrorCode and PolicyMember unions) and the
+# tables of docs/reference.md from the core's tables; tests/js/verify.test.mjs
+# and tests/js/docs-facts.test.mjs fail when they are stale.
 facts: build
-	node scripts/core-facts.mjs pkg --declarations js/facts.d.ts
+	node scripts/core-facts.mjs pkg --declarations js/facts.d.ts docs/reference.md
 
 # THIRD_PARTY_NOTICES from the licences of the crates linked into the release
 # wasm (cargo-about, installed when missing). tests/js/notices.test.mjs

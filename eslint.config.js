@@ -40,24 +40,24 @@ export default [
       }],
     },
   },
-  // The page imports the package and its display entry only (by path where its CSP allows no import map).
+  // The page imports the package and its display and fetching entries only (by path where its CSP allows no import map).
   {
     files: ['www/**/*.js'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
           group: ['../js/*.js', '../js/cli/**', '../js/keys/**', '../pkg/**'],
-          message: 'the page imports @jwtguard/jwtguard and @jwtguard/jwtguard/display only: see ARCHITECTURE.md',
+          message: 'the page imports @jwtguard/jwtguard, @jwtguard/jwtguard/display and @jwtguard/jwtguard/fetching only: see ARCHITECTURE.md',
         }],
       }],
     },
   },
-  // The display entry loads no WebAssembly: it must stay importable where the core is not.
+  // The display and fetching entries load no WebAssembly: they must stay importable where the core is not.
   {
-    files: ['js/display/**/*.js'],
+    files: ['js/display/**/*.js', 'js/fetching/**/*.js'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/pkg/jwtguard.js', '**/verifier.js', '**/node.js', '**/browser.js', '**/workerd.js'], message: 'jwtguard/display loads no WebAssembly' }],
+        patterns: [{ group: ['**/pkg/jwtguard.js', '**/verifier.js', '**/node.js', '**/browser.js', '**/workerd.js'], message: 'jwtguard/display and jwtguard/fetching load no WebAssembly' }],
       }],
     },
   },

@@ -9,4 +9,4 @@ export { cognito } from './cognito.js';
 export { fromEnv } from './env.js';
 export { JwtGuardError, errorCodes } from './errors.js';
 export { refusalResponse } from './bearer.js';
-export { ANY_TENANT, DEFAULT_CLOCK_TOLERANCE } from '../pkg/facts.js';
+export { ANY_TENANT, DEFAULT_CLOCK_TOLERANCE, VERIFICATION_CHECKS } from '../pkg/facts.js';

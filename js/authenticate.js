@@ -9,13 +9,25 @@
  */
 
 import { createVerifier, JwtGuardError } from '@jwtguard/jwtguard';
-import { failureResponse, readAuthorization } from './bearer.js';
+import { MALFORMED, failureResponse, readAuthorization } from './bearer.js';
 import { REPLAY_SCOPE, replayMemory } from './replay.js';
 import { headerValues, isPreflight } from './request.js';
 import { metadataAnswer, resourceMetadataFor } from './resource-metadata.js';
 
 /** The settings every middleware takes beside the verifier options. */
-const SETTINGS = Object.freeze(['realm', 'tokenFrom', 'resourceMetadata', 'checkPreflight']);
+const SETTINGS = Object.freeze(['realm', 'tokenFrom', 'resourceMetadata', 'checkPreflight', 'onRefuse']);
+
+/**
+ * The default `onRefuse`: one structured console.warn line for each 503,
+ * the refusals an operator must hear of (the keys cannot be had); the others
+ * are the callers' business and reach the log only through an onRefuse of
+ * the app's own.
+ */
+function warnUnavailable(error, request, status) {
+  if (status !== 503) return;
+  const { code, claim, reason, detail } = error;
+  console.warn(JSON.stringify({ jwtguard: 'refused', status, code, claim, reason, detail, method: request?.method ?? null, url: request?.url ?? null }));
+}
 
 /** The opt-in token sources besides `Authorization` (RFC 6750 §2.2 and §2.3 allow more than the header). */
 const TOKEN_SOURCES = Object.freeze(['header', 'cookie', 'query']);
@@ -30,14 +42,17 @@ const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
 
 /**
  * Checks the middleware settings once, when the middleware is built.
- * @param {{ realm?: string, tokenFrom?: Record<string, string>, resourceMetadata?: boolean | object, checkPreflight?: boolean }} [settings]
+ * @param {{ realm?: string, tokenFrom?: Record<string, string>, resourceMetadata?: boolean | object, checkPreflight?: boolean, onRefuse?: false | ((error: JwtGuardError, request: unknown) => void) }} [settings]
  */
 function checkSettings(settings = {}) {
   if (!settings || typeof settings !== 'object') throw misuse('the middleware settings must be an object');
   for (const name of Object.keys(settings)) {
     if (!SETTINGS.includes(name)) throw misuse(`unknown middleware setting ${JSON.stringify(name)}`);
   }
-  const { realm = 'api', tokenFrom = {}, resourceMetadata = false, checkPreflight = false } = settings;
+  const { realm = 'api', tokenFrom = {}, resourceMetadata = false, checkPreflight = false, onRefuse } = settings;
+  if (onRefuse !== undefined && onRefuse !== false && typeof onRefuse !== 'function') {
+    throw misuse('onRefuse must be a function (error, request), or false for no log');
+  }
   if (typeof realm !== 'string') throw misuse('realm must be a string');
   if (typeof checkPreflight !== 'boolean') throw misuse('checkPreflight must be a boolean');
   if (!tokenFrom || typeof tokenFrom !== 'object') throw misuse('tokenFrom must be an object');
@@ -51,7 +66,8 @@ function checkSettings(settings = {}) {
   if (resourceMetadata !== false && resourceMetadata !== true && (typeof resourceMetadata !== 'object' || resourceMetadata === null)) {
     throw misuse('resourceMetadata must be true (derived from the policy) or the document\'s members');
   }
-  return { realm, tokenFrom, resourceMetadata, checkPreflight };
+  const refused = onRefuse === false ? () => {} : onRefuse === undefined ? warnUnavailable : (error, request) => onRefuse(error, request);
+  return { realm, tokenFrom, resourceMetadata, checkPreflight, refused };
 }
 
 /**
@@ -254,14 +270,27 @@ const internal = (error) => (error instanceof JwtGuardError ? error : new JwtGua
 
 /**
  * @param {object | object[] | ((argument: any) => object | object[])} options createVerifier options, or a function of the env / request
- * @param {{ realm?: string, tokenFrom?: { header?: string, cookie?: string, query?: string }, resourceMetadata?: boolean | object, checkPreflight?: boolean }} [settings]
+ * @param {{ realm?: string, tokenFrom?: { header?: string, cookie?: string, query?: string }, resourceMetadata?: boolean | object, checkPreflight?: boolean, onRefuse?: false | ((error: JwtGuardError, request: unknown) => void) }} [settings]
  * @param {{ env?: boolean, memory?: ReturnType<typeof replayMemory> }} [how] `env`: a function `options` receives the
  *   deployment's env, not a request; `memory`: the replay memory to share (a gateway's, for all its policies), else one of this factory's own
  */
 export function authenticator(options, settings, { env = false, memory = replayMemory() } = {}) {
-  const { realm, tokenFrom, resourceMetadata, checkPreflight } = checkSettings(settings);
+  const { realm, tokenFrom, resourceMetadata, checkPreflight, refused } = checkSettings(settings);
   const verifierFor = verifiers(options, { env, memory });
   const credentialsOf = credentialsWithout(tokenFrom);
+
+  /**
+   * `failure`, after telling onRefuse of its error. A hook that throws is
+   * reported on the console; the answer goes out regardless.
+   */
+  function told(failure, error, request) {
+    try {
+      refused(error, request, failure.status);
+    } catch (hookError) {
+      console.error('jwtguard: onRefuse threw', hookError);
+    }
+    return failure;
+  }
 
   /** The metadata document and its URL for this request, or null when not configured. */
   function metadataOf(request, argument) {
@@ -273,9 +302,11 @@ export function authenticator(options, settings, { env = false, memory = replayM
      * The answer to a request the adapter could not read (its Host header,
      * say): the failure's answer in this middleware's realm.
      * @param {unknown} error
+     * @param {unknown} [request] what onRefuse receives
      */
-    refusal(error) {
-      return failureResponse({ error: internal(error), realm });
+    refusal(error, request) {
+      const refusal = internal(error);
+      return told(failureResponse({ error: refusal, realm }), refusal, request);
     },
 
     /**
@@ -289,7 +320,7 @@ export function authenticator(options, settings, { env = false, memory = replayM
       try {
         return metadataAnswer(request, () => metadataOf(request, argument));
       } catch (error) {
-        return this.refusal(error);
+        return this.refusal(error, request);
       }
     },
 
@@ -355,7 +386,9 @@ export function authenticator(options, settings, { env = false, memory = replayM
         verifier = verifierFor(argument);
         metadata = metadataOf(request, argument);
         if (credentials.problem) {
-          return { failure: failureResponse({ problem: credentials.problem, realm, policy: firstPolicy(verifier), resourceMetadata: metadata?.url }) };
+          const failure = failureResponse({ problem: credentials.problem, realm, policy: firstPolicy(verifier), resourceMetadata: metadata?.url });
+          // No credentials at all is the challenge's first step, not a refusal.
+          return { failure: credentials.problem === 'missing' ? failure : told(failure, new JwtGuardError('ERR_TOKEN_MALFORMED', MALFORMED), request) };
         }
         // The request as verifyRequest reads it: the token in Authorization, whatever carried it.
         const presented = {
@@ -366,14 +399,15 @@ export function authenticator(options, settings, { env = false, memory = replayM
         const { claims, header, key, binding } = await verifier.verifyRequest(presented, { clientCertificate }, { waitUntil, [REPLAY_SCOPE]: scope });
         return { auth: { claims, header, key, binding } };
       } catch (error) {
+        const refusal = internal(error);
         return {
-          failure: failureResponse({
-            error: internal(error),
+          failure: told(failureResponse({
+            error: refusal,
             realm,
             policy: verifier ? firstPolicy(verifier) : {},
             scheme: credentials.scheme,
             resourceMetadata: metadata?.url,
-          }),
+          }), refusal, request),
         };
       }
     },

@@ -43,6 +43,33 @@ export function readAuthorization(header) {
   return { scheme, token: credentials };
 }
 
+/** What a malformed Authorization header is told (and onRefuse's detail). */
+export const MALFORMED = 'the authorization header is not one bearer or dpop token';
+
+/**
+ * Details the client may read in `error_description`: they name the claim
+ * and the check, never a policy value (accepted audiences, issuers, tenants,
+ * clients or claim values stay in the server's log, through onRefuse).
+ */
+const PUBLIC_DETAILS = Object.freeze({
+  ERR_CLAIM_INVALID: /^"[^"]+" must be absent$/,
+  ERR_CLAIM_MISSING: /^"[^"]+" is required$/,
+});
+
+/**
+ * The `error_description` of a refusal: the code, then the check and the
+ * claim when the core's detail names no policy value, else the code's reason
+ * with the claim. Double quotes become single ones and any other character
+ * RFC 6750 §3 does not allow becomes `?`.
+ * @param {{ code: string, reason: string, claim?: string | null, detail?: string | null }} error
+ */
+export function describeRefusal({ code, reason, claim, detail }) {
+  const named = claim && code === 'ERR_CLAIM_INVALID' ? ` ('${claim}')` : '';
+  const text = detail && PUBLIC_DETAILS[code]?.test(detail) ? `${code}: ${detail.replace(/"/g, "'")}` : `${code}: ${reason}${named}`;
+  // RFC 6750 §3: printable ASCII but `"` and `\`; a claim name is the policy's, and may hold anything.
+  return text.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
+}
+
 const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;
 
 /** Codes the user fixes by signing in again (RFC 9470 §3): 401 insufficient_user_authentication. */
@@ -66,10 +93,10 @@ function stepUpParameters({ acrValues = [], maxAuthAge }) {
 
 /**
  * The HTTP answer for a request that failed authentication.
- * Never echoes the token or its claims: only the code and its generic reason,
- * and what the policy asks for (scopes, acr values, max age, authentication
- * context ids).
- * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string, claimsChallenge?: { claims: string, authorizationUri: string | null } | null }, realm: string, policy?: { scopes?: string[], dpopAlgorithms?: string[], acrValues?: string[], maxAuthAge?: number }, scheme?: 'bearer' | 'dpop', resourceMetadata?: string }} failure
+ * Never echoes the token or a claim's value: the code, its reason, and a
+ * claim's name (describeRefusal), and what the policy asks for (scopes, acr
+ * values, max age, authentication context ids).
+ * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string, claim?: string | null, detail?: string | null, claimsChallenge?: { claims: string, authorizationUri: string | null } | null }, realm: string, policy?: { scopes?: string[], dpopAlgorithms?: string[], acrValues?: string[], maxAuthAge?: number }, scheme?: 'bearer' | 'dpop', resourceMetadata?: string }} failure
  * @returns {{ status: number, headers: Record<string, string>, body: { error: string, code: string | null } }}
  */
 export function failureResponse({ problem, error, realm, policy = {}, scheme = 'bearer', resourceMetadata }) {
@@ -83,7 +110,7 @@ export function failureResponse({ problem, error, realm, policy = {}, scheme = '
   let status = 401;
   let oauthError;
   let code = null;
-  const describe = (oauth) => challenge.push(`error=${quoted(oauth)}`, `error_description=${quoted(`${code}: ${error.reason}`)}`);
+  const describe = (oauth) => challenge.push(`error=${quoted(oauth)}`, `error_description=${quoted(describeRefusal(error))}`);
   if (problem === 'missing') {
     oauthError = 'unauthorized';
     // No credentials: both schemes are offered.
@@ -95,7 +122,7 @@ export function failureResponse({ problem, error, realm, policy = {}, scheme = '
   } else if (problem === 'malformed') {
     oauthError = 'invalid_request';
     code = 'ERR_TOKEN_MALFORMED';
-    challenge.push('error="invalid_request"', 'error_description="the authorization header is not one bearer or dpop token"');
+    challenge.push('error="invalid_request"', `error_description=${quoted(MALFORMED)}`);
   } else if (FORBIDDEN.has(error.code)) {
     status = 403;
     oauthError = 'insufficient_scope';

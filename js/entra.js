@@ -30,9 +30,15 @@ const MULTI_TENANT = Object.freeze(['organizations', 'common']);
 
 const VERSIONS = Object.freeze([1, 2, 'any']);
 
-const ENTRA_OPTIONS = Object.freeze([
+/**
+ * The preset's options, besides the key-source options of `discover`. `keys`
+ * and `metadataUrl` change only where keys come from (a local stand-in for
+ * Entra in tests): every Entra rule stays.
+ */
+export const ENTRA_OPTIONS = Object.freeze([
   'tenant', 'tenants', 'clientId', 'audience', 'version', 'cloud', 'roles', 'scopes', 'anyRoles',
   'anyScopes', 'clients', 'appOnly', 'appKeys', 'b2c', 'externalId', 'acrValues', 'maxAuthAge', 'authContext',
+  'keys', 'metadataUrl',
 ]);
 /** Options that only make sense for a workforce tenant. */
 const WORKFORCE_ONLY = Object.freeze(['tenant', 'tenants', 'version', 'cloud', 'appKeys']);
@@ -113,6 +119,27 @@ function externalId({ tenantName, tenantId, ...rest }) {
 }
 
 /**
+ * Where the keys come from: Entra's metadata, unless `keys` (any
+ * createVerifier key source or key set) or `metadataUrl` (a metadata document
+ * elsewhere, whose issuer must still be Entra's) says otherwise.
+ */
+/**
+ * @param {{ keys?: unknown, metadataUrl?: unknown }} options
+ * @param {object} keyOptions
+ * @param {{ metadataIssuer: string, metadataUrl: string }} authority
+ */
+function keySource({ keys, metadataUrl }, keyOptions, authority) {
+  if (keys === undefined) {
+    if (metadataUrl !== undefined && typeof metadataUrl !== 'string') throw invalid('metadataUrl', 'must be a URL');
+    return discover(authority.metadataIssuer, { ...keyOptions, metadataUrl: metadataUrl ?? authority.metadataUrl });
+  }
+  if (metadataUrl !== undefined) throw invalid('keys', 'and metadataUrl cannot be combined: give one key source');
+  const unused = Object.keys(keyOptions)[0];
+  if (unused !== undefined) throw invalid(unused, 'is an option of the discovery keys, which keys replaces; give it to your own key source');
+  return keys;
+}
+
+/**
  * createVerifier options for Entra ID access tokens.
  * @param {import('./index.d.ts').EntraIdOptions} options
  * @returns {import('./index.d.ts').VerifierOptions}
@@ -141,7 +168,7 @@ export function entraId(options) {
     audience: [...(clientId === undefined ? [] : [clientId.toLowerCase()]), ...(audience ?? [`api://${clientId.toLowerCase()}`])],
     // Entra signs access tokens with RS256 only.
     algorithms: ['RS256'],
-    keys: discover(authority.metadataIssuer, { ...keyOptions, metadataUrl: authority.metadataUrl }),
+    keys: keySource(options, keyOptions, authority),
     roles: list(options.roles, 'roles'),
     scopes: list(options.scopes, 'scopes'),
     anyRoles: anyOf(options.anyRoles, 'anyRoles'),

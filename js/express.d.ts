@@ -1,8 +1,8 @@
 import type { Verifier, VerifierOptions } from './index.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.js';
+import type { Auth, ProtectSettings, RefusedRequest, ResourceMetadata, TokenSources } from './worker.js';
 
-export type { Auth, ProtectSettings, ResourceMetadata, TokenSources };
+export type { Auth, ProtectSettings, RefusedRequest, ResourceMetadata, TokenSources };
 
 /**
  * The settings of the Node adapters (Express, Connect, node:http, Fastify):
@@ -28,6 +28,20 @@ export interface NodeSettings extends ProtectSettings {
    * the socket's, and the host is the Host header.
    */
   trustProxy?: boolean;
+}
+
+declare global {
+  // Express's own Request type (from @types/express) gains `auth` when this
+  // module is imported, so `req.auth.claims` compiles under `strict`.
+  namespace Express {
+    interface Request {
+      /**
+       * Set by `jwtAuth` before the next handler runs: present on every
+       * route behind it (undefined on routes it does not protect).
+       */
+      auth: Auth;
+    }
+  }
 }
 
 /** A request once the middleware has let it through. */

@@ -1,8 +1,8 @@
 import type { Verifier, VerifierOptions } from './index.js';
 import type { NodeSettings } from './express.js';
-import type { Auth, ProtectSettings, ResourceMetadata, TokenSources } from './worker.js';
+import type { Auth, ProtectSettings, RefusedRequest, ResourceMetadata, TokenSources } from './worker.js';
 
-export type { Auth, NodeSettings, ProtectSettings, ResourceMetadata, TokenSources };
+export type { Auth, NodeSettings, ProtectSettings, RefusedRequest, ResourceMetadata, TokenSources };
 
 /** The plugin's options: the verifier options and the middleware settings. */
 export interface JwtAuthPluginOptions extends NodeSettings {

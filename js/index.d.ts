@@ -18,15 +18,19 @@ export interface Policy {
   audienceClaim?: 'aud' | 'client_id';
   /** Allowed algorithms. Default: every supported one (keys still bind their own). */
   algorithms?: Algorithm[];
-  /** Accepted `typ` values (`at+jwt`, `JWT`); case-insensitive, `application/` ignored. */
+  /**
+   * Accepted `typ` values (`at+jwt`, `JWT`), compared as media types:
+   * case-insensitive, and a value without `/` stands for `application/` and
+   * the value (`at+jwt` matches `application/at+jwt`). A token without `typ` fails.
+   */
   typ?: string | string[];
-  /** Clock skew in seconds for exp, nbf, iat. Default and ceiling: docs/policy.md. */
+  /** Clock skew in seconds for exp, nbf, iat. Default and range: see docs/reference.md. */
   clockTolerance?: number;
   /** Whether `exp` is required. Default true. */
   requireExp?: boolean;
-  /** Maximum seconds since `iat`. */
+  /** Maximum seconds since `iat`, which it makes required. */
   maxTokenAge?: number;
-  /** Maximum `exp - iat` in seconds. */
+  /** Maximum `exp - iat` in seconds, which makes both required. */
   maxLifetime?: number;
   /** Required exact `sub`. */
   subject?: string;
@@ -46,7 +50,7 @@ export interface Policy {
   roles?: string | string[];
   /** Scopes that must all be in `scp` / `scope`. */
   scopes?: string | string[];
-  /** Roles of which at least one must be in `roles` (non-empty). */
+  /** Roles of which at least one must be in `roles` (or the `rolesClaim`); a non-empty list. */
   anyRoles?: string[];
   /** Scopes of which at least one must be in `scp` / `scope` (non-empty). */
   anyScopes?: string[];
@@ -56,11 +60,11 @@ export interface Policy {
   tenants?: string | string[];
   /** The token must carry `roles` or `scp`/`scope`, unless `clients` is set. The Entra preset sets it. */
   requirePermission?: boolean;
-  /** Algorithms accepted for DPoP proofs; asymmetric only. Default: every asymmetric one. */
+  /** Algorithms accepted for DPoP proofs; asymmetric only. Default: every asymmetric one built in. */
   dpopAlgorithms?: Algorithm[];
-  /** How far a DPoP proof's `iat` may lie from now, in seconds, plus `clockTolerance`. Default and ceiling: docs/policy.md. */
+  /** How far a DPoP proof's `iat` may lie from now, in seconds, plus `clockTolerance`. Default and range: see docs/reference.md. */
   dpopMaxAge?: number;
-  /** Token size cap in bytes. Default and ceiling: docs/policy.md. */
+  /** Token size cap in bytes. Default and range: see docs/reference.md. */
   maxTokenSize?: number;
   /**
    * Step-up (RFC 9470): accepted `acr` values; a token with another `acr`, or
@@ -228,6 +232,14 @@ export interface EntraIdOptions extends KeySourceOptions {
   b2c?: { tenantName: string; tenantId: string; policy: string };
   /** Entra External ID (CIAM). */
   externalId?: { tenantName: string; tenantId: string };
+  /**
+   * Keys from here instead of Entra's metadata (a local stand-in in tests,
+   * such as `createTestIssuer`'s `jwks`): only where keys come from changes,
+   * every Entra rule stays. Not with key-source options or `metadataUrl`.
+   */
+  keys?: Jwks | string | KeySource;
+  /** Entra's metadata document read from here instead; its `issuer` must still be Entra's for the tenant and version. */
+  metadataUrl?: string;
 }
 
 /** Options of the Amazon Cognito preset; key-source options are passed to its key source. */
@@ -253,26 +265,31 @@ export interface CognitoOptions extends KeySourceOptions {
 export interface VerifierOptions extends Policy {
   /** A JWKS (object or JSON text) or a key source. Give this or `secret`. */
   keys?: Jwks | string | KeySource;
-  /** An HMAC shared secret (at least 32 bytes), for HS256/384/512. Give this or `keys`. */
+  /**
+   * An HMAC shared secret, for HS256/384/512: each algorithm needs a secret
+   * at least as long as its hash (see docs/reference.md), and a secret too
+   * short for HS256 is ERR_KEY_INVALID. Give this or `keys`.
+   */
   secret?: string | Uint8Array | ArrayBuffer;
   /** The `kid` of the shared secret, if tokens carry one. */
   kid?: string;
   /**
-   * The clock: returns Unix seconds, a finite number from 0 to 9999-12-31.
+   * The clock: returns Unix seconds, a finite number from 0 to the core's
+   * latest NumericDate (`MAX_NUMERIC_DATE`, see docs/reference.md).
    * Any other reading (or a clock that throws) fails the call with
    * ERR_POLICY_INVALID naming `now`. Default: `Date.now() / 1000`.
    */
   now?: () => number;
   /**
-   * The verified-token cache: `true` (default, 1,000 entries), `false` or `0`
-   * (off), or a number of entries (at most 100,000). A repeated token is
+   * The verified-token cache: `true` (default), `false` or `0` (off), or a
+   * number of entries; its default size and ceiling: see docs/reference.md. A repeated token is
    * answered from the cache only with the same key-set generation and policy,
    * after its time claims pass again at `now`; an entry dies at the token's `exp`.
    */
   cache?: boolean | number;
   /**
-   * Whether `verify()` and `verifyRequest()` hand RS*, PS*, ES256, ES384 and
-   * EdDSA signature checks to the host's WebCrypto (`crypto.subtle`), where
+   * Whether `verify()` and `verifyRequest()` hand the signature checks of
+   * every asymmetric algorithm (see docs/reference.md) to the host's WebCrypto (`crypto.subtle`), where
    * it exists. Default `true` in browsers and Workers, `false` in Node (whose
    * WebCrypto runs on its thread pool; Node uses node:crypto instead, see
    * `nodeCrypto`). A runtime without WebCrypto Ed25519 leaves EdDSA to the
@@ -285,7 +302,7 @@ export interface VerifierOptions extends Policy {
   webCrypto?: boolean;
   /**
    * Node only: whether `verifySync()`, `verify()` and `verifyRequest()` hand
-   * RS*, PS*, ES256, ES384 and EdDSA signature checks to node:crypto (a
+   * the signature checks of every asymmetric algorithm to node:crypto (a
    * KeyObject per admitted key, the core's exact encodings, and for Ed25519
    * S < L and no small-order R, checked first). Default `true` in Node's
    * entry; `false` leaves every signature to the core (or to WebCrypto, with
@@ -352,9 +369,10 @@ export interface Verifier {
   /** The normalised policy, every default filled in (one per issuer for several issuers). */
   readonly policy: (Required<Pick<Policy, 'issuer' | 'audience'>> & Policy) | ReadonlyArray<Required<Pick<Policy, 'issuer' | 'audience'>> & Policy>;
   /**
-   * Loads keys if needed, then verifies, with WebCrypto for the signature
-   * where the host has it (see `webCrypto`); on ERR_KEY_NOT_FOUND asks the
-   * key source once for fresh keys.
+   * Loads keys if needed, then verifies, with the host's native crypto for
+   * the signature where it has it (node:crypto in Node, WebCrypto elsewhere:
+   * see `nodeCrypto` and `webCrypto`); on ERR_KEY_NOT_FOUND asks the key
+   * source once for fresh keys.
    */
   verify(token: string, context?: RequestContext): Promise<Result>;
   /**
@@ -414,6 +432,21 @@ export declare const ANY_TENANT: '*';
 
 /** The clock tolerance, in seconds, when a policy sets none (from the core). */
 export declare const DEFAULT_CLOCK_TOLERANCE: number;
+
+/** One check of a verification (docs/reference.md, "Check order"). */
+export interface VerificationCheck {
+  /** A stable name, e.g. `'audience'`. */
+  readonly id: string;
+  /** What it checks, for people. */
+  readonly title: string;
+  /** The codes it fails with. */
+  readonly codes: readonly ErrorCode[];
+  /** The claims it reads: a missing one fails with ERR_CLAIM_MISSING, a malformed one with ERR_CLAIM_INVALID. */
+  readonly claims: readonly string[];
+}
+
+/** Every check of a verification, in the order the core runs them (from the core). */
+export declare const VERIFICATION_CHECKS: readonly VerificationCheck[];
 
 export declare class JwtGuardError extends Error {
   readonly name: 'JwtGuardError';

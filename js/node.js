@@ -9,8 +9,8 @@ initSync({ module: readFileSync(new URL('../pkg/jwtguard_bg.wasm', import.meta.u
 export * from './api.js';
 
 /**
- * createVerifier with Node's defaults: RS*, PS*, ES256 and ES384 signatures
- * go to node:crypto (synchronous OpenSSL, nodecrypto.js) for both
+ * createVerifier with Node's defaults: the signatures of every asymmetric
+ * algorithm (RS*, PS*, ES256, ES384, EdDSA) go to node:crypto (synchronous OpenSSL, nodecrypto.js) for both
  * `verifySync` and `verify`, unless `nodeCrypto: false`; and `webCrypto:
  * false` unless the caller says otherwise (Node runs each WebCrypto call as a
  * job on its thread pool, at about twice the CPU time: bench/RESULTS.md).

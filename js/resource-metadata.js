@@ -68,28 +68,35 @@ function derive(verifier, requestUrl, tokenFrom) {
 
 /**
  * The document and the absolute URL it is served at. `setting` is `true`
- * (derived from the policy) or the document's members (an object; a missing
- * `resource` is derived). The URL is the request's origin with the
- * well-known path inserted before the resource's path (§3.1).
+ * (derived from the policy) or members merged over the derived ones (a
+ * member given as `undefined` drops a derived one); its `resource` may be a
+ * path (`/mcp`), on the origin the request came to. The URL is the request's
+ * origin with the well-known path inserted before the resource's path (§3.1).
  * `fromRequest` says the `resource` is the request's own origin.
  * @returns {{ url: string, path: string, document: object, fromRequest: boolean }}
  */
 export function resourceMetadataFor(setting, verifier, requestUrl, tokenFrom = {}) {
   const derived = derive(verifier, requestUrl, tokenFrom);
-  const document = setting === true ? derived : { ...setting, resource: setting.resource ?? derived.resource };
+  const { origin } = new URL(requestUrl);
+  const onOrigin = typeof setting.resource === 'string' && setting.resource.startsWith('/') && !setting.resource.startsWith('//');
+  const document = setting === true ? derived : { ...derived, ...setting, ...(onOrigin ? { resource: `${origin}${setting.resource}` } : {}) };
   checkResource(document.resource);
   if (document.authorization_servers !== undefined && !Array.isArray(document.authorization_servers)) {
     throw misuse('authorization_servers must be an array of issuer URLs');
   }
   const suffix = new URL(document.resource).pathname.replace(/\/$/, '');
   const path = `${WELL_KNOWN}${suffix}`;
-  const { origin } = new URL(requestUrl);
-  return { url: `${origin}${path}`, path, document, fromRequest: document.resource === origin };
+  // A resource on the request's origin came from its Host header (on Node without `origin`).
+  const fromRequest = document.resource === origin || onOrigin;
+  const members = Object.fromEntries(Object.entries(document).filter(([, value]) => value !== undefined));
+  return { url: `${origin}${path}`, path, document: members, fromRequest };
 }
 
 /**
  * The answer to a metadata request: the document for `GET` or `HEAD` of the
- * well-known path or its resource-suffixed form, or null for any other request.
+ * well-known path or its resource-suffixed form, 404 for another path under
+ * it (the well-known paths are public, wherever the middleware is mounted),
+ * or null for any other request.
  * Shared caches may keep it unless its `resource` came from a Host header
  * the client chose (`request.hostFromClient`, the Node adapters without
  * `origin`): then it is private to the client, so a forged Host cannot
@@ -102,7 +109,9 @@ export function metadataAnswer(request, metadata) {
   const { pathname } = new URL(request.url);
   if (pathname !== WELL_KNOWN && !pathname.startsWith(`${WELL_KNOWN}/`)) return null;
   const { path, document, fromRequest } = metadata();
-  if (pathname !== WELL_KNOWN && pathname !== path) return null;
+  if (pathname !== WELL_KNOWN && pathname !== path) {
+    return { status: 404, headers: { 'content-type': 'application/json' }, body: { error: 'not_found', code: null } };
+  }
   const shared = !(fromRequest && request.hostFromClient === true);
   return {
     status: 200,

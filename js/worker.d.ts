@@ -1,4 +1,4 @@
-import type { ReplayStore, Result, VerifierOptions } from './index.js';
+import type { JwtGuardError, ReplayStore, Result, VerifierOptions } from './index.js';
 
 /** What a protected handler receives as its fourth argument. */
 export type Auth = Pick<Result, 'claims' | 'header' | 'key' | 'binding'>;
@@ -49,11 +49,30 @@ export interface ProtectSettings {
    * without `auth` and with any credentials removed.
    */
   checkPreflight?: boolean;
+  /**
+   * Called with the whole error (`code`, `claim`, `reason`, `detail`) and the
+   * request as the middleware read it, for each refusal: 400, 401, 403, 500
+   * and 503 (not for a request that carries no token at all, the challenge's
+   * first step). `detail` may name policy values (accepted audiences,
+   * tenants, clients): it is for the log, never sent to the client.
+   * Default: one structured `console.warn` line (JSON) per 503 only; `false`:
+   * nothing. A hook that throws is reported with `console.error`; the answer
+   * goes out regardless.
+   */
+  onRefuse?: false | ((error: JwtGuardError, request: RefusedRequest) => void);
+}
+
+/** The request `onRefuse` receives: a `Request` on Workers and Hono, the request's method, absolute URL and headers on Node. */
+export interface RefusedRequest {
+  readonly method: string;
+  readonly url: string;
 }
 
 /**
  * Wraps a Workers fetch handler: requests without a valid bearer token get
- * 401 (or 403 for a missing role or scope) with an RFC 6750 challenge.
+ * 401 with an RFC 6750 challenge; a valid token that lacks what the policy
+ * asks (a role, scope, allowed client or tenant, any permission) gets 403,
+ * and a request the keys cannot be loaded for 503.
  * `Env` is the Worker's environment (what `wrangler types` generates); give
  * it as `protect<Env>(…)` or annotate the handler's `env`. A function
  * `options` is called once per env content (what it read of `env`), not per

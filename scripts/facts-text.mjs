@@ -1,8 +1,9 @@
 // The text of the files generated from the core's facts (`coreFacts()` of
 // the wasm binding): pkg/facts.js, the values the JS layer imports, written
-// by every build; and js/facts.d.ts, the type unions js/index.d.ts imports,
-// tracked and written by `make facts` (tests/js/facts.test.mjs fails when it
-// is stale).
+// by every build; js/facts.d.ts, the type unions js/index.d.ts imports, and
+// the tables of docs/reference.md, tracked and written by `make facts`
+// (tests/js/verify.test.mjs and tests/js/docs-facts.test.mjs fail when they
+// are stale).
 
 const constant = (name, value, about) =>
   `/** ${about} */\nexport const ${name} = ${JSON.stringify(value)};\n`;
@@ -24,6 +25,7 @@ export function factsModule(facts) {
     constant('MAX_NUMERIC_DATE', facts.maxNumericDate, 'The largest NumericDate the core accepts (9999-12-31T23:59:59Z).'),
     constant('TENANT_PLACEHOLDER', facts.tenantPlaceholder, 'The placeholder of an Entra ID multi-tenant issuer template.'),
     constant('ANY_TENANT', facts.anyTenant, 'The tenants value that accepts every tenant.'),
+    frozen('VERIFICATION_CHECKS', facts.checks, 'Every check of a verification, in the order the core runs them: id, title, the codes it fails with, the claims it reads.'),
     frozen('ENTRA_CLOUDS', facts.entraClouds, 'Each Entra ID cloud\'s hosts: login (metadata, token endpoint), and those of v2 and v1 issuers.'),
   ].join('\n');
 }
@@ -44,4 +46,64 @@ export function factsDeclarations(facts) {
     union('ErrorCode', facts.errors.map(([code]) => code), 'Every stable error code, in the core\'s table order.'),
     union('PolicyMember', facts.policyMembers, 'The members of a policy: every other createVerifier option belongs to the host layer.'),
   ].join('\n');
+}
+
+/** A markdown table: a header row and rows of cells. */
+const table = (head, rows) => [
+  `| ${head.join(' | ')} |`,
+  `|${head.map(() => '---').join('|')}|`,
+  ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+].join('\n');
+
+const code = (text) => `\`${text}\``;
+/** One line of markdown table text: whitespace folded, `<` and `|` escaped. */
+const oneLine = (text) => text.replace(/\s+/g, ' ').trim().replaceAll('<', '&lt;').replaceAll('|', '\\|');
+/** A whole number with thin groups of three digits, as the docs write them. */
+const number = (value) => value.toLocaleString('en-US');
+
+/** The generated tables of docs/reference.md, by marker name. */
+export function referenceTables(facts) {
+  const families = new Map(facts.algorithmFamilies.map((row) => [row.alg, row]));
+  const bounds = new Map(facts.policyBounds.map((bound) => [bound.member, bound]));
+  const codesOf = new Map(facts.checks.flatMap((check) => check.codes.map((c) => [c, check.title])));
+  return {
+    errors: table(['code', 'reason', 'when', 'check'], facts.errors.map(([name, reason, about]) => [
+      code(name), oneLine(reason), oneLine(about), codesOf.get(name) ?? '',
+    ])),
+    limits: table(['limit', 'value', 'why'], facts.limits.map(({ name, value, unit, reason }) => [
+      code(name), `${number(value)}${unit ? ` ${unit}` : ''}`, oneLine(reason),
+    ])),
+    policy: table(['member', 'default', 'range'], facts.policyMembers.map((member) => {
+      const fallback = facts.requiredMembers.includes(member) ? 'required'
+        : facts.policyDefaults[member] === null ? 'not set' : code(JSON.stringify(facts.policyDefaults[member]));
+      const bound = bounds.get(member);
+      const range = bound ? `${number(bound.least)} to ${number(bound.greatest)} ${bound.unit}`
+        : facts.wholeNumberMembers.includes(member) ? 'a whole number ≥ 0' : '';
+      return [code(member), fallback, range];
+    })),
+    checks: table(['#', 'check', 'codes', 'claims'], facts.checks.map((check, index) => [
+      String(index + 1), check.title, check.codes.map(code).join(', '), check.claims.map(code).join(', '),
+    ])),
+    headers: table(['header member', 'code', 'why'], facts.headerRules.map(({ member, code: name, rule }) => [
+      code(member), code(name), oneLine(rule),
+    ])),
+    algorithms: table(['alg', 'family', 'checked by', 'cargo feature'], facts.algorithms.map((alg) => {
+      const row = families.get(alg);
+      return [code(alg), row.family, row.delegable ? 'the host\'s native crypto when it has it, else the core' : 'the core', row.feature ? code(row.feature) : 'always built'];
+    })),
+  };
+}
+
+/** `text` (docs/reference.md) with each `<!-- facts:NAME -->` … `<!-- /facts:NAME -->` block replaced by its table. */
+export function withReferenceTables(text, facts) {
+  let out = text;
+  for (const [name, body] of Object.entries(referenceTables(facts))) {
+    const open = `<!-- facts:${name} -->`;
+    const close = `<!-- /facts:${name} -->`;
+    const from = out.indexOf(open);
+    const to = out.indexOf(close);
+    if (from < 0 || to < from) throw new Error(`docs/reference.md has no ${open} … ${close} block`);
+    out = `${out.slice(0, from + open.length)}\n${body}\n${out.slice(to)}`;
+  }
+  return out;
 }

@@ -38,45 +38,156 @@ pub enum Algorithm {
     HS512,
 }
 
-/// Every algorithm with its JOSE name: the one name table. Names compare
-/// exactly and case-sensitively; anything else is unsupported.
-const NAMES: [(Algorithm, &str); 12] = [
-    (Algorithm::RS256, "RS256"),
-    (Algorithm::RS384, "RS384"),
-    (Algorithm::RS512, "RS512"),
-    (Algorithm::PS256, "PS256"),
-    (Algorithm::PS384, "PS384"),
-    (Algorithm::PS512, "PS512"),
-    (Algorithm::ES256, "ES256"),
-    (Algorithm::ES384, "ES384"),
-    (Algorithm::EdDSA, "EdDSA"),
-    (Algorithm::HS256, "HS256"),
-    (Algorithm::HS384, "HS384"),
-    (Algorithm::HS512, "HS512"),
+/// The family of an algorithm: the kind of key it needs and the arithmetic
+/// that checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Family {
+    /// RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 7518 §3.3, §3.5): an `RSA` key.
+    Rsa,
+    /// ECDSA (RFC 7518 §3.4): an `EC` key on the algorithm's curve.
+    Ecdsa,
+    /// EdDSA with Ed25519 (RFC 8037 §3.1): an `OKP` key.
+    EdDsa,
+    /// HMAC (RFC 7518 §3.2): a shared secret configured by the caller.
+    Hmac,
+}
+
+impl Family {
+    /// The family's name, as the reference tables write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Rsa => "RSA",
+            Family::Ecdsa => "ECDSA",
+            Family::EdDsa => "EdDSA",
+            Family::Hmac => "HMAC",
+        }
+    }
+
+    /// Whether a host may check this family's signatures with its own
+    /// native crypto (node:crypto, WebCrypto) once the core has fixed the
+    /// signature's encoding: every asymmetric family. HMAC stays in the
+    /// core: it is a few hashes.
+    pub fn delegable(self) -> bool {
+        self != Family::Hmac
+    }
+}
+
+/// One row of the algorithm table.
+struct Row {
+    alg: Algorithm,
+    name: &'static str,
+    family: Family,
+    /// The cargo feature the algorithm needs, for those a build may leave out.
+    feature: Option<&'static str>,
+    /// Whether this build verifies it (its feature, if any, is on).
+    built_in: bool,
+}
+
+const fn row(alg: Algorithm, name: &'static str, family: Family) -> Row {
+    Row {
+        alg,
+        name,
+        family,
+        feature: None,
+        built_in: true,
+    }
+}
+
+const fn optional(
+    alg: Algorithm,
+    name: &'static str,
+    family: Family,
+    feature: &'static str,
+    built_in: bool,
+) -> Row {
+    Row {
+        alg,
+        name,
+        family,
+        feature: Some(feature),
+        built_in,
+    }
+}
+
+/// Every algorithm with its JOSE name, family and cargo feature: the one
+/// algorithm table. Names compare exactly and case-sensitively; anything
+/// else is unsupported.
+const TABLE: [Row; 12] = [
+    row(Algorithm::RS256, "RS256", Family::Rsa),
+    row(Algorithm::RS384, "RS384", Family::Rsa),
+    row(Algorithm::RS512, "RS512", Family::Rsa),
+    row(Algorithm::PS256, "PS256", Family::Rsa),
+    row(Algorithm::PS384, "PS384", Family::Rsa),
+    row(Algorithm::PS512, "PS512", Family::Rsa),
+    optional(
+        Algorithm::ES256,
+        "ES256",
+        Family::Ecdsa,
+        "es256",
+        cfg!(feature = "es256"),
+    ),
+    optional(
+        Algorithm::ES384,
+        "ES384",
+        Family::Ecdsa,
+        "es384",
+        cfg!(feature = "es384"),
+    ),
+    optional(
+        Algorithm::EdDSA,
+        "EdDSA",
+        Family::EdDsa,
+        "eddsa",
+        cfg!(feature = "eddsa"),
+    ),
+    row(Algorithm::HS256, "HS256", Family::Hmac),
+    row(Algorithm::HS384, "HS384", Family::Hmac),
+    row(Algorithm::HS512, "HS512", Family::Hmac),
 ];
 
 impl Algorithm {
     /// Every supported algorithm, in the table's order.
     pub fn all() -> impl Iterator<Item = Algorithm> {
-        NAMES.iter().map(|(alg, _)| *alg)
+        TABLE.iter().map(|row| row.alg)
     }
 
     /// The algorithm named `name` (its exact JOSE name), if supported.
     pub fn from_name(name: &str) -> Option<Algorithm> {
-        NAMES.iter().find(|(_, n)| *n == name).map(|(alg, _)| *alg)
+        TABLE.iter().find(|row| row.name == name).map(|row| row.alg)
+    }
+
+    fn row(self) -> &'static Row {
+        // Every variant has its row (`names_round_trip_and_are_exact`).
+        TABLE
+            .iter()
+            .find(|row| row.alg == self)
+            .unwrap_or(&TABLE[0])
     }
 
     /// The JOSE name, as in a token's `alg` header.
     pub fn name(self) -> &'static str {
-        NAMES
-            .iter()
-            .find(|(alg, _)| *alg == self)
-            .map_or("unsupported", |(_, n)| *n)
+        self.row().name
+    }
+
+    /// The algorithm's family.
+    pub fn family(self) -> Family {
+        self.row().family
+    }
+
+    /// The cargo feature this algorithm needs, when a build may leave it out.
+    pub fn feature(self) -> Option<&'static str> {
+        self.row().feature
+    }
+
+    /// Whether this build verifies the algorithm (its feature, if any, is on).
+    pub fn built_in(self) -> bool {
+        self.row().built_in
     }
 
     /// Whether this is an HMAC algorithm (a shared secret, not a public key).
     pub fn is_symmetric(self) -> bool {
-        matches!(self, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)
+        self.family() == Family::Hmac
     }
 }
 
@@ -98,7 +209,7 @@ impl<'de> Deserialize<'de> for Algorithm {
         Algorithm::from_name(&name).ok_or_else(|| {
             serde::de::Error::custom(format_args!(
                 "unsupported algorithm {name:?}; expected one of {}",
-                NAMES.map(|(_, n)| n).join(", ")
+                TABLE.map(|row| row.name).join(", ")
             ))
         })
     }
@@ -113,12 +224,12 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_are_exact() {
-        for (alg, n) in NAMES {
-            assert_eq!(Algorithm::from_name(n), Some(alg));
-            assert_eq!(alg.name(), n);
-            assert_eq!(alg.to_string(), n);
+        for Row { alg, name, .. } in TABLE {
+            assert_eq!(Algorithm::from_name(name), Some(alg));
+            assert_eq!(alg.name(), name);
+            assert_eq!(alg.to_string(), name);
         }
-        assert_eq!(Algorithm::all().count(), NAMES.len());
+        assert_eq!(Algorithm::all().count(), TABLE.len());
         for bad in [
             "none", "rs256", "RS256 ", "ES512", "Ed25519", "ES256K", "RS1", "",
         ] {

@@ -1,12 +1,9 @@
 //! Claim checks, run only after the signature has verified.
 //!
 //! Time is an argument (`now`, Unix seconds): the core never reads a clock.
-//! Each check has one error code; the order is: issuer, audience, times,
-//! subject, required, forbidden and valued claims, tenant, client, roles,
-//! scopes, permission, then the user's authentication (`acr`, `auth_time`,
-//! `acrs`: the refusals a client can fix by signing the user in again).
-//! The binding (`cnf`) is checked after these, in
-//! [`crate::binding`].
+//! Each check has its error codes; [`check`] runs them in the order
+//! [`crate::verifier::CHECKS`] lists them. The binding (`cnf`) is checked
+//! after these, in [`crate::binding`].
 
 use serde_json::{Map, Value};
 

@@ -9,12 +9,13 @@
 use core::fmt;
 
 macro_rules! error_kinds {
-    ($($(#[$doc:meta])* $variant:ident => $code:literal, $message:literal;)+) => {
-        /// What went wrong, as a stable code. See the crate README for the table.
+    ($($(#[doc = $doc:literal])+ $variant:ident => $code:literal, $message:literal;)+) => {
+        /// What went wrong, as a stable code. Each variant's doc comment says
+        /// when it happens; `docs/reference.md`'s table is generated from it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorKind {
-            $($(#[$doc])* $variant,)+
+            $($(#[doc = $doc])+ $variant,)+
         }
 
         impl ErrorKind {
@@ -34,86 +35,101 @@ macro_rules! error_kinds {
                     $(ErrorKind::$variant => $message,)+
                 }
             }
+
+            /// When this error happens: the variant's doc comment.
+            pub const fn about(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$variant => concat!($($doc),+),)+
+                }
+            }
         }
     };
 }
 
 error_kinds! {
-    /// Not a compact JWS: wrong segment count, bad base64url, not a JSON object.
+    /// Not three segments, bad base64url (copy-and-paste damage is named with its position), not
+    /// a JSON object, duplicate members, a non-string token.
     TokenMalformed => "ERR_TOKEN_MALFORMED", "token is not a well-formed compact jws";
-    /// Larger than the configured token size cap.
+    /// Over `maxTokenSize` (checked in JS before the token enters wasm memory).
     TokenTooLarge => "ERR_TOKEN_TOO_LARGE", "token is larger than the size limit";
-    /// The protected header breaks a header rule (member types, forbidden members, limits).
+    /// A header member of the wrong type, or `b64`, `zip`, `enc`, `cty`, `jwk`, `jku`, `x5u`.
     HeaderInvalid => "ERR_HEADER_INVALID", "token header is invalid";
-    /// `alg` is `none`, unknown, unsupported, or not allowed by the policy or the key.
+    /// `none`, an unknown or unsupported `alg`, or one outside `algorithms`.
     AlgNotAllowed => "ERR_ALG_NOT_ALLOWED", "signature algorithm is not allowed";
-    /// The header carries `crit`; no extension is understood.
+    /// The header has `crit`.
     CritUnsupported => "ERR_CRIT_UNSUPPORTED", "token header lists critical extensions that are not understood";
-    /// `typ` is missing or not one of the policy's types.
+    /// `typ` missing or not accepted.
     TypInvalid => "ERR_TYP_INVALID", "token type (typ) is not accepted";
-    /// No key in the key set fits the token's `kid` and `alg`.
+    /// No key with that `kid` permits that `alg`.
     KeyNotFound => "ERR_KEY_NOT_FOUND", "no key in the key set matches the token";
-    /// A key (JWK or shared secret) is unusable.
+    /// A configured secret is too short or of the wrong type.
     KeyInvalid => "ERR_KEY_INVALID", "key is invalid or unsupported";
-    /// The JWKS document is unusable (not JSON, no `keys` array, no usable key, too large).
+    /// The JWKS is not a key set, is too large, or has no usable key.
     JwksInvalid => "ERR_JWKS_INVALID", "key set (jwks) is invalid";
-    /// The signature does not verify. Deliberately says nothing more.
+    /// The signature does not verify (no further detail, by design).
     SignatureInvalid => "ERR_SIGNATURE_INVALID", "signature is invalid";
-    /// `exp` is in the past (beyond the clock tolerance).
+    /// `exp` has passed (beyond the tolerance).
     TokenExpired => "ERR_TOKEN_EXPIRED", "token has expired";
-    /// `nbf` or `iat` is in the future (beyond the clock tolerance).
+    /// `nbf` or `iat` is in the future.
     TokenNotYetValid => "ERR_TOKEN_NOT_YET_VALID", "token is not yet valid";
-    /// Older than `maxTokenAge`, or its lifetime exceeds `maxLifetime`.
+    /// Older than `maxTokenAge`, or lifetime over `maxLifetime`.
     TokenTooOld => "ERR_TOKEN_TOO_OLD", "token is older than the policy allows";
-    /// `iss` does not match the policy (or the key's own issuer).
+    /// `iss` not accepted, or not the issuer the signing key is bound to.
     IssuerInvalid => "ERR_ISSUER_INVALID", "issuer (iss) is not accepted";
-    /// `aud` has no value in common with the policy's audiences.
+    /// No accepted audience in `aud`.
     AudienceInvalid => "ERR_AUDIENCE_INVALID", "audience (aud) is not accepted";
-    /// A required claim is absent.
+    /// A required claim is absent (`iss`, `aud`, `exp`, …).
     ClaimMissing => "ERR_CLAIM_MISSING", "required claim is missing";
-    /// A claim has the wrong type or value.
+    /// A claim has the wrong type or value (`iss` as an array, `exp` as a string, …), is in
+    /// `forbiddenClaims`, or has a value outside `claimValues`.
     ClaimInvalid => "ERR_CLAIM_INVALID", "claim is invalid";
-    /// A required role is not in `roles`.
+    /// A required role is absent.
     RoleMissing => "ERR_ROLE_MISSING", "required role is missing";
-    /// A required scope is not in `scp` / `scope`.
+    /// A required scope is absent.
     ScopeMissing => "ERR_SCOPE_MISSING", "required scope is missing";
-    /// The client (`azp`, `appid`, `client_id`) is not in the allow-list.
+    /// `azp`/`appid`/`client_id` not in `clients`.
     ClientNotAllowed => "ERR_CLIENT_NOT_ALLOWED", "client is not allowed";
-    /// The tenant (`tid`) is not in the allow-list.
+    /// `tid` not in `tenants`.
     TenantNotAllowed => "ERR_TENANT_NOT_ALLOWED", "tenant is not allowed";
-    /// The policy requires a permission and the token carries neither
-    /// `roles` nor `scp` (and the policy authorises no callers by `clients`).
+    /// `requirePermission` (the Entra preset) and the token has neither `roles` nor
+    /// `scp`/`scope`.
     PermissionMissing => "ERR_PERMISSION_MISSING", "token carries no permission";
-    /// The token's `acr` is absent or not one of the policy's `acrValues`
-    /// (RFC 9470): the user must sign in again at a higher level.
+    /// `acr` is absent or not in `acrValues`: the user must sign in again at a higher level
+    /// (RFC 9470).
     AuthLevelInsufficient => "ERR_AUTH_LEVEL_INSUFFICIENT", "authentication level (acr) is not sufficient";
-    /// The user signed in longer ago than the policy's `maxAuthAge`, or the
-    /// token has no `auth_time` (RFC 9470): the user must sign in again.
+    /// `auth_time` is absent or older than `maxAuthAge`: the user must sign in again (RFC 9470).
     AuthTooOld => "ERR_AUTH_TOO_OLD", "authentication (auth_time) is older than the policy allows";
-    /// The token's `acrs` lacks an authentication context id of the
-    /// policy's `authContext` (Entra ID Conditional Access).
+    /// `acrs` lacks an id of `authContext` (Entra Conditional Access); `claimsChallenge` says what
+    /// to ask for when the token's `xms_cc` holds `cp1`.
     AuthContextMissing => "ERR_AUTH_CONTEXT_MISSING", "required authentication context (acrs) is missing";
-    /// A token meant for another resource, such as a Microsoft Graph token.
+    /// A token for another resource (a `nonce` header: Microsoft Graph).
     ForeignToken => "ERR_FOREIGN_TOKEN", "token was issued for another resource";
-    /// A DPoP proof (RFC 9449) is missing, malformed, or fails one of its rules.
+    /// A DPoP proof is missing, malformed, or breaks one of its rules (`typ`, `alg`, `jwk`,
+    /// signature, `htm`, `htu`, `iat`, `jti`, `ath`, the key the token is bound to), or its `jti`
+    /// was used before; `claim` names the member.
     DpopInvalid => "ERR_DPOP_INVALID", "dpop proof is invalid";
-    /// The token's binding (`cnf`: a DPoP key or a client certificate) does
-    /// not match how it was presented, e.g. a bound token as a plain bearer token.
+    /// The token's binding (`cnf`) does not match how it was presented: a bound token through
+    /// `verify()` or as a plain bearer token, an mTLS-bound token without its certificate, the
+    /// DPoP scheme with an unbound token, or a `cnf` this verifier cannot check.
     TokenBound => "ERR_TOKEN_BOUND", "token is bound to a key and was not presented with it";
-    /// The policy itself is invalid.
+    /// The options or policy are wrong.
     PolicyInvalid => "ERR_POLICY_INVALID", "policy is invalid";
-    /// A remote key source has not loaded its keys yet (host layer).
+    /// `verifySync` before a key source has loaded.
     KeysNotLoaded => "ERR_KEYS_NOT_LOADED", "keys are not loaded yet";
-    /// Fetching a key set failed (host layer).
+    /// A key set or discovery document could not be fetched: network error, status outside 2xx, a
+    /// redirect, over the size cap.
     JwksFetchFailed => "ERR_JWKS_FETCH_FAILED", "fetching the key set failed";
-    /// Fetching a key set timed out (host layer).
+    /// Fetching a key set or discovery document took longer than `timeout`.
     JwksTimeout => "ERR_JWKS_TIMEOUT", "fetching the key set timed out";
-    /// The discovery document is unusable or names another issuer (host layer).
+    /// A discovery document is unusable or names another issuer.
     DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "discovery document is invalid";
-    /// An HTTP request cannot be read safely: its Host header or forwarded
-    /// origin is not a host\[:port\], or its target is not a path (host layer).
+    /// A Node middleware cannot read the request safely: its Host header (or, with `trustProxy`,
+    /// the forwarded host or protocol) is not a plain `host[:port]`, or its target is not a path;
+    /// answered 400 `invalid_request` before any token is read.
     RequestInvalid => "ERR_REQUEST_INVALID", "request is invalid";
-    /// A bug: should never be seen.
+    /// A bug (never expected); after a WebAssembly trap the core is instantiated again, every
+    /// verifier reloads its keys, and `onEvent` of `createVerifier` receives `{ type:
+    /// 'core-restarted', error }`.
     Internal => "ERR_INTERNAL", "internal error";
 }
 

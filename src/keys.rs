@@ -90,8 +90,11 @@ struct Generators {}
 
 /// The reason a JWKS entry of a family left out of this build is skipped.
 #[cfg(not(all(feature = "es256", feature = "es384", feature = "eddsa")))]
-fn not_built(alg: Algorithm, feature: &'static str) -> SkipReason {
-    SkipReason::NotBuiltIn { alg, feature }
+fn not_built(alg: Algorithm) -> SkipReason {
+    SkipReason::NotBuiltIn {
+        alg,
+        feature: alg.feature().unwrap_or_default(),
+    }
 }
 
 /// A JWKS entry that was not admitted, and why.
@@ -446,11 +449,11 @@ fn ec_material(
     let crv = string_member(jwk, "crv")?.ok_or(SkipReason::Missing("crv"))?;
     #[cfg(not(feature = "es256"))]
     if crv == "P-256" {
-        return Err(not_built(Algorithm::ES256, "es256"));
+        return Err(not_built(Algorithm::ES256));
     }
     #[cfg(not(feature = "es384"))]
     if crv == "P-384" {
-        return Err(not_built(Algorithm::ES384, "es384"));
+        return Err(not_built(Algorithm::ES384));
     }
     let x = bytes_member(jwk, "x")?;
     let y = bytes_member(jwk, "y")?;
@@ -502,8 +505,8 @@ fn ec_material(
     _generators: &Generators,
 ) -> core::result::Result<Material, SkipReason> {
     match string_member(jwk, "crv")?.ok_or(SkipReason::Missing("crv"))? {
-        "P-256" => Err(not_built(Algorithm::ES256, "es256")),
-        "P-384" => Err(not_built(Algorithm::ES384, "es384")),
+        "P-256" => Err(not_built(Algorithm::ES256)),
+        "P-384" => Err(not_built(Algorithm::ES384)),
         other => {
             bytes_member(jwk, "x")?;
             bytes_member(jwk, "y")?;
@@ -522,7 +525,7 @@ fn okp_material(jwk: &Map<String, Value>) -> core::result::Result<Material, Skip
 
 #[cfg(not(feature = "eddsa"))]
 fn ed25519_material(_jwk: &Map<String, Value>) -> core::result::Result<Material, SkipReason> {
-    Err(not_built(Algorithm::EdDSA, "eddsa"))
+    Err(not_built(Algorithm::EdDSA))
 }
 
 #[cfg(feature = "eddsa")]

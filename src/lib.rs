@@ -53,7 +53,7 @@ mod verifier;
 #[cfg(all(test, feature = "es256", feature = "es384", feature = "eddsa"))]
 mod wycheproof_tests;
 
-pub use alg::Algorithm;
+pub use alg::{Algorithm, Family};
 
 // The Rust page's blocks compile as doctests, so they cannot drift from the API.
 #[cfg(doctest)]
@@ -67,9 +67,10 @@ pub use inspect::{Inspection, inspect};
 pub use issuers::IssuerRouter;
 pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{
-    ANY_TENANT, AudienceClaim, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE, DEFAULT_ROLES_CLAIM,
-    Policy,
+    ANY_TENANT, AudienceClaim, Bound, DEFAULT_CLOCK_TOLERANCE, DEFAULT_DPOP_MAX_AGE,
+    DEFAULT_ROLES_CLAIM, Policy,
 };
 pub use skip::SkipReason;
 pub use tenant::{ENTRA_CLOUDS, EntraCloud, TENANT_PLACEHOLDER};
-pub use verifier::{KeyUsed, Prepared, Verified, Verifier};
+pub use token::{HeaderRule, header_rules};
+pub use verifier::{CHECKS, Check, KeyUsed, Prepared, Verified, Verifier};

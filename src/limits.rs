@@ -3,91 +3,128 @@
 //! Each limit that input can hit has its own error, so an operator can tell
 //! which one fired. The token size limit is the only one a policy can change
 //! (`maxTokenSize`), up to [`MAX_TOKEN_SIZE_CEILING`].
+//!
+//! Each limit's doc comment is its reason: [`ALL`] carries it, with the
+//! value and unit, to the core's facts and the reference tables generated
+//! from them (`docs/reference.md`).
 
-/// Default cap on a compact token, in bytes. Entra ID access tokens with many
-/// groups or roles reach 4–6 KiB; 16 KiB leaves room while keeping an
-/// attacker's pre-authentication parsing work small.
-pub const DEFAULT_MAX_TOKEN_SIZE: usize = 16 * 1024;
+/// One limit, as the core's facts give it: its name, value, unit and reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// The constant's name, e.g. `MAX_JSON_DEPTH`.
+    pub name: &'static str,
+    /// Its value.
+    pub value: u64,
+    /// What the value counts (`bytes`, `seconds`, …), or empty.
+    pub unit: &'static str,
+    /// Why the value is what it is: the constant's doc comment.
+    pub reason: &'static str,
+}
 
-/// The highest `maxTokenSize` a policy may set. Past this, a token is not an
-/// access token but a payload smuggled in a header.
-pub const MAX_TOKEN_SIZE_CEILING: usize = 256 * 1024;
+/// Writes each limit as a documented constant and lists them all in [`ALL`],
+/// so a limit's value and reason are written once.
+macro_rules! limits {
+    ($($(#[doc = $doc:literal])+ $name:ident: $ty:ty = $value:expr, $unit:literal;)+) => {
+        $($(#[doc = $doc])+ pub const $name: $ty = $value;)+
 
-/// Nesting depth of header and payload JSON. Real claims nest two or three
-/// levels; serde_json's own limit is 128, far more than any token needs.
-pub const MAX_JSON_DEPTH: usize = 16;
+        /// Every limit, in this file's order.
+        // Each value is a whole number ≥ 0 below 2^63, so the cast keeps it.
+        #[allow(clippy::unnecessary_cast, clippy::cast_sign_loss)]
+        pub const ALL: &[Limit] = &[$(Limit {
+            name: stringify!($name),
+            value: $name as u64,
+            unit: $unit,
+            reason: concat!($($doc),+),
+        },)+];
+    };
+}
 
-/// Members in one JSON object of a header or payload. Entra tokens carry about
-/// 30 claims; a thousand leaves room for custom claims.
-pub const MAX_JSON_MEMBERS: usize = 1000;
+limits! {
+    /// Default cap on a compact token, in bytes. Entra ID access tokens with many
+    /// groups or roles reach 4–6 KiB; 16 KiB leaves room while keeping an
+    /// attacker's pre-authentication parsing work small.
+    DEFAULT_MAX_TOKEN_SIZE: usize = 16 * 1024, "bytes";
 
-/// Elements in one JSON array of a header or payload (roles, groups, `aud`).
-/// Entra caps group claims at 200 (tokens switch to an overage claim).
-pub const MAX_JSON_ARRAY_LEN: usize = 1000;
+    /// The highest `maxTokenSize` a policy may set. Past this, a token is not an
+    /// access token but a payload smuggled in a header.
+    MAX_TOKEN_SIZE_CEILING: usize = 256 * 1024, "bytes";
 
-/// Members in a protected header. Real headers have 2 to 6.
-pub const MAX_HEADER_MEMBERS: usize = 16;
+    /// Nesting depth of header and payload JSON. Real claims nest two or three
+    /// levels; serde_json's own limit is 128, far more than any token needs.
+    MAX_JSON_DEPTH: usize = 16, "levels";
 
-/// Length of a `kid`, in bytes, in a token or a JWK. Real ones are under 100.
-pub const MAX_KID_LEN: usize = 256;
+    /// Members in one JSON object of a header or payload. Entra tokens carry about
+    /// 30 claims; a thousand leaves room for custom claims.
+    MAX_JSON_MEMBERS: usize = 1000, "members";
 
-/// Size of a JWKS document, in bytes. Entra's common key set is about 10 KiB;
-/// this matches the host layer's default response cap.
-pub const MAX_JWKS_SIZE: usize = 512 * 1024;
+    /// Elements in one JSON array of a header or payload (roles, groups, `aud`).
+    /// Entra caps group claims at 200 (tokens switch to an overage claim).
+    MAX_JSON_ARRAY_LEN: usize = 1000, "elements";
 
-/// Keys in one JWKS. Identity providers publish 2 to 10.
-pub const MAX_JWKS_KEYS: usize = 100;
+    /// Members in a protected header. Real headers have 2 to 6.
+    MAX_HEADER_MEMBERS: usize = 16, "members";
 
-/// Keys tried for one token: those fitting its `alg` when it has no `kid`,
-/// or those sharing its `kid`. Each try costs a signature verification, so
-/// neither an unlabelled token nor a key set repeating one `kid` can make us
-/// try every key.
-pub const MAX_KEYS_TRIED: usize = 4;
+    /// Length of a `kid`, in bytes, in a token or a JWK. Real ones are under 100.
+    MAX_KID_LEN: usize = 256, "bytes";
 
-/// Smallest RSA modulus accepted, in bits (NIST SP 800-131A; RFC 7518 §3.3).
-pub const RSA_MIN_BITS: usize = 2048;
+    /// Size of a JWKS document, in bytes. Entra's common key set is about 10 KiB;
+    /// this matches the host layer's default response cap.
+    MAX_JWKS_SIZE: usize = 512 * 1024, "bytes";
 
-/// Largest RSA modulus accepted, in bits. Bounds the cost of one verification.
-pub const RSA_MAX_BITS: usize = 8192;
+    /// Keys in one JWKS. Identity providers publish 2 to 10.
+    MAX_JWKS_KEYS: usize = 100, "keys";
 
-/// Largest RSA public exponent accepted, 2^33 − 1. Real keys use 65537; the
-/// bound keeps a verification to at most 33 squarings and 33 multiplications.
-pub const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
+    /// Keys tried for one token: those fitting its `alg` when it has no `kid`,
+    /// or those sharing its `kid`. Each try costs a signature verification, so
+    /// neither an unlabelled token nor a key set repeating one `kid` can make us
+    /// try every key.
+    MAX_KEYS_TRIED: usize = 4, "keys";
 
-/// Shortest shared secret for HS256, in bytes: as long as the hash output
-/// (RFC 7518 §3.2), so the secret is not the easier thing to guess. A
-/// shorter secret is refused (`ERR_KEY_INVALID`).
-pub const HS256_MIN_SECRET_LEN: usize = 32;
+    /// Smallest RSA modulus accepted, in bits (NIST SP 800-131A; RFC 7518 §3.3).
+    RSA_MIN_BITS: usize = 2048, "bits";
 
-/// Shortest shared secret for HS384, in bytes: as long as the hash output
-/// (RFC 7518 §3.2). A shorter secret's key does not permit HS384.
-pub const HS384_MIN_SECRET_LEN: usize = 48;
+    /// Largest RSA modulus accepted, in bits. Bounds the cost of one verification.
+    RSA_MAX_BITS: usize = 8192, "bits";
 
-/// Shortest shared secret for HS512, in bytes: as long as the hash output
-/// (RFC 7518 §3.2). A shorter secret's key does not permit HS512.
-pub const HS512_MIN_SECRET_LEN: usize = 64;
+    /// Largest RSA public exponent accepted, 2^33 − 1. Real keys use 65537; the
+    /// bound keeps a verification to at most 33 squarings and 33 multiplications.
+    RSA_MAX_EXPONENT: u64 = (1 << 33) - 1, "";
 
-/// Latest time accepted in `exp`, `nbf` and `iat`: 9999-12-31T23:59:59Z.
-/// A larger value is a type-confusion attempt, not a date.
-pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
+    /// Shortest shared secret for HS256, in bytes: as long as the hash output
+    /// (RFC 7518 §3.2), so the secret is not the easier thing to guess. A
+    /// shorter secret is refused (`ERR_KEY_INVALID`).
+    HS256_MIN_SECRET_LEN: usize = 32, "bytes";
 
-/// Longest clock tolerance a policy may set, in seconds (one day).
-pub const MAX_CLOCK_TOLERANCE: u64 = 86_400;
+    /// Shortest shared secret for HS384, in bytes: as long as the hash output
+    /// (RFC 7518 §3.2). A shorter secret's key does not permit HS384.
+    HS384_MIN_SECRET_LEN: usize = 48, "bytes";
 
-/// Longest `dpopMaxAge` a policy may set, in seconds. A DPoP proof is made for
-/// one request moments before it is sent (RFC 9449 §11.1); the replay cache
-/// must hold every `jti` for this long, so a longer window only costs memory
-/// and widens what a stolen proof is good for.
-pub const MAX_DPOP_MAX_AGE: u64 = 300;
+    /// Shortest shared secret for HS512, in bytes: as long as the hash output
+    /// (RFC 7518 §3.2). A shorter secret's key does not permit HS512.
+    HS512_MIN_SECRET_LEN: usize = 64, "bytes";
 
-/// Size of a DPoP proof, in bytes. A proof is a header holding one public JWK
-/// (an 8192-bit RSA key is about 1.4 KB of base64url) and a few claims.
-pub const MAX_DPOP_PROOF_SIZE: usize = 8 * 1024;
+    /// Latest time accepted in `exp`, `nbf` and `iat`: 9999-12-31T23:59:59Z.
+    /// A larger value is a type-confusion attempt, not a date.
+    MAX_NUMERIC_DATE: i64 = 253_402_300_799, "seconds since 1970";
 
-/// Length of a DPoP proof's `jti`, in bytes. Clients use a UUID or 96 random
-/// bits; the host keeps each one until the proof expires.
-pub const MAX_JTI_LEN: usize = 256;
+    /// Longest clock tolerance a policy may set, in seconds (one day).
+    MAX_CLOCK_TOLERANCE: u64 = 86_400, "seconds";
 
-/// Length of a DPoP `htu` or request URL, in bytes: the common URL limit of
-/// servers and proxies is 8 KB for the whole request line, most far less.
-pub const MAX_HTU_LEN: usize = 4096;
+    /// Longest `dpopMaxAge` a policy may set, in seconds. A DPoP proof is made for
+    /// one request moments before it is sent (RFC 9449 §11.1); the replay cache
+    /// must hold every `jti` for this long, so a longer window only costs memory
+    /// and widens what a stolen proof is good for.
+    MAX_DPOP_MAX_AGE: u64 = 300, "seconds";
+
+    /// Size of a DPoP proof, in bytes. A proof is a header holding one public JWK
+    /// (an 8192-bit RSA key is about 1.4 KB of base64url) and a few claims.
+    MAX_DPOP_PROOF_SIZE: usize = 8 * 1024, "bytes";
+
+    /// Length of a DPoP proof's `jti`, in bytes. Clients use a UUID or 96 random
+    /// bits; the host keeps each one until the proof expires.
+    MAX_JTI_LEN: usize = 256, "bytes";
+
+    /// Length of a DPoP `htu` or request URL, in bytes: the common URL limit of
+    /// servers and proxies is 8 KB for the whole request line, most far less.
+    MAX_HTU_LEN: usize = 4096, "bytes";
+}

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::alg::Algorithm;
+use crate::alg::{Algorithm, Family};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -29,6 +29,34 @@ pub const ANY_TENANT: &str = "*";
 /// now (before the clock tolerance). RFC 9449 §11.1 leaves it to the server;
 /// a minute covers a request's flight and retries.
 pub const DEFAULT_DPOP_MAX_AGE: u64 = 60;
+
+/// The range of a whole-number member ([`Policy::BOUNDS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    /// The member's name.
+    pub member: &'static str,
+    /// Its least value.
+    pub least: u64,
+    /// Its greatest value.
+    pub greatest: u64,
+    /// What it counts.
+    pub unit: &'static str,
+}
+
+impl Bound {
+    /// `ERR_POLICY_INVALID` naming the member when `value` is outside the range.
+    fn check(self, value: u64) -> Result<()> {
+        if (self.least..=self.greatest).contains(&value) {
+            return Ok(());
+        }
+        let range = if self.least == 0 {
+            format!("at most {} {}", self.greatest, self.unit)
+        } else {
+            format!("between {} and {} {}", self.least, self.greatest, self.unit)
+        };
+        Err(Error::claim(ErrorKind::PolicyInvalid, self.member, range))
+    }
+}
 
 /// What a token must satisfy. Build it from JSON with [`Policy::from_json`] or
 /// in Rust with [`Policy::new`] and the public fields; [`crate::Verifier::new`]
@@ -68,7 +96,8 @@ pub struct Policy {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub typ: Vec<String>,
-    /// Allowed clock skew in seconds for `exp`, `nbf` and `iat`. Default 60.
+    /// Allowed clock skew in seconds for `exp`, `nbf` and `iat`. Default
+    /// [`DEFAULT_CLOCK_TOLERANCE`], at most [`MAX_CLOCK_TOLERANCE`].
     #[serde(default = "default_clock_tolerance")]
     pub clock_tolerance: u64,
     /// Whether `exp` must be present. Default `true`.
@@ -177,10 +206,11 @@ pub struct Policy {
     #[serde(default = "default_dpop_algorithms")]
     pub dpop_algorithms: Vec<Algorithm>,
     /// How far a DPoP proof's `iat` may lie from now, in seconds, before the
-    /// clock tolerance. Default 60, at most [`MAX_DPOP_MAX_AGE`].
+    /// clock tolerance. Default [`DEFAULT_DPOP_MAX_AGE`], at most [`MAX_DPOP_MAX_AGE`].
     #[serde(default = "default_dpop_max_age")]
     pub dpop_max_age: u64,
-    /// Token size cap in bytes. Default 16 KiB, at most 256 KiB.
+    /// Token size cap in bytes. Default [`DEFAULT_MAX_TOKEN_SIZE`], at most
+    /// [`MAX_TOKEN_SIZE_CEILING`].
     #[serde(default = "default_max_token_size")]
     pub max_token_size: usize,
     /// Accepted authentication context classes (RFC 9470 §3): the token's
@@ -299,27 +329,14 @@ fn is_false(value: &bool) -> bool {
 }
 
 /// Every asymmetric algorithm this build verifies, in the order a server
-/// would list them in a `DPoP algs` challenge.
+/// would list them in a `DPoP algs` challenge: ECDSA, EdDSA, then RSA.
 fn default_dpop_algorithms() -> Vec<Algorithm> {
-    let mut algorithms = Vec::new();
-    if cfg!(feature = "es256") {
-        algorithms.push(Algorithm::ES256);
-    }
-    if cfg!(feature = "es384") {
-        algorithms.push(Algorithm::ES384);
-    }
-    if cfg!(feature = "eddsa") {
-        algorithms.push(Algorithm::EdDSA);
-    }
-    algorithms.extend([
-        Algorithm::RS256,
-        Algorithm::RS384,
-        Algorithm::RS512,
-        Algorithm::PS256,
-        Algorithm::PS384,
-        Algorithm::PS512,
-    ]);
-    algorithms
+    [Family::Ecdsa, Family::EdDsa, Family::Rsa]
+        .into_iter()
+        .flat_map(|family| {
+            Algorithm::all().filter(move |alg| alg.family() == family && alg.built_in())
+        })
+        .collect()
 }
 
 /// An optional member that, when written, holds a value: `null` is refused
@@ -394,6 +411,66 @@ impl Policy {
         "maxTokenSize",
         "maxAuthAge",
     ];
+
+    /// `clockTolerance`: at most a day.
+    pub const CLOCK_TOLERANCE_BOUND: Bound = Bound {
+        member: "clockTolerance",
+        least: 0,
+        greatest: MAX_CLOCK_TOLERANCE,
+        unit: "seconds",
+    };
+
+    /// `dpopMaxAge`: a second to [`MAX_DPOP_MAX_AGE`].
+    pub const DPOP_MAX_AGE_BOUND: Bound = Bound {
+        member: "dpopMaxAge",
+        least: 1,
+        greatest: MAX_DPOP_MAX_AGE,
+        unit: "seconds",
+    };
+
+    /// `maxTokenSize`: a byte to [`MAX_TOKEN_SIZE_CEILING`].
+    // A usize constant that fits in u64.
+    #[allow(clippy::cast_possible_truncation)]
+    pub const MAX_TOKEN_SIZE_BOUND: Bound = Bound {
+        member: "maxTokenSize",
+        least: 1,
+        greatest: MAX_TOKEN_SIZE_CEILING as u64,
+        unit: "bytes",
+    };
+
+    /// Every bounded member: the one place a member's bounds are written
+    /// ([`Policy::check`] applies them; the core's facts carry them).
+    pub const BOUNDS: &'static [Bound] = &[
+        Self::CLOCK_TOLERANCE_BOUND,
+        Self::DPOP_MAX_AGE_BOUND,
+        Self::MAX_TOKEN_SIZE_BOUND,
+    ];
+
+    /// The members a policy must write (`issuer`, `audience`).
+    pub const REQUIRED_MEMBERS: &'static [&'static str] = &["issuer", "audience"];
+
+    /// Each member's default, as JSON, in [`Policy::MEMBERS`]' order: the
+    /// value an absent member takes, or `null` for a member that is then not
+    /// set (a list that requires nothing, a check that is skipped). The
+    /// required members have no entry.
+    pub fn defaults() -> Vec<(&'static str, serde_json::Value)> {
+        let mut written = match serde_json::to_value(Policy::new("", "")) {
+            Ok(serde_json::Value::Object(members)) => members,
+            _ => serde_json::Map::new(),
+        };
+        // Written only when they differ from their defaults.
+        written.insert(
+            "audienceClaim".into(),
+            AudienceClaim::default().name().into(),
+        );
+        written.insert("rolesClaim".into(), DEFAULT_ROLES_CLAIM.into());
+        written.insert("requirePermission".into(), false.into());
+        Self::MEMBERS
+            .iter()
+            .filter(|member| !Self::REQUIRED_MEMBERS.contains(member))
+            .map(|&member| (member, written.remove(member).unwrap_or_default()))
+            .collect()
+    }
 
     /// A policy with the given issuer and audience and every other field at
     /// its default.
@@ -510,12 +587,7 @@ impl Policy {
                 ),
             );
         }
-        if self.dpop_max_age == 0 || self.dpop_max_age > MAX_DPOP_MAX_AGE {
-            return invalid(
-                "dpopMaxAge",
-                &format!("between 1 and {MAX_DPOP_MAX_AGE} seconds"),
-            );
-        }
+        Self::DPOP_MAX_AGE_BOUND.check(self.dpop_max_age)?;
         for (field, list) in [
             ("anyRoles", &self.any_roles),
             ("anyScopes", &self.any_scopes),
@@ -539,18 +611,8 @@ impl Policy {
                 return invalid(field, "a scope cannot contain a space");
             }
         }
-        if self.clock_tolerance > MAX_CLOCK_TOLERANCE {
-            return invalid(
-                "clockTolerance",
-                &format!("at most {MAX_CLOCK_TOLERANCE} seconds"),
-            );
-        }
-        if self.max_token_size == 0 || self.max_token_size > MAX_TOKEN_SIZE_CEILING {
-            return invalid(
-                "maxTokenSize",
-                &format!("between 1 and {MAX_TOKEN_SIZE_CEILING} bytes"),
-            );
-        }
+        Self::CLOCK_TOLERANCE_BOUND.check(self.clock_tolerance)?;
+        Self::MAX_TOKEN_SIZE_BOUND.check(u64::try_from(self.max_token_size).unwrap_or(u64::MAX))?;
         if self.subject.as_deref() == Some("") {
             return invalid("subject", "empty strings are not allowed");
         }
@@ -707,6 +769,52 @@ mod tests {
         }
         for &member in Policy::WHOLE_NUMBER_MEMBERS {
             assert!(Policy::MEMBERS.contains(&member), "{member}");
+        }
+    }
+
+    /// The defaults the facts give are the ones a policy takes: written out,
+    /// they make the same policy as leaving them out.
+    #[test]
+    fn defaults_are_the_policys_own() {
+        let defaults = Policy::defaults();
+        let names: Vec<&str> = defaults.iter().map(|(member, _)| *member).collect();
+        let mut expected: Vec<&str> = Policy::MEMBERS.to_vec();
+        expected.retain(|member| !Policy::REQUIRED_MEMBERS.contains(member));
+        assert_eq!(names, expected);
+        let mut written = serde_json::json!({"issuer": "i", "audience": "a"});
+        for (member, value) in defaults {
+            if !value.is_null() {
+                written[member] = value;
+            }
+        }
+        assert_eq!(
+            Policy::from_json(&written.to_string()).unwrap(),
+            Policy::new("i", "a")
+        );
+    }
+
+    /// Each bound admits its least and greatest value and refuses one
+    /// beyond either, naming the member.
+    #[test]
+    fn bounds_hold_at_their_edges() {
+        for bound in Policy::BOUNDS {
+            let with = |value: u64| {
+                Policy::from_json(&format!(
+                    r#"{{"issuer":"i","audience":"a","{}":{value}}}"#,
+                    bound.member
+                ))
+            };
+            assert!(with(bound.least).is_ok(), "{}", bound.member);
+            assert!(with(bound.greatest).is_ok(), "{}", bound.member);
+            let mut beyond = vec![bound.greatest + 1];
+            if bound.least > 0 {
+                beyond.push(bound.least - 1);
+            }
+            for value in beyond {
+                let error = with(value).unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::PolicyInvalid);
+                assert_eq!(error.claim_name(), Some(bound.member), "{value}");
+            }
         }
     }
 

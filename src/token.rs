@@ -144,6 +144,43 @@ pub(crate) const UNSUPPORTED_MEMBERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Why a `nonce` header refuses a token (`ERR_FOREIGN_TOKEN`).
+const NONCE_RULE: &str = "the header carries a nonce, as Microsoft Graph tokens do; request a token for \
+     your own API (scope=api://<your-api>/.default)";
+
+/// Why a `crit` header refuses a token (`ERR_CRIT_UNSUPPORTED`).
+const CRIT_RULE: &str = "no critical header extension is understood";
+
+/// A header member that refuses a token, as the core's facts give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HeaderRule {
+    /// The member.
+    pub member: &'static str,
+    /// The code a header carrying it fails with.
+    pub code: ErrorKind,
+    /// Why, as the error's detail says.
+    pub rule: &'static str,
+}
+
+/// The header members that refuse a token, in the order they are checked
+/// (after the member count, at most [`MAX_HEADER_MEMBERS`]): `nonce`,
+/// `crit`, then [`UNSUPPORTED_MEMBERS`]. A DPoP proof's header follows the
+/// same rules but carries its `jwk`.
+pub fn header_rules() -> Vec<HeaderRule> {
+    let rule = |member, code, rule| HeaderRule { member, code, rule };
+    let mut rules = vec![
+        rule("nonce", ErrorKind::ForeignToken, NONCE_RULE),
+        rule("crit", ErrorKind::CritUnsupported, CRIT_RULE),
+    ];
+    rules.extend(
+        UNSUPPORTED_MEMBERS
+            .iter()
+            .map(|&(member, why)| rule(member, ErrorKind::HeaderInvalid, why)),
+    );
+    rules
+}
+
 impl Header {
     /// Applies the header rules that do not depend on the policy.
     pub(crate) fn parse(members: Map<String, Value>) -> Result<Self> {
@@ -152,12 +189,7 @@ impl Header {
         // in the header and sign a hash of it: such a token can never verify
         // here, and the caller needs to hear why.
         if members.contains_key("nonce") {
-            return Err(Error::claim(
-                ErrorKind::ForeignToken,
-                "nonce",
-                "the header carries a nonce, as Microsoft Graph tokens do; request a token for \
-                 your own API (scope=api://<your-api>/.default)",
-            ));
+            return Err(Error::claim(ErrorKind::ForeignToken, "nonce", NONCE_RULE));
         }
         let alg = parse_alg(members.get("alg"))?;
         check_crit(&members)?;
@@ -218,11 +250,7 @@ pub(crate) fn check_member_count(members: &Map<String, Value>) -> Result<()> {
 /// No `crit`: no critical header extension is understood.
 pub(crate) fn check_crit(members: &Map<String, Value>) -> Result<()> {
     if members.contains_key("crit") {
-        return Err(Error::claim(
-            ErrorKind::CritUnsupported,
-            "crit",
-            "no critical header extension is understood",
-        ));
+        return Err(Error::claim(ErrorKind::CritUnsupported, "crit", CRIT_RULE));
     }
     Ok(())
 }
@@ -312,6 +340,20 @@ mod tests {
 
     fn header(json: &str) -> Result<Header> {
         Header::parse(json::parse_object(json.as_bytes()).unwrap())
+    }
+
+    /// Each rule the facts list refuses a header carrying its member, with
+    /// its code and its sentence.
+    #[test]
+    fn listed_rules_refuse_their_members() {
+        let rules = super::header_rules();
+        assert_eq!(rules.len(), 2 + UNSUPPORTED_MEMBERS.len());
+        for rule in rules {
+            let error = header(&format!(r#"{{"alg":"RS256","{}":"x"}}"#, rule.member)).unwrap_err();
+            assert_eq!(error.kind(), rule.code, "{}", rule.member);
+            assert_eq!(error.claim_name(), Some(rule.member));
+            assert_eq!(error.detail(), Some(rule.rule));
+        }
     }
 
     #[test]

@@ -13,6 +13,103 @@ use crate::token::Segments;
 use crate::token::{self, Header, same_typ};
 use crate::{base64url, claims, crypto};
 
+/// One check of a verification, as the core's facts give it: an id, a title
+/// for people, the codes it fails with and the claims it reads (a missing or
+/// invalid one of those fails with `ERR_CLAIM_MISSING` or `ERR_CLAIM_INVALID`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Check {
+    /// A stable name, e.g. `audience`.
+    pub id: &'static str,
+    /// What it checks, for people.
+    pub title: &'static str,
+    /// The codes it fails with.
+    pub codes: &'static [ErrorKind],
+    /// The claims it reads.
+    pub claims: &'static [&'static str],
+}
+
+const fn check(
+    id: &'static str,
+    title: &'static str,
+    codes: &'static [ErrorKind],
+    claims: &'static [&'static str],
+) -> Check {
+    Check {
+        id,
+        title,
+        codes,
+        claims,
+    }
+}
+
+/// Every check, in the order [`Verifier::verify`] runs them: the token's
+/// envelope and header, the key, the signature, then (only after the
+/// signature verified) the claims in `claims::check`'s order, and last the
+/// binding against how the token was presented. The first failure stops the
+/// verification.
+pub const CHECKS: &[Check] = {
+    use ErrorKind::*;
+    &[
+        check(
+            "shape",
+            "Token shape and size",
+            &[TokenMalformed, TokenTooLarge],
+            &[],
+        ),
+        check(
+            "header",
+            "Header and algorithm",
+            &[HeaderInvalid, AlgNotAllowed, CritUnsupported, ForeignToken],
+            &[],
+        ),
+        check("typ", "Token type (typ)", &[TypInvalid], &[]),
+        check("key", "Key selection (kid)", &[KeyNotFound], &[]),
+        check("signature", "Signature", &[SignatureInvalid], &[]),
+        check("issuer", "Issuer (iss)", &[IssuerInvalid], &["iss"]),
+        check("audience", "Audience (aud)", &[AudienceInvalid], &["aud"]),
+        check(
+            "times",
+            "Lifetime (exp, nbf, iat, auth_time)",
+            &[TokenExpired, TokenNotYetValid, TokenTooOld, AuthTooOld],
+            &["exp", "nbf", "iat", "auth_time"],
+        ),
+        check("claims", "Subject and required claims", &[], &[]),
+        check("tenant", "Tenant (tid)", &[TenantNotAllowed], &["tid"]),
+        check(
+            "client",
+            "Client (azp, appid, client_id)",
+            &[ClientNotAllowed],
+            &["azp", "appid", "client_id"],
+        ),
+        check("roles", "Roles", &[RoleMissing], &["roles"]),
+        check(
+            "scopes",
+            "Scopes (scp, scope)",
+            &[ScopeMissing],
+            &["scp", "scope"],
+        ),
+        check(
+            "permission",
+            "Permission (roles or scp)",
+            &[PermissionMissing],
+            &[],
+        ),
+        check(
+            "authentication",
+            "Authentication (acr, acrs)",
+            &[AuthLevelInsufficient, AuthContextMissing],
+            &["acr", "acrs", "xms_cc"],
+        ),
+        check(
+            "binding",
+            "Binding (cnf)",
+            &[TokenBound, DpopInvalid],
+            &["cnf"],
+        ),
+    ]
+};
+
 /// A verified token: its header, its claims, and the key that verified it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -169,7 +266,8 @@ impl Verifier {
     /// hands that key's index (or `None`) to [`Verifier::finish`].
     ///
     /// `Ok(None)` when the token's algorithm is one whose signatures are
-    /// only ever checked here (EdDSA, HS*): call [`Verifier::verify`].
+    /// only ever checked here (HMAC: see [`crate::alg::Family::delegable`]):
+    /// call [`Verifier::verify`].
     ///
     /// The result keeps the token and its checked header, so
     /// [`Verifier::finish_prepared`] concludes without parsing them again.
@@ -441,5 +539,30 @@ impl Verifier {
                 ),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod check_table_tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::CHECKS;
+
+    /// A check's id names one row, and a code belongs to one check: the
+    /// decoder page finds the failing check by its code.
+    #[test]
+    fn ids_and_codes_are_each_in_one_check() {
+        let mut ids: Vec<&str> = CHECKS.iter().map(|check| check.id).collect();
+        let mut codes: Vec<&str> = CHECKS
+            .iter()
+            .flat_map(|check| check.codes.iter().map(|kind| kind.code()))
+            .collect();
+        let (id_count, code_count) = (ids.len(), codes.len());
+        ids.sort_unstable();
+        ids.dedup();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!((ids.len(), codes.len()), (id_count, code_count));
     }
 }

@@ -6,12 +6,15 @@
  * the person approved, one origin at a time (approved-fetch.js).
  */
 
-import { ANY_TENANT, JwtGuardError, discover, inspectToken } from '@jwtguard/jwtguard';
+import { DEFAULT_CLOCK_TOLERANCE, JwtGuardError, discover, inspectToken } from '@jwtguard/jwtguard';
 import { explainClaim, explainHeader, isNumericDate, localTime, timePhrase, TIME_CLAIMS } from '@jwtguard/jwtguard/display';
 import { approvalNeeded, fetchSession } from './approved-fetch.js';
 import { configuration } from './configure.js';
 import { copyText, el, replace } from './dom.js';
+import { POLICY_FIELDS, fieldsFromPolicy, linkedPolicy, policyFromFields, policyLink } from './policy-form.js';
 import { CHECKS, setupReport, verificationReport } from './report.js';
+import { timelineFigure } from './timeline-figure.js';
+import { timeline } from './timeline.js';
 import { tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
 
@@ -86,7 +89,7 @@ function showDecoded(token) {
     current = null;
     $('decoded').hidden = true;
     $('token-status').textContent = `Cannot decode this token: ${error.code ?? 'error'}: ${error.message}`;
-    return;
+    return error;
   }
   current = { token, header: inspection.header, claims: inspection.claims };
   $('token-status').textContent = `Decoded a token of ${token.length} characters.`;
@@ -98,18 +101,23 @@ function showDecoded(token) {
   replace($('header-table').tBodies[0], ...explainedRows(inspection.header, explainHeader, now));
   replace($('claims-table').tBodies[0], ...explainedRows(inspection.claims, explainClaim, now));
   $('decoded').hidden = false;
+  return null;
 }
+
+/** Why the token in the field cannot be decoded, or null. */
+let decodeError = null;
 
 function onTokenInput() {
   const token = cleanToken($('token-input').value);
-  clearVerification();
+  decodeError = null;
   if (token === '') {
     current = null;
     $('decoded').hidden = true;
     $('token-status').textContent = '';
-    return;
+  } else {
+    decodeError = showDecoded(token);
   }
-  showDecoded(token);
+  refresh();
 }
 
 function setToken(token, status) {
@@ -118,12 +126,41 @@ function setToken(token, status) {
   if (status && current) $('token-status').textContent = status;
 }
 
-/** `#token=…` in the link: read once, then removed from the address bar so it is not kept there. */
+/**
+ * The link's fragment: `#policy=…` fills the policy form and stays in the
+ * address bar; `#token=…` is read once, then removed from the address bar
+ * so it is not kept there.
+ */
 function readFragment() {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.has('policy')) readLinkedPolicy();
+  const token = params.get('token');
   if (token === null) return;
-  history.replaceState(null, '', location.pathname + location.search);
+  const kept = params.has('policy') ? `#${new URLSearchParams({ policy: params.get('policy') })}` : '';
+  history.replaceState(null, '', location.pathname + location.search + kept);
   setToken(token, 'Read the token from the link (#token=…) and removed it from the address bar.');
+}
+
+function readLinkedPolicy() {
+  const status = $('policy-link-status');
+  try {
+    const fields = fieldsFromPolicy(linkedPolicy(location.hash));
+    for (const [id, value] of Object.entries(fields)) $(id).value = value;
+    status.textContent = 'Filled the policy from the link (#policy=…).';
+  } catch (error) {
+    status.textContent = `The policy in the link was not used: ${error.message}.`;
+  }
+  refresh();
+}
+
+/** Puts a link to the page with the form's policy (and nothing else) in the field below the button, and copies it. */
+async function copyPolicyLink() {
+  $('policy-link').value = policyLink(formPolicy(), location.href);
+  $('policy-link-output').hidden = false;
+  const copied = await copyText('policy-link');
+  $('policy-link-status').textContent = copied
+    ? 'Copied a link to this policy. It holds the policy only, not the token.'
+    : 'The link to this policy is selected below: copy it. It holds the policy only, not the token.';
 }
 
 async function onDrop(event) {
@@ -136,23 +173,11 @@ async function onDrop(event) {
 
 // ------------------------------------------------------------ verification
 
-const splitList = (text) => text.split(/[\s,]+/).filter(Boolean);
-const splitLines = (text) => text.split('\n').map((line) => line.trim()).filter(Boolean);
-
-/** The policy the form describes (createVerifier options without keys). */
-function formPolicy() {
-  const policy = { issuer: splitLines($('policy-issuer').value), audience: splitLines($('policy-audience').value) };
-  const fields = { roles: 'roles', scopes: 'scopes', clients: 'clients', 'any-roles': 'anyRoles', 'any-scopes': 'anyScopes', tenants: 'tenants' };
-  for (const [id, name] of Object.entries(fields)) {
-    const list = splitList($(`policy-${id}`).value);
-    if (list.length > 0) policy[name] = list;
-  }
-  // "Any tenant" is written out as "*", alone.
-  if (policy.tenants?.length === 1 && policy.tenants[0] === ANY_TENANT) policy.tenants = ANY_TENANT;
-  const tolerance = $('policy-tolerance').value.trim();
-  if (tolerance !== '') policy.clockTolerance = Number(tolerance);
-  return policy;
-}
+/**
+ * The policy the form describes (createVerifier options without keys).
+ * @returns {any}
+ */
+const formPolicy = () => policyFromFields(Object.fromEntries(POLICY_FIELDS.map(({ id }) => [id, $(id).value])));
 
 function fillPolicyFromToken() {
   if (!current) return;
@@ -160,6 +185,7 @@ function fillPolicyFromToken() {
   if (typeof iss === 'string') $('policy-issuer').value = iss;
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === 'string') : [];
   if (audiences.length > 0) $('policy-audience').value = audiences.join('\n');
+  refresh();
 }
 
 const STATUS_LABELS = { pass: 'pass', fail: 'fail', 'not-evaluated': 'not evaluated', 'not-required': 'not required' };
@@ -175,13 +201,16 @@ function reason({ status, message, setAside }) {
   return `${text} (Checked after setting aside the failed ${setAside.join(' and ')} check${setAside.length > 1 ? 's' : ''}.)`;
 }
 
+/** An error code that may wrap after each underscore, so that the report fits the right pane. */
+const breakableCode = (code) => code.split('_').flatMap((part, index) => (index === 0 ? [part] : ['_', el('wbr'), part]));
+
 function reportTable(checks) {
   const rows = checks.map((check) =>
     el('tr', { class: `check-${check.status}`, 'data-check': check.id }, [
       el('th', { scope: 'row', 'data-label': 'Check' }, [check.title]),
       el('td', { 'data-label': 'Result' }, [el('span', { class: `badge badge-${check.status}` }, [STATUS_LABELS[check.status]])]),
       el('td', { 'data-label': 'Policy' }, check.requirement ? [check.requirement] : []),
-      el('td', { 'data-label': 'Code' }, check.code ? [el('code', {}, [check.code])] : []),
+      el('td', { 'data-label': 'Code' }, check.code ? [el('code', {}, breakableCode(check.code))] : []),
       el('td', { 'data-label': 'Reason' }, [reason(check)]),
     ]));
   return el('table', { class: 'report', id: 'report-table' }, [
@@ -199,10 +228,73 @@ function endSession() {
   session = null;
 }
 
-function clearVerification() {
-  endSession();
-  replace($('verify-result'));
+/** Counts the verdict's updates: a verification that ends after a newer one started is dropped. */
+let updates = 0;
+
+/** The verdict at the top of the right pane; `state` is also its `data-state`. */
+function verdict(state, tone, children) {
+  return el('p', { class: `headline headline-${tone}`, id: 'verdict', 'data-state': state }, children);
+}
+
+/** Shows `nodes` where the verdict goes, with no report (yet). */
+function showPending(...nodes) {
+  replace($('verify-result'), ...nodes);
+  $('verify-result').setAttribute('aria-busy', 'false');
+  replace($('checks'));
   showConfiguration(null);
+}
+
+/** The clock tolerance and maxTokenAge the timeline uses: the form's, where it gives usable ones. */
+function timelinePolicy(policy) {
+  const usable = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  return {
+    clockTolerance: usable(policy.clockTolerance) ? policy.clockTolerance : DEFAULT_CLOCK_TOLERANCE,
+    maxTokenAge: usable(policy.maxTokenAge) ? policy.maxTokenAge : undefined,
+  };
+}
+
+function showTimeline(policy) {
+  const model = current && timeline(current.claims, { now: nowSeconds(), ...timelinePolicy(policy) });
+  replace($('timeline-area'), ...(model ? [timelineFigure(model)] : []));
+}
+
+/**
+ * Brings the right pane up to date with the token and the form: the
+ * timeline, and the verdict. With a pasted key set the verifier runs on
+ * every change. Keys from discovery are fetched only once the person asks
+ * (Verify), so until then the token is decoded only; after that, edits
+ * verify again through the same fetches (documents already fetched are
+ * reused; a URL on an origin not yet approved is shown and waits).
+ */
+async function refresh() {
+  const update = ++updates;
+  const discovering = keySourceChoice() !== 'jwks' && session !== null && current !== null && decodeError === null;
+  if (!discovering) endSession();
+  const policy = formPolicy();
+  showTimeline(policy);
+  if (decodeError) {
+    showPending(verdict('undecodable', 'fail', ['Cannot decode: ', el('code', {}, [decodeError.code ?? 'error']), ` ${decodeError.message}`]));
+    return;
+  }
+  if (!current) {
+    showPending(verdict('empty', 'neutral', ['No token yet: paste one on the left.']));
+    return;
+  }
+  if (discovering) {
+    await verifyDiscovered(policy, session, update, false);
+    return;
+  }
+  const jwks = $('jwks-input').value;
+  if (keySourceChoice() !== 'jwks' || jwks.trim() === '') {
+    const how = keySourceChoice() === 'jwks'
+      ? 'paste the issuer\'s key set (JWKS) on the left, and the verdict follows every edit'
+      : 'press Verify to see the discovery URL and fetch the keys';
+    showPending(verdict('decoded', 'warn', ['Decoded only, ', el('strong', {}, ['not verified']), `: anyone can write these values until the signature is checked. To verify, ${how}.`]));
+    return;
+  }
+  $('verify-result').setAttribute('aria-busy', 'true');
+  const report = await verificationReport(current.token, { ...policy, keys: jwks });
+  if (update === updates) showReport(report, policy, []);
 }
 
 /** The chosen key source: `jwks` (pasted), `issuer` (its discovery document) or `url` (a discovery URL). */
@@ -225,19 +317,21 @@ function fetchedList(fetched) {
 function showReport(report, policy, fetched) {
   let headline;
   if (report.setupError) {
-    headline = el('p', { class: 'headline headline-fail', id: 'verdict' }, [
-      'Cannot verify: ', el('code', {}, [report.setupError.code]), ` ${report.setupError.message}`]);
+    headline = verdict('setup', 'fail', ['Cannot verify: ', el('code', {}, [report.setupError.code]), ` ${report.setupError.message}`]);
   } else if (report.verified) {
     const { kid, alg } = report.result.key;
-    headline = el('p', { class: 'headline headline-ok', id: 'verdict' }, [
-      `Verified: signed by key ${kid ?? '(no kid)'} with ${alg}, and every check of the policy passed.`]);
+    headline = verdict('verified', 'ok', [`Verified: signed by key ${kid ?? '(no kid)'} with ${alg}, and every check of the policy passed.`]);
   } else {
+    const failed = report.checks.find((check) => check.status === 'fail');
     const more = report.failures.length - 1;
-    headline = el('p', { class: 'headline headline-fail', id: 'verdict' }, [
+    headline = verdict('refused', 'fail', [
       'Not verified: ', el('code', {}, [report.error.code]), ` ${report.error.message}`,
+      failed ? `. Failed check: ${failed.title}` : '',
       more > 0 ? ` (and ${more} more failed check${more > 1 ? 's' : ''} below)` : '']);
   }
-  replace($('verify-result'), headline, ...fetchedList(fetched), reportTable(report.checks));
+  replace($('verify-result'), headline, ...fetchedList(fetched));
+  $('verify-result').setAttribute('aria-busy', 'false');
+  replace($('checks'), el('h3', { id: 'checks-heading' }, ['Checks']), reportTable(report.checks));
   showConfiguration(report.verified ? policy : null);
 }
 
@@ -247,12 +341,15 @@ const discoveryIssuer = (policy) => (policy.issuer.length === 1 ? policy.issuer[
 /**
  * Verifies with keys from the library's own discover(), fetching through the
  * session. When discover() needs a URL on an origin the person has not
- * approved, shows that URL and waits for a click. Each attempt makes a new
- * key source, because a source does not retry a failed document within its
- * cooldown; the session hands back the documents it already fetched, so no
- * URL is fetched twice.
+ * approved, shows that URL and waits for a click (focused when `asked`: the
+ * person pressed a button, rather than typed in a field). Each attempt makes
+ * a new key source, because a source does not retry a failed document within
+ * its cooldown; the session hands back the documents it already fetched, so
+ * no URL is fetched twice. Shows nothing when a newer update started.
  */
-async function verifyDiscovered(policy, fetches) {
+async function verifyDiscovered(policy, fetches, update, asked) {
+  $('verify-result').setAttribute('aria-busy', 'true');
+  const latest = () => fetches === session && update === updates; // else the person started over
   let report;
   try {
     const metadataUrl = keySourceChoice() === 'url' ? $('discovery-url-input').value.trim() : undefined;
@@ -263,26 +360,26 @@ async function verifyDiscovered(policy, fetches) {
     if (!(error instanceof JwtGuardError)) throw error;
     const url = approvalNeeded(error);
     if (url !== null) {
-      if (fetches === session) askApproval(url, policy, fetches);
+      if (latest()) askApproval(url, fetches, asked);
       return;
     }
     report = setupReport(error);
   }
-  if (fetches === session) showReport(report, policy, fetches.fetched); // else the person started over
+  if (latest()) showReport(report, policy, fetches.fetched);
 }
 
-function askApproval(url, policy, fetches) {
+function askApproval(url, fetches, asked) {
   const { origin } = new URL(url);
   const approve = el('button', { type: 'button', id: 'approve-fetch' }, ['Fetch it']);
   const cancel = el('button', { type: 'button', id: 'cancel-fetch', class: 'secondary' }, ['Cancel']);
   approve.addEventListener('click', () => {
     fetches.approve(url);
     replace($('verify-result'), el('p', { class: 'status' }, [`Fetching ${url} …`]), ...fetchedList(fetches.fetched));
-    verifyDiscovered(policy, fetches);
+    verifyDiscovered(formPolicy(), fetches, ++updates, true);
   });
   cancel.addEventListener('click', () => {
     endSession();
-    replace($('verify-result'), el('p', { class: 'status', id: 'verdict' }, ['Cancelled: nothing more was fetched.']));
+    showPending(verdict('cancelled', 'neutral', ['Cancelled: nothing more was fetched.']));
   });
   replace($('verify-result'), el('div', { class: 'approval', id: 'approval' }, [
     el('p', { class: 'headline' }, ['Fetch this URL from your browser?']),
@@ -292,23 +389,19 @@ function askApproval(url, policy, fetches) {
       `from a hidden frame whose Content-Security-Policy lets it connect to ${origin} only. The token is not sent.`]),
     approve, cancel,
   ]), ...fetchedList(fetches.fetched));
-  approve.focus();
+  $('verify-result').setAttribute('aria-busy', 'false');
+  if (asked) approve.focus();
 }
 
 async function onVerify(event) {
   event.preventDefault();
+  if (!current || keySourceChoice() === 'jwks') {
+    await refresh();
+    return;
+  }
   endSession();
-  if (!current) {
-    replace($('verify-result'), el('p', { class: 'headline headline-fail' }, ['Paste a token above first.']));
-    return;
-  }
-  const policy = formPolicy();
-  if (keySourceChoice() === 'jwks') {
-    showReport(await verificationReport(current.token, { ...policy, keys: $('jwks-input').value }), policy, []);
-    return;
-  }
   session = fetchSession(document.body);
-  await verifyDiscovered(policy, session);
+  await verifyDiscovered(formPolicy(), session, ++updates, true);
 }
 
 function showConfiguration(policy) {
@@ -369,6 +462,15 @@ function useWorkshopToken() {
   $('token-input').focus();
 }
 
+// ------------------------------------------------------------------- theme
+
+/** The theme chosen on the page, kept in memory only: none (the system's), light or dark. */
+function showTheme() {
+  const { value } = $('theme-select');
+  if (value === '') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = value;
+}
+
 // ------------------------------------------------------------------ wiring
 
 function wire() {
@@ -383,8 +485,23 @@ function wire() {
   window.addEventListener('hashchange', readFragment);
   $('verify-form').addEventListener('submit', onVerify);
   $('fill-policy').addEventListener('click', fillPolicyFromToken);
-  for (const radio of document.querySelectorAll('input[name="key-source"]')) radio.addEventListener('change', showKeySourceChoice);
+  $('copy-policy-link').addEventListener('click', copyPolicyLink);
+  // The verdict follows every edit of the keys and the policy.
+  $('jwks-input').addEventListener('input', refresh);
+  $('policy-fields').addEventListener('input', refresh);
+  for (const radio of document.querySelectorAll('input[name="key-source"]')) {
+    radio.addEventListener('change', () => {
+      endSession(); // approvals belong to the key source they were given for
+      showKeySourceChoice();
+      refresh();
+    });
+  }
+  $('discovery-url-input').addEventListener('input', () => {
+    endSession();
+    refresh();
+  });
   showKeySourceChoice(); // a reload may keep another choice checked
+  $('theme-select').addEventListener('change', showTheme);
   for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-copy]'))) {
     button.addEventListener('click', async () => {
       const copied = await copyText(button.dataset.copy);
@@ -401,7 +518,7 @@ function wire() {
   $('workshop-reset').addEventListener('click', resetWorkshopClaims);
   $('workshop-use').addEventListener('click', useWorkshopToken);
   readFragment();
-  if (!current && input.value.trim() !== '') onTokenInput();
+  if (!current) onTokenInput(); // a reload may keep a token in the field
   document.documentElement.dataset.ready = 'true';
 }
 

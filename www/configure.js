@@ -49,6 +49,9 @@ export function environment(policy) {
   } else {
     lines.push(`JWT_ISSUER=${issuer}`, `JWT_AUDIENCE=${policy.audience.join(',')}`);
   }
+  const tolerance = policy.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
+  if (tolerance !== DEFAULT_CLOCK_TOLERANCE) lines.push(`JWT_CLOCK_TOLERANCE=${tolerance}`);
+  if (policy.maxTokenAge !== undefined) lines.push(`JWT_MAX_TOKEN_AGE=${policy.maxTokenAge}`);
   const lists = [
     ['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes],
     ['JWT_ACCEPTED_ROLES', policy.anyRoles], ['JWT_ACCEPTED_SCOPES', policy.anyScopes],
@@ -65,19 +68,12 @@ export function environment(policy) {
 /** The caller's name in the example handlers: the client id in Entra, Auth0 and others, else the subject. */
 const CALLER = 'claims.azp ?? claims.appid ?? claims.client_id ?? claims.sub';
 
-/** `fromEnv(source)`, plus what the variables cannot say. */
-function optionsFrom(policy, source) {
-  const tolerance = policy.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
-  return tolerance === DEFAULT_CLOCK_TOLERANCE ? `fromEnv(${source})` : `({ ...fromEnv(${source}), clockTolerance: ${tolerance} })`;
-}
-
 /**
  * A Cloudflare Worker (the package's workerd entry and jwtguard/worker's
  * protect, as in examples/worker/) configured by those variables through
  * fromEnv, so that what the page shows and what the Worker reads agree.
  */
-export function workerSnippet(policy) {
-  return `// A Cloudflare Worker that accepts the token this page verified. Its policy
+const WORKER = `// A Cloudflare Worker that accepts the token this page verified. Its policy
 // comes from the environment variables above (wrangler.toml [vars]); the keys
 // from the issuer's discovery document, or from JWT_JWKS_URI when set.
 import { fromEnv } from '@jwtguard/jwtguard';
@@ -85,37 +81,31 @@ import { protect } from '@jwtguard/jwtguard/worker';
 
 export default {
   fetch: protect(
-    (env) => ${optionsFrom(policy, 'env')},
+    (env) => fromEnv(env),
     (request, env, ctx, { claims }) =>
       Response.json({ caller: ${CALLER} }),
   ),
 };
 `;
-}
 
 /** The same API on Express (jwtguard/express), configured from process.env. */
-export function expressSnippet(policy) {
-  const options = optionsFrom(policy, 'process.env').replace(/^\((.*)\)$/, '$1');
-  return `// An Express app that accepts the token this page verified, configured by
+const EXPRESS = `// An Express app that accepts the token this page verified, configured by
 // the same environment variables (process.env).
 import express from 'express';
 import { fromEnv } from '@jwtguard/jwtguard';
 import { jwtAuth } from '@jwtguard/jwtguard/express';
 
 const app = express();
-app.use('/api', jwtAuth(${options}));
+app.use('/api', jwtAuth(fromEnv(process.env)));
 app.get('/api/whoami', (req, res) => {
   const { claims } = req.auth;
   res.json({ caller: ${CALLER} });
 });
 app.listen(3000);
 `;
-}
 
 /** The same API on Fastify (jwtguard/fastify), configured from process.env. */
-export function fastifySnippet(policy) {
-  const options = optionsFrom(policy, 'process.env').replace(/^\((.*)\)$/, '$1');
-  return `// A Fastify app that accepts the token this page verified, configured by
+const FASTIFY = `// A Fastify app that accepts the token this page verified, configured by
 // the same environment variables (process.env). The plugin protects the
 // routes of the context it is registered in.
 import Fastify from 'fastify';
@@ -124,7 +114,7 @@ import { jwtAuth } from '@jwtguard/jwtguard/fastify';
 
 const app = Fastify();
 app.register(async (api) => {
-  await api.register(jwtAuth, { options: ${options} });
+  await api.register(jwtAuth, { options: fromEnv(process.env) });
   api.get('/whoami', async (request) => {
     const { claims } = request.auth;
     return { caller: ${CALLER} };
@@ -132,7 +122,6 @@ app.register(async (api) => {
 }, { prefix: '/api' });
 await app.listen({ port: 3000 });
 `;
-}
 
 /**
  * Everything the "Configure your API" section shows for a policy that
@@ -144,8 +133,8 @@ export function configuration(policy) {
   return {
     policyJson: JSON.stringify(policy, null, 2),
     env,
-    worker: env === null ? null : workerSnippet(policy),
-    express: env === null ? null : expressSnippet(policy),
-    fastify: env === null ? null : fastifySnippet(policy),
+    worker: env === null ? null : WORKER,
+    express: env === null ? null : EXPRESS,
+    fastify: env === null ? null : FASTIFY,
   };
 }

@@ -34,3 +34,18 @@ export async function copyText(id) {
     return false;
   }
 }
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/**
+ * Creates an SVG element with attributes and children, as `el` does for HTML.
+ * @param {string} tag
+ * @param {Record<string, string | number>} [attributes]
+ * @param {Array<Node | string>} [children]
+ */
+export function svgEl(tag, attributes = {}, children = []) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  element.append(...children);
+  return element;
+}

@@ -7,9 +7,9 @@
  * bounds its own work with the library's time limit and size cap.
  */
 
-// The package's `jwtguard/display` entry, by path: this frame's policy
+// The package's `jwtguard/fetching` entry, by path: this frame's policy
 // (fetch-policy.js) allows no inline import map.
-import { KEY_SOURCE_DEFAULTS, textWithin } from '../js/display/index.js';
+import { KEY_SOURCE_DEFAULTS, textWithin } from '../js/fetching/index.js';
 
 const { timeout, maxResponseSize } = KEY_SOURCE_DEFAULTS;
 const origin = new URLSearchParams(location.hash.slice(1)).get('origin');

@@ -3,7 +3,7 @@
  * own order, each marked pass, fail, not evaluated or not required.
  *
  * Only the real verifier decides. It stops at the first failure, and its
- * order is fixed (see the README's policy section), so a check it got past
+ * order is fixed (the core's VERIFICATION_CHECKS), so a check it got past
  * is "pass", the failing check carries the library's code and message, and
  * checks after it were not evaluated. When the failure is in a claim check
  * (after the signature verified), the report sets that one requirement aside
@@ -12,34 +12,41 @@
  * Checks before the signature are never set aside.
  */
 
-import { ANY_TENANT, JwtGuardError, createVerifier, inspectToken } from '@jwtguard/jwtguard';
+import { ANY_TENANT, JwtGuardError, VERIFICATION_CHECKS, createVerifier, inspectToken } from '@jwtguard/jwtguard';
 
 /** Whether a policy list (absent when empty in the normalised policy) has members. */
 const listed = (list) => Array.isArray(list) && list.length > 0;
 const quoted = (list) => list.map((item) => JSON.stringify(item)).join(', ');
 
 /**
- * The checks, in the order the verifier runs them. `codes` and `claims` say
- * which errors belong to a check; `required(policy)` says whether the policy
- * asks for an optional check at all; `describe(policy)` says what it asks.
+ * What the page says about each check: `required(policy)` says whether the
+ * policy asks for an optional check at all; `describe(policy)` says what it
+ * asks. The checks themselves (their order, titles, codes and claims) are the
+ * core's (`VERIFICATION_CHECKS`).
  */
-export const CHECKS = Object.freeze([
-  {
-    id: 'shape', title: 'Token shape and size', codes: ['ERR_TOKEN_MALFORMED', 'ERR_TOKEN_TOO_LARGE'],
+const WORDING = {
+  shape: {
     describe: (p) => `three base64url segments, at most ${p.maxTokenSize} bytes`,
   },
-  {
-    id: 'header', title: 'Header and algorithm', codes: ['ERR_HEADER_INVALID', 'ERR_ALG_NOT_ALLOWED', 'ERR_CRIT_UNSUPPORTED', 'ERR_FOREIGN_TOKEN'],
+  header: {
     describe: (p) => (listed(p.algorithms) ? `alg one of ${p.algorithms.join(', ')}` : 'any supported alg; no crit, nonce or embedded keys'),
   },
-  { id: 'typ', title: 'Token type (typ)', codes: ['ERR_TYP_INVALID'], required: (p) => listed(p.typ), describe: (p) => `typ one of ${quoted(p.typ)}` },
-  { id: 'key', title: 'Key selection (kid)', codes: ['ERR_KEY_NOT_FOUND'], describe: () => 'a key of the key set with the token\'s kid and a fitting type' },
-  { id: 'signature', title: 'Signature', codes: ['ERR_SIGNATURE_INVALID'], describe: () => 'verifies with that key' },
-  { id: 'issuer', title: 'Issuer (iss)', codes: ['ERR_ISSUER_INVALID'], claims: ['iss'], describe: (p) => `iss is ${p.issuer.join(' or ')}` },
-  { id: 'audience', title: 'Audience (aud)', codes: ['ERR_AUDIENCE_INVALID'], claims: ['aud'], describe: (p) => `aud includes ${p.audience.join(' or ')}` },
-  {
-    id: 'times', title: 'Lifetime (exp, nbf, iat, auth_time)', codes: ['ERR_TOKEN_EXPIRED', 'ERR_TOKEN_NOT_YET_VALID', 'ERR_TOKEN_TOO_OLD', 'ERR_AUTH_TOO_OLD'],
-    claims: ['exp', 'nbf', 'iat', 'auth_time'],
+  typ: {
+    required: (p) => listed(p.typ), describe: (p) => `typ one of ${quoted(p.typ)}`,
+  },
+  key: {
+    describe: () => 'a key of the key set with the token\'s kid and a fitting type',
+  },
+  signature: {
+    describe: () => 'verifies with that key',
+  },
+  issuer: {
+    describe: (p) => `iss is ${p.issuer.join(' or ')}`,
+  },
+  audience: {
+    describe: (p) => `aud includes ${p.audience.join(' or ')}`,
+  },
+  times: {
     describe: (p) => [
       `${p.requireExp ? 'exp required; ' : ''}clock tolerance ${p.clockTolerance} s`,
       ...(p.maxTokenAge === undefined ? [] : [`at most ${p.maxTokenAge} s old`]),
@@ -47,47 +54,46 @@ export const CHECKS = Object.freeze([
       ...(p.maxAuthAge === undefined ? [] : [`signed in at most ${p.maxAuthAge} s ago (auth_time)`]),
     ].join('; '),
   },
-  {
-    id: 'claims', title: 'Subject and required claims', codes: [],
+  claims: {
     required: (p) => typeof p.subject === 'string' || listed(p.requiredClaims),
     describe: (p) => [
       ...(typeof p.subject === 'string' ? [`sub is ${JSON.stringify(p.subject)}`] : []),
       ...(listed(p.requiredClaims) ? [`present: ${p.requiredClaims.join(', ')}`] : []),
     ].join('; '),
   },
-  {
-    id: 'tenant', title: 'Tenant (tid)', codes: ['ERR_TENANT_NOT_ALLOWED'], claims: ['tid'], required: (p) => listed(p.tenants) && !p.tenants.includes(ANY_TENANT),
+  tenant: {
+    required: (p) => listed(p.tenants) && !p.tenants.includes(ANY_TENANT),
     describe: (p) => `tid one of ${p.tenants.join(', ')}`,
   },
-  {
-    id: 'client', title: 'Client (azp, appid, client_id)', codes: ['ERR_CLIENT_NOT_ALLOWED'], claims: ['azp', 'appid', 'client_id'],
+  client: {
     required: (p) => listed(p.clients), describe: (p) => `client one of ${p.clients.join(', ')}`,
   },
-  {
-    id: 'roles', title: 'Roles', codes: ['ERR_ROLE_MISSING'], claims: ['roles'], required: (p) => listed(p.roles) || listed(p.anyRoles),
+  roles: {
+    required: (p) => listed(p.roles) || listed(p.anyRoles),
     describe: (p) => [...(listed(p.roles) ? [`roles include ${p.roles.join(', ')}`] : []), ...(listed(p.anyRoles) ? [`one of ${p.anyRoles.join(', ')}`] : [])].join('; '),
   },
-  {
-    id: 'scopes', title: 'Scopes (scp, scope)', codes: ['ERR_SCOPE_MISSING'], claims: ['scp', 'scope'], required: (p) => listed(p.scopes) || listed(p.anyScopes),
+  scopes: {
+    required: (p) => listed(p.scopes) || listed(p.anyScopes),
     describe: (p) => [...(listed(p.scopes) ? [`scopes include ${p.scopes.join(', ')}`] : []), ...(listed(p.anyScopes) ? [`one of ${p.anyScopes.join(', ')}`] : [])].join('; '),
   },
-  {
-    id: 'permission', title: 'Permission (roles or scp)', codes: ['ERR_PERMISSION_MISSING'], required: (p) => p.requirePermission === true,
+  permission: {
+    required: (p) => p.requirePermission === true,
     describe: () => 'the token carries roles or scp',
   },
-  {
-    id: 'authentication', title: 'Authentication (acr, acrs)', codes: ['ERR_AUTH_LEVEL_INSUFFICIENT', 'ERR_AUTH_CONTEXT_MISSING'], claims: ['acr', 'acrs', 'xms_cc'],
+  authentication: {
     required: (p) => listed(p.acrValues) || listed(p.authContext),
     describe: (p) => [
       ...(listed(p.acrValues) ? [`acr one of ${quoted(p.acrValues)}`] : []),
       ...(listed(p.authContext) ? [`acrs include ${p.authContext.join(', ')}`] : []),
     ].join('; '),
   },
-  {
-    id: 'binding', title: 'Binding (cnf)', codes: ['ERR_TOKEN_BOUND', 'ERR_DPOP_INVALID'], claims: ['cnf'],
+  binding: {
     describe: () => 'a bearer token: no cnf (a bound token needs its proof, which a page cannot give)',
   },
-]);
+};
+
+/** The checks, in the order the verifier runs them, each with the page's wording. */
+export const CHECKS = Object.freeze(VERIFICATION_CHECKS.map((check) => Object.freeze({ ...check, ...WORDING[check.id] })));
 
 const CLAIM_CODES = ['ERR_CLAIM_MISSING', 'ERR_CLAIM_INVALID'];
 

@@ -5,11 +5,12 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { JwtGuardError } from '../node.js';
+import { JwtGuardError, inspectToken } from '../node.js';
 import { inspectCommand } from './inspect.js';
+import { MINT_FLAGS, mintCommand } from './mint.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
-import { KeysUnavailableError, presentationOf, verifierOptions, verifyCommand } from './verify.js';
+import { KeysUnavailableError, OPTION_FLAGS, presentationOf, refusalReport, verifierOptions, verifyCommand } from './verify.js';
 
 /** The package's own name and version, for --version and the help. */
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -22,6 +23,7 @@ const HELP = {
 `,
   verify: `usage: jwtguard verify [token|-] --issuer <iss> --audience <aud> (--jwks <file|url> | --discovery <url>) [options]
        jwtguard verify [token|-] --entra-tenant <tenant> --client-id <api client id> [options]
+       jwtguard verify [token|-] --env [--env-file <file>] [--prefix <P>]
       Verify a token with the same code and policy as the servers. Keys come
       from a JWKS file or URL, discovery (the issuer, whose OpenID or RFC 8414
       metadata is looked up, or its metadata url), or Entra ID's discovery for
@@ -45,9 +47,17 @@ const HELP = {
                                check the token as presented with the DPoP
                                scheme and this proof, for this request
       --client-cert <pem>      check a certificate-bound token against it
-      --json                   print the result as JSON
-      Exit 0 when valid, 1 when rejected (the code on stderr) or when the keys
-      cannot be loaded, 2 for usage errors.
+      --env                    configure exactly as the server's fromEnv does,
+                               from the environment (and --env-file, --prefix)
+      --app-only  --token-version 1|2|any  --cloud public|usgov|china
+                               the Entra preset's options; --jwks or
+                               --discovery beside --entra-tenant change only
+                               where keys come from
+      Every policy member has a flag too (docs/configuration.md):
+${Object.keys(OPTION_FLAGS).map((flag) => `--${flag}`).join(' ').replace(/(.{1,70})(?: |$)/g, '        $1\n')}      --json                   print the result as JSON
+      Exit 0 when valid, 1 when rejected (the code on stderr; with --json one
+      object on stdout, for every outcome) or when the keys cannot be loaded,
+      2 for usage errors.
 `,
   token: `usage: jwtguard token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
       Request an access token with the client-credentials grant.
@@ -63,6 +73,22 @@ const HELP = {
                                Entra issuer and keys are used, else give
                                --issuer with --jwks or --discovery
 `,
+  mint: `usage: jwtguard mint --test (--entra-tenant <guid> [--client-id <id>] [--token-version 1|2] | --issuer <iss> --audience <aud>) [options]
+       jwtguard mint --serve http://127.0.0.1:<port> … [options]
+      A test token from a local stand-in for Entra ID (v1 or v2 access
+      tokens) or any issuer. It signs whatever it is asked to, so it runs
+      only with --test, or when it serves on a loopback URL.
+      --claim <name=value>     repeatable; the value as JSON when it is JSON
+                               (roles=["Tasks.Read"]), else as text
+      --key <file.json>        the signing key: read when the file exists,
+                               else a new key written there (keep one key
+                               across mints)
+      --jwks-out <file>        write the public key set (for verify --jwks)
+      --serve <url>            serve the key set (/keys) and metadata on
+                               http://127.0.0.1:<port> until stopped
+      --json                   the token, issuer, key set URL and the
+                               variables fromEnv reads for the stand-in
+`,
 };
 
 const USAGE = `usage: jwtguard <command> [options]
@@ -74,33 +100,21 @@ ${Object.values(HELP).map((text) => text.replace(/^usage: jwtguard /, '  ').repl
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const VERIFY_FLAGS = {
-  jwks: { type: 'string' },
-  discovery: { type: 'string' },
-  'entra-tenant': { type: 'string' },
+  // Every policy member and entraId option (js/option-names.js).
+  ...OPTION_FLAGS,
   policy: { type: 'string' },
-  issuer: { type: 'string', multiple: true },
-  audience: { type: 'string', multiple: true },
-  'require-role': { type: 'string', multiple: true },
-  'require-scope': { type: 'string', multiple: true },
-  'allow-client': { type: 'string', multiple: true },
-  'require-any-role': { type: 'string', multiple: true },
-  'require-any-scope': { type: 'string', multiple: true },
-  'tenant-allow': { type: 'string', multiple: true },
-  acr: { type: 'string', multiple: true },
-  'max-auth-age': { type: 'string' },
-  'auth-context': { type: 'string', multiple: true },
+  env: { type: 'boolean' },
+  'env-file': { type: 'string' },
+  prefix: { type: 'string' },
   dpop: { type: 'string' },
   method: { type: 'string' },
   url: { type: 'string' },
   'client-cert': { type: 'string' },
-  tolerance: { type: 'string' },
-  'client-id': { type: 'string' },
 };
 const TOKEN_FLAGS = {
   ...VERIFY_FLAGS,
   'token-endpoint': { type: 'string' },
   tenant: { type: 'string' },
-  cloud: { type: 'string' },
   authority: { type: 'string' },
   scope: { type: 'string' },
   resource: { type: 'string' },
@@ -113,7 +127,7 @@ const TOKEN_FLAGS = {
   timeout: { type: 'string' },
 };
 /** Each command's flags (besides --json and --help); the README test checks its commands against them. */
-export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS };
+export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS, mint: MINT_FLAGS };
 
 /**
  * The flags (strings, booleans, or arrays of them for repeatable flags, as
@@ -124,7 +138,7 @@ export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS 
  */
 function parse(command, args) {
   try {
-    return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     throw new UsageError(error.message);
   }
@@ -148,6 +162,8 @@ const synopsis = (command) => HELP[command]?.split('\n').filter((line) => /^(usa
 export async function run(argv, io) {
   const now = Math.floor((io.now ?? (() => Date.now() / 1000))());
   const [command, ...rest] = argv;
+  /** What a refusal's report needs: --json, the time, and the token judged. */
+  let verdict = { json: false, now, token: null };
   const usageError = (message) => {
     const about = command in HELP ? `jwtguard ${command} --help` : 'jwtguard --help';
     io.stderr.write(`jwtguard: ${message}\n${synopsis(command)}\n(run ${about} for details)\n`);
@@ -173,14 +189,19 @@ export async function run(argv, io) {
       return 0;
     }
     let output;
+    verdict = { json: Boolean(flags.json), now, token: null };
     if (command === 'inspect') {
       output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
     } else if (command === 'verify') {
       const options = await verifierOptions(flags, io);
       const presentation = await presentationOf(flags);
-      output = await verifyCommand(await readToken(positionals, io.stdin), options, { json: Boolean(flags.json), now, presentation });
+      verdict.token = await readToken(positionals, io.stdin);
+      output = await verifyCommand(verdict.token, options, { json: Boolean(flags.json), now, presentation });
+    } else if (command === 'mint') {
+      output = await mintCommand(flags, positionals, io);
+      if (output === '') return 0;
     } else {
-      output = await tokenCommand(flags, positionals, io, now);
+      output = await tokenCommand(flags, positionals, io, now, verdict);
     }
     io.stdout.write(`${output}\n`);
     return 0;
@@ -189,11 +210,13 @@ export async function run(argv, io) {
     // A policy the library refuses is a mistake in the flags or the policy file.
     if (error instanceof JwtGuardError && error.code === 'ERR_POLICY_INVALID') return usageError(`${error.code}: ${error.message}`);
     if (error instanceof KeysUnavailableError) {
-      io.stderr.write(`jwtguard: ${error.message}\n`);
+      if (verdict.json) io.stdout.write(`${JSON.stringify({ valid: false, keysUnavailable: true, ...codeOf(error.cause), message: error.message }, null, 2)}\n`);
+      else io.stderr.write(`jwtguard: ${error.message}\n`);
       return 1;
     }
     if (error instanceof JwtGuardError) {
-      io.stderr.write(`rejected: ${error.code}: ${error.message}\n`);
+      const report = refusalReport(error, claimsOf(verdict.token), verdict);
+      (verdict.json ? io.stdout : io.stderr).write(`${report}\n`);
       return 1;
     }
     if (error instanceof TokenError) {
@@ -215,7 +238,7 @@ function timeoutMs(flag) {
   return Math.round(seconds * 1000);
 }
 
-async function tokenCommand(flags, positionals, io, now) {
+async function tokenCommand(flags, positionals, io, now, verdict) {
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const clientId = flags['client-id'];
   if (!clientId) throw new UsageError('give --client-id');
@@ -231,5 +254,19 @@ async function tokenCommand(flags, positionals, io, now) {
   const verifyFlags = { ...flags, audience, 'client-id': undefined };
   if (flags.tenant && !flags.jwks && !flags.discovery && !flags.issuer) verifyFlags['entra-tenant'] = flags.tenant;
   const options = await verifierOptions(verifyFlags, io);
+  verdict.token = response.access_token;
   return verifyCommand(response.access_token, options, { json: Boolean(flags.json), now });
+}
+
+/** The code, claim, reason and detail of a JwtGuardError. */
+const codeOf = (error) => ({ code: error?.code ?? null, claim: error?.claim ?? null, reason: error?.reason ?? null, detail: error?.detail ?? null });
+
+/** The unverified claims of a token, for the times of a refusal's report; null when unreadable. */
+function claimsOf(token) {
+  if (token === null) return null;
+  try {
+    return inspectToken(token).claims;
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,10 @@
 /** `jwtguard verify`: the same verification the servers run, with a report. */
 
-import { ANY_TENANT, createVerifier, discover, entraId, remoteJwks } from '../node.js';
+import { parseEnv } from 'node:util';
+import { ANY_TENANT, createVerifier, discover, entraId, fromEnv, remoteJwks } from '../node.js';
+import { ENTRA_ONLY, OPTION_NAMES, fromText, withPolicy } from '../option-names.js';
+import { TIME_CLAIMS } from '../display/explain.js';
+import { isNumericDate, timePhrase } from '../display/time.js';
 import { formatTime } from './format.js';
 import { UsageError, readJson, readJwks, readText } from './io.js';
 
@@ -28,18 +32,59 @@ export class KeysUnavailableError extends Error {
 const toList = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const isUrl = (text) => /^https?:\/\//i.test(text);
 
+/** The flags of the table's rows that select the Entra preset (not shared with a policy member's flag). */
+const POLICY_FLAGS = new Set(OPTION_NAMES.filter((entry) => entry.policy).map((entry) => entry.flag));
+const ENTRA_FLAGS = ENTRA_ONLY.filter((entry) => !POLICY_FLAGS.has(entry.flag));
+
+/** Every flag that states configuration: with `--env` none of them may be given. */
+const CONFIGURATION_FLAGS = [...new Set([...OPTION_NAMES.map((entry) => entry.flag), 'policy'])];
+
+/**
+ * parseArgs options for the table's flags: lists repeat, booleans take no
+ * value (with a `--no-` form), the rest take one value.
+ */
+export const OPTION_FLAGS = Object.freeze(Object.fromEntries(OPTION_NAMES.map((entry) => [entry.flag, entry.kind === 'boolean'
+  ? { type: 'boolean' }
+  : { type: 'string', ...(['list', 'tenants'].includes(entry.kind) ? { multiple: true } : {}) }])));
+
+/** A flag's value by its row's kind: lists as given (one item per flag), text parsed, booleans as they are. */
+function flagValue(entry, value) {
+  if (typeof value === 'boolean' || Array.isArray(value)) return value;
+  return fromText(entry, value.trim(), `--${entry.flag}`);
+}
+
+/**
+ * The variables of the environment, with those of `--env-file` (read as
+ * Node's `--env-file` reads them) over them.
+ */
+async function environment(flags, env) {
+  if (flags['env-file'] === undefined) return env;
+  return { ...env, ...parseEnv(await readText(flags['env-file'], '--env-file')) };
+}
+
 /**
  * Builds createVerifier options from the command-line flags. Keys come from
- * `--jwks <file|url>`, `--discovery <issuer|metadata url>` or `--entra-tenant`.
+ * `--jwks <file|url>`, `--discovery <issuer|metadata url>` or Entra ID's
+ * discovery (`--entra-tenant`, where `--jwks` or `--discovery` replace only
+ * where the keys come from); with `--env`, from the environment, exactly as
+ * `fromEnv` reads it.
  * @param {Record<string, any>} flags parsed by the command's option table
- * @param {{ fetch?: typeof fetch }} [io] an injected fetch for key sources
+ * @param {{ fetch?: typeof fetch, env?: Record<string, string | undefined> }} [io] an injected fetch for key sources; the environment for `--env`
  */
-export async function verifierOptions(flags, { fetch } = {}) {
-  const keySources = ['jwks', 'discovery', 'entra-tenant'].filter((flag) => flags[flag] !== undefined);
-  const policy = flags.policy ? await readJson(flags.policy, '--policy') : {};
+export async function verifierOptions(flags, { fetch, env = {} } = {}) {
   const sourceOptions = fetch ? { fetch } : {};
-  if (Array.isArray(policy)) return severalIssuers(policy, flags, keySources, sourceOptions);
-  if (keySources.length !== 1) {
+  if (flags.env) {
+    const given = CONFIGURATION_FLAGS.find((flag) => flags[flag] !== undefined && flags[flag].length !== 0);
+    if (given !== undefined) throw new UsageError(`--env reads the configuration from the environment, as the server's fromEnv does; do not give --${given}`);
+    return fromEnv(await environment(flags, env), { ...sourceOptions, ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }) });
+  }
+  const unused = ['env-file', 'prefix'].find((flag) => flags[flag] !== undefined);
+  if (unused !== undefined) throw new UsageError(`--${unused} goes with --env`);
+  const keySources = ['jwks', 'discovery'].filter((flag) => flags[flag] !== undefined);
+  const entra = ENTRA_FLAGS.some((entry) => flags[entry.flag] !== undefined);
+  const policy = flags.policy ? await readJson(flags.policy, '--policy') : {};
+  if (Array.isArray(policy)) return severalIssuers(policy, flags, flags['entra-tenant'] === undefined ? keySources : [...keySources, 'entra-tenant'], sourceOptions);
+  if (keySources.length > 1 || (keySources.length === 0 && !entra)) {
     throw new UsageError('give one of --jwks <file|url>, --discovery <url> or --entra-tenant <tenant>');
   }
   if (typeof policy !== 'object' || policy === null) {
@@ -47,22 +92,31 @@ export async function verifierOptions(flags, { fetch } = {}) {
   }
   withPolicyFlags(policy, flags);
 
-  if (flags['entra-tenant'] !== undefined) {
+  if (entra) {
     if (flags.issuer?.length) throw new UsageError('--entra-tenant sets the issuer; do not give --issuer');
-    const { roles, scopes, anyRoles, anyScopes, clients, tenants, ...rest } = policy;
-    const preset = entraId({
-      tenant: flags['entra-tenant'],
-      clientId: flags['client-id'],
-      audience: flags.audience?.length ? flags.audience : undefined,
-      roles,
-      scopes,
-      anyRoles,
-      anyScopes,
-      clients,
-      tenants,
-      ...sourceOptions,
-    });
-    return { ...preset, ...rest };
+    const presetOptions = {};
+    const rest = { ...policy };
+    for (const entry of OPTION_NAMES.filter((each) => each.entra && each.kind !== 'keys' && each.entra !== 'metadataUrl')) {
+      if (entry.policy) {
+        presetOptions[entry.entra] = rest[entry.policy];
+        delete rest[entry.policy];
+      } else if (flags[entry.flag] !== undefined && (entry.flag !== 'audience' || flags.audience.length)) {
+        presetOptions[entry.entra] = flagValue(entry, flags[entry.flag]);
+      }
+    }
+    if (flags.discovery !== undefined && !isMetadataUrl(flags.discovery)) {
+      throw new UsageError('with --entra-tenant, --discovery is the url of a metadata document (…/.well-known/openid-configuration) whose issuer is the tenant\'s');
+    }
+    const keys = flags.jwks === undefined ? undefined : isUrl(flags.jwks) ? remoteJwks(flags.jwks, sourceOptions) : await readJwks(flags.jwks, '--jwks');
+    const preset = entraId(Object.fromEntries(Object.entries({
+      ...presetOptions,
+      ...(keys === undefined ? sourceOptions : { keys }),
+      metadataUrl: flags.discovery,
+    }).filter(([, value]) => value !== undefined)));
+    const flagOf = (member) => `--${OPTION_NAMES.find((entry) => entry.policy === member)?.flag ?? member}`;
+    const options = withPolicy(preset, rest, flagOf);
+    if (keys !== undefined && !isUrl(flags.jwks)) keysFrom.set(options, `--jwks ${flags.jwks}`);
+    return options;
   }
 
   const options = { ...policy };
@@ -89,25 +143,22 @@ export async function verifierOptions(flags, { fetch } = {}) {
   return options;
 }
 
-/** Adds the flags that state policy (lists, tenants, tolerance, step-up) to `policy`, in place. */
+/**
+ * Adds the flags that state policy members (every row of the table with a
+ * policy member, but the issuer and audience) to `policy`, in place: lists
+ * add to the policy file's, other values replace them.
+ */
 function withPolicyFlags(policy, flags) {
-  const lists = {
-    'require-role': 'roles', 'require-scope': 'scopes', 'allow-client': 'clients', 'require-any-role': 'anyRoles', 'require-any-scope': 'anyScopes',
-    acr: 'acrValues', 'auth-context': 'authContext',
-  };
-  for (const [flag, field] of Object.entries(lists)) {
-    if (flags[flag]?.length) policy[field] = [...toList(policy[field]), ...flags[flag]];
-  }
-  if (flags['tenant-allow']?.length) {
-    policy.tenants = flags['tenant-allow'].length === 1 && flags['tenant-allow'][0] === ANY_TENANT
-      ? ANY_TENANT
-      : [...toList(policy.tenants), ...flags['tenant-allow']];
-  }
-  for (const [flag, field] of [['tolerance', 'clockTolerance'], ['max-auth-age', 'maxAuthAge']]) {
-    if (flags[flag] === undefined) continue;
-    const seconds = Number(flags[flag]);
-    if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`--${flag} is a whole number of seconds`);
-    policy[field] = seconds;
+  for (const entry of OPTION_NAMES) {
+    if (!entry.policy || ['issuer', 'audience'].includes(entry.policy) || flags[entry.flag] === undefined) continue;
+    const value = flags[entry.flag];
+    if (entry.kind === 'tenants') {
+      policy.tenants = value.length === 1 && value[0] === ANY_TENANT ? ANY_TENANT : [...toList(policy.tenants), ...value];
+    } else if (entry.kind === 'list') {
+      if (value.length) policy[entry.policy] = [...toList(policy[entry.policy]), ...value];
+    } else {
+      policy[entry.policy] = flagValue(entry, value);
+    }
   }
   return policy;
 }
@@ -125,7 +176,7 @@ async function severalIssuers(policies, flags, keySources, sourceOptions) {
   // dropped, so they are refused. The other policy flags (--audience, the
   // lists, --tenant-allow, --tolerance) add to every entry, never silently
   // ignored.
-  const oneIssuer = ['issuer', 'client-id'].find((flag) => flags[flag] !== undefined && flags[flag].length !== 0);
+  const oneIssuer = ['issuer', ...ENTRA_FLAGS.map((entry) => entry.flag)].find((flag) => flags[flag] !== undefined && flags[flag].length !== 0);
   if (oneIssuer !== undefined) throw new UsageError(`with a --policy array, each policy names its own issuer; do not give --${oneIssuer}`);
   return Promise.all(policies.map(async (entry, index) => {
     if (typeof entry !== 'object' || entry === null || typeof entry.keys !== 'string') {
@@ -183,7 +234,7 @@ export async function verifyCommand(token, options, { json, now, presentation = 
       url: presentation.dpop?.url ?? 'https://cli.invalid/',
       headers: { authorization: `${presentation.dpop ? 'DPoP' : 'Bearer'} ${token}`, ...(presentation.dpop ? { dpop: presentation.dpop.proof } : {}) },
     }, { clientCertificate: presentation.certificate });
-  if (json) return JSON.stringify({ valid: true, ...result }, null, 2);
+  if (json) return JSON.stringify({ valid: true, ...result, times: timesOf(result.claims, now) }, null, 2);
   const { claims, key, binding } = result;
   // With several issuers, the report names the configuration the token's issuer chose.
   const policy = Array.isArray(verifier.policy)
@@ -222,4 +273,37 @@ async function loadKeys(verifier, name) {
     }
     throw error;
   }
+}
+
+/**
+ * Each numeric time claim of `claims` as `{ at, seconds, phrase }`: seconds
+ * from now (negative: past) and the phrase ("expired 3 h 12 min ago").
+ * @param {Record<string, unknown>} claims
+ * @param {number} now
+ */
+export function timesOf(claims, now) {
+  return Object.fromEntries(TIME_CLAIMS.filter((name) => isNumericDate(claims?.[name])).map((name) => {
+    const at = Math.floor(/** @type {number} */ (claims[name]));
+    return [name, { at, seconds: at - now, phrase: timePhrase(name, at, now) }];
+  }));
+}
+
+/**
+ * A refused token's report: `--json`, one object for stdout; else the text
+ * for stderr, the code's line then, when the refusal is about a time claim,
+ * that time for people ("expired 3 h 12 min ago").
+ * @param {{ code: string, claim: string | null, reason: string, detail: string | null, message: string }} error
+ * @param {Record<string, unknown> | null} claims the token's unverified claims, when readable
+ * @param {{ json: boolean, now: number }} how
+ */
+export function refusalReport(error, claims, { json, now }) {
+  const times = claims ? timesOf(claims, now) : {};
+  const time = error.claim !== null && Object.hasOwn(times, error.claim) ? times[error.claim] : undefined;
+  if (json) {
+    const { code, claim, reason, detail } = error;
+    return JSON.stringify({ valid: false, code, claim, reason, detail, ...(time ? { time: { claim, ...time } } : {}) }, null, 2);
+  }
+  const lines = [`rejected: ${error.code}: ${error.message}`];
+  if (time) lines.push(`  ${time.phrase} (${error.claim} ${new Date(time.at * 1000).toISOString().replace('.000Z', 'Z')})`);
+  return lines.join('\n');
 }

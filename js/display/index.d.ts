@@ -3,8 +3,6 @@
  * show a token to a person. Importing it loads no WebAssembly.
  */
 
-export { KEY_SOURCE_DEFAULTS } from '../index.js';
-
 /** The explanation of claim `name`, in a sentence or two. */
 export declare function explainClaim(name: string): string;
 
@@ -31,10 +29,3 @@ export declare function isNumericDate(value: unknown): value is number;
 
 /** A phrase for a time claim: "expires in 41 min", "issued 3 min ago", … */
 export declare function timePhrase(name: string, at: number, now: number): string;
-
-/**
- * A fetch `Response`'s body as text, or null once it is over `maxBytes`
- * (declared or read so far; reading stops there): the reader the key sources
- * use, for a page that fetches on their behalf.
- */
-export declare function textWithin(response: Response, maxBytes: number): Promise<string | null>;

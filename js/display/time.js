@@ -5,8 +5,10 @@ import { MAX_NUMERIC_DATE } from '../../pkg/facts.js';
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** A Julian year: the unit of long spans ("25 years"), exact enough for a phrase. */
+const YEAR = 365.25 * DAY;
 
-/** A duration in seconds (non-negative) as "12 s", "41 min", "3 h 5 min" or "4 days". */
+/** A duration in seconds (non-negative) as "12 s", "41 min", "3 h 5 min", "4 days" or "25 years". */
 export function duration(seconds) {
   if (seconds < MINUTE) return `${seconds} s`;
   if (seconds < HOUR) return `${Math.floor(seconds / MINUTE)} min`;
@@ -15,7 +17,8 @@ export function duration(seconds) {
     const minutes = Math.floor((seconds % HOUR) / MINUTE);
     return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
   }
-  return `${Math.floor(seconds / DAY)} days`;
+  if (seconds < 2 * YEAR) return `${Math.floor(seconds / DAY)} days`;
+  return `${Math.floor(seconds / YEAR)} years`;
 }
 
 /** "in 41 min" or "41 min ago" for `at` (Unix seconds) seen from `now`. */

@@ -16,7 +16,7 @@ pub(crate) mod ed25519;
 pub(crate) mod montgomery;
 pub(crate) mod rsassa;
 
-use crate::alg::Algorithm;
+use crate::alg::{Algorithm, Family};
 
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
@@ -54,7 +54,7 @@ impl Material {
     pub(crate) fn fits(&self, alg: Algorithm) -> bool {
         use Algorithm::*;
         match self {
-            Material::Rsa(_) => matches!(alg, RS256 | RS384 | RS512 | PS256 | PS384 | PS512),
+            Material::Rsa(_) => alg.family() == Family::Rsa,
             #[cfg(feature = "es256")]
             Material::P256(_) => alg == ES256,
             #[cfg(feature = "es384")]
@@ -102,19 +102,15 @@ pub(crate) fn verify(
 }
 
 /// Whether a host may check `alg` signatures with its own native crypto
-/// (node:crypto, WebCrypto) instead of this module: every asymmetric
-/// algorithm. Once [`well_formed`] has fixed the encoding, the hosts' rules
-/// for these are the core's: RSA and ECDSA have one verification each, and
-/// for Ed25519 the one difference from `verify_strict` (a small-order R) is
-/// refused by `ed25519::well_formed`. HMAC stays here: it is a few hashes.
+/// (node:crypto, WebCrypto) instead of this module: its family's rule
+/// ([`Family::delegable`]). Once [`well_formed`] has fixed the encoding, the
+/// hosts' rules for these are the core's: RSA and ECDSA have one
+/// verification each, and for Ed25519 the one difference from
+/// `verify_strict` (a small-order R) is refused by `ed25519::well_formed`.
 /// (With a family left out of the build no key of it is ever admitted, so
 /// its algorithms never reach a host either.)
 pub(crate) fn delegable(alg: Algorithm) -> bool {
-    use Algorithm::*;
-    matches!(
-        alg,
-        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 | ES256 | ES384 | EdDSA
-    )
+    alg.family().delegable()
 }
 
 /// Whether `signature` has the exact encoding `verify` accepts for `alg`

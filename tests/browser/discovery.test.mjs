@@ -89,7 +89,7 @@ describe('decoder page: keys from a discovery document', () => {
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize({ width: 1280, height: 900 });
-      await screenshot(page, `www-discovery-approval-desktop-${scheme}`, '#verify-section');
+      await screenshot(page, `www-discovery-approval-desktop-${scheme}`, '#result-pane');
     }
 
     await page.keyboard.press('Enter'); // the focused "Fetch it" button
@@ -104,12 +104,12 @@ describe('decoder page: keys from a discovery document', () => {
     await assertOwnFilesOnly(opened);
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
-      await screenshot(page, `www-discovery-verified-desktop-${scheme}`, '#verify-section');
+      await screenshot(page, `www-discovery-verified-desktop-${scheme}`, '#result-pane');
       await screenshot(page, `www-discovery-configure-desktop-${scheme}`, '#configure-section');
     }
     await page.setViewportSize({ width: 390, height: 844 });
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than a phone');
-    await screenshot(page, 'www-discovery-verified-phone-dark', '#verify-section');
+    await screenshot(page, 'www-discovery-verified-phone-dark', '#result-pane');
 
     // The fetcher frame's policy: connect-src is the provider's origin alone.
     const frame = page.frames().find((f) => new URL(f.url()).pathname === '/www/fetch.html');
@@ -146,6 +146,18 @@ describe('decoder page: keys from a discovery document', () => {
     } finally {
       await rm(file);
     }
+
+    // Once the keys are fetched, an edit of the policy verifies again at once,
+    // through the documents already fetched: no click, no request.
+    const fetchedSoFar = foreign(seen).length;
+    const hitsSoFar = { discovery: hits(provider, DISCOVERY_PATH), jwks: hits(provider, JWKS_PATH) };
+    await page.fill('#policy-audience', 'api://another-api');
+    await page.waitForSelector('#verify-result[aria-busy="false"] #verdict[data-state="refused"]');
+    assert.match(await page.textContent('#verdict'), /^Not verified: ERR_AUDIENCE_INVALID .*Failed check: Audience \(aud\)/);
+    await page.fill('#policy-audience', RESOURCE);
+    await page.waitForSelector('#verify-result[aria-busy="false"] #verdict[data-state="verified"]');
+    assert.equal(foreign(seen).length, fetchedSoFar);
+    assert.deepEqual({ discovery: hits(provider, DISCOVERY_PATH), jwks: hits(provider, JWKS_PATH) }, hitsSoFar);
     await page.close();
   });
 
@@ -183,7 +195,7 @@ describe('decoder page: keys from a discovery document', () => {
     assert.deepEqual(foreign(seen), [otherUrl]);
     assert.equal(await page.isVisible('#configure-output'), false);
     await page.emulateMedia({ colorScheme: 'light' });
-    await screenshot(page, 'www-discovery-wrong-issuer-desktop-light', '#verify-section');
+    await screenshot(page, 'www-discovery-wrong-issuer-desktop-light', '#result-pane');
     await assertOwnFilesOnly(opened);
     await page.close();
   });

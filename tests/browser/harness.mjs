@@ -114,10 +114,14 @@ export async function openPage(context) {
   return { page, seen };
 }
 
-/** Saves a full-page screenshot, or one of the element `selector` names, as test-results/<name>.png. */
+/**
+ * Saves a full-page screenshot, one of the viewport alone (`selector`
+ * 'viewport'), or one of the element `selector` names, as test-results/<name>.png.
+ */
 export async function screenshot(page, name, selector) {
   await mkdir(RESULTS, { recursive: true });
   const path = join(RESULTS, `${name}.png`);
   if (selector === undefined) await page.screenshot({ path, fullPage: true });
+  else if (selector === 'viewport') await page.screenshot({ path });
   else await page.locator(selector).screenshot({ path });
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createVerifier, entraId } from '@jwtguard/jwtguard';
 import { authenticator } from '../../js/authenticate.js';
-import { AUDIENCE, ISSUER, TENANT, keyPair, sign } from './helpers.mjs';
+import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, sign } from './helpers.mjs';
 
 const pair = await keyPair('ES256');
 const token = await sign(pair);
@@ -83,12 +83,23 @@ function assertRfc9728(document) {
 
 async function metadata(guard, url) {
   const answer = guard.metadata({ method: 'GET', url });
-  if (answer === null) return null;
+  if (answer === null || answer.status === 404) return answer?.status ?? null;
   assert.equal(answer.status, 200);
   assert.equal(answer.headers['access-control-allow-origin'], '*');
   assert.match(answer.headers['cache-control'], /^public, max-age=\d+$/);
   return answer.body;
 }
+
+test('error_description holds only what RFC 6750 allows, whatever the policy\'s claim names', async () => {
+  const guard = authenticator({ ...options, forbiddenClaims: ['sub'] });
+  const forbidden = await guard.authenticate(request('/', { authorization: `Bearer ${token}` }), {});
+  assert.match(forbidden.failure.headers['www-authenticate'], /error_description="ERR_CLAIM_INVALID: 'sub' must be absent"$/);
+  const strange = await authenticator({ ...options, claimValues: { 'weird\r\nname"\\é': ['x'] } })
+    .authenticate(request('/', { authorization: `Bearer ${await sign(pair, { ...goodClaims(), 'weird\r\nname"\\é': 'y' })}` }), {});
+  const challenge = strange.failure.headers['www-authenticate'];
+  assert.match(challenge, /error_description="ERR_CLAIM_INVALID: claim is invalid \('weird\?\?name\?\?\?'\)"$/);
+  assert.doesNotMatch(challenge.slice(challenge.indexOf('error_description')), /[^\x20-\x7E]/);
+});
 
 describe('protected resource metadata (RFC 9728)', () => {
   test('derived: the https audience, the issuer, scopes, header, DPoP algorithms', async () => {
@@ -104,7 +115,8 @@ describe('protected resource metadata (RFC 9728)', () => {
     });
     // §3.1: the resource has a path, so the 401 names the suffixed form, which is served as well as the bare one.
     assert.deepEqual(await metadata(guard, 'https://api.test/.well-known/oauth-protected-resource'), document);
-    assert.equal(await metadata(guard, 'https://api.test/.well-known/oauth-protected-resource/other'), null);
+    // Another path under the well-known one is 404, never a 401: the well-known paths are public.
+    assert.equal(await metadata(guard, 'https://api.test/.well-known/oauth-protected-resource/other'), 404);
     const { failure } = await guard.authenticate(request('/tasks'), {});
     assert.match(failure.headers['www-authenticate'], /^Bearer realm="api", resource_metadata="https:\/\/api\.test\/\.well-known\/oauth-protected-resource\/tasks"/);
   });
@@ -132,7 +144,7 @@ describe('protected resource metadata (RFC 9728)', () => {
     assert.deepEqual(document.bearer_methods_supported, ['header', 'query']);
   });
 
-  test('explicit: the members as given, resource derived when missing', async () => {
+  test('explicit: the members given, merged over the derived ones', async () => {
     const explicit = {
       resource: 'https://api.test/mcp',
       authorization_servers: ['https://login.example/tenant/v2.0'],
@@ -143,9 +155,22 @@ describe('protected resource metadata (RFC 9728)', () => {
     const guard = authenticator(options, { resourceMetadata: explicit });
     const document = await metadata(guard, 'https://api.test/.well-known/oauth-protected-resource/mcp');
     assertRfc9728(document);
-    assert.deepEqual(document, explicit);
-    const partial = await metadata(authenticator(options, { resourceMetadata: { resource_name: 'x' } }), 'https://api.test/.well-known/oauth-protected-resource');
-    assert.deepEqual(partial, { resource_name: 'x', resource: 'https://api.test' });
+    const derived = await metadata(authenticator(options, { resourceMetadata: true }), 'https://api.test/.well-known/oauth-protected-resource');
+    assert.deepEqual(document, { ...derived, ...explicit });
+    // Derived members stay (authorization_servers, which MCP requires); one given as undefined is dropped.
+    const partial = await metadata(authenticator(options, { resourceMetadata: { resource_name: 'x', bearer_methods_supported: undefined } }), 'https://api.test/.well-known/oauth-protected-resource');
+    const { bearer_methods_supported: dropped, ...kept } = derived;
+    assert.deepEqual([partial, dropped], [{ ...kept, resource_name: 'x' }, ['header']]);
+    assert.deepEqual(partial.authorization_servers, [ISSUER]);
+    // A resource given as a path is on the request's origin, and both well-known forms serve it.
+    const mcp = authenticator(options, { resourceMetadata: { resource: '/mcp' } });
+    for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+      const answer = mcp.metadata({ method: 'GET', url: `https://mcp.test${path}` });
+      assert.equal(answer.status, 200, path);
+      assert.deepEqual([answer.body.resource, answer.body.authorization_servers], ['https://mcp.test/mcp', [ISSUER]]);
+    }
+    const { failure } = await mcp.authenticate(request('/mcp'), {});
+    assert.match(failure.headers['www-authenticate'], /resource_metadata="https:\/\/api\.test\/\.well-known\/oauth-protected-resource\/mcp"/);
   });
 
   test('an explicit resource that is no URL is refused with a server error, not served', async () => {
@@ -172,13 +197,21 @@ test('Hono: the same middleware on the API and the well-known path serves the me
   app.use('/api/*', guard);
   app.use('/.well-known/oauth-protected-resource/*', guard);
   app.get('/api/whoami', (c) => c.json(c.get('auth').claims));
+  // Mounted on every path, the well-known routes stay public: the document, or 404, never 401.
+  const everywhere = new Hono();
+  everywhere.use('*', jwtAuth(options, { resourceMetadata: { resource: '/mcp' } }));
+  everywhere.all('*', (c) => c.json({}));
+  assert.equal((await everywhere.request('https://mcp.test/.well-known/oauth-protected-resource/mcp')).status, 200);
+  assert.equal((await everywhere.request('https://mcp.test/.well-known/oauth-protected-resource/other')).status, 404);
+  assert.equal((await everywhere.request('https://mcp.test/mcp')).status, 401);
   const denied = await app.request('https://api.test/api/whoami');
   assert.equal(denied.status, 401);
   const url = /resource_metadata="([^"]+)"/.exec(denied.headers.get('www-authenticate'))[1];
   assert.equal(url, 'https://api.test/.well-known/oauth-protected-resource/api');
   const served = await app.request(url);
   assert.equal(served.status, 200);
-  assert.deepEqual(await served.json(), { resource: 'https://api.test/api', resource_name: 'Tasks' });
+  const body = await served.json();
+  assert.deepEqual([body.resource, body.resource_name, body.authorization_servers], ['https://api.test/api', 'Tasks', [ISSUER]]);
   const allowed = await app.request('https://api.test/api/whoami', { headers: { authorization: `Bearer ${token}` } });
   assert.equal((await allowed.json()).sub, 'service-principal-1');
 });

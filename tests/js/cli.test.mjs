@@ -404,7 +404,7 @@ describe('inspect and verify as a process', () => {
     const text = await spawnCli(['inspect', token]);
     assert.equal(text.code, 0);
     assert.match(text.stdout, /^UNVERIFIED: /);
-    assert.match(text.stdout, /exp {8}2000000000 {2}2033-05-18T03:33:20Z \(in \d+ days\)\n {13}\S/);
+    assert.match(text.stdout, /exp {8}2000000000 {2}2033-05-18T03:33:20Z \(in \d+ years\)\n {13}\S/);
     assert.match(text.stdout, /iss {8}"x"\n {13}Issuer/);
     assert.match(text.stdout, /kid {8}"entra-key-1"\n {13}\S/);
     const json = JSON.parse((await spawnCli(['inspect', '--json'], token)).stdout);

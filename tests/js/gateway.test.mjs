@@ -148,3 +148,14 @@ test('rule paths and matching options are checked when the gateway is built', ()
     assert.throws(() => gatewayGuard({ policies: { open: { issuer: ISSUER, audience: AUDIENCE, keys } }, ...config }), { code: 'ERR_POLICY_INVALID', message }, JSON.stringify(config));
   }
 });
+
+test('onRefuse in a gateway: each policy a rule tries reports its own refusal', async () => {
+  const heard = [];
+  const guard = guardOf([{ path: '/*', require: { anyOf: ['reader', 'admin'] } }], { settings: { onRefuse: (error) => heard.push(error.code) } });
+  // A reader passes the rule; the admin policy it also tried refused, and said so.
+  assert.equal(statusOf(await handle(guard, 'GET', '/x', { roles: ['Reader'] })), 200);
+  assert.deepEqual(heard, ['ERR_ROLE_MISSING']);
+  heard.length = 0;
+  assert.equal(statusOf(await handle(guard, 'GET', '/x', { roles: ['Other'] })), 403);
+  assert.deepEqual(heard, ['ERR_ROLE_MISSING', 'ERR_ROLE_MISSING']);
+});

@@ -161,6 +161,38 @@ export function wycheproofDocument(file) {
 }
 
 /**
+ * Runs every case of a Wycheproof JWS vector file through a host's paths:
+ * `setup(group)` builds them for a test group (it may throw: no usable key,
+ * so no path has a verifier), `compare(paths, token)` runs a token through
+ * them and answers `{ calls, wrong }`: how often the host's crypto was asked,
+ * and what disagreed (null when every path agreed). Returns the count of
+ * cases, of those that reached the host's crypto, and the disagreements.
+ */
+export async function wycheproofAgreement(file, setup, compare) {
+  const doc = wycheproofDocument(file);
+  let cases = 0;
+  let delegated = 0;
+  const disagreements = [];
+  for (const group of doc.testGroups) {
+    let paths;
+    try {
+      paths = setup(group);
+    } catch {
+      paths = null;
+    }
+    for (const testCase of group.tests) {
+      cases += 1;
+      if (paths === null) continue;
+      const token = typeof testCase.jws === 'string' ? testCase.jws : JSON.stringify(testCase.jws);
+      const { calls, wrong } = await compare(paths, token);
+      delegated += calls > 0 ? 1 : 0;
+      if (wrong !== null) disagreements.push(`${file}#${testCase.tcId} ${testCase.comment}: ${wrong}`);
+    }
+  }
+  return { cases, total: doc.numberOfTests, delegated, disagreements };
+}
+
+/**
  * createVerifier options for a Wycheproof test group: its public key set or
  * key, its private key set, or its HMAC secret (with its kid), on top of
  * `extra`; the clock frozen, the cache off.

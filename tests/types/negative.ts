@@ -37,3 +37,12 @@ jwtAuth(base, { origin: 'https://api.example.com', trustProxy: false });
 // The Policy interface has exactly the core's members (PolicyMember is generated from them).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const policyMembers: Same<keyof Policy, PolicyMember> = true;
+
+// Importing @jwtguard/jwtguard/express adds `auth` to Express's own Request (@types/express).
+import express from 'express';
+const app = express();
+app.get('/whoami', (req, res) => {
+  // @ts-expect-error auth is the verified result, not a string
+  const wrong: string = req.auth;
+  res.json({ client: req.auth.claims.azp, wrong });
+});

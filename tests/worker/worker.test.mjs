@@ -35,6 +35,17 @@ for (const [via, path] of [['worker', '/api/whoami'], ['hono', '/hono/whoami']])
       assert.deepEqual(body.key, { kid: pair.kid, alg: 'ES256' });
     });
 
+    test('onRefuse hears each refusal with the whole error, in workerd', async () => {
+      await request('/refusals');
+      assert.equal((await request(path, `Bearer ${await sign(pair, goodClaims({ aud: 'api://secret-other-api' }))}`)).status, 401);
+      assert.equal((await request(path)).status, 401);
+      const heard = await (await request('/refusals')).json();
+      // The missing token is the challenge's first step, not a refusal.
+      assert.equal(heard.length, 1, JSON.stringify(heard));
+      assert.deepEqual([heard[0].code, heard[0].claim, heard[0].path], ['ERR_AUDIENCE_INVALID', 'aud', path]);
+      assert.match(heard[0].detail, /api:\/\/secret-other-api/);
+    });
+
     test('the scheme is case-insensitive', async () => {
       const response = await request(path, `bEaReR ${await sign(pair)}`);
       assert.equal(response.status, 200);

@@ -110,12 +110,12 @@ test('with a prefix, exactly the prefixed names are read', () => {
 test('any issuer from JWT_ISSUER and JWT_AUDIENCE, with discovery or JWT_JWKS_URI', () => {
   const env = { JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'https://api.example', JWT_REQUIRED_SCOPES: 'tasks:read,,tasks:write ' };
   assert.deepEqual(describeOptions(fromEnv(env)), {
-    policy: { issuer: 'https://idp.example', audience: ['https://api.example'], scopes: ['tasks:read', 'tasks:write'] },
+    policy: { issuer: ['https://idp.example'], audience: ['https://api.example'], scopes: ['tasks:read', 'tasks:write'] },
     keys: { kind: 'discovery', url: 'https://idp.example/.well-known/openid-configuration' },
   });
   assert.deepEqual(describeOptions(fromEnv({ ...env, JWT_JWKS_URI: 'https://idp.example/keys' })).keys, { kind: 'remote', url: 'https://idp.example/keys' });
   // AZURE_TENANT_ID alone belongs to the Azure SDK and does not switch to Entra ID.
-  assert.equal(fromEnv({ ...env, AZURE_TENANT_ID: TENANT }).issuer, 'https://idp.example');
+  assert.deepEqual(fromEnv({ ...env, AZURE_TENANT_ID: TENANT }).issuer, ['https://idp.example']);
   // Empty variables count as unset.
   assert.equal(fromEnv({ ...env, JWT_JWKS_URI: '' }).keys.kind, 'discovery');
 });
@@ -135,7 +135,20 @@ test('unknown or contradictory settings are ERR_POLICY_INVALID naming the variab
     [{ ...generic, JWT_REQUIRED_ROLES: ',' }, 'JWT_REQUIRED_ROLES'],
     [{ ...generic, JWT_ALLOWED_CLIENTS: 42 }, 'JWT_ALLOWED_CLIENTS'],
     [{ ...entra, ...generic }, 'JWT_ISSUER'],
-    [{ ...entra, JWT_JWKS_URI: 'https://idp.example/keys' }, 'JWT_JWKS_URI'],
+    [{ ...entra, JWT_JWKS_URI: 'ftp://idp.example/keys' }, 'JWT_JWKS_URI'],
+    [{ ...entra, JWT_JWKS_URI: 'https://idp.example/keys', JWT_DISCOVERY_URL: 'https://idp.example/.well-known/openid-configuration' }, 'JWT_JWKS_URI'],
+    [{ ...generic, JWT_JWKS_URI: 'https://idp.example/keys', JWT_DISCOVERY_URL: 'https://idp.example/.well-known/openid-configuration' }, 'JWT_DISCOVERY_URL'],
+    [{ ...generic, JWT_ISSUER: 'https://a.example,https://b.example' }, 'JWT_ISSUER'],
+    [{ ...entra, AZURE_API_APP_ONLY: 'yes' }, 'AZURE_API_APP_ONLY'],
+    [{ ...entra, AZURE_API_APP_ONLY: 'true', JWT_FORBIDDEN_CLAIMS: 'scp' }, 'JWT_FORBIDDEN_CLAIMS'],
+    [{ ...entra, JWT_ALGORITHMS: 'RS256' }, 'JWT_ALGORITHMS'],
+    [{ ...entra, AZURE_API_TOKEN_VERSION: '3' }, 'AZURE_API_TOKEN_VERSION'],
+    [{ ...entra, AZURE_API_CLOUD: 'mars' }, 'AZURE_API_CLOUD'],
+    [{ ...entra, AZURE_API_B2C: '{' }, 'AZURE_API_B2C'],
+    [{ ...generic, JWT_MAX_TOKEN_AGE: '1h' }, 'JWT_MAX_TOKEN_AGE'],
+    [{ ...generic, JWT_REQUIRE_EXP: 'no' }, 'JWT_REQUIRE_EXP'],
+    [{ ...generic, JWT_CLAIM_VALUES: '["idtyp"]' }, 'JWT_CLAIM_VALUES'],
+    [{ ...generic, JWT_MAX_TOKEN_SIZE: '999999999' }, 'JWT_MAX_TOKEN_SIZE'],
     [{ ...entra, JWT_AUDIENCE: 'api://x' }, 'JWT_AUDIENCE'],
     [{ AZURE_API_CLIENT_ID: API }, 'AZURE_TENANT_ID'],
     [{ ...entra, AZURE_TENANT_ID: 'contoso.com' }, 'AZURE_TENANT_ID'],
@@ -159,7 +172,42 @@ test('unknown or contradictory settings are ERR_POLICY_INVALID naming the variab
       return true;
     });
   }
+  // The core judges the members' contents.
+  assert.throws(() => fromEnv({ ...generic, JWT_CLAIM_VALUES: '{"idtyp": "app"}' }), (error) => error.code === 'ERR_POLICY_INVALID');
   assert.throws(() => fromEnv(generic, { retries: 3 }), (error) => error.code === 'ERR_POLICY_INVALID' && error.claim === '"retries"');
+});
+
+test('the Entra variables for app-only v2 tokens, other policy members, and a key-source override', () => {
+  const options = fromEnv({
+    AZURE_TENANT_ID: TENANT,
+    AZURE_API_CLIENT_ID: API,
+    AZURE_API_TOKEN_VERSION: '2',
+    AZURE_API_APP_ONLY: 'true',
+    JWT_TYP: 'JWT',
+    JWT_MAX_TOKEN_AGE: '3600',
+    JWT_CLOCK_TOLERANCE: '30',
+    JWT_JWKS_URI: 'http://127.0.0.1:1/keys',
+  });
+  assert.deepEqual(describeOptions(options), {
+    policy: {
+      issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`],
+      audience: [API, `api://${API}`],
+      algorithms: ['RS256'],
+      tenants: [TENANT],
+      requirePermission: true,
+      forbiddenClaims: ['scp'],
+      claimValues: { idtyp: ['app'] },
+      typ: ['JWT'],
+      maxTokenAge: 3600,
+      clockTolerance: 30,
+    },
+    keys: { kind: 'remote', url: 'http://127.0.0.1:1/keys' },
+  });
+  // The discovery document may live elsewhere too; its issuer is still Entra's.
+  const elsewhere = fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API, JWT_DISCOVERY_URL: 'http://127.0.0.1:1/.well-known/openid-configuration' });
+  assert.deepEqual(describeOptions(elsewhere).keys, { kind: 'discovery', url: 'http://127.0.0.1:1/.well-known/openid-configuration' });
+  const generic = fromEnv({ JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'api://x', JWT_REQUIRE_EXP: 'false', JWT_CLAIM_VALUES: '{"idtyp": ["app"]}', JWT_MAX_TOKEN_SIZE: '8192' });
+  assert.deepEqual([generic.requireExp, generic.claimValues, generic.maxTokenSize], [false, { idtyp: ['app'] }, 8192]);
 });
 
 test('key-source options reach the key source: an injected fetch serves the Entra metadata', async () => {

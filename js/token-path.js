@@ -1,0 +1,167 @@
+/**
+ * The path of one token through a verifier (ARCHITECTURE.md, "The path of
+ * one token"): the input checks, the verified-token cache, then the core
+ * alone or the core's `prepare`, a signature backend's answer and the core's
+ * `finish`. A backend failure, or a key set that changed meanwhile, sends
+ * the token through the core alone: never an acceptance.
+ */
+
+import { JwtGuardError } from './errors.js';
+import { deepFreeze } from './token-cache.js';
+import { tokenInput } from './token-input.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * @typedef {object} TokenPath
+ * @property {(token: string, context?: object, presented?: object) => object} verifySync
+ *   the core alone, or with the entry's synchronous backend
+ * @property {((token: string, context?: object, presented?: object) => Promise<object>) | null} verifyAsync
+ *   with verify()'s WebCrypto backend; null without one
+ */
+
+/**
+ * @param {import('./verifier-options.js').VerifierSettings} settings
+ * @param {import('./keyed-core.js').KeyedCore} keyed
+ * @returns {TokenPath}
+ */
+export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCrypto }, keyed) {
+  /**
+   * What both paths do before the signature: the input checks, the core
+   * brought up to date, the clock read and the verified-token cache asked
+   * (for a bearer token, or one `presented` with the Bearer scheme).
+   * Returns `{ hit }` or `{ core, at, lookup }`.
+   */
+  function begin(token, context, presented) {
+    tokenInput(token, maxTokenSize);
+    const verifier = keyed.sync(context);
+    if (verifier === null) {
+      throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'await verifier.ready() or use verify()');
+    }
+    const at = now();
+    // Only bearer-scheme tokens may come from the cache: it holds only
+    // unbound tokens, and a DPoP-scheme one needs its proof checked.
+    if (cache === null || (presented !== undefined && presented.scheme !== 'bearer')) return { core: verifier, at, lookup: null };
+    const lookup = { generation: keyed.generation(), policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
+    try {
+      const hit = cache.get(token, lookup);
+      if (hit !== null) return { hit };
+    } catch (error) {
+      throw keyed.failure(error);
+    }
+    return { core: verifier, at, lookup };
+  }
+
+  /**
+   * A verified result (the core's JSON text), frozen and remembered. Only
+   * bearer results are remembered: a bound token needs its proof each time.
+   */
+  function conclude(token, json, lookup) {
+    // JSON.parse keeps a signed "__proto__" member an own property.
+    const result = deepFreeze(JSON.parse(json));
+    if (lookup !== null && result.binding === null) cache.set(token, result, lookup);
+    return result;
+  }
+
+  /**
+   * verifySync: the core alone, or, with the entry's synchronous backend, the
+   * core's `prepare`, the backend's answer and the core's `finish`, exactly
+   * as verifyAsync but without awaiting.
+   */
+  function verifySync(token, context, presented) {
+    const { hit, core: verifier, at, lookup } = begin(token, context, presented);
+    if (hit) return hit;
+    let prepared;
+    try {
+      const bytes = encoder.encode(token);
+      prepared = native === null ? undefined : verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      let key;
+      try {
+        key = native.firstValidKeySync(verifier, keyed.generation(), prepared, bytes);
+      } catch (error) {
+        // A trap inside the core (reading a key for node:crypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
+        return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      }
+      return conclude(token, coreFinish(verifier, prepared, key, at, presented), lookup);
+    } catch (error) {
+      throw keyed.failure(error);
+    } finally {
+      keyed.release(prepared);
+    }
+  }
+
+  /**
+   * verify() with WebCrypto: the core prepares (every check up to the
+   * signature, and the keys to try), WebCrypto checks the signature under
+   * those keys, the core finishes (payload and claims). Algorithms the core
+   * keeps (HS*) go through the core alone.
+   */
+  async function verifyAsync(token, context, presented) {
+    const { hit, core: verifier, at, lookup } = begin(token, context, presented);
+    if (hit) return hit;
+    let prepared;
+    try {
+      // Encoded once, for the core's calls and for WebCrypto.
+      const bytes = encoder.encode(token);
+      prepared = verifier.prepare(bytes);
+      if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      const before = keyed.generation();
+      let key;
+      let hostFailed = false;
+      try {
+        key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
+      } catch (error) {
+        // A trap inside the core (reading a key for WebCrypto) is no host failure.
+        if (error instanceof WebAssembly.RuntimeError) throw error;
+        hostFailed = true;
+      }
+      if (keyed.generation() !== before) {
+        // The key set changed while WebCrypto worked: the indices are stale.
+        return conclude(token, coreVerify(verifier, bytes, at, presented), null);
+      }
+      if (hostFailed) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      return conclude(token, coreFinish(verifier, prepared, key, at, presented), lookup);
+    } catch (error) {
+      throw keyed.failure(error);
+    } finally {
+      // The handle's memory is the core's: freed here, finished or not.
+      keyed.release(prepared);
+    }
+  }
+
+  return Object.freeze({ verifySync, verifyAsync: webCrypto === null ? null : verifyAsync });
+}
+
+/**
+ * The core's whole verification, for a bearer token (`presented`
+ * undefined) or a token as a request presented it (`readRequest`'s
+ * credentials: scheme, DPoP proof, client certificate).
+ */
+function coreVerify(verifier, bytes, at, presented) {
+  return presented === undefined
+    ? verifier.verify(bytes, at)
+    : verifier.verifyPresented(bytes, at, ...presentation(presented));
+}
+
+/** The core's second half after `prepare` and the host's answer `key`, as coreVerify. */
+function coreFinish(verifier, prepared, key, at, presented) {
+  return presented === undefined
+    ? verifier.finish(prepared, key, at)
+    : verifier.finishPresented(prepared, key, at, ...presentation(presented));
+}
+
+/**
+ * The core's flat arguments for a presented token, after the token and the
+ * time: scheme, DPoP proof, method and url (with a proof only), and the
+ * client certificate as DER or its SHA-256.
+ */
+function presentation(presented) {
+  const withProof = presented.proof !== undefined;
+  return [
+    presented.scheme, presented.proof,
+    withProof ? presented.method : undefined, withProof ? presented.url : undefined,
+    presented.certificateDer, presented.certificateSha256,
+  ];
+}
