@@ -351,7 +351,7 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
     ['--acr refuses another', () => sign(issuerKey, v2({ acr: 'urn:pwd' })), entraFlags(TENANT, '--acr', 'urn:mfa'), 1, /^rejected: ERR_AUTH_LEVEL_INSUFFICIENT: /],
     ['--max-auth-age accepts a recent sign-in', () => sign(issuerKey, v2({ auth_time: now() - 100 })), entraFlags(TENANT, '--max-auth-age', '300'), 0, null],
     ['--max-auth-age refuses an old one', () => sign(issuerKey, v2({ auth_time: now() - 1000 })), entraFlags(TENANT, '--max-auth-age', '300'), 1, /^rejected: ERR_AUTH_TOO_OLD: /],
-    ['--max-auth-age is whole seconds', () => sign(issuerKey, v2()), entraFlags(TENANT, '--max-auth-age', '5m'), 2, /^jwtguard: --max-auth-age is a whole number of seconds/],
+    ['--max-auth-age is whole seconds', () => sign(issuerKey, v2()), entraFlags(TENANT, '--max-auth-age', '5m'), 2, /^jwtguard: ERR_POLICY_INVALID: .*--max-auth-age must be a whole number of seconds/],
     ['--auth-context needs every id in acrs', () => sign(issuerKey, v2({ acrs: ['c1'] })), () => [...templateFlags(), '--tenant-allow', '*', '--auth-context', 'c1', '--auth-context', 'c2'], 1, /^rejected: ERR_AUTH_CONTEXT_MISSING: /],
     ['--auth-context met', () => sign(issuerKey, v2({ acrs: ['c2', 'c1'] })), () => [...templateFlags(), '--tenant-allow', '*', '--auth-context', 'c1', '--auth-context', 'c2'], 0, null],
     ['--auth-context is c1 to c99', () => sign(issuerKey, v2()), entraFlags(TENANT, '--auth-context', 'c100'), 2, /^jwtguard: ERR_POLICY_INVALID: .*"c100" is not an authentication context id \(c1 to c99\)/],
