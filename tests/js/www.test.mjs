@@ -226,7 +226,7 @@ test('configuration: the variables shown go through the real fromEnv and give th
   assert.deepEqual(fromEntraEnv.roles, ['Tasks.Read']);
 });
 
-test('configuration: the Worker reads fromEnv alone, the variables carry a tolerance and maxTokenAge, and several issuers get no variables', () => {
+test('configuration: the Worker reads fromEnv alone, the variables carry a tolerance, maxTokenAge and the step-up members, and several issuers get no variables', () => {
   const policy = { issuer: [ISSUER], audience: [AUDIENCE], clockTolerance: 60 };
   const { worker } = configuration(policy);
   assert.match(worker, /import \{ fromEnv \} from '@jwtguard\/jwtguard';/);
@@ -237,13 +237,15 @@ test('configuration: the Worker reads fromEnv alone, the variables carry a toler
     [{ ...policy, clockTolerance: 300 }, { clockTolerance: 300 }],
     [{ ...policy, maxTokenAge: 600 }, { maxTokenAge: 600 }],
     [{ ...policy, clockTolerance: 5, maxTokenAge: 600 }, { clockTolerance: 5, maxTokenAge: 600 }],
+    [{ ...policy, acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300, authContext: ['c1', 'c25'] }, { acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300, authContext: ['c1', 'c25'] }],
     [{ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: ['api://00001111-aaaa-2222-bbbb-3333cccc4444'], clockTolerance: 0, maxTokenAge: 3600 }, { clockTolerance: 0, maxTokenAge: 3600 }],
+    [{ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: ['api://00001111-aaaa-2222-bbbb-3333cccc4444'], maxAuthAge: 600, authContext: ['c1'] }, { maxAuthAge: 600, authContext: ['c1'] }],
   ];
   for (const [given, expected] of rows) {
     const shown = configuration(given);
     assert.match(shown.worker, /\(env\) => fromEnv\(env\),/);
     const read = createVerifier(fromEnv(parseEnv(shown.env))).policy;
-    for (const [name, value] of Object.entries(expected)) assert.equal(read[name], value, `${name} in ${shown.env}`);
+    for (const [name, value] of Object.entries(expected)) assert.deepEqual(read[name], value, `${name} in ${shown.env}`);
   }
   const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
   assert.deepEqual([several.env, several.worker], [null, null]);
