@@ -9,4 +9,5 @@ export { entraId } from './entra.js';
 export { cognito } from './cognito.js';
 export { fromEnv } from './env.js';
 export { JwtGuardError, errorCodes } from './errors.js';
+export { refusalResponse } from './bearer.js';
 export { ANY_TENANT, DEFAULT_CLOCK_TOLERANCE, VERIFICATION_CHECKS } from '../pkg/facts.js';

@@ -66,6 +66,24 @@ export interface Policy {
   dpopMaxAge?: number;
   /** Token size cap in bytes. Default and range: see docs/reference.md. */
   maxTokenSize?: number;
+  /**
+   * Step-up (RFC 9470): accepted `acr` values; a token with another `acr`, or
+   * none, is refused with ERR_AUTH_LEVEL_INSUFFICIENT (401
+   * `insufficient_user_authentication` with `acr_values`).
+   */
+  acrValues?: string | string[];
+  /**
+   * Step-up (RFC 9470): the most seconds since the user signed in
+   * (`auth_time`, then required), plus `clockTolerance`; else
+   * ERR_AUTH_TOO_OLD (401 `insufficient_user_authentication` with `max_age`).
+   */
+  maxAuthAge?: number;
+  /**
+   * Entra Conditional Access authentication context ids (`c1`…`c99`) that
+   * must all be in the token's `acrs`; else ERR_AUTH_CONTEXT_MISSING (a
+   * claims challenge when the token's `xms_cc` holds `cp1`, else 403).
+   */
+  authContext?: string | string[];
 }
 
 /** The caller's request, for work that outlives a verification (a Worker's `ctx.waitUntil`). */
@@ -200,6 +218,12 @@ export interface EntraIdOptions extends KeySourceOptions {
   anyScopes?: string[];
   /** Allowed calling clients (`appid` in v1, `azp` in v2); also the permission of an API that authorises callers by client id. */
   clients?: string | string[];
+  /** Accepted `acr` values (step-up, RFC 9470); see `Policy.acrValues`. */
+  acrValues?: string | string[];
+  /** The most seconds since the user signed in (`auth_time`); see `Policy.maxAuthAge`. */
+  maxAuthAge?: number;
+  /** Conditional Access authentication context ids (`c1`…`c99`) required in `acrs`; see `Policy.authContext`. */
+  authContext?: string | string[];
   /** Require app-only tokens: no `scp`, and `idtyp` is `app` when present. */
   appOnly?: boolean;
   /** Read the app-specific key set (`?appid=<clientId>`), for apps with custom signing keys. */
@@ -510,6 +534,42 @@ export declare class JwtGuardError extends Error {
   readonly reason: string;
   /** What the check expected and found (for logs), or null; never token bytes or key material. */
   readonly detail: string | null;
+  /**
+   * ERR_AUTH_CONTEXT_MISSING for a client whose token's `xms_cc` holds `cp1`:
+   * the OpenID Connect claims request to sign in again with (JSON text) and,
+   * for an Entra issuer, the tenant's authorize endpoint. Null otherwise.
+   */
+  readonly claimsChallenge: ClaimsChallenge | null;
   /** The message is `reason`, then ": " and `detail` when there is one. */
-  constructor(code: ErrorCode, detail?: string | null, details?: { claim?: string | null; cause?: unknown });
+  constructor(code: ErrorCode, detail?: string | null, details?: { claim?: string | null; claimsChallenge?: ClaimsChallenge | null; cause?: unknown });
+}
+
+/** An HTTP answer to a failed authentication: status, headers (with `www-authenticate`), JSON body. */
+export interface RefusalResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; code: ErrorCode | null };
+}
+
+/**
+ * The answer every middleware gives to a `verifyRequest` failure: 401 with an
+ * RFC 6750 / RFC 9449 challenge, 403 `insufficient_scope`, RFC 9470 step-up
+ * (`insufficient_user_authentication` with `acr_values` / `max_age`), Entra
+ * claims challenges (`insufficient_claims`), 400, 500 or 503.
+ * @param error what `verifyRequest` threw
+ * @param options `policy`: the verifier's `policy`; `realm` (default `"api"`);
+ *   `scheme`: how the request presented its token (default `"bearer"`);
+ *   `resourceMetadata`: the RFC 9728 metadata URL every 401 names
+ */
+export declare function refusalResponse(
+  error: unknown,
+  options?: { policy?: Policy | ReadonlyArray<Policy>; realm?: string; scheme?: 'bearer' | 'dpop'; resourceMetadata?: string },
+): RefusalResponse;
+
+/** What a client that can answer a claims challenge is asked for. */
+export interface ClaimsChallenge {
+  /** The claims request, JSON text, e.g. `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}`. */
+  readonly claims: string;
+  /** The authorize endpoint of the token's Entra tenant, or null for another issuer. */
+  readonly authorizationUri: string | null;
 }

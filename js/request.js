@@ -31,6 +31,18 @@ export function headerValues(headers, name) {
 }
 
 /**
+ * Whether `request` is a CORS preflight: `OPTIONS` with
+ * `Access-Control-Request-Method` (Fetch, "CORS-preflight request"). A
+ * browser sends it without credentials, so no token can be checked; every
+ * middleware and the gateway let it through without one (never with `auth`,
+ * never with credentials), unless told to check `OPTIONS`.
+ * @param {{ method: string, headers: Headers | Record<string, string | string[] | undefined> }} request
+ */
+export function isPreflight(request) {
+  return request.method === 'OPTIONS' && headerValues(request.headers, 'access-control-request-method').length > 0;
+}
+
+/**
  * The client certificate as `{ certificateDer }` or `{ certificateSha256 }`.
  * @param {Uint8Array | ArrayBuffer | string | undefined} certificate
  */

@@ -65,7 +65,7 @@ struct DocsRust;
 pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
 pub use dpop::DpopRequest;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{ClaimsChallenge, Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
 pub use introspection::{INTROSPECTION_TYP, Introspected, Introspection};
 pub use issuers::IssuerRouter;

@@ -892,7 +892,227 @@ fn cases() -> Vec<Case> {
             policy_with(|p| p.any_scopes = Some(vec!["tasks:write".into()])),
             None,
         ),
+        // Step-up (RFC 9470): acr and auth_time.
+        with_policy(
+            "acr accepted",
+            signed(|c| {
+                c.insert("acr".into(), json!("urn:mfa"));
+            }),
+            policy_with(|p| p.acr_values = vec!["urn:pwd+otp".into(), "urn:mfa".into()]),
+            None,
+        ),
+        with_policy(
+            "acr not accepted",
+            signed(|c| {
+                c.insert("acr".into(), json!("urn:pwd"));
+            }),
+            policy_with(|p| p.acr_values = vec!["urn:mfa".into()]),
+            err("ERR_AUTH_LEVEL_INSUFFICIENT", Some("acr")),
+        ),
+        with_policy(
+            "acr absent",
+            good.clone(),
+            policy_with(|p| p.acr_values = vec!["urn:mfa".into()]),
+            err("ERR_AUTH_LEVEL_INSUFFICIENT", Some("acr")),
+        ),
+        with_policy(
+            "acr a number",
+            signed(|c| {
+                c.insert("acr".into(), json!(2));
+            }),
+            policy_with(|p| p.acr_values = vec!["2".into()]),
+            err("ERR_CLAIM_INVALID", Some("acr")),
+        ),
+        with_policy(
+            "acr an array",
+            signed(|c| {
+                c.insert("acr".into(), json!(["urn:mfa"]));
+            }),
+            policy_with(|p| p.acr_values = vec!["urn:mfa".into()]),
+            err("ERR_CLAIM_INVALID", Some("acr")),
+        ),
+        case(
+            "acr of any type without acrValues",
+            signed(|c| {
+                c.insert("acr".into(), json!({"level": 2}));
+            }),
+            None,
+        ),
+        with_policy(
+            "auth_time recent",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n - 300));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            None,
+        ),
+        with_policy(
+            "auth_time within the tolerance",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n - 360));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            None,
+        ),
+        with_policy(
+            "auth_time too old",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n - 361));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_AUTH_TOO_OLD", Some("auth_time")),
+        ),
+        with_policy(
+            "auth_time absent",
+            good.clone(),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_AUTH_TOO_OLD", Some("auth_time")),
+        ),
+        with_policy(
+            "auth_time in the future",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n + 61));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_CLAIM_INVALID", Some("auth_time")),
+        ),
+        with_policy(
+            "auth_time a string",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(format!("{}", n - 10)));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_CLAIM_INVALID", Some("auth_time")),
+        ),
+        case(
+            "auth_time a string without maxAuthAge",
+            signed(|c| {
+                c.insert("auth_time".into(), json!("yesterday"));
+            }),
+            None,
+        ),
+        // Entra authentication context (acrs).
+        with_policy(
+            "acrs holds every id",
+            signed(|c| {
+                c.insert("acrs".into(), json!(["c2", "c1"]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into(), "c2".into()]),
+            None,
+        ),
+        with_policy(
+            "acrs lacks one id",
+            signed(|c| {
+                c.insert("acrs".into(), json!(["c1"]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into(), "c2".into()]),
+            err("ERR_AUTH_CONTEXT_MISSING", Some("acrs")),
+        ),
+        with_policy(
+            "acrs absent",
+            good.clone(),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_AUTH_CONTEXT_MISSING", Some("acrs")),
+        ),
+        with_policy(
+            "acrs a string",
+            signed(|c| {
+                c.insert("acrs".into(), json!("c1"));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_CLAIM_INVALID", Some("acrs")),
+        ),
+        with_policy(
+            "acrs holds a number",
+            signed(|c| {
+                c.insert("acrs".into(), json!([1]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_CLAIM_INVALID", Some("acrs")),
+        ),
+        with_policy(
+            "xms_cc cp1 does not stand in for acrs",
+            signed(|c| {
+                c.insert("xms_cc".into(), json!(["cp1"]));
+                c.insert("acrs".into(), json!(["c2"]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_AUTH_CONTEXT_MISSING", Some("acrs")),
+        ),
+        with_policy(
+            "xms_cc not an array",
+            signed(|c| {
+                c.insert("xms_cc".into(), json!("cp1"));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_CLAIM_INVALID", Some("xms_cc")),
+        ),
     ]
+}
+
+/// `ERR_AUTH_CONTEXT_MISSING` carries the claims challenge only when the
+/// token's `xms_cc` holds `cp1`: one missing id as `value`, several as
+/// `values`, and the authorize endpoint of the token's Entra tenant.
+#[test]
+fn auth_context_refusals_carry_a_claims_challenge_for_capable_clients() {
+    let entra = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
+    let endpoint = format!("https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/authorize");
+    let rows: Vec<(&str, Value, Vec<&str>, Option<&str>)> = vec![
+        ("no xms_cc", json!({"acrs": []}), vec!["c1"], None),
+        (
+            "xms_cc without cp1",
+            json!({"xms_cc": ["cp2"]}),
+            vec!["c1"],
+            None,
+        ),
+        (
+            "one id",
+            json!({"xms_cc": ["cp1"], "acrs": ["c3"]}),
+            vec!["c1", "c3"],
+            Some(r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#),
+        ),
+        (
+            "several ids",
+            json!({"xms_cc": ["cp1", "cp2"]}),
+            vec!["c1", "c25"],
+            Some(r#"{"access_token":{"acrs":{"essential":true,"values":["c1","c25"]}}}"#),
+        ),
+    ];
+    for (name, extra, ids, want) in rows {
+        for (iss, uri) in [(issuer(), None), (entra.clone(), Some(endpoint.as_str()))] {
+            let token = signed(|c| {
+                c.extend(extra.as_object().unwrap().clone());
+                c.insert("iss".into(), json!(iss));
+            });
+            let policy = policy_with(|p| {
+                p.issuer = vec![iss.clone()];
+                p.auth_context = ids.iter().map(|&id| id.into()).collect();
+            });
+            let verifier = Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap();
+            let error = verifier.verify(&token, now()).unwrap_err();
+            assert_eq!(error.code(), "ERR_AUTH_CONTEXT_MISSING", "{name} {iss}");
+            let challenge = error.claims_challenge();
+            assert_eq!(challenge.map(|c| c.claims.as_str()), want, "{name} {iss}");
+            assert_eq!(
+                challenge.and_then(|c| c.authorization_uri.as_deref()),
+                want.and(uri),
+                "{name} {iss}"
+            );
+        }
+    }
+    // No other refusal carries one, even with cp1.
+    let token = signed(|c| {
+        c.insert("xms_cc".into(), json!(["cp1"]));
+        c.insert("acr".into(), json!("urn:pwd"));
+    });
+    let policy = policy_with(|p| {
+        p.acr_values = vec!["urn:mfa".into()];
+        p.auth_context = vec!["c1".into()];
+    });
+    let verifier = Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap();
+    let error = verifier.verify(&token, now()).unwrap_err();
+    assert_eq!(error.code(), "ERR_AUTH_LEVEL_INSUFFICIENT");
+    assert!(error.claims_challenge().is_none());
 }
 
 #[test]
@@ -1038,6 +1258,9 @@ fn the_code_list_is_pinned() {
             "ERR_CLIENT_NOT_ALLOWED",
             "ERR_TENANT_NOT_ALLOWED",
             "ERR_PERMISSION_MISSING",
+            "ERR_AUTH_LEVEL_INSUFFICIENT",
+            "ERR_AUTH_TOO_OLD",
+            "ERR_AUTH_CONTEXT_MISSING",
             "ERR_FOREIGN_TOKEN",
             "ERR_DPOP_INVALID",
             "ERR_TOKEN_BOUND",

@@ -39,6 +39,9 @@ const HELP = {
       --require-any-role <r>   repeatable: at least one of them
       --require-any-scope <s>  repeatable: at least one of them
       --allow-client <id>      repeatable     --tolerance <seconds>    clock skew
+      --acr <value>            repeatable: accepted acr values (step-up)
+      --max-auth-age <seconds> the most seconds since the user signed in
+      --auth-context <c1..c99> repeatable: Entra authentication contexts in acrs
       --tenant-allow <guid|*>  repeatable: tenants a {tenantid} issuer (or
                                --entra-tenant organizations/common) accepts;
                                * accepts any tenant and must be written out

@@ -20,6 +20,17 @@ fn to_js_error(error: &Error) -> JsValue {
     let _ = Reflect::set(&js, &"claim".into(), &claim);
     let detail = error.detail().map_or(JsValue::NULL, JsValue::from);
     let _ = Reflect::set(&js, &"detail".into(), &detail);
+    let challenge = error.claims_challenge().map_or(JsValue::NULL, |challenge| {
+        let object = js_sys::Object::new();
+        let _ = Reflect::set(&object, &"claims".into(), &challenge.claims.as_str().into());
+        let uri = challenge
+            .authorization_uri
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from);
+        let _ = Reflect::set(&object, &"authorizationUri".into(), &uri);
+        object.into()
+    });
+    let _ = Reflect::set(&js, &"claimsChallenge".into(), &challenge);
     js.into()
 }
 
@@ -260,8 +271,9 @@ impl WasmVerifier {
             .map(str::to_owned)
     }
 
-    /// Re-checks the time claims (`exp`, `nbf`, `iat` as NumericDates, or
-    /// `undefined`) of a token this verifier already verified, at `now`.
+    /// Re-checks the time claims (`exp`, `nbf`, `iat`, `auth_time` as
+    /// NumericDates, or `undefined`) of a token this verifier already
+    /// verified, at `now`.
     /// Throws the same error `verify` would.
     #[wasm_bindgen(js_name = checkTimes)]
     pub fn check_times(
@@ -269,6 +281,7 @@ impl WasmVerifier {
         exp: Option<f64>,
         nbf: Option<f64>,
         iat: Option<f64>,
+        auth_time: Option<f64>,
         now: f64,
     ) -> Result<(), JsValue> {
         let now = seconds(now)?;
@@ -278,6 +291,7 @@ impl WasmVerifier {
             exp: exp.map(|s| s.floor() as i64),
             nbf: nbf.map(|s| s.floor() as i64),
             iat: iat.map(|s| s.floor() as i64),
+            auth_time: auth_time.map(|s| s.floor() as i64),
         };
         self.inner
             .check_times(times, now)
