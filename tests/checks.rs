@@ -1369,3 +1369,115 @@ fn details_say_what_was_expected_and_what_was_found() {
         }
     }
 }
+
+/// One way to fail each claim check of `CHECKS` (the checks after the
+/// signature that have codes of their own): an edit of the good claims and
+/// of the default policy. Failing two checks at once must give a code of the
+/// one `CHECKS` lists first, so the table is the order the core runs.
+type Spoil = (
+    &'static str,
+    fn(&mut serde_json::Map<String, Value>),
+    fn(&mut Policy),
+);
+
+const SPOILERS: [Spoil; 10] = [
+    (
+        "issuer",
+        |c| {
+            c.insert("iss".into(), json!("https://other-issuer.test"));
+        },
+        |_| {},
+    ),
+    (
+        "audience",
+        |c| {
+            c.insert("aud".into(), json!("api://another-api"));
+        },
+        |_| {},
+    ),
+    (
+        "times",
+        |c| {
+            c.insert("exp".into(), json!(now() - 3600));
+        },
+        |_| {},
+    ),
+    (
+        "tenant",
+        |_| {},
+        |p| p.tenants = vec!["00000000-0000-0000-0000-00000000000a".into()],
+    ),
+    (
+        "client",
+        |_| {},
+        |p| p.clients = vec!["the-only-client".into()],
+    ),
+    ("roles", |_| {}, |p| p.roles = vec!["Data.Admin".into()]),
+    ("scopes", |_| {}, |p| p.scopes = vec!["admin".into()]),
+    (
+        "permission",
+        |c| {
+            c.remove("roles");
+            c.remove("scp");
+        },
+        |p| p.require_permission = true,
+    ),
+    (
+        "authentication",
+        |_| {},
+        |p| p.acr_values = vec!["mfa".into()],
+    ),
+    (
+        "binding",
+        |c| {
+            c.insert(
+                "cnf".into(),
+                json!({"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}),
+            );
+        },
+        |_| {},
+    ),
+];
+
+#[test]
+fn checks_run_in_the_order_checks_lists() {
+    let position = |id: &str| {
+        jwtguard::CHECKS
+            .iter()
+            .position(|check| check.id == id)
+            .unwrap_or_else(|| panic!("{id} is not in CHECKS"))
+    };
+    // Every claim check with codes has a spoiler, in CHECKS order.
+    let listed: Vec<&str> = jwtguard::CHECKS
+        .iter()
+        .skip(position("issuer"))
+        .filter(|check| !check.codes.is_empty())
+        .map(|check| check.id)
+        .collect();
+    let spoiled: Vec<&str> = SPOILERS.iter().map(|(id, _, _)| *id).collect();
+    assert_eq!(spoiled, listed);
+
+    let keys = KeySet::from_jwks(&jwks()).unwrap();
+    for (i, (first, edit_claims, edit_policy)) in SPOILERS.iter().enumerate() {
+        for (later, later_claims, later_policy) in SPOILERS.iter().skip(i + 1) {
+            let token = signed(|c| {
+                edit_claims(c);
+                later_claims(c);
+            });
+            let policy = policy_with(|p| {
+                edit_policy(p);
+                later_policy(p);
+            });
+            let error = Verifier::new(policy, keys.clone())
+                .unwrap()
+                .verify(&token, now())
+                .expect_err(first);
+            let check = &jwtguard::CHECKS[position(first)];
+            assert!(
+                check.codes.iter().any(|code| code.code() == error.code()),
+                "{first} and {later} both fail: got {}, want one of {first}'s codes",
+                error.code()
+            );
+        }
+    }
+}
