@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-remote test-worker test-servers test-browser lint fuzz bench
+.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-recipes test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -84,6 +84,15 @@ test-js:
 test-trap:
 	bash scripts/build-wasm.sh --trap-hook target-wasm/trap-pkg
 	node --test tests/trap/
+
+# The long form of the docs' testing recipe (docs/configuration.md): its
+# Vitest and Jest blocks run under the real Vitest 3 and Jest 30, which are
+# tests/recipes/'s own dependencies (installed here when its lock file
+# changes, kept out of the package's). test-js checks that the blocks parse.
+test-recipes:
+	@if [ ! -f tests/recipes/node_modules/.package-lock.json ] || [ tests/recipes/package-lock.json -nt tests/recipes/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix tests/recipes --no-audit --no-fund --loglevel=error; fi
+	node tests/recipes/run.mjs
 
 # The property tests (tests/js/properties.test.mjs, also in test-js) with a
 # hundred times the cases: a few hundred thousand header values and tens of
