@@ -1000,6 +1000,7 @@ fn the_table_covers_every_core_code() {
         .collect();
     produced.extend(["ERR_KEY_INVALID", "ERR_JWKS_INVALID", "ERR_POLICY_INVALID"]); // configuration_errors_have_their_codes
     produced.insert("ERR_DPOP_INVALID"); // needs a presented proof: tests/binding.rs
+    produced.insert("ERR_DPOP_NONCE"); // a proof with server nonces: tests/catalog/f_dpop.rs
     produced.insert("ERR_INTERNAL"); // unreachable by construction; the JS tests map a trap to it
     produced.extend(HOST_ONLY);
     let all: BTreeSet<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
@@ -1036,6 +1037,7 @@ fn the_code_list_is_pinned() {
             "ERR_PERMISSION_MISSING",
             "ERR_FOREIGN_TOKEN",
             "ERR_DPOP_INVALID",
+            "ERR_DPOP_NONCE",
             "ERR_TOKEN_BOUND",
             "ERR_POLICY_INVALID",
             "ERR_KEYS_NOT_LOADED",
