@@ -295,6 +295,17 @@ export interface VerifierOptions extends Policy {
    */
   replayStore?: ReplayStore;
   /**
+   * DPoP server nonces (RFC 9449 §9): a DPoP request's proof must carry a
+   * current nonce, else `verifyRequest` refuses it with `ERR_DPOP_NONCE`
+   * (the middleware answer 401 `use_dpop_nonce` with a `DPoP-Nonce`
+   * header). `{ secret, window }` makes them without storage: the
+   * HMAC-SHA-256 of the time window's index (`window` seconds, default
+   * 300, 1 to 86400) under `secret` (at least 32 bytes), base64url; the
+   * current and the previous window's nonce are accepted, so servers that
+   * share the secret share the nonces. Or a provider of your own.
+   */
+  dpopNonce?: { secret: string | Uint8Array | ArrayBuffer; window?: number } | DpopNonceProvider;
+  /**
    * Receives `{ type: 'core-restarted', error }` when a call of this verifier
    * hit a WebAssembly trap: the call fails with ERR_INTERNAL, the core is
    * instantiated again, and every verifier reloads its keys into it.
@@ -304,6 +315,17 @@ export interface VerifierOptions extends Policy {
 
 /** What `onEvent` of createVerifier receives. */
 export type VerifierEvent = { type: 'core-restarted'; error: JwtGuardError };
+
+/**
+ * Server nonces for DPoP proofs: `current(now)` the nonce a client's next
+ * proof should carry (sent in `DPoP-Nonce`), `accepted(now)` every nonce a
+ * proof may carry at `now` (Unix seconds). Each nonce is 1 to 256 printable
+ * ASCII characters without `"` or `\` (RFC 9449 §8.1).
+ */
+export interface DpopNonceProvider {
+  current(now: number): string | Promise<string>;
+  accepted(now: number): readonly string[] | Promise<readonly string[]>;
+}
 
 /** Records a key for `ttlSeconds` and answers whether it had been recorded before. */
 export interface ReplayStore {
@@ -322,6 +344,8 @@ export interface Result {
   key: { kid: string | null; alg: Algorithm };
   /** `null` for a bearer token. */
   binding: Binding | null;
+  /** From `verifyRequest` with `dpopNonce`, for a DPoP request: the current nonce, for the answer's `DPoP-Nonce` header. */
+  dpopNonce?: string;
 }
 
 /** An HTTP request: a Fetch API `Request`, or its method, absolute URL and headers (a `Headers` or Node's plain object). */
@@ -432,6 +456,8 @@ export declare class JwtGuardError extends Error {
   readonly reason: string;
   /** What the check expected and found (for logs), or null; never token bytes or key material. */
   readonly detail: string | null;
+  /** With `ERR_DPOP_NONCE` from `verifyRequest`: the nonce to send in the answer's `DPoP-Nonce` header. */
+  readonly dpopNonce?: string;
   /** The message is `reason`, then ": " and `detail` when there is one. */
   constructor(code: ErrorCode, detail?: string | null, details?: { claim?: string | null; cause?: unknown });
 }

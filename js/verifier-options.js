@@ -8,6 +8,7 @@
 import { normalizePolicy } from '../pkg/jwtguard.js';
 import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS, WHOLE_NUMBER_MEMBERS } from '../pkg/facts.js';
 import { checkedClock, kindOf } from './clock.js';
+import { nonceProvider } from './dpop-nonce.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { localJwks } from './keys/local.js';
 import { isKeySource } from './keys/source.js';
@@ -16,7 +17,7 @@ import { cacheCapacity, createTokenCache } from './token-cache.js';
 import { webCryptoBackend } from './webcrypto.js';
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'onEvent']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'dpopNonce', 'onEvent']);
 
 /**
  * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
@@ -66,6 +67,7 @@ function systemNow() {
  * @property {() => number} now the checked clock
  * @property {(event: object) => void} emit reports an event to `onEvent`; never throws
  * @property {import('./index.d.ts').ReplayStore} replayStore
+ * @property {import('./index.d.ts').DpopNonceProvider | null} dpopNonce the server nonces DPoP proofs must carry, or null
  * @property {ReturnType<typeof createTokenCache> | null} cache the verified-token cache, or null when off
  * @property {Uint8Array | null} secret the shared secret, or null with a key source
  * @property {string | undefined} kid the shared secret's kid
@@ -134,6 +136,7 @@ export function verifierSettings(options) {
     now,
     emit,
     replayStore: options.replayStore ?? memoryReplayStore(now),
+    dpopNonce: nonceProvider(options.dpopNonce),
     cache: capacity > 0 ? createTokenCache(capacity) : null,
     secret,
     kid: options.kid ?? undefined,

@@ -5,6 +5,7 @@
  */
 
 import { inspect } from '../pkg/jwtguard.js';
+import { noncesAt } from './dpop-nonce.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
 import { keyedCore } from './keyed-core.js';
@@ -65,6 +66,9 @@ export function createVerifier(options) {
      * DPoP proof's `jti` is then refused if this verifier's replay store has
      * seen it (in another request: `context[REPLAY_SCOPE]` holds one
      * request's answers when a gateway checks it against several policies).
+     * With `dpopNonce`, a DPoP request's proof must carry a current server
+     * nonce: the result, and an `ERR_DPOP_NONCE` refusal, carry the nonce to
+     * send (`dpopNonce`).
      */
     async verifyRequest(request, options, context) {
       const presented = readRequest(request, options);
@@ -76,9 +80,18 @@ export function createVerifier(options) {
             : 'the authorization header is not one bearer or dpop token',
         );
       }
-      const result = await keyed.withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, presented));
+      // RFC 9449 §9: with dpopNonce, a proof carries one of the nonces accepted now (the core checks it).
+      const nonces = settings.dpopNonce !== null && presented.scheme === 'dpop' ? await noncesAt(settings.dpopNonce, settings.now()) : null;
+      const withNonces = nonces === null ? presented : { ...presented, nonces: nonces.accepted };
+      let result;
+      try {
+        result = await keyed.withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, withNonces));
+      } catch (error) {
+        if (error?.code === 'ERR_DPOP_NONCE' && nonces !== null) error.dpopNonce = nonces.current;
+        throw error;
+      }
       if (result.binding?.type === 'dpop') await refuseReplay(settings.replayStore, result.binding, settings.now(), context?.[REPLAY_SCOPE]);
-      return result;
+      return nonces === null ? result : Object.freeze({ ...result, dpopNonce: nonces.current });
     },
     /** Entries of the current key set that were skipped, with reasons. */
     skippedKeys() {
