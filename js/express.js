@@ -34,8 +34,9 @@ export function jwtAuth(options, settings) {
       sendAnswer(res, metadata, req.method);
       return;
     }
-    guard.authenticate(request, req).then(({ auth, failure }) => {
+    guard.authenticate(request, req).then(({ auth, failure, headers }) => {
       if (failure) return sendAnswer(res, failure, req.method);
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       req.auth = auth;
       return next();
     }, next).catch(() => {

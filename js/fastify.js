@@ -71,8 +71,9 @@ export async function jwtAuth(fastify, pluginOptions) {
     if ((request.method === 'GET' || request.method === 'HEAD') && request.routeOptions?.config?.[served] === true) return undefined;
     const { request: presented, refusal } = readRequest(request);
     if (refusal) return send(reply, refusal);
-    const { auth, failure } = await guard.authenticate(presented, request);
+    const { auth, failure, headers } = await guard.authenticate(presented, request);
     if (failure) return send(reply, failure);
+    reply.headers(headers);
     /** @type {any} */ (request).auth = auth;
     return undefined;
   });
