@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-remote test-worker test-servers test-browser lint fuzz bench
+.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-recipes test-remote test-worker test-servers test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -85,6 +85,19 @@ test-trap:
 	bash scripts/build-wasm.sh --trap-hook target-wasm/trap-pkg
 	node --test tests/trap/
 
+# `npm ci` in a folder with its own package.json (bench/, tests/recipes/)
+# when its node_modules is missing or older than its lock file.
+npm-ci-when-stale = @if [ ! -f $(1)/node_modules/.package-lock.json ] || [ $(1)/package-lock.json -nt $(1)/node_modules/.package-lock.json ]; then \
+	npm ci --prefix $(1) --no-audit --no-fund --loglevel=error; fi
+
+# The long form of the docs' testing recipe (docs/configuration.md): its
+# Vitest and Jest blocks run under the real Vitest 3 and Jest 30, which are
+# tests/recipes/'s own dependencies (installed here when its lock file
+# changes, kept out of the package's). test-js checks that the blocks parse.
+test-recipes:
+	$(call npm-ci-when-stale,tests/recipes)
+	node tests/recipes/run.mjs
+
 # The property tests (tests/js/properties.test.mjs, also in test-js) with a
 # hundred times the cases: a few hundred thousand header values and tens of
 # thousands of cache histories.
@@ -120,8 +133,7 @@ test-remote:
 # The compared libraries and runtimes (aws-jwt-verify, fast-jwt, miniflare's
 # workerd, playwright-core for Debian's chromium) are bench/'s own dependencies.
 bench: build
-	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
-	  npm ci --prefix bench --no-audit --no-fund --loglevel=error; fi
+	$(call npm-ci-when-stale,bench)
 	node bench/run.mjs
 
 # The decoder page (www/) and the example web app (examples/web, built by

@@ -11,11 +11,11 @@
 import { createVerifier, JwtGuardError } from '@jwtguard/jwtguard';
 import { MALFORMED, failureResponse, nonceHeader, readAuthorization } from './bearer.js';
 import { REPLAY_SCOPE, replayMemory } from './replay.js';
-import { headerValues } from './request.js';
+import { headerValues, isPreflight } from './request.js';
 import { metadataAnswer, resourceMetadataFor } from './resource-metadata.js';
 
 /** The settings every middleware takes beside the verifier options. */
-const SETTINGS = Object.freeze(['realm', 'tokenFrom', 'resourceMetadata', 'onRefuse']);
+const SETTINGS = Object.freeze(['realm', 'tokenFrom', 'resourceMetadata', 'checkPreflight', 'onRefuse']);
 
 /**
  * The default `onRefuse`: one structured console.warn line for each 503,
@@ -42,18 +42,19 @@ const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
 
 /**
  * Checks the middleware settings once, when the middleware is built.
- * @param {{ realm?: string, tokenFrom?: Record<string, string>, resourceMetadata?: boolean | object, onRefuse?: false | ((error: JwtGuardError, request: unknown) => void) }} [settings]
+ * @param {{ realm?: string, tokenFrom?: Record<string, string>, resourceMetadata?: boolean | object, checkPreflight?: boolean, onRefuse?: false | ((error: JwtGuardError, request: unknown) => void) }} [settings]
  */
 function checkSettings(settings = {}) {
   if (!settings || typeof settings !== 'object') throw misuse('the middleware settings must be an object');
   for (const name of Object.keys(settings)) {
     if (!SETTINGS.includes(name)) throw misuse(`unknown middleware setting ${JSON.stringify(name)}`);
   }
-  const { realm = 'api', tokenFrom = {}, resourceMetadata = false, onRefuse } = settings;
+  const { realm = 'api', tokenFrom = {}, resourceMetadata = false, checkPreflight = false, onRefuse } = settings;
   if (onRefuse !== undefined && onRefuse !== false && typeof onRefuse !== 'function') {
     throw misuse('onRefuse must be a function (error, request), or false for no log');
   }
   if (typeof realm !== 'string') throw misuse('realm must be a string');
+  if (typeof checkPreflight !== 'boolean') throw misuse('checkPreflight must be a boolean');
   if (!tokenFrom || typeof tokenFrom !== 'object') throw misuse('tokenFrom must be an object');
   for (const [source, name] of Object.entries(tokenFrom)) {
     if (!TOKEN_SOURCES.includes(source)) throw misuse(`tokenFrom.${source} is not a token source (header, cookie, query)`);
@@ -66,7 +67,7 @@ function checkSettings(settings = {}) {
     throw misuse('resourceMetadata must be true (derived from the policy) or the document\'s members');
   }
   const refused = onRefuse === false ? () => {} : onRefuse === undefined ? warnUnavailable : (error, request) => onRefuse(error, request);
-  return { realm, tokenFrom, resourceMetadata, refused };
+  return { realm, tokenFrom, resourceMetadata, checkPreflight, refused };
 }
 
 /**
@@ -235,6 +236,29 @@ function findToken(request, tokenFrom) {
 }
 
 /**
+ * What is left of a request without the credentials `tokenFrom` and the
+ * two fixed headers carry: the header `names` to delete, the Cookie line to
+ * keep (null: none; undefined: unchanged) and the URL without the token's
+ * query parameter (the other parameters as they were written).
+ */
+function credentialsWithout(tokenFrom) {
+  return (headers, href) => {
+    const names = ['authorization', 'dpop', ...(tokenFrom.header ? [tokenFrom.header.toLowerCase()] : [])];
+    let cookie;
+    if (tokenFrom.cookie) {
+      const kept = headerValues(headers, 'cookie').flatMap((line) => cookiePairs(line, tokenFrom.cookie))
+        .filter(({ pair, named }) => !named && pair.trim() !== '').map(({ pair }) => pair.trim());
+      cookie = kept.length > 0 ? kept.join('; ') : null;
+    }
+    const url = new URL(href);
+    if (tokenFrom.query) {
+      url.search = url.search.slice(1).split('&').filter((pair) => pair !== '' && !isParameter(pair, tokenFrom.query)).join('&');
+    }
+    return { names, cookie, url: url.href };
+  };
+}
+
+/**
  * The policy the answers describe: a several-issuer verifier's first
  * configuration (the algorithms are the same unless configured otherwise).
  */
@@ -246,13 +270,14 @@ const internal = (error) => (error instanceof JwtGuardError ? error : new JwtGua
 
 /**
  * @param {object | object[] | ((argument: any) => object | object[])} options createVerifier options, or a function of the env / request
- * @param {{ realm?: string, tokenFrom?: { header?: string, cookie?: string, query?: string }, resourceMetadata?: boolean | object }} [settings]
+ * @param {{ realm?: string, tokenFrom?: { header?: string, cookie?: string, query?: string }, resourceMetadata?: boolean | object, checkPreflight?: boolean, onRefuse?: false | ((error: JwtGuardError, request: unknown) => void) }} [settings]
  * @param {{ env?: boolean, memory?: ReturnType<typeof replayMemory> }} [how] `env`: a function `options` receives the
  *   deployment's env, not a request; `memory`: the replay memory to share (a gateway's, for all its policies), else one of this factory's own
  */
 export function authenticator(options, settings, { env = false, memory = replayMemory() } = {}) {
-  const { realm, tokenFrom, resourceMetadata, refused } = checkSettings(settings);
+  const { realm, tokenFrom, resourceMetadata, checkPreflight, refused } = checkSettings(settings);
   const verifierFor = verifiers(options, { env, memory });
+  const credentialsOf = credentialsWithout(tokenFrom);
 
   /**
    * `failure`, after telling onRefuse of its error. A hook that throws is
@@ -300,6 +325,16 @@ export function authenticator(options, settings, { env = false, memory = replayM
     },
 
     /**
+     * Whether `request` is a CORS preflight this middleware lets through
+     * without a token (unless `checkPreflight` is set): the adapter then
+     * passes it on without `auth` and without credentials.
+     * @param {{ method: string, headers: Headers | Record<string, string | string[] | undefined> }} request
+     */
+    passesPreflight(request) {
+      return !checkPreflight && isPreflight(request);
+    },
+
+    /**
      * The request without the credentials this middleware reads, for an
      * origin that must not receive them: `Authorization`, `DPoP`, and the
      * `tokenFrom` header, cookie (the other cookies stay) and query parameter
@@ -308,20 +343,32 @@ export function authenticator(options, settings, { env = false, memory = replayM
      * @returns {Request}
      */
     withoutCredentials(request) {
+      const { names, cookie, url } = credentialsOf(request.headers, request.url);
       const headers = new Headers(request.headers);
-      for (const name of ['authorization', 'dpop', ...(tokenFrom.header ? [tokenFrom.header] : [])]) headers.delete(name);
-      if (tokenFrom.cookie) {
-        const kept = headerValues(request.headers, 'cookie').flatMap((line) => cookiePairs(line, tokenFrom.cookie))
-          .filter(({ pair, named }) => !named && pair.trim() !== '').map(({ pair }) => pair.trim());
-        if (kept.length > 0) headers.set('cookie', kept.join('; '));
-        else headers.delete('cookie');
-      }
-      const url = new URL(request.url);
-      if (tokenFrom.query) {
-        const kept = url.search.slice(1).split('&').filter((pair) => pair !== '' && !isParameter(pair, tokenFrom.query));
-        url.search = kept.join('&');
-      }
+      for (const name of names) headers.delete(name);
+      if (cookie === null) headers.delete('cookie');
+      else if (cookie !== undefined) headers.set('cookie', cookie);
       return new Request(url, new Request(request, { headers }));
+    },
+
+    /**
+     * The same, in place, for a Node request (`req.headers`, a plain object
+     * of lower-case names, and `req.url`, the target) that goes on to the
+     * next handler.
+     * @param {{ headers: Record<string, string | string[] | undefined>, url?: string, originalUrl?: string }} req
+     */
+    stripNodeCredentials(req) {
+      const base = 'http://target.invalid';
+      const { names, cookie } = credentialsOf(req.headers, base);
+      for (const name of names) delete req.headers[name];
+      if (cookie === null) delete req.headers.cookie;
+      else if (cookie !== undefined) req.headers.cookie = cookie;
+      for (const member of ['url', 'originalUrl']) {
+        if (typeof req[member] !== 'string') continue;
+        const { url } = credentialsOf({}, `${base}${req[member]}`);
+        const target = new URL(url);
+        req[member] = `${target.pathname}${target.search}`;
+      }
     },
 
     /**
@@ -339,9 +386,8 @@ export function authenticator(options, settings, { env = false, memory = replayM
       try {
         verifier = verifierFor(argument);
         metadata = metadataOf(request, argument);
-        const { dpopAlgorithms } = firstPolicy(verifier);
         if (credentials.problem) {
-          const failure = failureResponse({ problem: credentials.problem, realm, dpopAlgorithms, resourceMetadata: metadata?.url });
+          const failure = failureResponse({ problem: credentials.problem, realm, policy: firstPolicy(verifier), resourceMetadata: metadata?.url });
           // No credentials at all is the challenge's first step, not a refusal.
           return { failure: credentials.problem === 'missing' ? failure : told(failure, new JwtGuardError('ERR_TOKEN_MALFORMED', MALFORMED), request) };
         }
@@ -355,15 +401,13 @@ export function authenticator(options, settings, { env = false, memory = replayM
         // With dpopNonce, the answer carries the current nonce for the client's next proof.
         return { auth: { claims, header, key, binding }, headers: nonceHeader(dpopNonce) };
       } catch (error) {
-        const policy = verifier ? firstPolicy(verifier) : {};
         const refusal = internal(error);
         return {
           failure: told(failureResponse({
             error: refusal,
             realm,
-            scopes: policy.scopes,
+            policy: verifier ? firstPolicy(verifier) : {},
             scheme: credentials.scheme,
-            dpopAlgorithms: policy.dpopAlgorithms,
             resourceMetadata: metadata?.url,
           }), refusal, request),
         };

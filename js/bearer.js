@@ -4,6 +4,8 @@
  * `verifyRequest` and every middleware.
  */
 
+import { JwtGuardError } from './errors.js';
+
 /** RFC 6750 §2.1 b64token (token68 in RFC 7235): the only characters a bearer token may have. */
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
@@ -14,8 +16,14 @@ const SCHEMES = new Map([['bearer', 'bearer'], ['dpop', 'dpop']]);
 /** Codes about the caller's permissions (403) rather than its credentials (401). */
 const FORBIDDEN = new Set(['ERR_ROLE_MISSING', 'ERR_SCOPE_MISSING', 'ERR_CLIENT_NOT_ALLOWED', 'ERR_TENANT_NOT_ALLOWED', 'ERR_PERMISSION_MISSING']);
 
-/** Codes that mean the server cannot check tokens right now (keys unavailable): 503. */
-const UNAVAILABLE = new Set(['ERR_KEYS_NOT_LOADED', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID', 'ERR_JWKS_INVALID']);
+/**
+ * Codes that mean the server cannot check tokens right now (keys or the
+ * introspection endpoint unavailable, or its answer unusable): 503.
+ */
+const UNAVAILABLE = new Set([
+  'ERR_KEYS_NOT_LOADED', 'ERR_JWKS_FETCH_FAILED', 'ERR_JWKS_TIMEOUT', 'ERR_DISCOVERY_INVALID', 'ERR_JWKS_INVALID',
+  'ERR_INTROSPECTION_FAILED', 'ERR_INTROSPECTION_INVALID',
+]);
 
 /** Codes about the HTTP request itself rather than its credentials: 400 invalid_request, no challenge. */
 const BAD_REQUEST = new Set(['ERR_REQUEST_INVALID']);
@@ -70,13 +78,35 @@ export function describeRefusal({ code, reason, claim, detail }) {
 
 const quoted = (value) => `"${String(value).replace(/["\\]/g, '')}"`;
 
+/** Codes the user fixes by signing in again (RFC 9470 §3): 401 insufficient_user_authentication. */
+const STEP_UP = new Set(['ERR_AUTH_LEVEL_INSUFFICIENT', 'ERR_AUTH_TOO_OLD']);
+
+/** Standard base64 of ASCII text (a claims request, which names only claim names and c1…c99). */
+const base64 = (text) => btoa(text);
+
+/**
+ * The step-up parameters of a challenge (RFC 9470 §3): `acr_values` and
+ * `max_age`, each when the policy sets it, so the client's next token meets
+ * both.
+ * @param {{ acrValues?: string[], maxAuthAge?: number }} policy
+ */
+function stepUpParameters({ acrValues = [], maxAuthAge }) {
+  return [
+    ...(acrValues.length ? [`acr_values=${quoted(acrValues.join(' '))}`] : []),
+    ...(maxAuthAge === undefined ? [] : [`max_age=${maxAuthAge}`]),
+  ];
+}
+
 /**
  * The HTTP answer for a request that failed authentication.
- * Never echoes the token or a claim's value: the code, its reason, and a claim's name (describeRefusal).
- * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string, dpopNonce?: string }, realm: string, scopes?: string[], scheme?: 'bearer' | 'dpop', dpopAlgorithms?: string[], resourceMetadata?: string }} failure
+ * Never echoes the token or a claim's value: the code, its reason, and a
+ * claim's name (describeRefusal), and what the policy asks for (scopes, acr
+ * values, max age, authentication context ids).
+ * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string, claim?: string | null, detail?: string | null, claimsChallenge?: { claims: string, authorizationUri: string | null } | null, dpopNonce?: string }, realm: string, policy?: { scopes?: string[], dpopAlgorithms?: string[], acrValues?: string[], maxAuthAge?: number }, scheme?: 'bearer' | 'dpop', resourceMetadata?: string }} failure
  * @returns {{ status: number, headers: Record<string, string>, body: { error: string, code: string | null } }}
  */
-export function failureResponse({ problem, error, realm, scopes = [], scheme = 'bearer', dpopAlgorithms = [], resourceMetadata }) {
+export function failureResponse({ problem, error, realm, policy = {}, scheme = 'bearer', resourceMetadata }) {
+  const { scopes = [], dpopAlgorithms = [] } = policy;
   // RFC 9728 §5.1: every challenge of a 401 names the protected resource metadata.
   const metadata = resourceMetadata ? [`resource_metadata=${quoted(resourceMetadata)}`] : [];
   const bearer = [`Bearer realm=${quoted(realm)}`, ...metadata];
@@ -105,6 +135,23 @@ export function failureResponse({ problem, error, realm, scopes = [], scheme = '
     code = error.code;
     describe(oauthError);
     if (error.code === 'ERR_SCOPE_MISSING' && scopes.length) challenge.push(`scope=${quoted(scopes.join(' '))}`);
+  } else if (STEP_UP.has(error.code)) {
+    oauthError = 'insufficient_user_authentication';
+    code = error.code;
+    describe(oauthError);
+    challenge.push(...stepUpParameters(policy));
+  } else if (error.code === 'ERR_AUTH_CONTEXT_MISSING') {
+    // Entra's claims challenge: only a client that declared it can answer
+    // one (xms_cc holds cp1) gets it, in a 401; any other cannot act on it.
+    const asked = error.claimsChallenge ?? null;
+    oauthError = 'insufficient_claims';
+    code = error.code;
+    if (asked === null) status = 403;
+    describe(oauthError);
+    if (asked !== null) {
+      challenge.push(`claims=${quoted(base64(asked.claims))}`);
+      if (asked.authorizationUri !== null) challenge.push(`authorization_uri=${quoted(asked.authorizationUri)}`);
+    }
   } else if (BAD_REQUEST.has(error.code)) {
     return { status: 400, headers: { 'content-type': 'application/json' }, body: { error: 'invalid_request', code: error.code } };
   } else if (UNAVAILABLE.has(error.code) || MISCONFIGURED.has(error.code)) {
@@ -140,3 +187,17 @@ export function failureResponse({ problem, error, realm, scopes = [], scheme = '
  * @returns {Record<string, string>}
  */
 export const nonceHeader = (nonce) => (nonce === undefined ? {} : { 'dpop-nonce': nonce });
+
+/**
+ * The answer to a `verifyRequest` failure, as every middleware gives it: the
+ * status, `WWW-Authenticate` (RFC 6750, RFC 9449, RFC 9470 step-up, Entra
+ * claims challenges) and a JSON body.
+ * @param {unknown} error what `verifyRequest` threw
+ * @param {{ policy?: object | object[], realm?: string, scheme?: 'bearer' | 'dpop', resourceMetadata?: string }} [options]
+ *   `policy`: the verifier's (`verifier.policy`); `scheme`: how the request presented its token
+ */
+export function refusalResponse(error, { policy = {}, realm = 'api', scheme = 'bearer', resourceMetadata } = {}) {
+  const first = Array.isArray(policy) ? policy[0] ?? {} : policy;
+  const refusal = error instanceof JwtGuardError ? error : new JwtGuardError('ERR_INTERNAL', null, { cause: error });
+  return failureResponse({ error: refusal, realm, policy: first, scheme, resourceMetadata });
+}

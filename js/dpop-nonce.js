@@ -120,8 +120,33 @@ function checkedNonce(nonce) {
  * @param {import('./index.d.ts').DpopNonceProvider} provider
  * @param {number} now
  */
-export async function noncesAt(provider, now) {
+async function noncesAt(provider, now) {
   const [current, accepted] = await Promise.all([provider.current(now), provider.accepted(now)]);
   if (!Array.isArray(accepted)) throw misuse(`a dpopNonce provider's accepted(now) returned ${kindOf(accepted)}, not an array`);
   return { current: checkedNonce(current), accepted: accepted.map(checkedNonce) };
+}
+
+/**
+ * `check(presented)` with the server nonces (RFC 9449 §9) when `provider`
+ * asks for them and the request is DPoP: the core receives the accepted
+ * nonces, and the result, or an `ERR_DPOP_NONCE` refusal, carries the nonce
+ * to send (`dpopNonce`). Without a provider, `check(presented)` as it is.
+ * @template {object} T
+ * @param {import('./index.d.ts').DpopNonceProvider | null} provider
+ * @param {number} now
+ * @param {{ scheme?: string }} presented
+ * @param {(presented: any) => Promise<T>} check
+ * @returns {Promise<T>}
+ */
+export async function withServerNonces(provider, now, presented, check) {
+  const nonces = provider !== null && presented.scheme === 'dpop' ? await noncesAt(provider, now) : null;
+  if (nonces === null) return check(presented);
+  let result;
+  try {
+    result = await check({ ...presented, nonces: nonces.accepted });
+  } catch (error) {
+    if (error?.code === 'ERR_DPOP_NONCE') error.dpopNonce = nonces.current;
+    throw error;
+  }
+  return Object.freeze(Object.assign({}, result, { dpopNonce: nonces.current }));
 }

@@ -37,7 +37,8 @@ const VERSIONS = Object.freeze([1, 2, 'any']);
  */
 export const ENTRA_OPTIONS = Object.freeze([
   'tenant', 'tenants', 'clientId', 'audience', 'version', 'cloud', 'roles', 'scopes', 'anyRoles',
-  'anyScopes', 'clients', 'appOnly', 'appKeys', 'b2c', 'externalId', 'keys', 'metadataUrl',
+  'anyScopes', 'clients', 'appOnly', 'appKeys', 'b2c', 'externalId', 'acrValues', 'maxAuthAge', 'authContext',
+  'keys', 'metadataUrl',
 ]);
 /** Options that only make sense for a workforce tenant. */
 const WORKFORCE_ONLY = Object.freeze(['tenant', 'tenants', 'version', 'cloud', 'appKeys']);
@@ -174,6 +175,10 @@ export function entraId(options) {
     anyScopes: anyOf(options.anyScopes, 'anyScopes'),
     clients: list(options.clients, 'clients'),
     tenants: authority.tenants,
+    // Step-up and authentication context: the core checks them like any policy member.
+    acrValues: list(options.acrValues, 'acrValues'),
+    maxAuthAge: options.maxAuthAge,
+    authContext: list(options.authContext, 'authContext'),
     // Entra issues app-only tokens without roles when the API does not
     // require assignment: a token must carry roles or scp (or the API
     // authorises callers by clients).

@@ -120,7 +120,12 @@ export function fromEnv(env, options = {}) {
     const sourceOf = Object.fromEntries(OPTION_NAMES.filter((entry) => entry.entra).map((entry) => [entry.entra, at(entry.env)]));
     if (read('AZURE_AUDIENCE') === undefined) sourceOf.audience = at(DEFAULT_SCOPE);
     const preset = naming(() => entraId(presetOptions), sourceOf);
-    return withPolicy(preset, extra, named);
+    const options = withPolicy(preset, extra, named);
+    // As for any issuer below: the core's refusals (an authContext id out of
+    // range, say) name the variable now, not at createVerifier.
+    for (const member of Object.keys(extra)) sourceOf[member] = named(member);
+    naming(() => checkPolicy({ ...options, keys: undefined }), sourceOf);
+    return options;
   }
   if (policy.issuer === undefined) {
     throw invalid(at('JWT_ISSUER'), `is required, or ${at('AZURE_TENANT_ID')} with ${at('AZURE_API_CLIENT_ID')} for Entra ID`);

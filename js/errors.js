@@ -19,12 +19,19 @@ export class JwtGuardError extends Error {
   reason;
   /** @type {string | null} what was expected and found; may name a URL or a claim, never token bytes or keys */
   detail;
+  /**
+   * ERR_AUTH_CONTEXT_MISSING, when the token's `xms_cc` says the client can
+   * answer a claims challenge: the claims request (JSON text) and, for an
+   * Entra issuer, the tenant's authorize endpoint. Null otherwise.
+   * @type {{ claims: string, authorizationUri: string | null } | null}
+   */
+  claimsChallenge;
 
   /**
    * The message is the code's reason, then ": " and the detail when there is one.
    * @param {string} code one of `errorCodes`
    * @param {string | null} [detail] lowercase, names what was expected and found, no secrets
-   * @param {{ claim?: string | null, cause?: unknown }} [details]
+   * @param {{ claim?: string | null, claimsChallenge?: { claims: string, authorizationUri: string | null } | null, cause?: unknown }} [details]
    */
   constructor(code, detail = null, details = {}) {
     const reason = ERROR_MESSAGES[code] ?? ERROR_MESSAGES.ERR_INTERNAL;
@@ -36,6 +43,7 @@ export class JwtGuardError extends Error {
     // show it to callers; the detail is for logs.
     this.reason = reason;
     this.detail = detail || null;
+    this.claimsChallenge = details.claimsChallenge ? Object.freeze({ ...details.claimsChallenge }) : null;
   }
 }
 
@@ -89,9 +97,10 @@ function withHostHint(code, detail) {
 export function fromCore(error) {
   if (error instanceof JwtGuardError) return error;
   if (error instanceof WebAssembly.RuntimeError) trapHandler?.(error);
-  const core = /** @type {{ code?: unknown, detail?: string | null, claim?: string | null }} */ (error);
+  const core = /** @type {{ code?: unknown, detail?: string | null, claim?: string | null, claimsChallenge?: { claims: string, authorizationUri: string | null } | null }} */ (error);
   if (core && typeof core === 'object' && typeof core.code === 'string' && core.code in ERROR_MESSAGES) {
-    return new JwtGuardError(core.code, withHostHint(core.code, core.detail ?? null), { claim: core.claim ?? null });
+    const { claim = null, claimsChallenge = null } = core;
+    return new JwtGuardError(core.code, withHostHint(core.code, core.detail ?? null), { claim, claimsChallenge });
   }
   return new JwtGuardError('ERR_INTERNAL', null, { cause: error });
 }

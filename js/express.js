@@ -15,7 +15,7 @@ const NEXT_FAILED = Object.freeze({ status: 500, headers: { 'content-type': 'app
 
 /**
  * @param {object | object[] | ((req: object) => object | object[])} options createVerifier options, or a function of the request (per-tenant policies)
- * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, origin?: string, trustProxy?: boolean }} [settings]
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, origin?: string, trustProxy?: boolean, checkPreflight?: boolean }} [settings]
  * @returns {(req: object, res: object, next?: (error?: unknown) => void) => void}
  */
 export function jwtAuth(options, settings) {
@@ -32,6 +32,12 @@ export function jwtAuth(options, settings) {
     const metadata = guard.metadata(request, req);
     if (metadata) {
       sendAnswer(res, metadata, req.method);
+      return;
+    }
+    if (guard.passesPreflight(request)) {
+      // A CORS preflight goes on without a token check, without req.auth and without credentials.
+      guard.stripNodeCredentials(req);
+      next();
       return;
     }
     guard.authenticate(request, req).then(({ auth, failure, headers }) => {

@@ -11,13 +11,14 @@ export type Algorithm =
 export type ErrorCode =
   | 'ERR_TOKEN_MALFORMED' | 'ERR_TOKEN_TOO_LARGE' | 'ERR_HEADER_INVALID' | 'ERR_ALG_NOT_ALLOWED'
   | 'ERR_CRIT_UNSUPPORTED' | 'ERR_TYP_INVALID' | 'ERR_KEY_NOT_FOUND' | 'ERR_KEY_INVALID'
-  | 'ERR_JWKS_INVALID' | 'ERR_SIGNATURE_INVALID' | 'ERR_TOKEN_EXPIRED' | 'ERR_TOKEN_NOT_YET_VALID'
-  | 'ERR_TOKEN_TOO_OLD' | 'ERR_ISSUER_INVALID' | 'ERR_AUDIENCE_INVALID' | 'ERR_CLAIM_MISSING'
-  | 'ERR_CLAIM_INVALID' | 'ERR_ROLE_MISSING' | 'ERR_SCOPE_MISSING' | 'ERR_CLIENT_NOT_ALLOWED'
-  | 'ERR_TENANT_NOT_ALLOWED' | 'ERR_PERMISSION_MISSING' | 'ERR_FOREIGN_TOKEN' | 'ERR_DPOP_INVALID'
+  | 'ERR_JWKS_INVALID' | 'ERR_TOKEN_INACTIVE' | 'ERR_SIGNATURE_INVALID' | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_NOT_YET_VALID' | 'ERR_TOKEN_TOO_OLD' | 'ERR_ISSUER_INVALID' | 'ERR_AUDIENCE_INVALID'
+  | 'ERR_CLAIM_MISSING' | 'ERR_CLAIM_INVALID' | 'ERR_ROLE_MISSING' | 'ERR_SCOPE_MISSING'
+  | 'ERR_CLIENT_NOT_ALLOWED' | 'ERR_TENANT_NOT_ALLOWED' | 'ERR_PERMISSION_MISSING' | 'ERR_AUTH_LEVEL_INSUFFICIENT'
+  | 'ERR_AUTH_TOO_OLD' | 'ERR_AUTH_CONTEXT_MISSING' | 'ERR_FOREIGN_TOKEN' | 'ERR_DPOP_INVALID'
   | 'ERR_DPOP_NONCE' | 'ERR_TOKEN_BOUND' | 'ERR_POLICY_INVALID' | 'ERR_KEYS_NOT_LOADED'
-  | 'ERR_JWKS_FETCH_FAILED' | 'ERR_JWKS_TIMEOUT' | 'ERR_DISCOVERY_INVALID' | 'ERR_REQUEST_INVALID'
-  | 'ERR_INTERNAL';
+  | 'ERR_JWKS_FETCH_FAILED' | 'ERR_JWKS_TIMEOUT' | 'ERR_DISCOVERY_INVALID' | 'ERR_INTROSPECTION_INVALID'
+  | 'ERR_INTROSPECTION_FAILED' | 'ERR_REQUEST_INVALID' | 'ERR_INTERNAL';
 
 /** The members of a policy: every other createVerifier option belongs to the host layer. */
 export type PolicyMember =
@@ -26,4 +27,5 @@ export type PolicyMember =
   | 'maxLifetime' | 'subject' | 'requiredClaims' | 'forbiddenClaims'
   | 'claimValues' | 'rolesClaim' | 'roles' | 'scopes'
   | 'anyRoles' | 'anyScopes' | 'clients' | 'tenants'
-  | 'requirePermission' | 'dpopAlgorithms' | 'dpopMaxAge' | 'maxTokenSize';
+  | 'requirePermission' | 'dpopAlgorithms' | 'dpopMaxAge' | 'maxTokenSize'
+  | 'acrValues' | 'maxAuthAge' | 'authContext';

@@ -71,6 +71,11 @@ export async function jwtAuth(fastify, pluginOptions) {
     if ((request.method === 'GET' || request.method === 'HEAD') && request.routeOptions?.config?.[served] === true) return undefined;
     const { request: presented, refusal } = readRequest(request);
     if (refusal) return send(reply, refusal);
+    if (guard.passesPreflight(presented)) {
+      // A CORS preflight goes on without a token check, without request.auth and without credentials.
+      guard.stripNodeCredentials(request.raw);
+      return undefined;
+    }
     const { auth, failure, headers } = await guard.authenticate(presented, request);
     if (failure) return send(reply, failure);
     reply.headers(headers);

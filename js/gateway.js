@@ -14,6 +14,7 @@ import { authenticator } from './authenticate.js';
 import { JwtGuardError } from './errors.js';
 import { REPLAY_SCOPE, replayMemory } from './replay.js';
 import { canonicalPath, matchKey, rawPath } from './request-path.js';
+import { isPreflight } from './request.js';
 
 /** HTTP methods a rule may name. */
 const METHODS = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -296,8 +297,8 @@ export function gatewayGuard(config) {
       const rule = closest(rules, method, key);
       // CORS preflight carries no credentials (Fetch §3.2.2): unless its rule names OPTIONS it
       // needs no token, but a rule for the path (for OPTIONS or the method it asks about).
-      const asked = method === 'OPTIONS' ? request.headers.get('access-control-request-method') : null;
-      if (asked !== null && !rule?.methods?.has('OPTIONS')) {
+      if (isPreflight(request) && !rule?.methods?.has('OPTIONS')) {
+        const asked = request.headers.get('access-control-request-method');
         if (!rule && !closest(rules, asked, key)) return { answer: NO_RULE };
         return { request: forwarded(request, path, null, { preflight: true }), auth: null };
       }

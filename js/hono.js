@@ -25,7 +25,7 @@ function setHeaders(c, headers) {
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of `c.env`
- * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings]
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, checkPreflight?: boolean }} [settings]
  */
 export function jwtAuth(options, settings) {
   const guard = authenticator(options, settings, { env: true });
@@ -33,11 +33,18 @@ export function jwtAuth(options, settings) {
     const request = c.req.raw;
     const metadata = guard.metadata(request, c.env);
     if (metadata) return toResponse(metadata, request.method);
+    if (guard.passesPreflight(request)) {
+      // A CORS preflight goes on without a token check, without auth and without credentials.
+      c.req.raw = guard.withoutCredentials(request);
+      await next();
+      return undefined;
+    }
     const { auth, failure, headers } = await guard.authenticate(request, c.env, workerContext(request, executionContext(c)));
     if (failure) return toResponse(failure);
     c.set('auth', auth);
     await next();
     setHeaders(c, headers);
+    return undefined;
   };
 }
 

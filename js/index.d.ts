@@ -66,6 +66,24 @@ export interface Policy {
   dpopMaxAge?: number;
   /** Token size cap in bytes. Default and range: see docs/reference.md. */
   maxTokenSize?: number;
+  /**
+   * Step-up (RFC 9470): accepted `acr` values; a token with another `acr`, or
+   * none, is refused with ERR_AUTH_LEVEL_INSUFFICIENT (401
+   * `insufficient_user_authentication` with `acr_values`).
+   */
+  acrValues?: string | string[];
+  /**
+   * Step-up (RFC 9470): the most seconds since the user signed in
+   * (`auth_time`, then required), plus `clockTolerance`; else
+   * ERR_AUTH_TOO_OLD (401 `insufficient_user_authentication` with `max_age`).
+   */
+  maxAuthAge?: number;
+  /**
+   * Entra Conditional Access authentication context ids (`c1`…`c99`) that
+   * must all be in the token's `acrs`; else ERR_AUTH_CONTEXT_MISSING (a
+   * claims challenge when the token's `xms_cc` holds `cp1`, else 403).
+   */
+  authContext?: string | string[];
 }
 
 /** The caller's request, for work that outlives a verification (a Worker's `ctx.waitUntil`). */
@@ -200,6 +218,12 @@ export interface EntraIdOptions extends KeySourceOptions {
   anyScopes?: string[];
   /** Allowed calling clients (`appid` in v1, `azp` in v2); also the permission of an API that authorises callers by client id. */
   clients?: string | string[];
+  /** Accepted `acr` values (step-up, RFC 9470); see `Policy.acrValues`. */
+  acrValues?: string | string[];
+  /** The most seconds since the user signed in (`auth_time`); see `Policy.maxAuthAge`. */
+  maxAuthAge?: number;
+  /** Conditional Access authentication context ids (`c1`…`c99`) required in `acrs`; see `Policy.authContext`. */
+  authContext?: string | string[];
   /** Require app-only tokens: no `scp`, and `idtyp` is `app` when present. */
   appOnly?: boolean;
   /** Read the app-specific key set (`?appid=<clientId>`), for apps with custom signing keys. */
@@ -239,12 +263,20 @@ export interface CognitoOptions extends KeySourceOptions {
 }
 
 export interface VerifierOptions extends Policy {
-  /** A JWKS (object or JSON text) or a key source. Give this or `secret`. */
+  /** A JWKS (object or JSON text) or a key source. Give this, `secret` or `introspection`. */
   keys?: Jwks | string | KeySource;
+  /**
+   * Opaque tokens: ask the authorization server about each one (RFC 7662)
+   * through `introspection({ ... })`, and check its answer by this policy.
+   * Instead of `keys` and `secret`; `cache` does not apply (the source
+   * caches). In an array of configurations, at most one introspects: it
+   * gets the tokens that are not a JWT, and JWTs of no configured issuer.
+   */
+  introspection?: IntrospectionSource;
   /**
    * An HMAC shared secret, for HS256/384/512: each algorithm needs a secret
    * at least as long as its hash (see docs/reference.md), and a secret too
-   * short for HS256 is ERR_KEY_INVALID. Give this or `keys`.
+   * short for HS256 is ERR_KEY_INVALID. Give this, `keys` or `introspection`.
    */
   secret?: string | Uint8Array | ArrayBuffer;
   /** The `kid` of the shared secret, if tokens carry one. */
@@ -327,6 +359,71 @@ export interface DpopNonceProvider {
   accepted(now: number): readonly string[] | Promise<readonly string[]>;
 }
 
+/** Options of `introspection()`. Give `endpoint`, `issuer` or both; `clientSecret` or `privateKey`. */
+export interface IntrospectionOptions {
+  /** The introspection endpoint (https; plain http only to localhost). Default: `introspection_endpoint` of the issuer's metadata. */
+  endpoint?: string;
+  /** The authorization server's issuer: discovery, and the `iss` of signed answers. Required with `accept: 'jwt'`. */
+  issuer?: string;
+  /** The resource server's client id at the authorization server. */
+  clientId: string;
+  /** Its client secret (`client_secret_basic` by default, or `client_secret_post`). */
+  clientSecret?: string;
+  /** Its private key for `private_key_jwt`: a PKCS #8 PEM, a Node `KeyObject`, a private JWK (with `kid`) or a `CryptoKey`; RSA, P-256, P-384 or Ed25519. */
+  privateKey?: string | object;
+  /** The `kid` of the client assertion's key, when `privateKey` is not a JWK naming it. */
+  kid?: string;
+  /** Default `client_secret_basic` with a secret, `private_key_jwt` with a key. */
+  authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /** `'json'` (default, RFC 7662) or `'jwt'`: signed answers (RFC 9701), verified before they are read. */
+  accept?: 'json' | 'jwt';
+  /** With `accept: 'jwt'`: the authorization server's keys (a JWKS or key source). Default: `discover(issuer)`. */
+  jwks?: Jwks | string | KeySource;
+  /** Seconds an active answer is kept, never past the token's `exp`. Default 60, at most 300. */
+  cacheTtl?: number;
+  /** Seconds any other answer is kept. Default 10, at most 300. */
+  inactiveTtl?: number;
+  /** Seconds for one introspection request, body included. Default 5. */
+  timeout?: number;
+  /** Answers kept at most (least recently used dropped first). Default 10,000. */
+  maxEntries?: number;
+  /** With `accept: 'jwt'`: how old a signed answer's `iat` may be, in seconds. Default 60. */
+  responseMaxAge?: number;
+  /** The fetch to use. Default: the global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Receives the source's events; never the token. */
+  onEvent?: (event: IntrospectionEvent) => void;
+  /** The cache's clock in Unix seconds. Default: `Date.now() / 1000`. */
+  now?: () => number;
+}
+
+/** What `onEvent` of `introspection()` receives (discovery's events are those of key sources). */
+export type IntrospectionEvent =
+  | { type: 'introspection'; url: string }
+  | { type: 'introspection-hit' }
+  | { type: 'introspection-evicted' }
+  | { type: 'error'; error: JwtGuardError }
+  | KeySourceEvent;
+
+/** A source of introspection answers, for `createVerifier({ introspection })`. */
+export interface IntrospectionSource {
+  readonly accept: 'json' | 'jwt';
+  readonly issuer: string | null;
+  readonly clientId: string;
+}
+
+/** Defaults of `introspection()`, in seconds unless named otherwise. */
+export declare const INTROSPECTION_DEFAULTS: Readonly<{
+  cacheTtl: number;
+  inactiveTtl: number;
+  timeout: number;
+  maxEntries: number;
+  responseMaxAge: number;
+}>;
+
+/** A source of answers about opaque tokens from the authorization server's introspection endpoint. */
+export declare function introspection(options: IntrospectionOptions): IntrospectionSource;
+
 /** Records a key for `ttlSeconds` and answers whether it had been recorded before. */
 export interface ReplayStore {
   seen(key: string, ttlSeconds: number): Promise<boolean>;
@@ -339,13 +436,18 @@ export type Binding =
 
 /** A verified token. Frozen: the same object may be returned for a repeated token. */
 export interface Result {
+  /** The JWT's protected header; `{}` for an introspected token. */
   header: Record<string, unknown>;
+  /** The JWT's claims, or the authorization server's introspection answer (`active` among them). */
   claims: Record<string, unknown>;
-  key: { kid: string | null; alg: Algorithm };
+  /** The key that verified a JWT; `null` for an introspected token. */
+  key: { kid: string | null; alg: Algorithm } | null;
   /** `null` for a bearer token. */
   binding: Binding | null;
   /** From `verifyRequest` with `dpopNonce`, for a DPoP request: the current nonce, for the answer's `DPoP-Nonce` header. */
   dpopNonce?: string;
+  /** `true` when the authorization server was asked (`introspection`), absent for a JWT. */
+  introspected?: true;
 }
 
 /** An HTTP request: a Fetch API `Request`, or its method, absolute URL and headers (a `Headers` or Node's plain object). */
@@ -458,6 +560,42 @@ export declare class JwtGuardError extends Error {
   readonly detail: string | null;
   /** With `ERR_DPOP_NONCE` from `verifyRequest`: the nonce to send in the answer's `DPoP-Nonce` header. */
   readonly dpopNonce?: string;
+  /**
+   * ERR_AUTH_CONTEXT_MISSING for a client whose token's `xms_cc` holds `cp1`:
+   * the OpenID Connect claims request to sign in again with (JSON text) and,
+   * for an Entra issuer, the tenant's authorize endpoint. Null otherwise.
+   */
+  readonly claimsChallenge: ClaimsChallenge | null;
   /** The message is `reason`, then ": " and `detail` when there is one. */
-  constructor(code: ErrorCode, detail?: string | null, details?: { claim?: string | null; cause?: unknown });
+  constructor(code: ErrorCode, detail?: string | null, details?: { claim?: string | null; claimsChallenge?: ClaimsChallenge | null; cause?: unknown });
+}
+
+/** An HTTP answer to a failed authentication: status, headers (with `www-authenticate`), JSON body. */
+export interface RefusalResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; code: ErrorCode | null };
+}
+
+/**
+ * The answer every middleware gives to a `verifyRequest` failure: 401 with an
+ * RFC 6750 / RFC 9449 challenge, 403 `insufficient_scope`, RFC 9470 step-up
+ * (`insufficient_user_authentication` with `acr_values` / `max_age`), Entra
+ * claims challenges (`insufficient_claims`), 400, 500 or 503.
+ * @param error what `verifyRequest` threw
+ * @param options `policy`: the verifier's `policy`; `realm` (default `"api"`);
+ *   `scheme`: how the request presented its token (default `"bearer"`);
+ *   `resourceMetadata`: the RFC 9728 metadata URL every 401 names
+ */
+export declare function refusalResponse(
+  error: unknown,
+  options?: { policy?: Policy | ReadonlyArray<Policy>; realm?: string; scheme?: 'bearer' | 'dpop'; resourceMetadata?: string },
+): RefusalResponse;
+
+/** What a client that can answer a claims challenge is asked for. */
+export interface ClaimsChallenge {
+  /** The claims request, JSON text, e.g. `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}`. */
+  readonly claims: string;
+  /** The authorize endpoint of the token's Entra tenant, or null for another issuer. */
+  readonly authorizationUri: string | null;
 }

@@ -7,11 +7,15 @@
 
 import { WasmRouter } from '../pkg/jwtguard.js';
 import { JwtGuardError, fromCore } from './errors.js';
+import { isIntrospecting } from './introspection-verifier.js';
 import { readRequest } from './request.js';
 import { tokenInput } from './token-input.js';
 import { coreSlot } from './trap.js';
 
 const encoder = new TextEncoder();
+
+/** The router's refusals of a token no JWT configuration is for: not a compact JWS, or no accepted `iss`. */
+const UNROUTED = new Set(['ERR_TOKEN_MALFORMED', 'ERR_CLAIM_MISSING', 'ERR_CLAIM_INVALID', 'ERR_ISSUER_INVALID']);
 
 /**
  * One verifier over `verifiers`, each built by createVerifier for one issuer.
@@ -24,11 +28,18 @@ export function createIssuers(verifiers) {
   if (verifiers.length === 0) {
     throw new JwtGuardError('ERR_POLICY_INVALID', 'at least one issuer configuration is required');
   }
-  const policiesJson = JSON.stringify(policies);
+  const introspecting = verifiers.filter(isIntrospecting);
+  if (introspecting.length > 1) {
+    throw new JwtGuardError('ERR_POLICY_INVALID', 'at most one issuer configuration may introspect: opaque tokens carry no issuer to route by');
+  }
+  const [introspector = null] = introspecting;
+  // The core's router chooses among the JWT configurations.
+  const jwtVerifiers = verifiers.filter((v) => !isIntrospecting(v));
+  const policiesJson = JSON.stringify(jwtVerifiers.map((v) => v.policy));
   let router;
   try {
     // After a trap restarted the core, the router is built again in the new instance.
-    router = coreSlot(() => new WasmRouter(policiesJson));
+    router = jwtVerifiers.length === 0 ? null : coreSlot(() => new WasmRouter(policiesJson));
   } catch (error) {
     throw fromCore(error);
   }
@@ -40,10 +51,15 @@ export function createIssuers(verifiers) {
   /** The verifier for `token`'s issuer. */
   function route(token) {
     tokenInput(token, maxTokenSize);
+    if (jwtVerifiers.length === 0) return introspector;
     try {
-      return verifiers[router.get().route(encoder.encode(token))];
+      return jwtVerifiers[router.get().route(encoder.encode(token))];
     } catch (error) {
-      throw fromCore(error);
+      const guarded = fromCore(error);
+      // Not a JWT (no compact JWS), or a JWT of no configured issuer: the
+      // introspecting configuration's authorization server decides.
+      if (introspector !== null && UNROUTED.has(guarded.code)) return introspector;
+      throw guarded;
     }
   }
 

@@ -16,8 +16,8 @@ import { coreSlot } from './trap.js';
  * @property {(handle: { free(): void } | undefined) => void} release frees a handle of one call
  * @property {(error: unknown) => import('./errors.js').JwtGuardError} failure a core failure as a JwtGuardError; a trap is reported too
  * @property {(context?: object) => Promise<void>} ready loads the keys (a remote source: fetches) into the core
- * @property {<T>(token: string, context: object | undefined, check: (token: string, context?: object) => T | Promise<T>) => Promise<T>} withKeys
- *   loads keys if needed, then `check`; a token whose key is not in the set gets one refresh of the source and one more try
+ * @property {<T>(token: string, context: object | undefined, check: (token: string, context?: object) => T | Promise<T>, keyMissing?: (error: any) => boolean) => Promise<T>} withKeys
+ *   loads keys if needed, then `check`; a token whose key is not in the set (ERR_KEY_NOT_FOUND, or what `keyMissing` says) gets one refresh of the source and one more try
  */
 
 /**
@@ -88,12 +88,12 @@ export function keyedCore({ policyJson, secret, kid, source, emit }) {
     return check(token, context);
   }
 
-  async function withKeys(token, context, check) {
+  async function withKeys(token, context, check, keyMissing = (error) => error.code === 'ERR_KEY_NOT_FOUND') {
     await ready(context);
     try {
       return await check(token, context);
     } catch (error) {
-      if (source === null || error.code !== 'ERR_KEY_NOT_FOUND') throw error;
+      if (source === null || !keyMissing(error)) throw error;
       return retryWithFreshKeys(token, error, context, check);
     }
   }

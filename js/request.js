@@ -31,6 +31,18 @@ export function headerValues(headers, name) {
 }
 
 /**
+ * Whether `request` is a CORS preflight: `OPTIONS` with
+ * `Access-Control-Request-Method` (Fetch, "CORS-preflight request"). A
+ * browser sends it without credentials, so no token can be checked; every
+ * middleware and the gateway let it through without one (never with `auth`,
+ * never with credentials), unless told to check `OPTIONS`.
+ * @param {{ method: string, headers: Headers | Record<string, string | string[] | undefined> }} request
+ */
+export function isPreflight(request) {
+  return request.method === 'OPTIONS' && headerValues(request.headers, 'access-control-request-method').length > 0;
+}
+
+/**
  * The client certificate as `{ certificateDer }` or `{ certificateSha256 }`.
  * @param {Uint8Array | ArrayBuffer | string | undefined} certificate
  */
@@ -82,6 +94,25 @@ export function readRequest(request, { clientCertificate } = {}) {
     url,
     ...readCertificate(clientCertificate),
   };
+}
+
+/**
+ * A request's credentials as `readRequest` reads them; a request without
+ * one Bearer or DPoP token is ERR_TOKEN_MALFORMED. For verifyRequest.
+ * @param {Parameters<typeof readRequest>[0]} request
+ * @param {Parameters<typeof readRequest>[1]} [options]
+ */
+export function presentedCredentials(request, options) {
+  const presented = readRequest(request, options);
+  if (presented.problem) {
+    throw new JwtGuardError(
+      'ERR_TOKEN_MALFORMED',
+      presented.problem === 'missing'
+        ? 'the request has no Bearer or DPoP authorization'
+        : 'the authorization header is not one bearer or dpop token',
+    );
+  }
+  return presented;
 }
 
 /**

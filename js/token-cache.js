@@ -58,7 +58,7 @@ export function createTokenCache(capacity) {
     },
 
     /**
-     * The cached result for `token`, or null. `checkTimes(exp, nbf, iat, now)`
+     * The cached result for `token`, or null. `checkTimes(exp, nbf, iat, authTime, now)`
      * throws when the times fail; the entry is dropped and the error goes to
      * the caller.
      */
@@ -67,7 +67,7 @@ export function createTokenCache(capacity) {
       if (entry === undefined) return null;
       entries.delete(token);
       if (entry.generation !== generation || entry.policy !== policy) return null;
-      checkTimes(entry.exp, entry.nbf, entry.iat, now);
+      checkTimes(entry.exp, entry.nbf, entry.iat, entry.authTime, now);
       if (entry.exp !== undefined && Math.floor(now) >= entry.exp) return null;
       entries.set(token, entry); // most recently used
       return entry.result;
@@ -79,7 +79,8 @@ export function createTokenCache(capacity) {
       const exp = numericDate(claims.exp);
       if (exp !== undefined && Math.floor(now) >= exp) return;
       entries.delete(token);
-      entries.set(token, { generation, policy, result, exp, nbf: numericDate(claims.nbf), iat: numericDate(claims.iat) });
+      const times = { nbf: numericDate(claims.nbf), iat: numericDate(claims.iat), authTime: numericDate(claims.auth_time) };
+      entries.set(token, { generation, policy, result, exp, ...times });
       if (entries.size > capacity) entries.delete(entries.keys().next().value);
     },
   };

@@ -158,7 +158,7 @@ function coreFinish(verifier, prepared, key, at, presented) {
  * nonces the proof may carry (when the verifier asks for them), and the
  * client certificate as DER or its SHA-256.
  */
-function presentation(presented) {
+export function presentation(presented) {
   const withProof = presented.proof !== undefined;
   return [
     presented.scheme, presented.proof,

@@ -1,7 +1,8 @@
 /**
  * createVerifier's options, read and checked once when a verifier is built:
- * the policy (for the core, as JSON), and the host's own settings (keys or
- * secret, clock, cache, signature backends, replay store, events). Every
+ * the policy (for the core, as JSON), and the host's own settings (keys,
+ * secret or introspection source, clock, cache, signature backends, replay
+ * store, events). Every
  * option is checked here; a verifier never meets an unchecked one.
  */
 
@@ -10,6 +11,7 @@ import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS, WHOLE_NUMBER_MEMBERS } from '..
 import { checkedClock, kindOf } from './clock.js';
 import { nonceProvider } from './dpop-nonce.js';
 import { JwtGuardError, fromCore } from './errors.js';
+import { isIntrospection } from './introspection.js';
 import { localJwks } from './keys/local.js';
 import { isKeySource } from './keys/source.js';
 import { checkReplayStore, memoryReplayStore } from './replay.js';
@@ -17,7 +19,7 @@ import { cacheCapacity, createTokenCache } from './token-cache.js';
 import { webCryptoBackend } from './webcrypto.js';
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'dpopNonce', 'onEvent']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'introspection', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'dpopNonce', 'onEvent']);
 
 /**
  * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
@@ -71,6 +73,7 @@ function systemNow() {
  * @property {ReturnType<typeof createTokenCache> | null} cache the verified-token cache, or null when off
  * @property {Uint8Array | null} secret the shared secret, or null with a key source
  * @property {string | undefined} kid the shared secret's kid
+ * @property {any} introspection the introspection source (js/introspection.js), or null with keys or a secret
  * @property {import('./index.d.ts').KeySource | null} source where the keys come from (none with a secret)
  * @property {ReturnType<typeof webCryptoBackend> | null} webCrypto verify()'s signature backend, or null
  * @property {any} native the entry's synchronous signature backend, or null
@@ -100,6 +103,23 @@ export function verifierSettings(options) {
       // Ignored by design: events are for observing, never for control.
     }
   };
+  const common = {
+    policyJson,
+    // Checked here too, before a token is copied into wasm memory.
+    maxTokenSize: policy.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE,
+    now,
+    emit,
+    replayStore: options.replayStore ?? memoryReplayStore(now),
+    // Read for both paths: a DPoP proof with an introspected token carries a server nonce too.
+    dpopNonce: nonceProvider(options.dpopNonce),
+  };
+  if (options.introspection !== undefined) {
+    if (!isIntrospection(options.introspection)) throw policyError('introspection must be made by introspection({ ... })');
+    for (const name of ['keys', 'secret', 'kid', 'cache']) {
+      if (options[name] !== undefined) throw policyError(`${name} is not read with introspection: the authorization server answers for each token`);
+    }
+    return { ...common, cache: null, secret: null, kid: undefined, introspection: options.introspection, source: null, webCrypto: null, native: null };
+  }
   const capacity = cacheCapacity(options.cache);
 
   if ((options.keys === undefined) === (options.secret === undefined)) {
@@ -130,16 +150,11 @@ export function verifierSettings(options) {
     : null;
   const secret = options.secret === undefined ? null : secretBytes(options.secret);
   return {
-    policyJson,
-    // Checked here too, before a token is copied into wasm memory.
-    maxTokenSize: policy.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE,
-    now,
-    emit,
-    replayStore: options.replayStore ?? memoryReplayStore(now),
-    dpopNonce: nonceProvider(options.dpopNonce),
+    ...common,
     cache: capacity > 0 ? createTokenCache(capacity) : null,
     secret,
     kid: options.kid ?? undefined,
+    introspection: null,
     source: secret !== null ? null : isKeySource(options.keys) ? /** @type {any} */ (options.keys) : localJwks(options.keys),
     webCrypto,
     native,

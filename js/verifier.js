@@ -5,17 +5,28 @@
  */
 
 import { inspect } from '../pkg/jwtguard.js';
-import { noncesAt } from './dpop-nonce.js';
+import { INTROSPECTION_TYP, MAX_INTROSPECTION_RESPONSE_SIZE } from '../pkg/facts.js';
+import { withServerNonces } from './dpop-nonce.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
+import { introspectingVerifier } from './introspection-verifier.js';
 import { keyedCore } from './keyed-core.js';
 import { REPLAY_SCOPE, refuseReplay } from './replay.js';
-import { readRequest } from './request.js';
+import { presentedCredentials } from './request.js';
 import { tokenInput } from './token-input.js';
 import { tokenPath } from './token-path.js';
 import { SYNC_BACKEND, policyError, verifierSettings } from './verifier-options.js';
 
 export { SYNC_BACKEND };
+
+/**
+ * The method of a verifier that opens a signed introspection response
+ * (RFC 9701) with its policy and keys: for js/introspection.js, through
+ * createVerifier's `introspection` option.
+ */
+const OPEN_INTROSPECTION_RESPONSE = Symbol('jwtguard.openIntrospectionResponse');
+
+const encoder = new TextEncoder();
 
 /**
  * Builds a verifier from a policy and keys, or, from an array of them, one
@@ -34,6 +45,25 @@ export function createVerifier(options) {
     }));
   }
   const settings = verifierSettings(options);
+  if (settings.introspection !== null) {
+    const source = settings.introspection;
+    if (source.accept === 'jwt') {
+      // RFC 9701 §5: issued by the authorization server to this resource.
+      const responses = createVerifier({
+        issuer: source.issuer,
+        audience: source.clientId,
+        typ: INTROSPECTION_TYP,
+        requireExp: false,
+        maxTokenAge: source.responseMaxAge,
+        maxTokenSize: MAX_INTROSPECTION_RESPONSE_SIZE,
+        keys: source.responseKeys,
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      });
+      source.useResponses({ open: (jwt, context) => responses[OPEN_INTROSPECTION_RESPONSE](jwt, context) });
+    }
+    return introspectingVerifier(settings);
+  }
   const keyed = keyedCore(settings);
   const { verifySync, verifyAsync } = tokenPath(settings, keyed);
   const check = verifyAsync ?? verifySync;
@@ -71,27 +101,30 @@ export function createVerifier(options) {
      * send (`dpopNonce`).
      */
     async verifyRequest(request, options, context) {
-      const presented = readRequest(request, options);
-      if (presented.problem) {
-        throw new JwtGuardError(
-          'ERR_TOKEN_MALFORMED',
-          presented.problem === 'missing'
-            ? 'the request has no Bearer or DPoP authorization'
-            : 'the authorization header is not one bearer or dpop token',
-        );
-      }
-      // RFC 9449 §9: with dpopNonce, a proof carries one of the nonces accepted now (the core checks it).
-      const nonces = settings.dpopNonce !== null && presented.scheme === 'dpop' ? await noncesAt(settings.dpopNonce, settings.now()) : null;
-      const withNonces = nonces === null ? presented : { ...presented, nonces: nonces.accepted };
-      let result;
-      try {
-        result = await keyed.withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, withNonces));
-      } catch (error) {
-        if (error?.code === 'ERR_DPOP_NONCE' && nonces !== null) error.dpopNonce = nonces.current;
-        throw error;
-      }
-      if (result.binding?.type === 'dpop') await refuseReplay(settings.replayStore, result.binding, settings.now(), context?.[REPLAY_SCOPE]);
-      return nonces === null ? result : Object.freeze({ ...result, dpopNonce: nonces.current });
+      const presented = presentedCredentials(request, options);
+      return withServerNonces(settings.dpopNonce, settings.now(), presented, async (withNonces) => {
+        const result = await keyed.withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, withNonces));
+        if (result.binding?.type === 'dpop') await refuseReplay(settings.replayStore, result.binding, settings.now(), context?.[REPLAY_SCOPE]);
+        return result;
+      });
+    },
+    /**
+     * A signed introspection response (RFC 9701) verified by the core with
+     * this verifier's policy and keys: resolves to its token_introspection
+     * text. A kid not in the key set gets one refresh, as for a token.
+     */
+    async [OPEN_INTROSPECTION_RESPONSE](jwt, context) {
+      tokenInput(jwt, settings.maxTokenSize);
+      const open = (response, retryContext) => {
+        const verifier = keyed.sync(retryContext);
+        try {
+          return verifier.introspectionResponse(encoder.encode(response), settings.now());
+        } catch (error) {
+          throw keyed.failure(error);
+        }
+      };
+      // The core names the check that failed first in the detail.
+      return keyed.withKeys(jwt, context, open, (error) => error.detail?.startsWith('ERR_KEY_NOT_FOUND'));
     },
     /** Entries of the current key set that were skipped, with reasons. */
     skippedKeys() {

@@ -43,6 +43,13 @@ export interface ProtectSettings {
    */
   resourceMetadata?: boolean | ResourceMetadata;
   /**
+   * Check CORS preflights (`OPTIONS` with `Access-Control-Request-Method`)
+   * like any request. Default false: a preflight, which a browser sends
+   * without credentials, goes on to the next handler without a token check,
+   * without `auth` and with any credentials removed.
+   */
+  checkPreflight?: boolean;
+  /**
    * Called with the whole error (`code`, `claim`, `reason`, `detail`) and the
    * request as the middleware read it, for each refusal: 400, 401, 403, 500
    * and 503 (not for a request that carries no token at all, the challenge's
@@ -74,6 +81,15 @@ export interface RefusedRequest {
 export declare function protect<Env = Record<string, any>, Ctx = unknown>(
   options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
   handler: (request: Request, env: Env, ctx: Ctx, auth: Auth) => Response | Promise<Response>,
+  settings: ProtectSettings & { checkPreflight: true },
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
+/**
+ * By default a CORS preflight reaches `handler` unchecked, with `auth` null
+ * (and without credentials): answer it with your CORS headers.
+ */
+export declare function protect<Env = Record<string, any>, Ctx = unknown>(
+  options: VerifierOptions | VerifierOptions[] | ((env: Env) => VerifierOptions | VerifierOptions[]),
+  handler: (request: Request, env: Env, ctx: Ctx, auth: Auth | null) => Response | Promise<Response>,
   settings?: ProtectSettings,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 

@@ -16,8 +16,9 @@ import { toResponse, withHeaders, workerContext } from './worker-request.js';
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of the Worker's env
- * @param {(request: Request, env: object, ctx: object, auth: { claims: object, header: object, key: object }) => Response | Promise<Response>} handler
- * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object }} [settings] `realm` for WWW-Authenticate (default "api")
+ * @param {(request: Request, env: object, ctx: object, auth: { claims: object, header: object, key: object } | null) => Response | Promise<Response>} handler
+ *   `auth` is null for a CORS preflight, which is passed on unchecked unless `checkPreflight` is set
+ * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, checkPreflight?: boolean }} [settings] `realm` for WWW-Authenticate (default "api")
  * @returns {(request: Request, env: object, ctx: object) => Promise<Response>}
  */
 export function protect(options, handler, settings) {
@@ -25,6 +26,8 @@ export function protect(options, handler, settings) {
   return async function fetch(request, env, ctx) {
     const metadata = guard.metadata(request, env);
     if (metadata) return toResponse(metadata, request.method);
+    // A CORS preflight carries no credentials: the handler answers it, without auth.
+    if (guard.passesPreflight(request)) return handler(guard.withoutCredentials(request), env, ctx, null);
     const { auth, failure, headers } = await guard.authenticate(request, env, workerContext(request, ctx));
     if (failure) return toResponse(failure);
     return withHeaders(await handler(request, env, ctx, auth), headers);

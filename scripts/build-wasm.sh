@@ -31,6 +31,23 @@ grep -q '^let wasmModule, wasmInstance, wasm;$' "$out/jwtguard.js" && grep -q '^
   echo "build-wasm: the wasm-bindgen glue changed shape; update the reinstantiate() appended below" >&2
   exit 1
 }
+# A finalizer frees its object's memory in whichever instance is live when
+# it runs: after a restart, that of an object of the dropped instance would
+# free (and corrupt) memory of the new one. Each registration keeps the
+# instance its pointer belongs to, and a finalizer frees only in that one.
+registers=$(grep -cE '^ +Wasm[A-Za-z]+Finalization\.register\(([a-z]+), \1\.__wbg_ptr, \1\);$' "$out/jwtguard.js")
+registries=$(grep -cE '^ +: new FinalizationRegistry\(ptr => wasm\.__wbg_[a-z]+_free\(ptr, 1\)\);$' "$out/jwtguard.js")
+if [ "$registers" -eq 0 ] || [ "$registries" -eq 0 ] \
+  || [ "$(grep -c 'Finalization\.register(' "$out/jwtguard.js")" -ne "$registers" ] \
+  || [ "$(grep -c 'new FinalizationRegistry(' "$out/jwtguard.js")" -ne "$registries" ]; then
+  echo "build-wasm: the glue's finalizers changed shape; update the instance check below" >&2
+  exit 1
+fi
+sed -i -E \
+  -e 's/^( +Wasm[A-Za-z]+Finalization\.register\()([a-z]+), \2\.__wbg_ptr, \2\);$/\1\2, { ptr: \2.__wbg_ptr, of: wasm }, \2);/' \
+  -e 's/^( +: new FinalizationRegistry\()ptr => (wasm\.__wbg_[a-z]+_free)\(ptr, 1\)\);$/\1({ ptr, of }) => { if (of === wasm) \2(ptr, 1); });/' \
+  "$out/jwtguard.js"
+
 cat >> "$out/jwtguard.js" <<'JS'
 
 // Appended by scripts/build-wasm.sh: a fresh instance of the same module, for

@@ -7,7 +7,10 @@
 // certificate the test passes in the x-client-certificate header (no TLS
 // listener here), gets certificate-bound tokens (RFC 8705). It can be restarted with a new signing
 // key (same issuer, same port) and stopped, and it counts the requests it
-// serves per path.
+// serves per path. With `accessTokenFormat: 'opaque'` it issues opaque
+// access tokens instead, which resource servers introspect (RFC 7662; signed
+// answers, RFC 9701, for a client registered with
+// introspection_signed_response_alg) and clients revoke (RFC 7009).
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 
@@ -44,7 +47,7 @@ async function signingKey() {
   return { ...(await exportJWK(privateKey)), kid: `key-${crypto.randomUUID()}`, alg: 'RS256', use: 'sig' };
 }
 
-function provider(issuer, key, clients) {
+function provider(issuer, key, clients, accessTokenFormat) {
   const oidc = new Provider(issuer, {
     clients: [
       { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post' },
@@ -59,6 +62,10 @@ function provider(issuer, key, clients) {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       dPoP: { enabled: true },
+      // Every registered client is a resource server or the token's own client.
+      introspection: { enabled: true, allowedPolicy: () => true },
+      jwtIntrospection: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientId === token.clientId },
       mTLS: {
         enabled: true,
         certificateBoundAccessTokens: true,
@@ -74,7 +81,7 @@ function provider(issuer, key, clients) {
         getResourceServerInfo: () => ({
           scope: SCOPE,
           accessTokenTTL: 600,
-          accessTokenFormat: 'jwt',
+          accessTokenFormat,
           jwt: { sign: { alg: 'RS256' } },
         }),
       },
@@ -88,11 +95,12 @@ function provider(issuer, key, clients) {
  * Starts the provider on 127.0.0.1 (port 0: the system picks a free one).
  * `clients` adds client registrations (oidc-provider client metadata), e.g.
  * `client_secret_basic` or `private_key_jwt` clients; all get the
- * client_credentials grant.
+ * client_credentials grant. `accessTokenFormat` is `jwt` (the default) or
+ * `opaque`.
  * @returns {Promise<{ issuer: string, kid: string, hits: Map<string, number>,
  *   token(): Promise<string>, restart(): Promise<void>, stop(): Promise<void> }>}
  */
-export async function startProvider({ clients = [] } = {}) {
+export async function startProvider({ clients = [], accessTokenFormat = 'jwt' } = {}) {
   let handler = null;
   const hits = new Map();
   const server = createServer((req, res) => {
@@ -110,7 +118,7 @@ export async function startProvider({ clients = [] } = {}) {
     /** Restarts the provider with a new signing key: same issuer, new kid. */
     async restart() {
       const key = await signingKey();
-      handler = (await quietly(() => provider(issuer, key, clients))).callback();
+      handler = (await quietly(() => provider(issuer, key, clients, accessTokenFormat))).callback();
       local.kid = key.kid;
     },
     /**

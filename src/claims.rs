@@ -7,8 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::keys::Key;
+use crate::error::{ClaimsChallenge, Error, ErrorKind, Result};
 use crate::limits::MAX_NUMERIC_DATE;
 use crate::policy::{ANY_TENANT, AudienceClaim, Policy};
 use crate::tenant::{TENANT_PLACEHOLDER, is_guid, issuer_matches};
@@ -21,8 +20,16 @@ type Claims = Map<String, Value>;
 const CLIENT_CLAIMS: [&str; 3] = ["azp", "appid", "client_id"];
 
 /// Runs every claim check of `policy` against `claims` at time `now`.
-pub(crate) fn check(policy: &Policy, claims: &Claims, key: &Key, now: i64) -> Result<()> {
-    check_issuer(policy, claims, key)?;
+/// `bound_issuer` is the issuer the verifying key is bound to, when it is
+/// (Entra ID v2 key sets); `None` for an unbound key or an introspection
+/// response, which no key signed.
+pub(crate) fn check(
+    policy: &Policy,
+    claims: &Claims,
+    bound_issuer: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    check_issuer(policy, claims, bound_issuer)?;
     check_audience(policy, claims)?;
     check_times(policy, claims, now)?;
     check_presence(policy, claims)?;
@@ -30,7 +37,9 @@ pub(crate) fn check(policy: &Policy, claims: &Claims, key: &Key, now: i64) -> Re
     check_client(policy, claims)?;
     check_roles(policy, claims)?;
     check_scopes(policy, claims)?;
-    check_permission(policy, claims)
+    check_permission(policy, claims)?;
+    check_acr(policy, claims)?;
+    check_auth_context(policy, claims)
 }
 
 /// A string claim, when present; any other type is `ERR_CLAIM_INVALID`.
@@ -52,7 +61,7 @@ pub(crate) fn required_string<'a>(claims: &'a Claims, name: &str) -> Result<&'a 
         .ok_or_else(|| Error::claim(ErrorKind::ClaimMissing, name, format!("{name} is required")))
 }
 
-fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
+fn check_issuer(policy: &Policy, claims: &Claims, bound_issuer: Option<&str>) -> Result<()> {
     let iss = required_string(claims, "iss")?;
     let tid = string_claim(claims, "tid")?;
     if !policy
@@ -82,7 +91,7 @@ fn check_issuer(policy: &Policy, claims: &Claims, key: &Key) -> Result<()> {
     }
     // Entra ID v2 key sets bind each key to an issuer (possibly a template):
     // a key published for one tenant's issuer must not vouch for another's.
-    if let Some(bound) = key.issuer()
+    if let Some(bound) = bound_issuer
         && !issuer_matches(bound, iss, tid)
     {
         return Err(Error::claim(
@@ -180,6 +189,12 @@ fn check_times(policy: &Policy, claims: &Claims, now: i64) -> Result<()> {
         exp: numeric_date(claims, "exp")?,
         nbf: numeric_date(claims, "nbf")?,
         iat: numeric_date(claims, "iat")?,
+        // Read only for `maxAuthAge`, so a policy without it keeps
+        // accepting what it accepted before.
+        auth_time: match policy.max_auth_age {
+            Some(_) => numeric_date(claims, "auth_time")?,
+            None => None,
+        },
     };
     check_time_values(policy, times, now)
 }
@@ -193,14 +208,22 @@ pub struct Times {
     pub nbf: Option<i64>,
     /// `iat`, when present.
     pub iat: Option<i64>,
+    /// `auth_time` (OpenID Connect Core 1.0 §2), when present and the
+    /// policy sets `maxAuthAge`.
+    pub auth_time: Option<i64>,
 }
 
 /// The time checks of `policy` at `now`: `exp`, `nbf`, `iat` with the clock
-/// tolerance, `maxTokenAge` and `maxLifetime`.
+/// tolerance, `maxTokenAge`, `maxLifetime` and `maxAuthAge`.
 pub(crate) fn check_time_values(policy: &Policy, times: Times, now: i64) -> Result<()> {
     // The tolerance is capped at one day by `Policy::check`, so no overflow.
     let skew = i64::try_from(policy.clock_tolerance).unwrap_or(0);
-    let Times { exp, nbf, iat } = times;
+    let Times {
+        exp,
+        nbf,
+        iat,
+        auth_time,
+    } = times;
     match exp {
         None if policy.require_exp => {
             return Err(Error::claim(
@@ -254,12 +277,7 @@ pub(crate) fn check_time_values(policy: &Policy, times: Times, now: i64) -> Resu
     };
     if let Some(max_age) = policy.max_token_age {
         let iat = iat.ok_or_else(needs_iat)?;
-        let age = now.saturating_sub(iat);
-        if age
-            > i64::try_from(max_age)
-                .unwrap_or(i64::MAX)
-                .saturating_add(skew)
-        {
+        if let Some(age) = age_beyond(now, iat, max_age, skew) {
             return Err(Error::claim(
                 ErrorKind::TokenTooOld,
                 "iat",
@@ -285,7 +303,121 @@ pub(crate) fn check_time_values(policy: &Policy, times: Times, now: i64) -> Resu
             ));
         }
     }
+    check_auth_time(policy, auth_time, now, skew)
+}
+
+/// The age of a moment (`iat`, `auth_time`) at `now` when it exceeds
+/// `max_age` seconds plus the tolerance, else `None`.
+fn age_beyond(now: i64, at: i64, max_age: u64, skew: i64) -> Option<i64> {
+    let age = now.saturating_sub(at);
+    let limit = i64::try_from(max_age)
+        .unwrap_or(i64::MAX)
+        .saturating_add(skew);
+    (age > limit).then_some(age)
+}
+
+/// `maxAuthAge` (RFC 9470 §3): the user signed in at `auth_time`, no longer
+/// ago than the policy allows. A token without `auth_time` cannot show it,
+/// so the client is sent to sign in again; one from the future is invalid.
+fn check_auth_time(policy: &Policy, auth_time: Option<i64>, now: i64, skew: i64) -> Result<()> {
+    let Some(max_age) = policy.max_auth_age else {
+        return Ok(());
+    };
+    let Some(auth_time) = auth_time else {
+        return Err(Error::claim(
+            ErrorKind::AuthTooOld,
+            "auth_time",
+            "auth_time is required by maxAuthAge",
+        ));
+    };
+    if auth_time > now.saturating_add(skew) {
+        return Err(Error::claim(
+            ErrorKind::ClaimInvalid,
+            "auth_time",
+            format!(
+                "the user signed in {} s in the future (auth_time {auth_time}, now {now}, \
+                 tolerance {skew} s)",
+                auth_time.saturating_sub(now)
+            ),
+        ));
+    }
+    if let Some(age) = age_beyond(now, auth_time, max_age, skew) {
+        return Err(Error::claim(
+            ErrorKind::AuthTooOld,
+            "auth_time",
+            format!("the user signed in {age} s ago; maxAuthAge is {max_age} s"),
+        ));
+    }
     Ok(())
+}
+
+/// `acrValues` (RFC 9470 §3): the token's `acr`, a string, is one of them.
+/// Without `acr` the level is unknown, which the client fixes like a low one.
+fn check_acr(policy: &Policy, claims: &Claims) -> Result<()> {
+    if policy.acr_values.is_empty() {
+        return Ok(());
+    }
+    let accepted = || crate::text::quote_list(policy.acr_values.iter().map(String::as_str));
+    match string_claim(claims, "acr")? {
+        Some(acr) if policy.acr_values.iter().any(|a| a == acr) => Ok(()),
+        Some(acr) => Err(Error::claim(
+            ErrorKind::AuthLevelInsufficient,
+            "acr",
+            format!("acr is {}; accepted: {}", quote(acr), accepted()),
+        )),
+        None => Err(Error::claim(
+            ErrorKind::AuthLevelInsufficient,
+            "acr",
+            format!("the token has no acr; accepted: {}", accepted()),
+        )),
+    }
+}
+
+/// The client capability that says a client can answer a claims challenge
+/// (Entra ID's `xms_cc` claim).
+const CLAIMS_CHALLENGE_CAPABILITY: &str = "cp1";
+
+/// `authContext`: Entra's `acrs` (an array of strings) holds every listed
+/// id. The refusal carries the claims challenge when the token's `xms_cc`
+/// says the client can answer one; `xms_cc` never makes a token pass.
+fn check_auth_context(policy: &Policy, claims: &Claims) -> Result<()> {
+    if policy.auth_context.is_empty() {
+        return Ok(());
+    }
+    let held = string_array(claims, "acrs")?;
+    let missing: Vec<&str> = policy
+        .auth_context
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !held.as_deref().unwrap_or_default().contains(id))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let error = Error::claim(
+        ErrorKind::AuthContextMissing,
+        "acrs",
+        format!(
+            "authentication context {} is required; {}",
+            crate::text::quote_list(missing.iter().copied()),
+            holding("acrs", held.as_deref())
+        ),
+    );
+    let capable = string_array(claims, "xms_cc")?
+        .unwrap_or_default()
+        .contains(&CLAIMS_CHALLENGE_CAPABILITY);
+    if !capable {
+        return Err(error);
+    }
+    let request = match missing.as_slice() {
+        [one] => serde_json::json!({ "essential": true, "value": one }),
+        several => serde_json::json!({ "essential": true, "values": several }),
+    };
+    let iss = required_string(claims, "iss")?;
+    Err(error.with_challenge(ClaimsChallenge {
+        claims: serde_json::json!({ "access_token": { "acrs": request } }).to_string(),
+        authorization_uri: crate::tenant::authorize_endpoint(iss),
+    }))
 }
 
 fn check_presence(policy: &Policy, claims: &Claims) -> Result<()> {

@@ -66,6 +66,9 @@ error_kinds! {
     KeyInvalid => "ERR_KEY_INVALID", "key is invalid or unsupported";
     /// The JWKS is not a key set, is too large, or has no usable key.
     JwksInvalid => "ERR_JWKS_INVALID", "key set (jwks) is invalid";
+    /// An introspection answer (RFC 7662) says the token is not active: `active` is `false`,
+    /// missing, or anything but the boolean `true`.
+    TokenInactive => "ERR_TOKEN_INACTIVE", "token is not active";
     /// The signature does not verify (no further detail, by design).
     SignatureInvalid => "ERR_SIGNATURE_INVALID", "signature is invalid";
     /// `exp` has passed (beyond the tolerance).
@@ -94,6 +97,14 @@ error_kinds! {
     /// `requirePermission` (the Entra preset) and the token has neither `roles` nor
     /// `scp`/`scope`.
     PermissionMissing => "ERR_PERMISSION_MISSING", "token carries no permission";
+    /// `acr` is absent or not in `acrValues`: the user must sign in again at a higher level
+    /// (RFC 9470).
+    AuthLevelInsufficient => "ERR_AUTH_LEVEL_INSUFFICIENT", "authentication level (acr) is not sufficient";
+    /// `auth_time` is absent or older than `maxAuthAge`: the user must sign in again (RFC 9470).
+    AuthTooOld => "ERR_AUTH_TOO_OLD", "authentication (auth_time) is older than the policy allows";
+    /// `acrs` lacks an id of `authContext` (Entra Conditional Access); `claimsChallenge` says what
+    /// to ask for when the token's `xms_cc` holds `cp1`.
+    AuthContextMissing => "ERR_AUTH_CONTEXT_MISSING", "required authentication context (acrs) is missing";
     /// A token for another resource (a `nonce` header: Microsoft Graph).
     ForeignToken => "ERR_FOREIGN_TOKEN", "token was issued for another resource";
     /// A DPoP proof is missing, malformed, or breaks one of its rules (`typ`, `alg`, `jwk`,
@@ -120,6 +131,14 @@ error_kinds! {
     JwksTimeout => "ERR_JWKS_TIMEOUT", "fetching the key set timed out";
     /// A discovery document is unusable or names another issuer.
     DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "discovery document is invalid";
+    /// An introspection answer is unusable: not a JSON object, over the size cap, or a signed
+    /// answer (`accept: 'jwt'`, RFC 9701) that fails its `typ`, signature, `iss`, `aud` or
+    /// freshness check; answered 503 `temporarily_unavailable`, never 401.
+    IntrospectionInvalid => "ERR_INTROSPECTION_INVALID", "introspection response is invalid";
+    /// The introspection request failed: network error, status outside 2xx, a redirect, over the
+    /// size cap, or longer than `timeout`; answered 503 `temporarily_unavailable` with
+    /// `Retry-After`.
+    IntrospectionFailed => "ERR_INTROSPECTION_FAILED", "introspection request failed";
     /// A Node middleware cannot read the request safely: its Host header (or, with `trustProxy`,
     /// the forwarded host or protocol) is not a plain `host[:port]`, or its target is not a path;
     /// answered 400 `invalid_request` before any token is read.
@@ -137,6 +156,21 @@ pub struct Error {
     kind: ErrorKind,
     claim: Option<String>,
     detail: Option<String>,
+    challenge: Option<Box<ClaimsChallenge>>,
+}
+
+/// What a client that declared it can answer a claims challenge (Entra's
+/// `xms_cc` holding `cp1`) asks for when it signs the user in again: an
+/// OpenID Connect claims request (OpenID Connect Core 1.0 §5.5) and, for an
+/// Entra issuer, the tenant's authorize endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsChallenge {
+    /// The claims request, JSON text, e.g.
+    /// `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}`.
+    pub claims: String,
+    /// The authorize endpoint of the token's Entra tenant, when its issuer is
+    /// an Entra ID issuer.
+    pub authorization_uri: Option<String>,
 }
 
 impl Error {
@@ -146,6 +180,7 @@ impl Error {
             kind,
             claim: None,
             detail: None,
+            challenge: None,
         }
     }
 
@@ -158,6 +193,7 @@ impl Error {
             kind,
             claim: None,
             detail: Some(detail.into()),
+            challenge: None,
         }
     }
 
@@ -166,7 +202,20 @@ impl Error {
             kind,
             claim: Some(claim.to_owned()),
             detail: Some(detail.into()),
+            challenge: None,
         }
+    }
+
+    /// This error with the claims challenge a client can answer.
+    pub(crate) fn with_challenge(mut self, challenge: ClaimsChallenge) -> Self {
+        self.challenge = Some(Box::new(challenge));
+        self
+    }
+
+    /// The claims challenge a client can answer by signing in again, when
+    /// the token says the client can (`ERR_AUTH_CONTEXT_MISSING` only).
+    pub fn claims_challenge(&self) -> Option<&ClaimsChallenge> {
+        self.challenge.as_deref()
     }
 
     /// The kind of error.

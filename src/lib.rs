@@ -12,6 +12,8 @@
 //! - [`Verifier::verify`] checks a token at a given time and returns its
 //!   header and claims, or an [`Error`] whose [`ErrorKind::code`] is stable.
 //! - [`inspect`] decodes a token for display, marked unverified.
+//! - [`Introspection`] checks an authorization server's answer about an
+//!   opaque token (RFC 7662, RFC 9701) by the same policy rules.
 //!
 //! Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, EdDSA
 //! (Ed25519); HS256/384/512 only with a shared secret given to
@@ -38,6 +40,7 @@ mod crypto;
 mod dpop;
 mod error;
 mod inspect;
+mod introspection;
 mod issuers;
 mod json;
 mod keys;
@@ -62,8 +65,9 @@ struct DocsRust;
 pub use binding::{Binding, Certificate, Presentation, Scheme};
 pub use claims::Times;
 pub use dpop::DpopRequest;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{ClaimsChallenge, Error, ErrorKind, Result};
 pub use inspect::{Inspection, inspect};
+pub use introspection::{INTROSPECTION_TYP, Introspected, Introspection};
 pub use issuers::IssuerRouter;
 pub use keys::{Key, KeySet, SkippedKey};
 pub use policy::{

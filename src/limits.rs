@@ -132,4 +132,15 @@ limits! {
     /// Length of a DPoP `htu` or request URL, in bytes: the common URL limit of
     /// servers and proxies is 8 KB for the whole request line, most far less.
     MAX_HTU_LEN: usize = 4096, "bytes";
+
+    /// Size of a token introspection response (RFC 7662 JSON or an RFC 9701
+    /// JWT), in bytes. A response carries about the claims of an access token,
+    /// so it gets a token's room and more; the host stops reading there too.
+    MAX_INTROSPECTION_RESPONSE_SIZE: usize = 64 * 1024, "bytes";
+
+    /// Default freshness of a signed introspection response (RFC 9701): its
+    /// `iat` may lie at most this many seconds in the past, before the clock
+    /// tolerance. The response answers one request made moments earlier; a
+    /// policy's `maxTokenAge` for the response verifier replaces it.
+    DEFAULT_INTROSPECTION_MAX_AGE: u64 = 60, "seconds";
 }

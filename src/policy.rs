@@ -213,6 +213,40 @@ pub struct Policy {
     /// [`MAX_TOKEN_SIZE_CEILING`].
     #[serde(default = "default_max_token_size")]
     pub max_token_size: usize,
+    /// Accepted authentication context classes (RFC 9470 §3): the token's
+    /// `acr` must be one of them. Empty (the default) skips the check.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub acr_values: Vec<String>,
+    /// Maximum age in seconds of the user's authentication (RFC 9470 §3):
+    /// `auth_time` then becomes required, and `now - auth_time` may not
+    /// exceed it (plus the clock tolerance).
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_auth_age: Option<u64>,
+    /// Entra ID Conditional Access authentication context ids (`c1` to
+    /// `c99`) that must all appear in the token's `acrs` claim. Empty (the
+    /// default) skips the check.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub auth_context: Vec<String>,
+}
+
+/// Whether `id` is an Entra authentication context id: `c1` to `c99`, no
+/// leading zero.
+fn is_auth_context_id(id: &str) -> bool {
+    id.strip_prefix('c')
+        .filter(|digits| !digits.starts_with('0') && (1..=2).contains(&digits.len()))
+        .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The claim that holds the audience a policy checks (`audienceClaim`).
@@ -361,6 +395,9 @@ impl Policy {
         "dpopAlgorithms",
         "dpopMaxAge",
         "maxTokenSize",
+        "acrValues",
+        "maxAuthAge",
+        "authContext",
     ];
 
     /// The members whose value is a whole number (seconds or bytes), never
@@ -372,6 +409,7 @@ impl Policy {
         "maxLifetime",
         "dpopMaxAge",
         "maxTokenSize",
+        "maxAuthAge",
     ];
 
     /// `clockTolerance`: at most a day.
@@ -462,6 +500,9 @@ impl Policy {
             dpop_algorithms: default_dpop_algorithms(),
             dpop_max_age: DEFAULT_DPOP_MAX_AGE,
             max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+            acr_values: Vec::new(),
+            max_auth_age: None,
+            auth_context: Vec::new(),
         }
     }
 
@@ -495,7 +536,7 @@ impl Policy {
         if self.audience.is_empty() {
             return invalid("audience", "at least one audience is required");
         }
-        let lists: [(&str, &Vec<String>); 9] = [
+        let lists: [(&str, &Vec<String>); 10] = [
             ("issuer", &self.issuer),
             ("audience", &self.audience),
             ("typ", &self.typ),
@@ -505,6 +546,7 @@ impl Policy {
             ("scopes", &self.scopes),
             ("clients", &self.clients),
             ("tenants", &self.tenants),
+            ("acrValues", &self.acr_values),
         ];
         for (field, list) in lists {
             if list.iter().any(String::is_empty) {
@@ -573,6 +615,15 @@ impl Policy {
         Self::MAX_TOKEN_SIZE_BOUND.check(u64::try_from(self.max_token_size).unwrap_or(u64::MAX))?;
         if self.subject.as_deref() == Some("") {
             return invalid("subject", "empty strings are not allowed");
+        }
+        if let Some(bad) = self.auth_context.iter().find(|id| !is_auth_context_id(id)) {
+            return invalid(
+                "authContext",
+                &format!(
+                    "{} is not an authentication context id (c1 to c99)",
+                    crate::text::quote(bad)
+                ),
+            );
         }
         if self.roles_claim.is_empty() {
             return invalid(
@@ -645,6 +696,9 @@ mod tests {
         policy.clients = vec!["c".into()];
         policy.tenants = vec!["*".into()];
         policy.require_permission = true;
+        policy.acr_values = vec!["urn:example:mfa".into()];
+        policy.max_auth_age = Some(300);
+        policy.auth_context = vec!["c1".into()];
         let value = serde_json::to_value(&policy).unwrap();
         let members: Vec<&str> = value
             .as_object()
@@ -761,6 +815,18 @@ mod tests {
                 assert_eq!(error.kind(), ErrorKind::PolicyInvalid);
                 assert_eq!(error.claim_name(), Some(bound.member), "{value}");
             }
+        }
+    }
+
+    #[test]
+    fn auth_context_ids_are_c1_to_c99() {
+        for id in ["c1", "c9", "c10", "c99"] {
+            assert!(is_auth_context_id(id), "{id}");
+        }
+        for id in [
+            "c0", "c00", "c01", "c100", "C1", "c", "", "c1 ", "d1", "c-1", "c١",
+        ] {
+            assert!(!is_auth_context_id(id), "{id}");
         }
     }
 
@@ -898,6 +964,32 @@ mod tests {
             (
                 r#"{"issuer":"i","audience":"a","rolesClaim":["groups"]}"#,
                 None,
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","acrValues":[""]}"#,
+                Some("acrValues"),
+            ),
+            (r#"{"issuer":"i","audience":"a","acrValues":[1]}"#, None),
+            (r#"{"issuer":"i","audience":"a","maxAuthAge":-5}"#, None),
+            (
+                r#"{"issuer":"i","audience":"a","authContext":["c0"]}"#,
+                Some("authContext"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","authContext":["c100"]}"#,
+                Some("authContext"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","authContext":["c01"]}"#,
+                Some("authContext"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","authContext":["C1"]}"#,
+                Some("authContext"),
+            ),
+            (
+                r#"{"issuer":"i","audience":"a","authContext":["c"]}"#,
+                Some("authContext"),
             ),
         ];
         for (json, claim) in table {

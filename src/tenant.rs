@@ -91,6 +91,25 @@ fn entra_form(issuer: &str) -> Option<(u8, &str)> {
         .then_some((1, tenant))
 }
 
+/// The authorize endpoint of an Entra issuer's tenant (OAuth 2.0 for a v2
+/// issuer, the v1 endpoint for a v1 one) on its cloud's login host, or
+/// `None` for any other issuer (or a tenant that is not a GUID). A v1
+/// issuer host that several clouds share names the first of them.
+pub(crate) fn authorize_endpoint(issuer: &str) -> Option<String> {
+    let (version, tenant) = entra_form(issuer).filter(|(_, tenant)| is_guid(tenant))?;
+    let host = issuer.strip_prefix("https://")?.split('/').next()?;
+    let cloud = ENTRA_CLOUDS.iter().find(|cloud| match version {
+        2 => cloud.v2 == host,
+        _ => cloud.v1 == host,
+    })?;
+    let path = if version == 2 {
+        "oauth2/v2.0"
+    } else {
+        "oauth2"
+    };
+    Some(format!("https://{}/{tenant}/{path}/authorize", cloud.login))
+}
+
 /// What is nearly right about a refused `iss`, as a detail suffix (empty
 /// when nothing is): an accepted issuer that differs only by a trailing
 /// slash; the same tenant's other Entra token version; another tenant.
@@ -144,6 +163,43 @@ mod tests {
 
     const V2: &str = "https://login.microsoftonline.com/{tenantid}/v2.0";
     const TID: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+    #[test]
+    fn authorize_endpoints_of_entra_issuers() {
+        let table: &[(String, Option<String>)] = &[
+            (
+                format!("https://login.microsoftonline.com/{TID}/v2.0"),
+                Some(format!(
+                    "https://login.microsoftonline.com/{TID}/oauth2/v2.0/authorize"
+                )),
+            ),
+            (
+                format!("https://sts.windows.net/{TID}/"),
+                Some(format!(
+                    "https://login.microsoftonline.com/{TID}/oauth2/authorize"
+                )),
+            ),
+            (
+                format!("https://login.partner.microsoftonline.cn/{TID}/v2.0"),
+                Some(format!(
+                    "https://login.chinacloudapi.cn/{TID}/oauth2/v2.0/authorize"
+                )),
+            ),
+            (
+                format!("https://login.microsoftonline.us/{TID}/v2.0"),
+                Some(format!(
+                    "https://login.microsoftonline.us/{TID}/oauth2/v2.0/authorize"
+                )),
+            ),
+            (V2.to_owned(), None),
+            ("https://login.microsoftonline.com/common/v2.0".into(), None),
+            ("https://idp.example.com/".into(), None),
+            (format!("https://evil.example/{TID}/v2.0"), None),
+        ];
+        for (issuer, want) in table {
+            assert_eq!(authorize_endpoint(issuer), *want, "{issuer}");
+        }
+    }
 
     #[test]
     fn guids_and_issuer_templates() {

@@ -70,9 +70,9 @@ pub const CHECKS: &[Check] = {
         check("audience", "Audience (aud)", &[AudienceInvalid], &["aud"]),
         check(
             "times",
-            "Lifetime (exp, nbf, iat)",
-            &[TokenExpired, TokenNotYetValid, TokenTooOld],
-            &["exp", "nbf", "iat"],
+            "Lifetime (exp, nbf, iat, auth_time)",
+            &[TokenExpired, TokenNotYetValid, TokenTooOld, AuthTooOld],
+            &["exp", "nbf", "iat", "auth_time"],
         ),
         check("claims", "Subject and required claims", &[], &[]),
         check("tenant", "Tenant (tid)", &[TenantNotAllowed], &["tid"]),
@@ -94,6 +94,12 @@ pub const CHECKS: &[Check] = {
             "Permission (roles or scp)",
             &[PermissionMissing],
             &[],
+        ),
+        check(
+            "authentication",
+            "Authentication (acr, acrs)",
+            &[AuthLevelInsufficient, AuthContextMissing],
+            &["acr", "acrs", "xms_cc"],
         ),
         check(
             "binding",
@@ -480,7 +486,7 @@ impl Verifier {
             key,
         } = signed;
         let claims = token::parse_object(&payload, "payload")?;
-        claims::check(&self.policy, &claims, key, now)?;
+        claims::check(&self.policy, &claims, key.issuer(), now)?;
         let binding = binding::check(&self.policy, &claims, token, presented, now)?;
         // The strict parser accepted the bytes, so they are UTF-8.
         let claims_json =

@@ -21,11 +21,12 @@ use jwtguard::{ErrorKind, KeySet, Policy, Verifier};
 use serde_json::{Value, json};
 
 /// Codes only the JavaScript host produces (fetching keys, reading requests); tested in tests/js and tests/servers.
-const HOST_ONLY: [&str; 5] = [
+const HOST_ONLY: [&str; 6] = [
     "ERR_KEYS_NOT_LOADED",
     "ERR_JWKS_FETCH_FAILED",
     "ERR_JWKS_TIMEOUT",
     "ERR_DISCOVERY_INVALID",
+    "ERR_INTROSPECTION_FAILED",
     "ERR_REQUEST_INVALID",
 ];
 
@@ -891,7 +892,227 @@ fn cases() -> Vec<Case> {
             policy_with(|p| p.any_scopes = Some(vec!["tasks:write".into()])),
             None,
         ),
+        // Step-up (RFC 9470): acr and auth_time.
+        with_policy(
+            "acr accepted",
+            signed(|c| {
+                c.insert("acr".into(), json!("urn:mfa"));
+            }),
+            policy_with(|p| p.acr_values = vec!["urn:pwd+otp".into(), "urn:mfa".into()]),
+            None,
+        ),
+        with_policy(
+            "acr not accepted",
+            signed(|c| {
+                c.insert("acr".into(), json!("urn:pwd"));
+            }),
+            policy_with(|p| p.acr_values = vec!["urn:mfa".into()]),
+            err("ERR_AUTH_LEVEL_INSUFFICIENT", Some("acr")),
+        ),
+        with_policy(
+            "acr absent",
+            good.clone(),
+            policy_with(|p| p.acr_values = vec!["urn:mfa".into()]),
+            err("ERR_AUTH_LEVEL_INSUFFICIENT", Some("acr")),
+        ),
+        with_policy(
+            "acr a number",
+            signed(|c| {
+                c.insert("acr".into(), json!(2));
+            }),
+            policy_with(|p| p.acr_values = vec!["2".into()]),
+            err("ERR_CLAIM_INVALID", Some("acr")),
+        ),
+        with_policy(
+            "acr an array",
+            signed(|c| {
+                c.insert("acr".into(), json!(["urn:mfa"]));
+            }),
+            policy_with(|p| p.acr_values = vec!["urn:mfa".into()]),
+            err("ERR_CLAIM_INVALID", Some("acr")),
+        ),
+        case(
+            "acr of any type without acrValues",
+            signed(|c| {
+                c.insert("acr".into(), json!({"level": 2}));
+            }),
+            None,
+        ),
+        with_policy(
+            "auth_time recent",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n - 300));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            None,
+        ),
+        with_policy(
+            "auth_time within the tolerance",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n - 360));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            None,
+        ),
+        with_policy(
+            "auth_time too old",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n - 361));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_AUTH_TOO_OLD", Some("auth_time")),
+        ),
+        with_policy(
+            "auth_time absent",
+            good.clone(),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_AUTH_TOO_OLD", Some("auth_time")),
+        ),
+        with_policy(
+            "auth_time in the future",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(n + 61));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_CLAIM_INVALID", Some("auth_time")),
+        ),
+        with_policy(
+            "auth_time a string",
+            signed(|c| {
+                c.insert("auth_time".into(), json!(format!("{}", n - 10)));
+            }),
+            policy_with(|p| p.max_auth_age = Some(300)),
+            err("ERR_CLAIM_INVALID", Some("auth_time")),
+        ),
+        case(
+            "auth_time a string without maxAuthAge",
+            signed(|c| {
+                c.insert("auth_time".into(), json!("yesterday"));
+            }),
+            None,
+        ),
+        // Entra authentication context (acrs).
+        with_policy(
+            "acrs holds every id",
+            signed(|c| {
+                c.insert("acrs".into(), json!(["c2", "c1"]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into(), "c2".into()]),
+            None,
+        ),
+        with_policy(
+            "acrs lacks one id",
+            signed(|c| {
+                c.insert("acrs".into(), json!(["c1"]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into(), "c2".into()]),
+            err("ERR_AUTH_CONTEXT_MISSING", Some("acrs")),
+        ),
+        with_policy(
+            "acrs absent",
+            good.clone(),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_AUTH_CONTEXT_MISSING", Some("acrs")),
+        ),
+        with_policy(
+            "acrs a string",
+            signed(|c| {
+                c.insert("acrs".into(), json!("c1"));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_CLAIM_INVALID", Some("acrs")),
+        ),
+        with_policy(
+            "acrs holds a number",
+            signed(|c| {
+                c.insert("acrs".into(), json!([1]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_CLAIM_INVALID", Some("acrs")),
+        ),
+        with_policy(
+            "xms_cc cp1 does not stand in for acrs",
+            signed(|c| {
+                c.insert("xms_cc".into(), json!(["cp1"]));
+                c.insert("acrs".into(), json!(["c2"]));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_AUTH_CONTEXT_MISSING", Some("acrs")),
+        ),
+        with_policy(
+            "xms_cc not an array",
+            signed(|c| {
+                c.insert("xms_cc".into(), json!("cp1"));
+            }),
+            policy_with(|p| p.auth_context = vec!["c1".into()]),
+            err("ERR_CLAIM_INVALID", Some("xms_cc")),
+        ),
     ]
+}
+
+/// `ERR_AUTH_CONTEXT_MISSING` carries the claims challenge only when the
+/// token's `xms_cc` holds `cp1`: one missing id as `value`, several as
+/// `values`, and the authorize endpoint of the token's Entra tenant.
+#[test]
+fn auth_context_refusals_carry_a_claims_challenge_for_capable_clients() {
+    let entra = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
+    let endpoint = format!("https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/authorize");
+    let rows: Vec<(&str, Value, Vec<&str>, Option<&str>)> = vec![
+        ("no xms_cc", json!({"acrs": []}), vec!["c1"], None),
+        (
+            "xms_cc without cp1",
+            json!({"xms_cc": ["cp2"]}),
+            vec!["c1"],
+            None,
+        ),
+        (
+            "one id",
+            json!({"xms_cc": ["cp1"], "acrs": ["c3"]}),
+            vec!["c1", "c3"],
+            Some(r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#),
+        ),
+        (
+            "several ids",
+            json!({"xms_cc": ["cp1", "cp2"]}),
+            vec!["c1", "c25"],
+            Some(r#"{"access_token":{"acrs":{"essential":true,"values":["c1","c25"]}}}"#),
+        ),
+    ];
+    for (name, extra, ids, want) in rows {
+        for (iss, uri) in [(issuer(), None), (entra.clone(), Some(endpoint.as_str()))] {
+            let token = signed(|c| {
+                c.extend(extra.as_object().unwrap().clone());
+                c.insert("iss".into(), json!(iss));
+            });
+            let policy = policy_with(|p| {
+                p.issuer = vec![iss.clone()];
+                p.auth_context = ids.iter().map(|&id| id.into()).collect();
+            });
+            let verifier = Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap();
+            let error = verifier.verify(&token, now()).unwrap_err();
+            assert_eq!(error.code(), "ERR_AUTH_CONTEXT_MISSING", "{name} {iss}");
+            let challenge = error.claims_challenge();
+            assert_eq!(challenge.map(|c| c.claims.as_str()), want, "{name} {iss}");
+            assert_eq!(
+                challenge.and_then(|c| c.authorization_uri.as_deref()),
+                want.and(uri),
+                "{name} {iss}"
+            );
+        }
+    }
+    // No other refusal carries one, even with cp1.
+    let token = signed(|c| {
+        c.insert("xms_cc".into(), json!(["cp1"]));
+        c.insert("acr".into(), json!("urn:pwd"));
+    });
+    let policy = policy_with(|p| {
+        p.acr_values = vec!["urn:mfa".into()];
+        p.auth_context = vec!["c1".into()];
+    });
+    let verifier = Verifier::new(policy, KeySet::from_jwks(&jwks()).unwrap()).unwrap();
+    let error = verifier.verify(&token, now()).unwrap_err();
+    assert_eq!(error.code(), "ERR_AUTH_LEVEL_INSUFFICIENT");
+    assert!(error.claims_challenge().is_none());
 }
 
 #[test]
@@ -1001,6 +1222,8 @@ fn the_table_covers_every_core_code() {
     produced.extend(["ERR_KEY_INVALID", "ERR_JWKS_INVALID", "ERR_POLICY_INVALID"]); // configuration_errors_have_their_codes
     produced.insert("ERR_DPOP_INVALID"); // needs a presented proof: tests/binding.rs
     produced.insert("ERR_DPOP_NONCE"); // a proof with server nonces: tests/catalog/f_dpop.rs
+    // Introspection answers, not tokens: tests/catalog/i_introspection.rs.
+    produced.extend(["ERR_TOKEN_INACTIVE", "ERR_INTROSPECTION_INVALID"]);
     produced.insert("ERR_INTERNAL"); // unreachable by construction; the JS tests map a trap to it
     produced.extend(HOST_ONLY);
     let all: BTreeSet<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
@@ -1022,6 +1245,7 @@ fn the_code_list_is_pinned() {
             "ERR_KEY_NOT_FOUND",
             "ERR_KEY_INVALID",
             "ERR_JWKS_INVALID",
+            "ERR_TOKEN_INACTIVE",
             "ERR_SIGNATURE_INVALID",
             "ERR_TOKEN_EXPIRED",
             "ERR_TOKEN_NOT_YET_VALID",
@@ -1035,6 +1259,9 @@ fn the_code_list_is_pinned() {
             "ERR_CLIENT_NOT_ALLOWED",
             "ERR_TENANT_NOT_ALLOWED",
             "ERR_PERMISSION_MISSING",
+            "ERR_AUTH_LEVEL_INSUFFICIENT",
+            "ERR_AUTH_TOO_OLD",
+            "ERR_AUTH_CONTEXT_MISSING",
             "ERR_FOREIGN_TOKEN",
             "ERR_DPOP_INVALID",
             "ERR_DPOP_NONCE",
@@ -1044,6 +1271,8 @@ fn the_code_list_is_pinned() {
             "ERR_JWKS_FETCH_FAILED",
             "ERR_JWKS_TIMEOUT",
             "ERR_DISCOVERY_INVALID",
+            "ERR_INTROSPECTION_INVALID",
+            "ERR_INTROSPECTION_FAILED",
             "ERR_REQUEST_INVALID",
             "ERR_INTERNAL",
         ]
@@ -1138,6 +1367,118 @@ fn details_say_what_was_expected_and_what_was_found() {
             assert!(
                 !detail.contains(&part),
                 "{name}: the detail echoes a token segment"
+            );
+        }
+    }
+}
+
+/// One way to fail each claim check of `CHECKS` (the checks after the
+/// signature that have codes of their own): an edit of the good claims and
+/// of the default policy. Failing two checks at once must give a code of the
+/// one `CHECKS` lists first, so the table is the order the core runs.
+type Spoil = (
+    &'static str,
+    fn(&mut serde_json::Map<String, Value>),
+    fn(&mut Policy),
+);
+
+const SPOILERS: [Spoil; 10] = [
+    (
+        "issuer",
+        |c| {
+            c.insert("iss".into(), json!("https://other-issuer.test"));
+        },
+        |_| {},
+    ),
+    (
+        "audience",
+        |c| {
+            c.insert("aud".into(), json!("api://another-api"));
+        },
+        |_| {},
+    ),
+    (
+        "times",
+        |c| {
+            c.insert("exp".into(), json!(now() - 3600));
+        },
+        |_| {},
+    ),
+    (
+        "tenant",
+        |_| {},
+        |p| p.tenants = vec!["00000000-0000-0000-0000-00000000000a".into()],
+    ),
+    (
+        "client",
+        |_| {},
+        |p| p.clients = vec!["the-only-client".into()],
+    ),
+    ("roles", |_| {}, |p| p.roles = vec!["Data.Admin".into()]),
+    ("scopes", |_| {}, |p| p.scopes = vec!["admin".into()]),
+    (
+        "permission",
+        |c| {
+            c.remove("roles");
+            c.remove("scp");
+        },
+        |p| p.require_permission = true,
+    ),
+    (
+        "authentication",
+        |_| {},
+        |p| p.acr_values = vec!["mfa".into()],
+    ),
+    (
+        "binding",
+        |c| {
+            c.insert(
+                "cnf".into(),
+                json!({"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}),
+            );
+        },
+        |_| {},
+    ),
+];
+
+#[test]
+fn checks_run_in_the_order_checks_lists() {
+    let position = |id: &str| {
+        jwtguard::CHECKS
+            .iter()
+            .position(|check| check.id == id)
+            .unwrap_or_else(|| panic!("{id} is not in CHECKS"))
+    };
+    // Every claim check with codes has a spoiler, in CHECKS order.
+    let listed: Vec<&str> = jwtguard::CHECKS
+        .iter()
+        .skip(position("issuer"))
+        .filter(|check| !check.codes.is_empty())
+        .map(|check| check.id)
+        .collect();
+    let spoiled: Vec<&str> = SPOILERS.iter().map(|(id, _, _)| *id).collect();
+    assert_eq!(spoiled, listed);
+
+    let keys = KeySet::from_jwks(&jwks()).unwrap();
+    for (i, (first, edit_claims, edit_policy)) in SPOILERS.iter().enumerate() {
+        for (later, later_claims, later_policy) in SPOILERS.iter().skip(i + 1) {
+            let token = signed(|c| {
+                edit_claims(c);
+                later_claims(c);
+            });
+            let policy = policy_with(|p| {
+                edit_policy(p);
+                later_policy(p);
+            });
+            let error = Verifier::new(policy, keys.clone())
+                .unwrap()
+                .verify(&token, now())
+                .expect_err(first);
+            let check = &jwtguard::CHECKS[position(first)];
+            assert!(
+                check.codes.iter().any(|code| code.code() == error.code()),
+                "{first} and {later} both fail: got {}, want one of {first}'s codes",
+                error.code()
             );
         }
     }

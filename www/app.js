@@ -15,7 +15,7 @@ import { POLICY_FIELDS, fieldsFromPolicy, linkedPolicy, policyFromFields, policy
 import { CHECKS, setupReport, verificationReport } from './report.js';
 import { timelineFigure } from './timeline-figure.js';
 import { timeline } from './timeline.js';
-import { tokenWarnings } from './warnings.js';
+import { decodeFailure, tokenWarnings } from './warnings.js';
 import { WORKSHOP_ALGORITHMS, generateKey, sampleClaims, signToken } from './workshop.js';
 
 /**
@@ -88,7 +88,7 @@ function showDecoded(token) {
   } catch (error) {
     current = null;
     $('decoded').hidden = true;
-    $('token-status').textContent = `Cannot decode this token: ${error.code ?? 'error'}: ${error.message}`;
+    $('token-status').textContent = decodeFailure(token, error);
     return error;
   }
   current = { token, header: inspection.header, claims: inspection.claims };

@@ -52,10 +52,12 @@ export function environment(policy) {
   const tolerance = policy.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
   if (tolerance !== DEFAULT_CLOCK_TOLERANCE) lines.push(`JWT_CLOCK_TOLERANCE=${tolerance}`);
   if (policy.maxTokenAge !== undefined) lines.push(`JWT_MAX_TOKEN_AGE=${policy.maxTokenAge}`);
+  if (policy.maxAuthAge !== undefined) lines.push(`JWT_MAX_AUTH_AGE=${policy.maxAuthAge}`);
   const lists = [
     ['JWT_REQUIRED_ROLES', policy.roles], ['JWT_REQUIRED_SCOPES', policy.scopes],
     ['JWT_ACCEPTED_ROLES', policy.anyRoles], ['JWT_ACCEPTED_SCOPES', policy.anyScopes],
     ['JWT_ALLOWED_CLIENTS', policy.clients],
+    ['JWT_ACR_VALUES', policy.acrValues], ['JWT_AUTH_CONTEXT', policy.authContext],
     // The Entra form's AZURE_TENANT_ID names the tenant, which fromEnv then requires itself.
     ['JWT_ALLOWED_TENANTS', entraForm ? undefined : tenants],
   ];

@@ -24,6 +24,9 @@ export const POLICY_FIELDS = Object.freeze([
   { member: 'clients', id: 'policy-clients', kind: 'list' },
   { member: 'clockTolerance', id: 'policy-tolerance', kind: 'number' },
   { member: 'maxTokenAge', id: 'policy-max-age', kind: 'number' },
+  { member: 'acrValues', id: 'policy-acr-values', kind: 'list' },
+  { member: 'maxAuthAge', id: 'policy-max-auth-age', kind: 'number' },
+  { member: 'authContext', id: 'policy-auth-context', kind: 'list' },
 ]);
 
 /** A field's value as the policy member, or undefined when the member is left out. */

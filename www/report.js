@@ -51,6 +51,7 @@ const WORDING = {
       `${p.requireExp ? 'exp required; ' : ''}clock tolerance ${p.clockTolerance} s`,
       ...(p.maxTokenAge === undefined ? [] : [`at most ${p.maxTokenAge} s old`]),
       ...(p.maxLifetime === undefined ? [] : [`lifetime at most ${p.maxLifetime} s`]),
+      ...(p.maxAuthAge === undefined ? [] : [`signed in at most ${p.maxAuthAge} s ago (auth_time)`]),
     ].join('; '),
   },
   claims: {
@@ -78,6 +79,13 @@ const WORDING = {
   permission: {
     required: (p) => p.requirePermission === true,
     describe: () => 'the token carries roles or scp',
+  },
+  authentication: {
+    required: (p) => listed(p.acrValues) || listed(p.authContext),
+    describe: (p) => [
+      ...(listed(p.acrValues) ? [`acr one of ${quoted(p.acrValues)}`] : []),
+      ...(listed(p.authContext) ? [`acrs include ${p.authContext.join(', ')}`] : []),
+    ].join('; '),
   },
   binding: {
     describe: () => 'a bearer token: no cnf (a bound token needs its proof, which a page cannot give)',
@@ -119,7 +127,7 @@ const SET_ASIDE = {
     // A moment inside the token's validity, with the age limits lifted.
     const at = exp === undefined ? Math.max(nbf ?? 0, iat ?? 0) : exp - 1;
     if ((nbf ?? at) > at || (iat ?? at) > at) return null;
-    return { ...options, requireExp: false, maxTokenAge: undefined, maxLifetime: undefined, now: () => at };
+    return { ...options, requireExp: false, maxTokenAge: undefined, maxLifetime: undefined, maxAuthAge: undefined, now: () => at };
   },
   claims(options, claims, error) {
     if (error.claim === 'sub' && options.subject !== undefined) return { ...options, subject: undefined };
@@ -132,6 +140,7 @@ const SET_ASIDE = {
   roles: (options) => ({ ...options, roles: undefined, anyRoles: undefined }),
   scopes: (options) => ({ ...options, scopes: undefined, anyScopes: undefined }),
   permission: (options) => ({ ...options, requirePermission: false }),
+  authentication: (options) => ({ ...options, acrValues: undefined, authContext: undefined }),
 };
 
 /**

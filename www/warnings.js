@@ -150,3 +150,20 @@ export function tokenWarnings(header, claims, now) {
     ...versionWarnings(claims),
   ];
 }
+
+/** A compact JWS has three dot-separated segments; an opaque token has none of them. */
+const JWS_SHAPE = /^[^.]*\.[^.]*\.[^.]*$/;
+
+/**
+ * The status line for a token that does not decode: an opaque token (no
+ * JWS shape) is named as one, since nothing is wrong with it; anything else
+ * gets the decoder's code and message.
+ * @param {string} token
+ * @param {{ code?: string, message?: string }} error
+ */
+export function decodeFailure(token, error) {
+  if (error.code === 'ERR_TOKEN_MALFORMED' && !JWS_SHAPE.test(token)) {
+    return 'Not a JWT: this looks like an opaque token. Only its issuer can say what it means, through token introspection (RFC 7662); an API checks it with introspection(), not with keys.';
+  }
+  return `Cannot decode this token: ${error.code ?? 'error'}: ${error.message}`;
+}

@@ -1,12 +1,14 @@
 /**
- * The jwtguard command line: inspect, verify, and obtain client-credentials tokens.
+ * The jwtguard command line: inspect, verify, introspect, and obtain client-credentials tokens.
  * Exit codes: 0 success, 1 rejected token or failed request, 2 usage error.
  */
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { JwtGuardError, inspectToken } from '../node.js';
+import { OPTION_NAMES } from '../option-names.js';
 import { inspectCommand } from './inspect.js';
+import { introspectionOptions } from './introspect.js';
 import { MINT_FLAGS, mintCommand } from './mint.js';
 import { UsageError, readToken } from './io.js';
 import { TOKEN_TIMEOUT_MS, TokenError, authFromFlags, requestToken, tokenRequestTarget } from './token.js';
@@ -37,6 +39,9 @@ const HELP = {
       --require-any-role <r>   repeatable: at least one of them
       --require-any-scope <s>  repeatable: at least one of them
       --allow-client <id>      repeatable     --tolerance <seconds>    clock skew
+      --acr <value>            repeatable: accepted acr values (step-up)
+      --max-auth-age <seconds> the most seconds since the user signed in
+      --auth-context <c1..c99> repeatable: Entra authentication contexts in acrs
       --tenant-allow <guid|*>  repeatable: tenants a {tenantid} issuer (or
                                --entra-tenant organizations/common) accepts;
                                * accepts any tenant and must be written out
@@ -55,6 +60,22 @@ ${Object.keys(OPTION_FLAGS).map((flag) => `--${flag}`).join(' ').replace(/(.{1,7
       Exit 0 when valid, 1 when rejected (the code on stderr; with --json one
       object on stdout, for every outcome) or when the keys cannot be loaded,
       2 for usage errors.
+`,
+  introspect: `usage: jwtguard introspect [token|-] --issuer <iss> --audience <aud> --client-id <id> (--client-secret <s> | --key <pem>) [options]
+      Ask the authorization server about an opaque token (RFC 7662) and check
+      its answer with the same policy as the servers. The endpoint is the
+      issuer's introspection_endpoint unless --endpoint names it.
+      --client-secret <s>      or JWTGUARD_CLIENT_SECRET
+      --secret-auth basic|post how to send the secret (default basic)
+      --key <pem> [--kid <kid>] authenticate with a signed client assertion
+                               (private_key_jwt; RSA, P-256, P-384, Ed25519)
+      --accept json|jwt        jwt: a signed answer (RFC 9701), verified
+                               against the issuer's keys (default json)
+      --timeout <seconds>      wait for the endpoint (default 5)
+      every policy member's flag (--require-scope, --allow-client, …),
+      --dpop/--method/--url, --client-cert, --json: as for verify
+      Exit 0 when active and valid, 1 when rejected or when the endpoint
+      fails, 2 for usage errors.
 `,
   token: `usage: jwtguard token --client-id <id> (--token-endpoint <url> | --tenant <tenant>) [options]
       Request an access token with the client-credentials grant.
@@ -123,8 +144,28 @@ const TOKEN_FLAGS = {
   verify: { type: 'boolean' },
   timeout: { type: 'string' },
 };
+/**
+ * Verify's flags introspect has no use for: where keys come from (the server
+ * answers), the Entra preset's own options (all but the audience and the
+ * client id, which introspect reads itself), a policy file and --env.
+ */
+const NOT_INTROSPECT = new Set([
+  ...OPTION_NAMES.filter((entry) => entry.entra && !entry.policy && !['audience', 'client-id'].includes(entry.flag)).map((entry) => entry.flag),
+  'policy', 'env', 'env-file', 'prefix',
+]);
+/** introspect: verify's policy and presentation flags, and the client's. */
+const INTROSPECT_FLAGS = {
+  ...Object.fromEntries(Object.entries(VERIFY_FLAGS).filter(([name]) => !NOT_INTROSPECT.has(name))),
+  endpoint: { type: 'string' },
+  'client-secret': { type: 'string' },
+  'secret-auth': { type: 'string' },
+  key: { type: 'string' },
+  kid: { type: 'string' },
+  accept: { type: 'string' },
+  timeout: { type: 'string' },
+};
 /** Each command's flags (besides --json and --help); the README test checks its commands against them. */
-export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, token: TOKEN_FLAGS, mint: MINT_FLAGS };
+export const COMMANDS = { inspect: {}, verify: VERIFY_FLAGS, introspect: INTROSPECT_FLAGS, token: TOKEN_FLAGS, mint: MINT_FLAGS };
 
 /**
  * The flags (strings, booleans, or arrays of them for repeatable flags, as
@@ -191,6 +232,11 @@ export async function run(argv, io) {
       output = inspectCommand(await readToken(positionals, io.stdin), { json: Boolean(flags.json), now });
     } else if (command === 'verify') {
       const options = await verifierOptions(flags, io);
+      const presentation = await presentationOf(flags);
+      verdict.token = await readToken(positionals, io.stdin);
+      output = await verifyCommand(verdict.token, options, { json: Boolean(flags.json), now, presentation });
+    } else if (command === 'introspect') {
+      const options = await introspectionOptions(flags, io);
       const presentation = await presentationOf(flags);
       verdict.token = await readToken(positionals, io.stdin);
       output = await verifyCommand(verdict.token, options, { json: Boolean(flags.json), now, presentation });

@@ -5,13 +5,11 @@
  * or Microsoft Entra ID by tenant.
  */
 
-import { X509Certificate, constants, createHash, createPrivateKey, randomUUID, sign as cryptoSign } from 'node:crypto';
+import { X509Certificate, constants, createHash, createPrivateKey, sign as cryptoSign } from 'node:crypto';
+import { assertionInput, authenticateClient, base64url } from '../client-auth.js';
 import { CLOUDS } from '../entra.js';
 import { checkUrl, textWithin } from '../keys/fetch.js';
 import { UsageError, readText } from './io.js';
-
-/** Lifetime of a client assertion: short, as Entra asks (5–10 minutes). */
-const ASSERTION_LIFETIME_SECONDS = 300;
 
 /** How long to wait for the token endpoint. */
 export const TOKEN_TIMEOUT_MS = 10_000;
@@ -19,10 +17,6 @@ export const TOKEN_TIMEOUT_MS = 10_000;
 /** Largest token endpoint response read. */
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
-const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-
-const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 
 /**
  * Works out the token endpoint and the request's target parameter.
@@ -84,23 +78,13 @@ function clientAssertion({ clientId, audience, certificatePem, keyPem, alg, now 
   }
   if (key.asymmetricKeyType !== 'rsa') throw new UsageError(`--key must be an RSA key, not ${key.asymmetricKeyType}`);
   if (!certificate.checkPrivateKey(key)) throw new UsageError('--key does not belong to --certificate');
-  const thumbprint = b64url(createHash('sha256').update(certificate.raw).digest());
-  const header = { alg, typ: 'JWT', 'x5t#S256': thumbprint };
-  const claims = {
-    aud: audience,
-    iss: clientId,
-    sub: clientId,
-    jti: randomUUID(),
-    iat: now,
-    nbf: now,
-    exp: now + ASSERTION_LIFETIME_SECONDS,
-  };
-  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  const thumbprint = base64url(createHash('sha256').update(certificate.raw).digest());
+  const input = assertionInput({ alg, typ: 'JWT', 'x5t#S256': thumbprint }, { clientId, audience, now });
   const padding = alg === 'PS256'
     ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
     : { padding: constants.RSA_PKCS1_PADDING };
   const signature = cryptoSign('sha256', Buffer.from(input), { key, ...padding });
-  return `${input}.${b64url(signature)}`;
+  return `${input}.${base64url(signature)}`;
 }
 
 /** Reads a response body as text (the key sources' reader), refusing more than MAX_RESPONSE_BYTES. */
@@ -127,20 +111,9 @@ export class TokenError extends Error {
  */
 export async function requestToken({ endpoint, target, clientId, auth, fetch, timeoutMs = TOKEN_TIMEOUT_MS }) {
   const form = new URLSearchParams({ grant_type: 'client_credentials', ...target });
+  /** @type {Record<string, string>} */
   const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (auth.kind === 'basic') {
-    // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
-    const user = encodeURIComponent(clientId);
-    const password = encodeURIComponent(auth.secret);
-    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  } else {
-    form.set('client_id', clientId);
-    if (auth.kind === 'post') form.set('client_secret', auth.secret);
-    else {
-      form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
-      form.set('client_assertion', auth.assertion);
-    }
-  }
+  authenticateClient(form, headers, clientId, auth);
   let response;
   try {
     response = await (fetch ?? globalThis.fetch)(endpoint, {

@@ -148,7 +148,7 @@ export async function verifierOptions(flags, { fetch, env = {} } = {}) {
  * policy member, but the issuer and audience) to `policy`, in place: lists
  * add to the policy file's, other values replace them.
  */
-function withPolicyFlags(policy, flags) {
+export function withPolicyFlags(policy, flags) {
   for (const entry of OPTION_NAMES) {
     if (!entry.policy || ['issuer', 'audience'].includes(entry.policy) || flags[entry.flag] === undefined) continue;
     const value = flags[entry.flag];
@@ -241,7 +241,9 @@ export async function verifyCommand(token, options, { json, now, presentation = 
     ? verifier.policy.find((p) => toList(p.issuer).includes(claims.iss)) ?? verifier.policy[0]
     : verifier.policy;
   const lines = [
-    `valid: signature verified (${key.alg}, kid ${key.kid ?? 'none'}) and every check of the policy passed`,
+    key === null
+      ? 'valid: the authorization server says the token is active, and every check of the policy passed'
+      : `valid: signature verified (${key.alg}, kid ${key.kid ?? 'none'}) and every check of the policy passed`,
     `  issuer    ${claims.iss}`,
     `  audience  ${JSON.stringify(claims.aud)}`,
   ];

@@ -59,7 +59,14 @@ export function metadataUrls(issuer) {
   return urls.map((each) => checkUrl(each, 'ERR_POLICY_INVALID', 'issuer'));
 }
 
-function parseDiscovery(issuer) {
+/**
+ * The parser of `issuer`'s metadata document: a JSON object naming exactly
+ * `issuer`, whose `member` (`jwks_uri`, or `introspection_endpoint` for
+ * js/introspection.js) is returned as a checked URL.
+ * @param {string} issuer
+ * @param {string} [member]
+ */
+export function parseMetadata(issuer, member = 'jwks_uri') {
   return (text, url) => {
     const invalid = (why) => new JwtGuardError('ERR_DISCOVERY_INVALID', `${url} ${why}`);
     let metadata;
@@ -73,7 +80,7 @@ function parseDiscovery(issuer) {
     if (metadata.issuer !== issuer) {
       throw invalid(`names issuer ${JSON.stringify(metadata.issuer.slice(0, 200))}, expected ${JSON.stringify(issuer)}`);
     }
-    return checkUrl(metadata.jwks_uri, 'ERR_DISCOVERY_INVALID', 'jwks_uri');
+    return checkUrl(metadata[member], 'ERR_DISCOVERY_INVALID', member);
   };
 }
 
@@ -107,7 +114,7 @@ export function discover(issuer, options = {}) {
   const document = cachedDocument(url, {
     kind: 'discovery',
     candidates,
-    parse: parseDiscovery(issuer),
+    parse: parseMetadata(issuer),
     settings,
     onUpdate({ value: jwksUri }) {
       if (keys === null) {

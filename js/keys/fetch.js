@@ -2,7 +2,8 @@
  * One HTTP GET of a key set or discovery document, with the rules every
  * remote key source follows: https only (plain http only to loopback), no
  * redirects, a timeout over the whole exchange, a response size cap, and
- * any status outside 2xx is an error.
+ * any status outside 2xx is an error. A token introspection request (a form
+ * POST, js/introspection.js) follows the same rules under its own codes.
  */
 
 import { JwtGuardError } from '../errors.js';
@@ -51,8 +52,20 @@ export function maxAgeOf(header, { maxAgeFloor, maxAgeCeiling, defaultMaxAge }) 
   return Math.min(Math.max(seconds, maxAgeFloor), maxAgeCeiling);
 }
 
-const fetchFailed = (url, detail, cause) =>
-  new JwtGuardError('ERR_JWKS_FETCH_FAILED', `GET ${url}: ${detail}`, cause === undefined ? {} : { cause });
+/**
+ * What a GET of a key set or discovery document is: its method, headers and error codes.
+ * @type {{ method: string, headers: Record<string, string>, body: string | undefined, failed: string, timedOut: string }}
+ */
+const GET = Object.freeze({
+  method: 'GET',
+  headers: { accept: 'application/json, application/jwk-set+json' },
+  body: undefined,
+  failed: 'ERR_JWKS_FETCH_FAILED',
+  timedOut: 'ERR_JWKS_TIMEOUT',
+});
+
+const failure = (exchange, url, detail, cause) =>
+  new JwtGuardError(exchange.failed, `${exchange.method} ${url}: ${detail}`, cause === undefined ? {} : { cause });
 
 /** What a failed `fetch()` says, without the stack: Node puts the socket error in `cause`. */
 function reasonOf(error) {
@@ -94,37 +107,43 @@ export async function textWithin(response, maxBytes) {
   return new TextDecoder().decode(bytes);
 }
 
-async function readCapped(response, url, maxBytes) {
+async function readCapped(response, url, maxBytes, exchange) {
   const text = await textWithin(response, maxBytes);
-  if (text === null) throw fetchFailed(url, `the response is over the ${maxBytes}-byte limit`);
+  if (text === null) throw failure(exchange, url, `the response is over the ${maxBytes}-byte limit`);
   return text;
 }
 
 /** Marks the answer of a candidate URL that is not there (404), for fetchFirstDocument. */
 const NOT_FOUND = Symbol('not found');
 
-async function request(url, signal, { fetch, maxResponseSize }, notFoundMovesOn = false) {
+async function request(url, signal, { fetch, maxResponseSize }, notFoundMovesOn = false, exchange = GET) {
   let response;
   try {
     response = await fetch(url, {
-      method: 'GET',
+      method: exchange.method,
       redirect: 'manual',
       signal,
-      headers: { accept: 'application/json, application/jwk-set+json' },
+      headers: exchange.headers,
+      ...(exchange.body === undefined ? {} : { body: exchange.body }),
     });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw fetchFailed(url, reasonOf(error), error);
+    throw failure(exchange, url, reasonOf(error), error);
   }
   if (response.status < 200 || response.status > 299) {
     await response.body?.cancel();
     if (notFoundMovesOn && response.status === 404) return NOT_FOUND;
     // Browsers report a manual redirect as an opaque response with status 0.
     const redirect = response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
-    throw fetchFailed(url, `answered ${response.status}${redirect ? ' (redirects are not followed)' : ''}`);
+    throw failure(exchange, url, `answered ${response.status}${redirect ? ' (redirects are not followed)' : ''}`);
   }
-  const text = await readCapped(response, url, maxResponseSize);
-  return { text, status: response.status, cacheControl: response.headers.get('cache-control') };
+  const text = await readCapped(response, url, maxResponseSize, exchange);
+  return {
+    text,
+    status: response.status,
+    cacheControl: response.headers.get('cache-control'),
+    contentType: response.headers.get('content-type'),
+  };
 }
 
 /**
@@ -153,29 +172,56 @@ export async function fetchDocument(url, settings) {
  * @param {{ fetch: typeof fetch, timeout: number, maxResponseSize: number }} settings
  */
 export async function fetchFirstDocument(urls, settings) {
-  const controller = new AbortController();
   const what = urls.length === 1 ? urls[0] : `${urls[0]} (and ${urls.length - 1} more)`;
-  let timer;
-  const timedOut = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new JwtGuardError('ERR_JWKS_TIMEOUT', `GET ${what}: no complete answer within ${settings.timeout} s`);
-      controller.abort(error);
-      reject(error);
-    }, settings.timeout * 1000);
-  });
-  const walk = async () => {
+  return withDeadline(GET, what, settings.timeout, async (signal) => {
     for (const [index, url] of urls.entries()) {
       const last = index === urls.length - 1;
       // The last URL's 404 is an error like any other status, unless there
       // were several: then the error names every one.
-      const answer = await request(url, controller.signal, settings, urls.length > 1);
+      const answer = await request(url, signal, settings, urls.length > 1);
       if (answer !== NOT_FOUND) return { ...answer, url };
-      if (last) throw fetchFailed(urls.join(', '), 'each answered 404');
+      if (last) throw failure(GET, urls.join(', '), 'each answered 404');
     }
     throw new JwtGuardError('ERR_INTERNAL', 'fetchFirstDocument needs at least one url');
+  });
+}
+
+/**
+ * POSTs the form `body` to `url` under the same rules (no redirects, one
+ * deadline, the size cap) and returns `{ text, status, contentType }`.
+ * Failures are `codes.failed`, a timeout `codes.timedOut`; their messages
+ * name the URL, never the body.
+ * @param {string} url
+ * @param {{ body: string, headers: Record<string, string>, failed: string, timedOut: string }} post
+ * @param {{ fetch: typeof fetch, timeout: number, maxResponseSize: number }} settings
+ */
+export async function postForm(url, { body, headers, failed, timedOut }, settings) {
+  const exchange = {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+    failed,
+    timedOut,
   };
+  return withDeadline(exchange, url, settings.timeout, (signal) => request(url, signal, settings, false, exchange));
+}
+
+/**
+ * Runs `work(signal)` within `timeout` seconds: the timer runs here, so a
+ * `fetch` that ignores its AbortSignal still cannot hang the caller.
+ */
+async function withDeadline(exchange, what, timeout, work) {
+  const controller = new AbortController();
+  let timer;
+  const timedOut = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new JwtGuardError(exchange.timedOut, `${exchange.method} ${what}: no complete answer within ${timeout} s`);
+      controller.abort(error);
+      reject(error);
+    }, timeout * 1000);
+  });
   try {
-    return await Promise.race([walk(), timedOut]);
+    return await Promise.race([work(controller.signal), timedOut]);
   } finally {
     clearTimeout(timer);
   }

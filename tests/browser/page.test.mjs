@@ -99,7 +99,7 @@ describe('decoder page', () => {
 
     assert.match(await page.textContent('#verdict'), /^Verified: signed by key page-key-1 with RS256/);
     const statuses = await reportStatuses(page);
-    assert.equal(Object.keys(statuses).length, 15);
+    assert.equal(Object.keys(statuses).length, 16);
     assert.equal(statuses.signature, 'pass');
     assert.equal(statuses.permission, 'not-required');
     assert.equal(statuses.binding, 'pass');
@@ -159,7 +159,7 @@ describe('decoder page', () => {
     // The later checks ran with the lifetime check set aside, and say so.
     assert.equal(statuses.tenant, 'not-required');
     assert.equal(statuses.roles, 'pass');
-    assert.match(await page.textContent('#report-table tr[data-check="roles"]'), /setting aside the failed Lifetime \(exp, nbf, iat\) check/);
+    assert.match(await page.textContent('#report-table tr[data-check="roles"]'), /setting aside the failed Lifetime \(exp, nbf, iat, auth_time\) check/);
     assert.equal(await page.isVisible('#configure-output'), false);
     await screenshot(page, 'www-expired-desktop-light');
     await assertQuiet(opened);
@@ -370,7 +370,7 @@ describe('decoder page', () => {
     // [case, token times, maxTokenAge, verdict state, verdict text, timeline state, its marks]
     const rows = [
       ['valid', issuedLongAgo, '', 'verified', /^Verified/, 'valid', ['nbf iat', 'exp']],
-      ['too old', issuedLongAgo, '3600', 'refused', /^Not verified: ERR_TOKEN_TOO_OLD .*Failed check: Lifetime \(exp, nbf, iat\)/, 'too-old', ['nbf iat', 'exp']],
+      ['too old', issuedLongAgo, '3600', 'refused', /^Not verified: ERR_TOKEN_TOO_OLD .*Failed check: Lifetime \(exp, nbf, iat, auth_time\)/, 'too-old', ['nbf iat', 'exp']],
       ['expired', { iat: now - 7200, nbf: now - 7200, exp: now - 600 }, '', 'refused', /^Not verified: ERR_TOKEN_EXPIRED /, 'expired', ['nbf iat', 'exp']],
       ['not yet valid', { iat: now, nbf: now + 600, exp: now + 3600, auth_time: now - 30 }, '', 'refused', /^Not verified: ERR_TOKEN_NOT_YET_VALID /, 'not-yet-valid', ['auth_time', 'iat', 'nbf', 'exp']],
     ];

@@ -737,3 +737,190 @@ fn f13_no_value_switches_a_check_off() {
         )],
     );
 }
+
+/// F15: step-up claims (RFC 9470): `acr` of the wrong type, `auth_time` in
+/// the future or not a NumericDate. Each is refused as invalid, never read
+/// as "no level" or "signed in just now"; a missing one asks for a new
+/// sign-in.
+#[test]
+fn f15_step_up_claims() {
+    let n = now();
+    let verifier = verifier_with({
+        let mut custom = policy();
+        custom.acr_values = vec!["urn:mfa".into()];
+        custom.max_auth_age = Some(300);
+        custom
+    });
+    let with = |acr: Value, auth_time: Value| {
+        eddsa_claims(|c| {
+            c.insert("acr".into(), acr);
+            c.insert("auth_time".into(), auth_time);
+        })
+    };
+    let good = with(json!("urn:mfa"), json!(n - 10));
+    let rows = vec![
+        row("good", good.clone(), OK),
+        row(
+            "acr a number",
+            with(json!(1), json!(n - 10)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acr an array holding the accepted value",
+            with(json!(["urn:mfa"]), json!(n - 10)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acr an object",
+            with(json!({"value": "urn:mfa"}), json!(n - 10)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acr null",
+            with(Value::Null, json!(n - 10)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acr a case variant",
+            with(json!("URN:MFA"), json!(n - 10)),
+            no("ERR_AUTH_LEVEL_INSUFFICIENT"),
+        ),
+        row(
+            "acr absent",
+            eddsa_claims(|c| {
+                c.insert("auth_time".into(), json!(n - 10));
+            }),
+            no("ERR_AUTH_LEVEL_INSUFFICIENT"),
+        ),
+        row(
+            "auth_time in the future",
+            with(json!("urn:mfa"), json!(n + 3600)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "auth_time a numeric string",
+            with(json!("urn:mfa"), json!(format!("{n}"))),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "auth_time negative",
+            with(json!("urn:mfa"), json!(-1)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "auth_time beyond the NumericDate range",
+            with(json!("urn:mfa"), json!(1e300)),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "auth_time null",
+            with(json!("urn:mfa"), Value::Null),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "auth_time too old",
+            with(json!("urn:mfa"), json!(n - 361)),
+            no("ERR_AUTH_TOO_OLD"),
+        ),
+        row(
+            "auth_time absent",
+            eddsa_claims(|c| {
+                c.insert("acr".into(), json!("urn:mfa"));
+            }),
+            no("ERR_AUTH_TOO_OLD"),
+        ),
+    ];
+    check("F15", &verifier, &good, rows);
+}
+
+/// F16: Entra authentication context: `acrs` of the wrong shape, and a
+/// client capability (`xms_cc`) claimed to turn a refusal into anything
+/// else. `xms_cc` only decides whether the refusal carries a claims
+/// challenge (401) or not (403); no value of it gets a token accepted, and a
+/// forged one breaks the signature.
+#[test]
+fn f16_auth_context_claims() {
+    let verifier = verifier_with({
+        let mut custom = policy();
+        custom.auth_context = vec!["c1".into()];
+        custom
+    });
+    let with = |edit: Value| {
+        eddsa_claims(|c| {
+            for (name, value) in edit.as_object().unwrap() {
+                c.insert(name.clone(), value.clone());
+            }
+        })
+    };
+    let good = with(json!({"acrs": ["c1"]}));
+    let mut rows = vec![
+        row("good", good.clone(), OK),
+        row(
+            "acrs a string",
+            with(json!({"acrs": "c1"})),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acrs an object",
+            with(json!({"acrs": {"c1": true}})),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acrs holding a number",
+            with(json!({"acrs": [1]})),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acrs null",
+            with(json!({"acrs": null})),
+            no("ERR_CLAIM_INVALID"),
+        ),
+        row(
+            "acrs a case variant",
+            with(json!({"acrs": ["C1"]})),
+            no("ERR_AUTH_CONTEXT_MISSING"),
+        ),
+        row(
+            "acrs absent",
+            with(json!({})),
+            no("ERR_AUTH_CONTEXT_MISSING"),
+        ),
+        row(
+            "xms_cc not an array",
+            with(json!({"xms_cc": "cp1"})),
+            no("ERR_CLAIM_INVALID"),
+        ),
+    ];
+    for xms_cc in [
+        json!(["cp1"]),
+        json!(["cp1", "cp1"]),
+        json!(["CP1"]),
+        json!([]),
+        json!(["c1"]),
+    ] {
+        rows.push(row(
+            format!("xms_cc {xms_cc}"),
+            with(json!({ "xms_cc": xms_cc, "acrs": ["c2"] })),
+            no("ERR_AUTH_CONTEXT_MISSING"),
+        ));
+    }
+    // A signed token without cp1, its payload edited to claim cp1: the
+    // signature no longer verifies.
+    let signed = with(json!({"xms_cc": ["cp2"]}));
+    let parts: Vec<&str> = signed.split('.').collect();
+    let mut payload: Value = serde_json::from_slice(&unb64(parts[1])).unwrap();
+    payload["xms_cc"] = json!(["cp1"]);
+    payload["acrs"] = json!(["c1"]);
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(payload.to_string().as_bytes()),
+        parts[2]
+    );
+    rows.push(row(
+        "xms_cc and acrs added to a signed payload",
+        forged,
+        no("ERR_SIGNATURE_INVALID"),
+    ));
+    check("F16", &verifier, &good, rows);
+}

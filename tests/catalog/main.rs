@@ -1,4 +1,4 @@
-//! The attack catalog (ids A01–H05 and R01–R12, one test or host entry each; `docs/attack-catalog.md`
+//! The attack catalog (ids A01–H05, I01–I06 and R01–R12, one test or host entry each; `docs/attack-catalog.md`
 //! describes each case, the required behaviour and its sources) as tests.
 //!
 //! One module per class; every test is named after its catalog id and runs a
@@ -45,6 +45,7 @@ mod f_claims;
 mod f_dpop;
 mod g_entra;
 mod h_resources;
+mod i_introspection;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -192,9 +193,10 @@ const CATALOG: &[&str] = &[
     "D01", "D02", "D03", "D04", "D05", "D06", "D07", //
     "E01", "E02", "E03", "E04", "E05", "E06", "E07", "E08", "E09", "E10", //
     "F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09", "F10", "F11", "F12", "F13",
-    "F14", "F17", //
+    "F14", "F15", "F16", "F17", //
     "G01", "G02", "G03", "G04", "G05", "G06", "G07", "G08", //
     "H01", "H02", "H03", "H04", "H05", //
+    "I01", "I02", "I03", "I04", "I05", "I06", //
     "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12",
 ];
 
@@ -218,6 +220,10 @@ const SOURCES: &[(&str, &str)] = &[
         "tests/catalog/h_resources.rs",
         include_str!("h_resources.rs"),
     ),
+    (
+        "tests/catalog/i_introspection.rs",
+        include_str!("i_introspection.rs"),
+    ),
     ("tests/keys.rs", include_str!("../keys.rs")),
     ("tests/checks.rs", include_str!("../checks.rs")),
     (
@@ -227,6 +233,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "tests/js/catalog.test.mjs",
         include_str!("../js/catalog.test.mjs"),
+    ),
+    (
+        "tests/js/remote/introspection.test.mjs",
+        include_str!("../js/remote/introspection.test.mjs"),
     ),
 ];
 

@@ -41,7 +41,7 @@ describe('token sources', () => {
   }
 
   test('settings are checked when the middleware is built', () => {
-    for (const settings of [{ realms: 'x' }, { tokenFrom: { body: 'x' } }, { tokenFrom: { header: 'Authorization' } }, { tokenFrom: { cookie: 'a b' } }, { resourceMetadata: 'yes' }]) {
+    for (const settings of [{ realms: 'x' }, { tokenFrom: { body: 'x' } }, { tokenFrom: { header: 'Authorization' } }, { tokenFrom: { cookie: 'a b' } }, { resourceMetadata: 'yes' }, { checkPreflight: 'yes' }, { checkPreflight: 1 }]) {
       assert.throws(() => authenticator(options, settings), { code: 'ERR_POLICY_INVALID' }, JSON.stringify(settings));
     }
   });

@@ -345,6 +345,26 @@ describe('verify: several issuers, explicit tenants, the Entra permission', () =
     });
   }
 
+  // [name, token, args, expected code, stderr pattern (null: valid)]
+  const stepUp = [
+    ['--acr accepts the token\'s acr', () => sign(issuerKey, v2({ acr: 'urn:mfa' })), entraFlags(TENANT, '--acr', 'urn:pwd', '--acr', 'urn:mfa'), 0, null],
+    ['--acr refuses another', () => sign(issuerKey, v2({ acr: 'urn:pwd' })), entraFlags(TENANT, '--acr', 'urn:mfa'), 1, /^rejected: ERR_AUTH_LEVEL_INSUFFICIENT: /],
+    ['--max-auth-age accepts a recent sign-in', () => sign(issuerKey, v2({ auth_time: now() - 100 })), entraFlags(TENANT, '--max-auth-age', '300'), 0, null],
+    ['--max-auth-age refuses an old one', () => sign(issuerKey, v2({ auth_time: now() - 1000 })), entraFlags(TENANT, '--max-auth-age', '300'), 1, /^rejected: ERR_AUTH_TOO_OLD: /],
+    ['--max-auth-age is whole seconds', () => sign(issuerKey, v2()), entraFlags(TENANT, '--max-auth-age', '5m'), 2, /^jwtguard: ERR_POLICY_INVALID: .*--max-auth-age must be a whole number of seconds/],
+    ['--auth-context needs every id in acrs', () => sign(issuerKey, v2({ acrs: ['c1'] })), () => [...templateFlags(), '--tenant-allow', '*', '--auth-context', 'c1', '--auth-context', 'c2'], 1, /^rejected: ERR_AUTH_CONTEXT_MISSING: /],
+    ['--auth-context met', () => sign(issuerKey, v2({ acrs: ['c2', 'c1'] })), () => [...templateFlags(), '--tenant-allow', '*', '--auth-context', 'c1', '--auth-context', 'c2'], 0, null],
+    ['--auth-context is c1 to c99', () => sign(issuerKey, v2()), entraFlags(TENANT, '--auth-context', 'c100'), 2, /^jwtguard: ERR_POLICY_INVALID: .*"c100" is not an authentication context id \(c1 to c99\)/],
+  ];
+  for (const [name, token, args, code, pattern] of stepUp) {
+    test(`step-up flags: ${name}`, async () => {
+      const result = await cli(['verify', await token(), ...args()]);
+      assert.equal(result.code, code, result.stderr);
+      if (pattern) assert.match(result.stderr, pattern);
+      else assert.match(result.stdout, /^valid: /);
+    });
+  }
+
   test('the help names the policy array and --tenant-allow', async () => {
     const { stdout } = await cli(['--help']);
     assert.match(stdout, /An array of policies, each with its own "keys"[^]*add to every policy of the array/);

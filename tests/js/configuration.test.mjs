@@ -1,11 +1,13 @@
 // One configuration, three surfaces: every policy member (the core's facts)
 // and every entraId option (the preset's list) has an environment variable
 // and a command-line flag, the CLI accepts each flag, docs/configuration.md's
-// table is the table's, and its node:test recipe runs as written.
+// table is the table's, its node:test recipe runs as written, and its Vitest
+// and Jest recipes (run by `make test-recipes`) are there and parse.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { transformSync } from 'esbuild';
 import { POLICY_MEMBERS } from '../../pkg/facts.js';
 import { ENTRA_OPTIONS } from '../../js/entra.js';
 import { OPTION_NAMES } from '../../js/option-names.js';
@@ -35,8 +37,13 @@ test('docs/configuration.md holds the generated table', () => {
   assert.equal(text, regenerated(text), 'run node scripts/configuration-table.mjs --write');
 });
 
+/** The blocks of the recipe "test your protected API without Entra". */
+function recipes() {
+  return codeBlocks().filter((b) => b.path === 'docs/configuration.md' && b.lang === 'js' && b.code.includes('createTestIssuer'));
+}
+
 test('the recipe "test your protected API without Entra" runs as written', () => {
-  const [block] = codeBlocks().filter((b) => b.path === 'docs/configuration.md' && b.lang === 'js' && b.code.includes('createTestIssuer'));
+  const [block] = recipes().filter((b) => b.runner === null);
   const dir = new URL('../../test-results/configuration/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL('recipe.test.mjs', dir), block.code);
@@ -45,4 +52,19 @@ test('the recipe "test your protected API without Entra" runs as written', () =>
   const output = execFileSync(process.execPath, ['--test', '--test-reporter=tap', new URL('recipe.test.mjs', dir).pathname], { encoding: 'utf8', env });
   assert.match(output, /^# pass 1$/m);
   assert.match(output, /^# fail 0$/m);
+});
+
+test('the recipe has one Vitest and one Jest block, which parse and import their runner', () => {
+  // `make test-recipes` runs them under the real runners; here, only what
+  // needs no install.
+  const IMPORTS = { vitest: 'vitest', jest: '@jest/globals' };
+  const blocks = recipes().filter((b) => b.runner !== null);
+  assert.deepEqual(blocks.map((b) => b.runner), Object.keys(IMPORTS));
+  // A block marked for a runner anywhere else would be run by nothing.
+  assert.deepEqual(codeBlocks().filter((b) => b.runner !== null), blocks);
+  for (const { runner, code, line } of blocks) {
+    transformSync(code, { loader: 'js', format: 'esm', target: 'es2022' });
+    assert.match(code, new RegExp(`^import \\{ expect, test \\} from '${IMPORTS[runner]}';$`, 'm'), `docs/configuration.md:${line}`);
+    assert.match(code, /\.rejects\.toMatchObject\(\{ code: 'ERR_CLAIM_INVALID' \}\)/, `docs/configuration.md:${line}: the refused token`);
+  }
 });

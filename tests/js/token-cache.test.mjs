@@ -143,7 +143,7 @@ describe('verified-token cache through createVerifier', () => {
 });
 
 describe('createTokenCache rules', () => {
-  const result = (exp) => ({ claims: { exp, nbf: T, iat: T } });
+  const result = (exp, more = {}) => ({ claims: { exp, nbf: T, iat: T, ...more } });
   const context = (overrides = {}) => ({ generation: 1, policy: 'policy-a', now: T, checkTimes: () => {}, ...overrides });
 
   const misses = [
@@ -166,7 +166,10 @@ describe('createTokenCache rules', () => {
     cache.set('t', result(T + 600), context());
     const calls = [];
     assert.ok(cache.get('t', context({ checkTimes: (...args) => calls.push(args) })));
-    assert.deepEqual(calls, [[T + 600, T, T, T]]);
+    assert.deepEqual(calls, [[T + 600, T, T, undefined, T]]);
+    cache.set('a', result(T + 600, { auth_time: T - 30 }), context());
+    cache.get('a', context({ checkTimes: (...args) => calls.push(args) }));
+    assert.deepEqual(calls[1], [T + 600, T, T, T - 30, T]);
     const failure = new Error('times');
     assert.throws(() => cache.get('t', context({ checkTimes: () => { throw failure; } })), (e) => e === failure);
   });

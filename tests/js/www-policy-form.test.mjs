@@ -17,10 +17,11 @@ const ROWS = [
     'policy-issuer': `${ISSUER}\nhttps://other.test/`, 'policy-audience': `${AUDIENCE}\napi://two`,
     'policy-roles': 'Data.Read Data.Write', 'policy-scopes': 'read', 'policy-any-roles': 'Admin Owner', 'policy-any-scopes': 'write admin',
     'policy-tenants': TENANT, 'policy-clients': 'client-a client-b', 'policy-tolerance': '30', 'policy-max-age': '3600',
+    'policy-acr-values': 'urn:mfa urn:phr', 'policy-max-auth-age': '300', 'policy-auth-context': 'c1 c25',
   }, {
     issuer: [ISSUER, 'https://other.test/'], audience: [AUDIENCE, 'api://two'], roles: ['Data.Read', 'Data.Write'], scopes: ['read'],
     anyRoles: ['Admin', 'Owner'], anyScopes: ['write', 'admin'], tenants: [TENANT], clients: ['client-a', 'client-b'],
-    clockTolerance: 30, maxTokenAge: 3600,
+    clockTolerance: 30, maxTokenAge: 3600, acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300, authContext: ['c1', 'c25'],
   }],
   ['any tenant is "*", alone', { 'policy-issuer': ISSUER, 'policy-audience': AUDIENCE, 'policy-tenants': '*' }, { issuer: [ISSUER], audience: [AUDIENCE], tenants: '*' }],
 ];

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { VERIFICATION_CHECKS, createVerifier, fromEnv } from '@jwtguard/jwtguard';
 import { configuration } from '../../www/configure.js';
 import { CHECKS, verificationReport } from '../../www/report.js';
-import { tokenWarnings } from '../../www/warnings.js';
+import { decodeFailure, tokenWarnings } from '../../www/warnings.js';
+import { inspectToken } from '@jwtguard/jwtguard';
 import { AUDIENCE, ISSUER, TENANT, goodClaims, keyPair, nowSeconds, sign } from './helpers.mjs';
 
 const pair = await keyPair('ES256', 'report-key');
@@ -60,6 +61,10 @@ const failures = [
   ['no client claim', () => sign(pair, goodClaims({ azp: undefined })), { clients: ['client-app-1'] }, 'client', 'ERR_CLAIM_MISSING', LATER_EVALUATED],
   ['role', () => sign(pair), { roles: ['Data.Write'] }, 'roles', 'ERR_ROLE_MISSING', LATER_EVALUATED],
   ['scope', () => sign(pair), { scopes: ['admin'] }, 'scopes', 'ERR_SCOPE_MISSING', LATER_EVALUATED],
+  ['sign-in too old', () => sign(pair, goodClaims({ auth_time: nowSeconds() - 900 })), { maxAuthAge: 300 }, 'times', 'ERR_AUTH_TOO_OLD', LATER_EVALUATED],
+  ['acr too low', () => sign(pair, goodClaims({ acr: 'urn:pwd' })), { acrValues: ['urn:mfa'] }, 'authentication', 'ERR_AUTH_LEVEL_INSUFFICIENT', LATER_EVALUATED],
+  ['auth context missing', () => sign(pair, goodClaims({ acrs: ['c2'] })), { authContext: ['c1'] }, 'authentication', 'ERR_AUTH_CONTEXT_MISSING', LATER_EVALUATED],
+  ['acrs not an array', () => sign(pair, goodClaims({ acrs: 'c1' })), { authContext: ['c1'] }, 'authentication', 'ERR_CLAIM_INVALID', LATER_EVALUATED],
   ['tenant of a template issuer', () => sign(pair, goodClaims({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` })), { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', tenants: ['00000000-0000-0000-0000-000000000000'] }, 'tenant', 'ERR_TENANT_NOT_ALLOWED', LATER_EVALUATED],
 ];
 
@@ -89,7 +94,7 @@ test('report: several failing claim checks are all reported, each with its code'
   assert.deepEqual(report.failures.map((e) => e.code), ['ERR_AUDIENCE_INVALID', 'ERR_TOKEN_EXPIRED', 'ERR_ROLE_MISSING']);
   const s = statuses(report);
   assert.deepEqual([s.issuer, s.audience, s.times, s.client, s.roles, s.scopes], ['pass', 'fail', 'fail', 'pass', 'fail', 'not-required']);
-  assert.deepEqual(report.checks.find((c) => c.id === 'roles').setAside, ['Audience (aud)', 'Lifetime (exp, nbf, iat)']);
+  assert.deepEqual(report.checks.find((c) => c.id === 'roles').setAside, ['Audience (aud)', 'Lifetime (exp, nbf, iat, auth_time)']);
 });
 
 test('report: a key bound to another issuer cannot be set aside, so later checks are not evaluated', async () => {
@@ -222,7 +227,7 @@ test('configuration: the variables shown go through the real fromEnv and give th
   assert.deepEqual(fromEntraEnv.roles, ['Tasks.Read']);
 });
 
-test('configuration: the Worker reads fromEnv alone, the variables carry a tolerance and maxTokenAge, and several issuers get no variables', () => {
+test('configuration: the Worker reads fromEnv alone, the variables carry a tolerance, maxTokenAge and the step-up members, and several issuers get no variables', () => {
   const policy = { issuer: [ISSUER], audience: [AUDIENCE], clockTolerance: 60 };
   const { worker } = configuration(policy);
   assert.match(worker, /import \{ fromEnv \} from '@jwtguard\/jwtguard';/);
@@ -233,13 +238,15 @@ test('configuration: the Worker reads fromEnv alone, the variables carry a toler
     [{ ...policy, clockTolerance: 300 }, { clockTolerance: 300 }],
     [{ ...policy, maxTokenAge: 600 }, { maxTokenAge: 600 }],
     [{ ...policy, clockTolerance: 5, maxTokenAge: 600 }, { clockTolerance: 5, maxTokenAge: 600 }],
+    [{ ...policy, acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300, authContext: ['c1', 'c25'] }, { acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300, authContext: ['c1', 'c25'] }],
     [{ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: ['api://00001111-aaaa-2222-bbbb-3333cccc4444'], clockTolerance: 0, maxTokenAge: 3600 }, { clockTolerance: 0, maxTokenAge: 3600 }],
+    [{ issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`], audience: ['api://00001111-aaaa-2222-bbbb-3333cccc4444'], maxAuthAge: 600, authContext: ['c1'] }, { maxAuthAge: 600, authContext: ['c1'] }],
   ];
   for (const [given, expected] of rows) {
     const shown = configuration(given);
     assert.match(shown.worker, /\(env\) => fromEnv\(env\),/);
     const read = createVerifier(fromEnv(parseEnv(shown.env))).policy;
-    for (const [name, value] of Object.entries(expected)) assert.equal(read[name], value, `${name} in ${shown.env}`);
+    for (const [name, value] of Object.entries(expected)) assert.deepEqual(read[name], value, `${name} in ${shown.env}`);
   }
   const several = configuration({ issuer: [ISSUER, 'https://other.test'], audience: [AUDIENCE] });
   assert.deepEqual([several.env, several.worker], [null, null]);
@@ -286,4 +293,19 @@ test('configuration: tenants are written out, and JWT_ALLOWED_TENANTS goes throu
     const expected = typeof policy.tenants === 'string' ? [policy.tenants] : policy.tenants.map((t) => t.toLowerCase());
     assert.deepEqual(built.tenants, expected, env);
   }
+});
+
+test('a token that does not decode: an opaque one is named as such, a broken JWT gets its code', async () => {
+  const failure = (token) => {
+    try {
+      inspectToken(token);
+    } catch (error) {
+      return decodeFailure(token, error);
+    }
+    throw new Error('decoded');
+  };
+  assert.match(failure('rkLCHLyhVN29kHMm-t-s0HnYavPAG0HDRmA1Mfx3h-K'), /^Not a JWT: this looks like an opaque token\. Only its issuer can say what it means/);
+  assert.match(failure('ory_at_abc.def'), /^Not a JWT/);
+  const [header, payload] = (await sign(pair)).split('.');
+  assert.match(failure(`${header}.${payload}!.sig`), /^Cannot decode this token: ERR_TOKEN_MALFORMED/);
 });

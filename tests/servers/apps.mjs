@@ -92,18 +92,22 @@ export const FRAMEWORKS = Object.freeze(['express', 'express4', 'connect', 'fast
  * One app of framework `name` on 127.0.0.1 whose whole tree (`/api/whoami`
  * and the RFC 9728 metadata at the root) is protected by `options` with the
  * middleware `settings` (`origin`, `trustProxy`, `resourceMetadata`, …).
+ * `route` is the handler behind it: its `method` (default GET) and
+ * `answer(req)`, the JSON body from Node's request (default: who called).
+ * @param {{ method?: 'GET' | 'OPTIONS', answer?: (req: any) => unknown }} [route]
  * @returns {Promise<{ origin: string, port: number, close(): Promise<void> }>}
  */
-export async function startApp(name, options, settings) {
+export async function startApp(name, options, settings, { method = 'GET', answer = (req) => whoami(req.auth) } = {}) {
   const reply = (req, res) => {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(whoami(req.auth)));
+    res.end(JSON.stringify(answer(req)));
   };
   let app;
   if (name === 'fastify') {
     const fastify = Fastify();
     await fastify.register(fastifyAuth, { options, ...settings });
-    fastify.get('/api/whoami', async (request) => whoami(request.auth));
+    // Fastify's request.auth is the decorated one; the raw request carries the headers and target.
+    fastify.route({ method, url: '/api/whoami', handler: async (request) => answer(Object.assign(request.raw, { auth: request.auth })) });
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     const { port } = fastify.server.address();
     return { origin: `http://127.0.0.1:${port}`, port, close: () => fastify.close() };
@@ -111,7 +115,7 @@ export async function startApp(name, options, settings) {
   if (name === 'express' || name === 'express4') {
     app = (name === 'express' ? express : express4)();
     app.use(expressAuth(options, settings));
-    app.get('/api/whoami', reply);
+    app[method.toLowerCase()]('/api/whoami', reply);
   } else if (name === 'connect') {
     app = connect();
     app.use(expressAuth(options, settings));

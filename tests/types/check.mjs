@@ -125,7 +125,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
  * `tenant`, …) declared in reader.d.ts. Returns the project's folder.
  */
 export function writeJavaScriptProject() {
-  const blocks = codeBlocks().filter((block) => block.lang === 'js' && !OTHER_TOOLS.test(block.code)).map((block) => block.code);
+  const blocks = codeBlocks().filter((block) => block.lang === 'js' && block.runner === null && !OTHER_TOOLS.test(block.code)).map((block) => block.code);
   const dir = new URL('readme-js/', OUT);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -159,7 +159,11 @@ export function writeJavaScriptProject() {
   return dir;
 }
 
-/** Blocks that configure a tool the tests do not install (Vite): parsed by tests/js/readme.test.mjs, not type-checked. */
+/**
+ * Blocks that configure a tool the tests do not install (Vite): parsed by
+ * tests/js/readme.test.mjs, not type-checked; so are blocks for another test
+ * runner (```` ```js vitest ````), which `make test-recipes` runs.
+ */
 const OTHER_TOOLS = /^import .* from 'vite';$/m;
 
 /** Where a fragment's unimported package names come from. */

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use jwtguard::{
     ANY_TENANT, Algorithm, CHECKS, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, ENTRA_CLOUDS,
-    Error, ErrorKind, IssuerRouter, KeySet, Policy, Prepared, Presentation, Scheme,
+    Error, ErrorKind, Introspection, IssuerRouter, KeySet, Policy, Prepared, Presentation, Scheme,
     TENANT_PLACEHOLDER, Times, Verified, Verifier, header_rules, limits,
 };
 
@@ -20,6 +20,17 @@ fn to_js_error(error: &Error) -> JsValue {
     let _ = Reflect::set(&js, &"claim".into(), &claim);
     let detail = error.detail().map_or(JsValue::NULL, JsValue::from);
     let _ = Reflect::set(&js, &"detail".into(), &detail);
+    let challenge = error.claims_challenge().map_or(JsValue::NULL, |challenge| {
+        let object = js_sys::Object::new();
+        let _ = Reflect::set(&object, &"claims".into(), &challenge.claims.as_str().into());
+        let uri = challenge
+            .authorization_uri
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from);
+        let _ = Reflect::set(&object, &"authorizationUri".into(), &uri);
+        object.into()
+    });
+    let _ = Reflect::set(&js, &"claimsChallenge".into(), &challenge);
     js.into()
 }
 
@@ -267,8 +278,9 @@ impl WasmVerifier {
             .map(str::to_owned)
     }
 
-    /// Re-checks the time claims (`exp`, `nbf`, `iat` as NumericDates, or
-    /// `undefined`) of a token this verifier already verified, at `now`.
+    /// Re-checks the time claims (`exp`, `nbf`, `iat`, `auth_time` as
+    /// NumericDates, or `undefined`) of a token this verifier already
+    /// verified, at `now`.
     /// Throws the same error `verify` would.
     #[wasm_bindgen(js_name = checkTimes)]
     pub fn check_times(
@@ -276,6 +288,7 @@ impl WasmVerifier {
         exp: Option<f64>,
         nbf: Option<f64>,
         iat: Option<f64>,
+        auth_time: Option<f64>,
         now: f64,
     ) -> Result<(), JsValue> {
         let now = seconds(now)?;
@@ -285,6 +298,7 @@ impl WasmVerifier {
             exp: exp.map(|s| s.floor() as i64),
             nbf: nbf.map(|s| s.floor() as i64),
             iat: iat.map(|s| s.floor() as i64),
+            auth_time: auth_time.map(|s| s.floor() as i64),
         };
         self.inner
             .check_times(times, now)
@@ -300,6 +314,18 @@ impl WasmVerifier {
         Ok(skipped)
     }
 
+    /// Verifies a signed introspection response (RFC 9701; UTF-8 bytes, see
+    /// `token_text`) at `now` with this verifier, whose policy names the
+    /// authorization server and the resource's client id; returns the text
+    /// of its `token_introspection` object for `WasmIntrospection.check`.
+    #[wasm_bindgen(js_name = introspectionResponse)]
+    pub fn introspection_response(&self, response: &[u8], now: f64) -> Result<String, JsValue> {
+        let now = seconds(now)?;
+        self.inner
+            .verify_introspection_response(token_text(response)?, now)
+            .map_err(|e| to_js_error(&e))
+    }
+
     /// The key set's skipped entries: `[{ index, kid, reason }]`.
     pub fn skipped(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.keys().skipped())
@@ -309,6 +335,61 @@ impl WasmVerifier {
     pub fn kids(&self) -> Result<JsValue, JsValue> {
         let kids: Vec<Option<&str>> = self.inner.keys().keys().iter().map(|k| k.kid()).collect();
         to_js(&kids)
+    }
+}
+
+/// Checks introspection answers (RFC 7662) against a policy.
+#[wasm_bindgen]
+pub struct WasmIntrospection {
+    inner: Introspection,
+}
+
+#[wasm_bindgen]
+impl WasmIntrospection {
+    /// A checker for a policy (JSON text).
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy_json: &str) -> Result<WasmIntrospection, JsValue> {
+        let inner = Introspection::new(policy(policy_json)?).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner })
+    }
+
+    /// Checks `response` (the answer's JSON text) about `token` (UTF-8
+    /// bytes) as a request presented it (the arguments after `now` are
+    /// `WasmVerifier.verifyPresented`'s), at `now`; returns `{ claims,
+    /// binding }` as JSON text.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "flat arguments cross the wasm boundary without a parse"
+    )]
+    pub fn check(
+        &self,
+        response: &str,
+        token: &[u8],
+        now: f64,
+        scheme: &str,
+        proof: Option<String>,
+        method: Option<String>,
+        url: Option<String>,
+        nonces: Option<Vec<String>>,
+        certificate_der: Option<Vec<u8>>,
+        certificate_sha256: Option<Vec<u8>>,
+    ) -> Result<String, JsValue> {
+        let now = seconds(now)?;
+        let nonces = nonce_slices(nonces.as_deref());
+        let presented = presentation(
+            scheme,
+            &proof,
+            &method,
+            &url,
+            nonces.as_deref(),
+            &certificate_der,
+            certificate_sha256,
+        )?;
+        let introspected = self
+            .inner
+            .check(response, token_text(token)?, now, &presented)
+            .map_err(|e| to_js_error(&e))?;
+        to_json_text(&introspected)
     }
 }
 
@@ -483,6 +564,9 @@ pub fn core_facts() -> String {
         "defaultMaxTokenSize": limits::DEFAULT_MAX_TOKEN_SIZE,
         "defaultClockTolerance": DEFAULT_CLOCK_TOLERANCE,
         "maxJwksSize": limits::MAX_JWKS_SIZE,
+        "maxIntrospectionResponseSize": limits::MAX_INTROSPECTION_RESPONSE_SIZE,
+        "defaultIntrospectionMaxAge": limits::DEFAULT_INTROSPECTION_MAX_AGE,
+        "introspectionTyp": jwtguard::INTROSPECTION_TYP,
         "maxTokenSizeCeiling": limits::MAX_TOKEN_SIZE_CEILING,
         "maxNumericDate": limits::MAX_NUMERIC_DATE,
         "maxDpopNonceLen": limits::MAX_DPOP_NONCE_LEN,

@@ -7,11 +7,14 @@ import { protect, workersStore } from '@jwtguard/jwtguard/worker';
 const tasks = protect(
   (env) => fromEnv(env, { store: workersStore({ kv: env.JWTGUARD_KEYS }) }),
   (request, env, ctx, auth) =>
-    Response.json({
-      tasks: [{ id: 1, title: 'Rotate the client secret' }],
-      caller: auth.claims.azp ?? auth.claims.appid,
-      tenant: auth.claims.tid,
-    }),
+    // A CORS preflight arrives unchecked, with auth null: this API allows no other origin.
+    auth === null
+      ? new Response(null, { status: 204 })
+      : Response.json({
+        tasks: [{ id: 1, title: 'Rotate the client secret' }],
+        caller: auth.claims.azp ?? auth.claims.appid,
+        tenant: auth.claims.tid,
+      }),
 );
 
 export default {

@@ -66,6 +66,17 @@ test('tenants, any-of lists and the default scope', () => {
   assert.deepEqual(fromEnv({ AZURE_TENANT_ID: TENANT, AZURE_AUDIENCE: 'api://a', AZURE_DEFAULT_SCOPE: 'api://b/.default' }).audience, ['api://a']);
 });
 
+test('step-up variables: JWT_ACR_VALUES, JWT_MAX_AUTH_AGE, JWT_AUTH_CONTEXT, for either kind', () => {
+  const stepUp = { JWT_ACR_VALUES: 'urn:mfa, urn:phr', JWT_MAX_AUTH_AGE: '300', JWT_AUTH_CONTEXT: 'c1,c25' };
+  const want = { acrValues: ['urn:mfa', 'urn:phr'], maxAuthAge: 300, authContext: ['c1', 'c25'] };
+  for (const env of [{ JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'api://x' }, { AZURE_TENANT_ID: TENANT, AZURE_API_CLIENT_ID: API }]) {
+    const options = fromEnv({ ...env, ...stepUp });
+    assert.deepEqual({ acrValues: options.acrValues, maxAuthAge: options.maxAuthAge, authContext: options.authContext }, want);
+    const { policy } = createVerifier(options);
+    assert.deepEqual({ acrValues: policy.acrValues, maxAuthAge: policy.maxAuthAge, authContext: policy.authContext }, want);
+  }
+});
+
 test('with a prefix, exactly the prefixed names are read', () => {
   const env = {
     INFLUXION_AZURE_TENANT_ID: TENANT,
@@ -146,6 +157,12 @@ test('unknown or contradictory settings are ERR_POLICY_INVALID naming the variab
     [{ ...entra, AZURE_TENANT_ID: 'common', JWT_ALLOWED_TENANTS: 'contoso' }, 'JWT_ALLOWED_TENANTS'],
     [{ ...entra, JWT_ACCEPTED_ROLES: ' , ' }, 'JWT_ACCEPTED_ROLES'],
     [{ ...entra, JWT_ALLOWED_TENANT: '*' }, 'JWT_ALLOWED_TENANT'],
+    [{ ...generic, JWT_MAX_AUTH_AGE: '5m' }, 'JWT_MAX_AUTH_AGE'],
+    [{ ...generic, JWT_MAX_AUTH_AGE: '-1' }, 'JWT_MAX_AUTH_AGE'],
+    [{ ...entra, JWT_MAX_AUTH_AGE: '1.5' }, 'JWT_MAX_AUTH_AGE'],
+    [{ ...generic, JWT_AUTH_CONTEXT: 'c0' }, 'JWT_AUTH_CONTEXT'],
+    [{ ...entra, JWT_AUTH_CONTEXT: 'c1,C2' }, 'JWT_AUTH_CONTEXT'],
+    [{ ...generic, JWT_ACR_VALUES: ' , ' }, 'JWT_ACR_VALUES'],
   ];
   for (const [env, variable] of table) {
     assert.throws(() => fromEnv(env), (error) => {

@@ -1,20 +1,23 @@
 // Helpers for the key-source tests: local HTTP servers on 127.0.0.1 (port 0),
 // an injectable fetch that records its calls, a clock the test moves, and an
 // event recorder.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { JwtGuardError } from '@jwtguard/jwtguard';
 
 /**
- * Serves `handler(req, res, url)` on 127.0.0.1 with an ephemeral port.
+ * Serves `handler(req, res, url)` on 127.0.0.1 with an ephemeral port (or
+ * `port`, to come back where a closed server was).
  * @returns {Promise<{ origin: string, hits: string[], close(): Promise<void> }>}
  */
-export async function serve(handler) {
+export async function serve(handler, port = 0) {
   const hits = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     hits.push(url.pathname + url.search);
     handler(req, res, url);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
     hits,
@@ -98,4 +101,13 @@ export function recorder() {
       });
     },
   };
+}
+
+/** Awaits `promise`'s rejection with a JwtGuardError of `code`. */
+export async function rejectsWith(promise, code) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof JwtGuardError, String(error));
+    assert.equal(error.code, code, error.message);
+    return true;
+  });
 }

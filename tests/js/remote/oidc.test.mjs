@@ -5,9 +5,9 @@
 // fetches, and refuses a discovery document for another issuer.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { JwtGuardError, KEY_SOURCE_DEFAULTS, createVerifier, discover } from '@jwtguard/jwtguard';
+import { KEY_SOURCE_DEFAULTS, createVerifier, discover } from '@jwtguard/jwtguard';
 import { CLIENT_ID, RESOURCE, SCOPE, startProvider } from '../../../scripts/local-provider.mjs';
-import { fakeClock, recorder } from './net.mjs';
+import { fakeClock, recorder, rejectsWith } from './net.mjs';
 
 const JWKS_PATH = '/jwks';
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
@@ -35,14 +35,6 @@ function verifierFor(issuer, options = {}) {
     keys,
   });
   return { verifier, clock, log };
-}
-
-async function rejectsWith(promise, code) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof JwtGuardError, String(error));
-    assert.equal(error.code, code, error.message);
-    return true;
-  });
 }
 
 /** `token` with its header's kid replaced: same payload, signature no longer matters. */
