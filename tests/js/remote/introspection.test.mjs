@@ -11,7 +11,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { readFileSync } from 'node:fs';
-import { INTROSPECTION_DEFAULTS, createVerifier, introspection } from '@jwtguard/jwtguard';
+import { INTROSPECTION_DEFAULTS, createVerifier, introspection, refusalResponse } from '@jwtguard/jwtguard';
 import { failureResponse } from '../../../js/bearer.js';
 import { MAX_INTROSPECTION_TTL } from '../../../js/introspection.js';
 import { MAX_INTROSPECTION_RESPONSE_SIZE } from '../../../pkg/facts.js';
@@ -131,6 +131,36 @@ describe('introspection against oidc-provider', () => {
     assert.equal(result.binding.jkt, await calculateJwkThumbprint(jwk));
     await rejectsWith(verifier.verify(token), 'ERR_TOKEN_BOUND');
     await rejectsWith(verifier.verifyRequest({ method: 'GET', url, headers: { authorization: `DPoP ${token}`, dpop: await proof({ htm: 'GET', htu: 'https://api.example.test/other', ath }) } }), 'ERR_DPOP_INVALID');
+  });
+
+  test('a DPoP-bound opaque token with dpopNonce: the proof needs a current server nonce, as with a JWT', async () => {
+    const dpopKey = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(dpopKey.publicKey);
+    const proof = (claims) => new SignJWT({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...claims })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
+    const token = await provider.token(RESOURCE, { dpop: await proof({ htm: 'POST', htu: `${provider.issuer}/token` }) });
+    const dpopNonce = { current: () => 'nonce-now', accepted: () => ['nonce-now', 'nonce-before'] };
+    const { verifier } = verifierWith({}, { dpopNonce });
+    const url = 'https://api.example.test/tasks';
+    const ath = createHash('sha256').update(token).digest('base64url');
+    const request = async (nonce) => ({
+      method: 'GET', url, headers: { authorization: `DPoP ${token}`, dpop: await proof({ htm: 'GET', htu: url, ath, ...(nonce === undefined ? {} : { nonce }) }) },
+    });
+    for (const nonce of [undefined, 'nonce-stale']) {
+      const error = await verifier.verifyRequest(await request(nonce)).then(() => assert.fail('accepted'), (e) => e);
+      assert.equal(error.code, 'ERR_DPOP_NONCE');
+      assert.equal(error.dpopNonce, 'nonce-now');
+      const answer = refusalResponse(error, { policy: verifier.policy, scheme: 'dpop' });
+      assert.equal(answer.status, 401);
+      assert.equal(answer.body.error, 'use_dpop_nonce');
+      assert.equal(answer.headers['dpop-nonce'], 'nonce-now');
+    }
+    for (const nonce of ['nonce-now', 'nonce-before']) {
+      const result = await verifier.verifyRequest(await request(nonce));
+      assert.equal(result.binding.type, 'dpop');
+      assert.equal(result.introspected, true);
+      assert.equal(result.dpopNonce, 'nonce-now');
+    }
   });
 
   test('each client authentication method: client_secret_basic, client_secret_post, private_key_jwt (JWK, PEM, KeyObject)', async () => {
