@@ -503,23 +503,24 @@ describe('jwtguard introspect', () => {
   }
   const base = () => ['--issuer', provider.issuer, '--audience', RESOURCE, '--client-id', RS_BASIC, '--require-scope', SCOPE];
 
+  // An opaque token may begin with '-' (base64url): it goes after '--'.
   test('an active token: exit 0 and the report; an unknown one: exit 1 with its code, never the token', async () => {
     const token = await provider.token();
-    const ok = await cli(['introspect', token, ...base()]);
+    const ok = await cli(['introspect', ...base(), '--', token]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^valid: the authorization server says the token is active/);
     assert.match(ok.stdout, new RegExp(`scopes    ${SCOPE} \\(required: ${SCOPE}\\)`));
-    const signed = await cli(['introspect', token, ...base(), '--accept', 'jwt', '--json']);
+    const signed = await cli(['introspect', ...base(), '--accept', 'jwt', '--json', '--', token]);
     assert.equal(signed.code, 0, signed.stderr);
     assert.equal(JSON.parse(signed.stdout).claims.active, true);
     const unknown = await cli(['introspect', 'not-a-token-the-provider-issued', ...base()]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^rejected: ERR_TOKEN_INACTIVE/);
-    const scope = await cli(['introspect', token, ...base(), '--require-scope', 'tasks:write']);
+    const scope = await cli(['introspect', ...base(), '--require-scope', 'tasks:write', '--', token]);
     assert.equal(scope.code, 1);
     assert.match(scope.stderr, /^rejected: ERR_SCOPE_MISSING/);
     assert.ok(!scope.stderr.includes(token));
-    const usage = await cli(['introspect', token, '--issuer', provider.issuer, '--audience', RESOURCE]);
+    const usage = await cli(['introspect', '--issuer', provider.issuer, '--audience', RESOURCE, '--', token]);
     assert.equal(usage.code, 2);
   });
 });
