@@ -87,6 +87,16 @@ function verifierWith(sourceOptions = {}, policy = {}) {
   return { verifier, clock, log };
 }
 
+/** A DPoP client's key, its proofs (signed by jose) and an opaque token the provider bound to that key. */
+async function dpopClient() {
+  const dpopKey = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(dpopKey.publicKey);
+  const proof = (claims) => new SignJWT({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...claims })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
+  const token = await provider.token(RESOURCE, { dpop: await proof({ htm: 'POST', htu: `${provider.issuer}/token` }) });
+  return { jwk, proof, token };
+}
+
 /** Revokes `token` at the provider's revocation endpoint (RFC 7009), as the client it was issued to. */
 async function revoke(token) {
   const response = await fetch(`${provider.issuer}/token/revocation`, {
@@ -118,11 +128,7 @@ describe('introspection against oidc-provider', () => {
   }
 
   test('a DPoP-bound opaque token: the answer\'s cnf.jkt binds it, so it needs its proof (verifyRequest)', async () => {
-    const dpopKey = await generateKeyPair('ES256', { extractable: true });
-    const jwk = await exportJWK(dpopKey.publicKey);
-    const proof = (claims) => new SignJWT({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...claims })
-      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
-    const token = await provider.token(RESOURCE, { dpop: await proof({ htm: 'POST', htu: `${provider.issuer}/token` }) });
+    const { jwk, proof, token } = await dpopClient();
     const { verifier } = verifierWith();
     const url = 'https://api.example.test/tasks';
     const ath = createHash('sha256').update(token).digest('base64url');
@@ -134,11 +140,7 @@ describe('introspection against oidc-provider', () => {
   });
 
   test('a DPoP-bound opaque token with dpopNonce: the proof needs a current server nonce, as with a JWT', async () => {
-    const dpopKey = await generateKeyPair('ES256', { extractable: true });
-    const jwk = await exportJWK(dpopKey.publicKey);
-    const proof = (claims) => new SignJWT({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...claims })
-      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
-    const token = await provider.token(RESOURCE, { dpop: await proof({ htm: 'POST', htu: `${provider.issuer}/token` }) });
+    const { proof, token } = await dpopClient();
     const dpopNonce = { current: () => 'nonce-now', accepted: () => ['nonce-now', 'nonce-before'] };
     const { verifier } = verifierWith({}, { dpopNonce });
     const url = 'https://api.example.test/tasks';
