@@ -9,7 +9,7 @@
  */
 
 import { createVerifier, JwtGuardError } from '@jwtguard/jwtguard';
-import { MALFORMED, failureResponse, readAuthorization } from './bearer.js';
+import { MALFORMED, failureResponse, nonceHeader, readAuthorization } from './bearer.js';
 import { REPLAY_SCOPE, replayMemory } from './replay.js';
 import { headerValues, isPreflight } from './request.js';
 import { metadataAnswer, resourceMetadataFor } from './resource-metadata.js';
@@ -372,7 +372,8 @@ export function authenticator(options, settings, { env = false, memory = replayM
     },
 
     /**
-     * `{ auth }` or `{ failure: { status, headers, body } }`.
+     * `{ auth, headers }` (the headers for the successful answer: `DPoP-Nonce`
+     * with dpopNonce) or `{ failure: { status, headers, body } }`.
      * @param {{ method: string, url: string, headers: Headers | Record<string, string | string[] | undefined> }} request the absolute URL
      * @param {unknown} argument what a function `options` receives (env, or the framework's request)
      * @param {{ waitUntil?: (promise: Promise<unknown>) => void, clientCertificate?: string | Uint8Array, [REPLAY_SCOPE]?: Map<object, Map<string, Promise<boolean>>> }} [context]
@@ -396,8 +397,9 @@ export function authenticator(options, settings, { env = false, memory = replayM
           url: request.url,
           headers: { authorization: `${credentials.scheme} ${credentials.token}`, dpop: headerValues(request.headers, 'dpop') },
         };
-        const { claims, header, key, binding } = await verifier.verifyRequest(presented, { clientCertificate }, { waitUntil, [REPLAY_SCOPE]: scope });
-        return { auth: { claims, header, key, binding } };
+        const { claims, header, key, binding, dpopNonce } = await verifier.verifyRequest(presented, { clientCertificate }, { waitUntil, [REPLAY_SCOPE]: scope });
+        // With dpopNonce, the answer carries the current nonce for the client's next proof.
+        return { auth: { claims, header, key, binding }, headers: nonceHeader(dpopNonce) };
       } catch (error) {
         const refusal = internal(error);
         return {

@@ -102,7 +102,7 @@ function stepUpParameters({ acrValues = [], maxAuthAge }) {
  * Never echoes the token or a claim's value: the code, its reason, and a
  * claim's name (describeRefusal), and what the policy asks for (scopes, acr
  * values, max age, authentication context ids).
- * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string, claim?: string | null, detail?: string | null, claimsChallenge?: { claims: string, authorizationUri: string | null } | null }, realm: string, policy?: { scopes?: string[], dpopAlgorithms?: string[], acrValues?: string[], maxAuthAge?: number }, scheme?: 'bearer' | 'dpop', resourceMetadata?: string }} failure
+ * @param {{ problem?: 'missing' | 'malformed', error?: { code: string, reason: string, claim?: string | null, detail?: string | null, claimsChallenge?: { claims: string, authorizationUri: string | null } | null, dpopNonce?: string }, realm: string, policy?: { scopes?: string[], dpopAlgorithms?: string[], acrValues?: string[], maxAuthAge?: number }, scheme?: 'bearer' | 'dpop', resourceMetadata?: string }} failure
  * @returns {{ status: number, headers: Record<string, string>, body: { error: string, code: string | null } }}
  */
 export function failureResponse({ problem, error, realm, policy = {}, scheme = 'bearer', resourceMetadata }) {
@@ -161,10 +161,11 @@ export function failureResponse({ problem, error, realm, policy = {}, scheme = '
       headers: { 'content-type': 'application/json', ...(unavailable ? { 'retry-after': '30' } : {}) },
       body: { error: unavailable ? 'temporarily_unavailable' : 'server_error', code: error.code },
     };
-  } else if (error.code === 'ERR_DPOP_INVALID') {
-    // RFC 9449 §7.1: a bad proof is answered in the DPoP scheme.
+  } else if (error.code === 'ERR_DPOP_INVALID' || error.code === 'ERR_DPOP_NONCE') {
+    // RFC 9449 §7.1: a bad proof is answered in the DPoP scheme; §9: a missing or stale
+    // server nonce with use_dpop_nonce and the nonce to retry with.
     challenge.splice(0, challenge.length, ...dpop);
-    oauthError = 'invalid_dpop_proof';
+    oauthError = error.code === 'ERR_DPOP_NONCE' ? 'use_dpop_nonce' : 'invalid_dpop_proof';
     code = error.code;
     describe(oauthError);
   } else {
@@ -174,10 +175,18 @@ export function failureResponse({ problem, error, realm, policy = {}, scheme = '
   }
   return {
     status,
-    headers: { 'content-type': 'application/json', 'www-authenticate': challenge.join(', ') },
+    headers: { 'content-type': 'application/json', 'www-authenticate': challenge.join(', '), ...nonceHeader(error?.dpopNonce) },
     body: { error: oauthError, code },
   };
 }
+
+/**
+ * The `DPoP-Nonce` response header (RFC 9449 §8.1, §9) with the nonce a
+ * client's next proof carries, or none.
+ * @param {string | undefined} nonce
+ * @returns {Record<string, string>}
+ */
+export const nonceHeader = (nonce) => (nonce === undefined ? {} : { 'dpop-nonce': nonce });
 
 /**
  * The answer to a `verifyRequest` failure, as every middleware gives it: the

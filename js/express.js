@@ -40,8 +40,9 @@ export function jwtAuth(options, settings) {
       next();
       return;
     }
-    guard.authenticate(request, req).then(({ auth, failure }) => {
+    guard.authenticate(request, req).then(({ auth, failure, headers }) => {
       if (failure) return sendAnswer(res, failure, req.method);
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       req.auth = auth;
       return next();
     }, next).catch(() => {

@@ -76,8 +76,9 @@ export async function jwtAuth(fastify, pluginOptions) {
       guard.stripNodeCredentials(request.raw);
       return undefined;
     }
-    const { auth, failure } = await guard.authenticate(presented, request);
+    const { auth, failure, headers } = await guard.authenticate(presented, request);
     if (failure) return send(reply, failure);
+    reply.headers(headers);
     /** @type {any} */ (request).auth = auth;
     return undefined;
   });

@@ -251,9 +251,12 @@ export function gatewayGuard(config) {
   }
 
   const verify = (name, request, env, context) =>
-    guards[name].authenticate(request, env, context).then((result) => (result.auth ? { auth: { ...result.auth, policies: [name] } } : result));
+    guards[name].authenticate(request, env, context).then((result) => (result.auth ? { ...result, auth: { ...result.auth, policies: [name] } } : result));
 
-  /** `{ auth }` (auth null when no token was needed or an optional one failed) or `{ failure }`. */
+  /**
+   * `{ auth, headers? }` (auth null when no token was needed or an optional one failed; headers
+   * for the successful answer, `DPoP-Nonce`) or `{ failure }`.
+   */
   async function check(requirement, request, env, given) {
     const { kind, names: required } = requirement;
     // The policies that check one request share its replay answers: its proof is used once, by this request.
@@ -261,8 +264,8 @@ export function gatewayGuard(config) {
     if (kind === 'none') return { auth: null };
     if (kind === 'one') return verify(required[0], request, env, context);
     if (kind === 'optional') {
-      const { auth } = await verify(required[0], request, env, context);
-      return { auth: auth ?? null };
+      const { auth, headers } = await verify(required[0], request, env, context);
+      return { auth: auth ?? null, headers };
     }
     const results = await Promise.all(required.map((name) => verify(name, request, env, context)));
     const failures = results.filter((r) => r.failure).map((r) => r.failure);
@@ -272,12 +275,12 @@ export function gatewayGuard(config) {
     }
     // allOf: the first policy's result, with every policy's name.
     if (failures.length) return { failure: failures[0] };
-    return { auth: { ...results[0].auth, policies: required } };
+    return { ...results[0], auth: { ...results[0].auth, policies: required } };
   }
 
   return Object.freeze({
     /**
-     * `{ request, auth }` to forward, or `{ answer }` to send back.
+     * `{ request, auth, headers }` to forward (headers for the answer: `DPoP-Nonce`), or `{ answer }` to send back.
      * @param {Request} request
      * @param {object} env
      * @param {object} [context] waitUntil and the client certificate
@@ -300,10 +303,10 @@ export function gatewayGuard(config) {
         return { request: forwarded(request, path, null, { preflight: true }), auth: null };
       }
       if (!rule) return { answer: NO_RULE };
-      const { auth, failure } = await check(rule.requirement, request, env, context);
+      const { auth, failure, headers } = await check(rule.requirement, request, env, context);
       if (failure) return { answer: failure };
       const next = forwarded(request, path, auth);
-      return next ? { request: next, auth } : { answer: CLAIM_NOT_FORWARDABLE };
+      return next ? { request: next, auth, headers } : { answer: CLAIM_NOT_FORWARDABLE };
     },
   });
 }

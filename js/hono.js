@@ -18,6 +18,11 @@ function executionContext(c) {
   }
 }
 
+/** The successful answer's headers (`DPoP-Nonce`), on the response the route made. */
+function setHeaders(c, headers) {
+  for (const [name, value] of Object.entries(headers ?? {})) c.header(name, value);
+}
+
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of `c.env`
  * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, checkPreflight?: boolean }} [settings]
@@ -34,10 +39,11 @@ export function jwtAuth(options, settings) {
       await next();
       return undefined;
     }
-    const { auth, failure } = await guard.authenticate(request, c.env, workerContext(request, executionContext(c)));
+    const { auth, failure, headers } = await guard.authenticate(request, c.env, workerContext(request, executionContext(c)));
     if (failure) return toResponse(failure);
     c.set('auth', auth);
     await next();
+    setHeaders(c, headers);
     return undefined;
   };
 }
@@ -52,10 +58,11 @@ export function jwtGateway(config) {
   const guard = gatewayGuard(config);
   return async function jwtGuardGateway(c, next) {
     const request = c.req.raw;
-    const { answer, request: forwarded, auth } = await guard.handle(request, c.env, workerContext(request, executionContext(c)));
+    const { answer, request: forwarded, auth, headers } = await guard.handle(request, c.env, workerContext(request, executionContext(c)));
     if (answer) return toResponse(answer, request.method);
     c.req.raw = forwarded;
     c.set('auth', auth);
     await next();
+    setHeaders(c, headers);
   };
 }

@@ -327,6 +327,17 @@ export interface VerifierOptions extends Policy {
    */
   replayStore?: ReplayStore;
   /**
+   * DPoP server nonces (RFC 9449 §9): a DPoP request's proof must carry a
+   * current nonce, else `verifyRequest` refuses it with `ERR_DPOP_NONCE`
+   * (the middleware answer 401 `use_dpop_nonce` with a `DPoP-Nonce`
+   * header). `{ secret, window }` makes them without storage: the
+   * HMAC-SHA-256 of the time window's index (`window` seconds, default
+   * 300, 1 to 86400) under `secret` (at least 32 bytes), base64url; the
+   * current and the previous window's nonce are accepted, so servers that
+   * share the secret share the nonces. Or a provider of your own.
+   */
+  dpopNonce?: { secret: string | Uint8Array | ArrayBuffer; window?: number } | DpopNonceProvider;
+  /**
    * Receives `{ type: 'core-restarted', error }` when a call of this verifier
    * hit a WebAssembly trap: the call fails with ERR_INTERNAL, the core is
    * instantiated again, and every verifier reloads its keys into it.
@@ -336,6 +347,17 @@ export interface VerifierOptions extends Policy {
 
 /** What `onEvent` of createVerifier receives. */
 export type VerifierEvent = { type: 'core-restarted'; error: JwtGuardError };
+
+/**
+ * Server nonces for DPoP proofs: `current(now)` the nonce a client's next
+ * proof should carry (sent in `DPoP-Nonce`), `accepted(now)` every nonce a
+ * proof may carry at `now` (Unix seconds). Each nonce is 1 to 256 printable
+ * ASCII characters without `"` or `\` (RFC 9449 §8.1).
+ */
+export interface DpopNonceProvider {
+  current(now: number): string | Promise<string>;
+  accepted(now: number): readonly string[] | Promise<readonly string[]>;
+}
 
 /** Options of `introspection()`. Give `endpoint`, `issuer` or both; `clientSecret` or `privateKey`. */
 export interface IntrospectionOptions {
@@ -422,6 +444,8 @@ export interface Result {
   key: { kid: string | null; alg: Algorithm } | null;
   /** `null` for a bearer token. */
   binding: Binding | null;
+  /** From `verifyRequest` with `dpopNonce`, for a DPoP request: the current nonce, for the answer's `DPoP-Nonce` header. */
+  dpopNonce?: string;
   /** `true` when the authorization server was asked (`introspection`), absent for a JWT. */
   introspected?: true;
 }
@@ -534,6 +558,8 @@ export declare class JwtGuardError extends Error {
   readonly reason: string;
   /** What the check expected and found (for logs), or null; never token bytes or key material. */
   readonly detail: string | null;
+  /** With `ERR_DPOP_NONCE` from `verifyRequest`: the nonce to send in the answer's `DPoP-Nonce` header. */
+  readonly dpopNonce?: string;
   /**
    * ERR_AUTH_CONTEXT_MISSING for a client whose token's `xms_cc` holds `cp1`:
    * the OpenID Connect claims request to sign in again with (JSON text) and,

@@ -8,6 +8,7 @@
  */
 
 import { WasmIntrospection } from '../pkg/jwtguard.js';
+import { withServerNonces } from './dpop-nonce.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { REPLAY_SCOPE, refuseReplay } from './replay.js';
 import { presentedCredentials } from './request.js';
@@ -30,7 +31,7 @@ export function isIntrospecting(verifier) {
  * @param {import('./verifier-options.js').VerifierSettings} settings with an introspection source
  * @returns {import('./index.d.ts').Verifier}
  */
-export function introspectingVerifier({ policyJson, maxTokenSize, now, introspection: source, replayStore, emit }) {
+export function introspectingVerifier({ policyJson, maxTokenSize, now, introspection: source, replayStore, dpopNonce, emit }) {
   let checker;
   try {
     checker = coreSlot(() => new WasmIntrospection(policyJson));
@@ -41,7 +42,7 @@ export function introspectingVerifier({ policyJson, maxTokenSize, now, introspec
   /** The core's check of `answer` about `token`, as `presented` (a bearer token when undefined). */
   function check(answer, token, presented) {
     const at = now();
-    const bearer = ['bearer', undefined, undefined, undefined, undefined, undefined];
+    const bearer = ['bearer', undefined, undefined, undefined, undefined, undefined, undefined];
     try {
       const json = checker.get().check(answer, encoder.encode(token), at, ...(presented === undefined ? bearer : presentation(presented)));
       const { claims, binding } = JSON.parse(json);
@@ -68,9 +69,11 @@ export function introspectingVerifier({ policyJson, maxTokenSize, now, introspec
     verify: (token, context) => verify(token, context),
     async verifyRequest(request, options, context) {
       const presented = presentedCredentials(request, options);
-      const result = await verify(presented.token, context, presented);
-      if (result.binding?.type === 'dpop') await refuseReplay(replayStore, result.binding, now(), context?.[REPLAY_SCOPE]);
-      return result;
+      return withServerNonces(dpopNonce, now(), presented, async (withNonces) => {
+        const result = await verify(presented.token, context, withNonces);
+        if (result.binding?.type === 'dpop') await refuseReplay(replayStore, result.binding, now(), context?.[REPLAY_SCOPE]);
+        return result;
+      });
     },
     skippedKeys: () => [],
   });

@@ -154,7 +154,8 @@ function coreFinish(verifier, prepared, key, at, presented) {
 
 /**
  * The core's flat arguments for a presented token, after the token and the
- * time: scheme, DPoP proof, method and url (with a proof only), and the
+ * time: scheme, DPoP proof, method and url (with a proof only), the server
+ * nonces the proof may carry (when the verifier asks for them), and the
  * client certificate as DER or its SHA-256.
  */
 export function presentation(presented) {
@@ -162,6 +163,7 @@ export function presentation(presented) {
   return [
     presented.scheme, presented.proof,
     withProof ? presented.method : undefined, withProof ? presented.url : undefined,
+    presented.nonces,
     presented.certificateDer, presented.certificateSha256,
   ];
 }

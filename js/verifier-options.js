@@ -9,6 +9,7 @@
 import { normalizePolicy } from '../pkg/jwtguard.js';
 import { DEFAULT_MAX_TOKEN_SIZE, POLICY_MEMBERS, WHOLE_NUMBER_MEMBERS } from '../pkg/facts.js';
 import { checkedClock, kindOf } from './clock.js';
+import { nonceProvider } from './dpop-nonce.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { isIntrospection } from './introspection.js';
 import { localJwks } from './keys/local.js';
@@ -18,7 +19,7 @@ import { cacheCapacity, createTokenCache } from './token-cache.js';
 import { webCryptoBackend } from './webcrypto.js';
 
 /** Options read by this layer, not by the policy. */
-const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'introspection', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'onEvent']);
+const HOST_FIELDS = Object.freeze(['keys', 'secret', 'kid', 'introspection', 'now', 'cache', 'webCrypto', 'nodeCrypto', 'replayStore', 'dpopNonce', 'onEvent']);
 
 /**
  * An entry point's synchronous signature backend (Node's: nodecrypto.js), a
@@ -68,6 +69,7 @@ function systemNow() {
  * @property {() => number} now the checked clock
  * @property {(event: object) => void} emit reports an event to `onEvent`; never throws
  * @property {import('./index.d.ts').ReplayStore} replayStore
+ * @property {import('./index.d.ts').DpopNonceProvider | null} dpopNonce the server nonces DPoP proofs must carry, or null
  * @property {ReturnType<typeof createTokenCache> | null} cache the verified-token cache, or null when off
  * @property {Uint8Array | null} secret the shared secret, or null with a key source
  * @property {string | undefined} kid the shared secret's kid
@@ -108,6 +110,8 @@ export function verifierSettings(options) {
     now,
     emit,
     replayStore: options.replayStore ?? memoryReplayStore(now),
+    // Read for both paths: a DPoP proof with an introspected token carries a server nonce too.
+    dpopNonce: nonceProvider(options.dpopNonce),
   };
   if (options.introspection !== undefined) {
     if (!isIntrospection(options.introspection)) throw policyError('introspection must be made by introspection({ ... })');

@@ -6,6 +6,7 @@
 
 import { inspect } from '../pkg/jwtguard.js';
 import { INTROSPECTION_TYP, MAX_INTROSPECTION_RESPONSE_SIZE } from '../pkg/facts.js';
+import { withServerNonces } from './dpop-nonce.js';
 import { JwtGuardError, fromCore } from './errors.js';
 import { createIssuers } from './issuers.js';
 import { introspectingVerifier } from './introspection-verifier.js';
@@ -95,12 +96,17 @@ export function createVerifier(options) {
      * DPoP proof's `jti` is then refused if this verifier's replay store has
      * seen it (in another request: `context[REPLAY_SCOPE]` holds one
      * request's answers when a gateway checks it against several policies).
+     * With `dpopNonce`, a DPoP request's proof must carry a current server
+     * nonce: the result, and an `ERR_DPOP_NONCE` refusal, carry the nonce to
+     * send (`dpopNonce`).
      */
     async verifyRequest(request, options, context) {
       const presented = presentedCredentials(request, options);
-      const result = await keyed.withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, presented));
-      if (result.binding?.type === 'dpop') await refuseReplay(settings.replayStore, result.binding, settings.now(), context?.[REPLAY_SCOPE]);
-      return result;
+      return withServerNonces(settings.dpopNonce, settings.now(), presented, async (withNonces) => {
+        const result = await keyed.withKeys(presented.token, context, (token, retryContext) => check(token, retryContext, withNonces));
+        if (result.binding?.type === 'dpop') await refuseReplay(settings.replayStore, result.binding, settings.now(), context?.[REPLAY_SCOPE]);
+        return result;
+      });
     },
     /**
      * A signed introspection response (RFC 9701) verified by the core with

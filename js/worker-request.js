@@ -15,6 +15,20 @@ export function toResponse({ status, headers, body }, method) {
 }
 
 /**
+ * `response` with `headers` (the successful answer's `DPoP-Nonce`) set; a
+ * copy, since a fetched response's headers are immutable.
+ * @param {Response} response
+ * @param {Record<string, string> | undefined} headers
+ */
+export function withHeaders(response, headers) {
+  const entries = Object.entries(headers ?? {});
+  if (entries.length === 0) return response;
+  const answer = new Response(response.body, response);
+  for (const [name, value] of entries) answer.headers.set(name, value);
+  return answer;
+}
+
+/**
  * Background work (`ctx.waitUntil`) and Cloudflare's verified client certificate.
  * @param {Request} request
  * @param {{ waitUntil?: (promise: Promise<unknown>) => void }} [ctx]

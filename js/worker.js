@@ -12,7 +12,7 @@ import { authenticator } from './authenticate.js';
 import { gatewayGuard } from './gateway.js';
 import { kindOf } from './clock.js';
 import { JwtGuardError } from './errors.js';
-import { toResponse, workerContext } from './worker-request.js';
+import { toResponse, withHeaders, workerContext } from './worker-request.js';
 
 /**
  * @param {object | ((env: object) => object)} options createVerifier options, or a function of the Worker's env
@@ -28,9 +28,9 @@ export function protect(options, handler, settings) {
     if (metadata) return toResponse(metadata, request.method);
     // A CORS preflight carries no credentials: the handler answers it, without auth.
     if (guard.passesPreflight(request)) return handler(guard.withoutCredentials(request), env, ctx, null);
-    const { auth, failure } = await guard.authenticate(request, env, workerContext(request, ctx));
+    const { auth, failure, headers } = await guard.authenticate(request, env, workerContext(request, ctx));
     if (failure) return toResponse(failure);
-    return handler(request, env, ctx, auth);
+    return withHeaders(await handler(request, env, ctx, auth), headers);
   };
 }
 
@@ -44,9 +44,9 @@ export function protect(options, handler, settings) {
 export function gateway(config, handler) {
   const guard = gatewayGuard(config);
   return async function fetch(request, env, ctx) {
-    const { answer, request: next, auth } = await guard.handle(request, env, workerContext(request, ctx));
+    const { answer, request: next, auth, headers } = await guard.handle(request, env, workerContext(request, ctx));
     if (answer) return toResponse(answer, request.method);
-    return handler(next, env, ctx, auth);
+    return withHeaders(await handler(next, env, ctx, auth), headers);
   };
 }
 

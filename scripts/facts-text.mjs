@@ -26,6 +26,7 @@ export function factsModule(facts) {
     constant('DEFAULT_INTROSPECTION_MAX_AGE', facts.defaultIntrospectionMaxAge, 'How old a signed introspection response\'s iat may be, in seconds, when the response policy sets no maxTokenAge.'),
     constant('INTROSPECTION_TYP', facts.introspectionTyp, 'The typ of a signed introspection response (RFC 9701).'),
     constant('MAX_NUMERIC_DATE', facts.maxNumericDate, 'The largest NumericDate the core accepts (9999-12-31T23:59:59Z).'),
+    constant('MAX_DPOP_NONCE_LEN', facts.maxDpopNonceLen, 'The longest DPoP server nonce the core compares, in bytes.'),
     constant('TENANT_PLACEHOLDER', facts.tenantPlaceholder, 'The placeholder of an Entra ID multi-tenant issuer template.'),
     constant('ANY_TENANT', facts.anyTenant, 'The tenants value that accepts every tenant.'),
     frozen('VERIFICATION_CHECKS', facts.checks, 'Every check of a verification, in the order the core runs them: id, title, the codes it fails with, the claims it reads.'),

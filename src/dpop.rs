@@ -4,7 +4,8 @@
 //! (`jwk`) and whose payload names the request (`htm`, `htu`), its time
 //! (`iat`), a unique id (`jti`) and the access token's hash (`ath`). What
 //! needs state stays with the host: the replay cache of `jti` values, and
-//! server-provided nonces. What ties the proof to the token (`cnf.jkt`) is
+//! making server nonces (the host passes the ones it accepts now, and the
+//! core checks the proof's `nonce` against them). What ties the proof to the token (`cnf.jkt`) is
 //! the caller's: [`check_proof`] returns the key's thumbprint for it.
 
 use crate::alg::Algorithm;
@@ -13,7 +14,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::admit_jwk;
-use crate::limits::{MAX_DPOP_PROOF_SIZE, MAX_JTI_LEN};
+use crate::limits::{MAX_DPOP_NONCE_LEN, MAX_DPOP_PROOF_SIZE, MAX_JTI_LEN};
 use crate::text::quote;
 use crate::uri::normalise_htu;
 use crate::{base64url, claims, token};
@@ -27,6 +28,10 @@ pub struct DpopRequest<'a> {
     pub method: &'a str,
     /// The absolute request URL (query and fragment are ignored).
     pub url: &'a str,
+    /// The server nonces the proof may carry (RFC 9449 §9), when the server
+    /// asks for one: the proof's `nonce` must be one of them. `None` when the
+    /// server provides no nonces (a `nonce` in the proof is then not read).
+    pub nonces: Option<&'a [&'a str]>,
 }
 
 /// What the proof's rules need from the policy.
@@ -78,9 +83,11 @@ fn as_dpop(error: &Error, prefix: &str) -> Error {
 }
 
 /// Checks a DPoP proof against the request it came with and the access
-/// token it presents (RFC 9449 §4.3 steps 1–11, without the replay and
-/// nonce checks, which need state, and the `cnf.jkt` comparison, which is
-/// the caller's): every failure is `ERR_DPOP_INVALID`.
+/// token it presents (RFC 9449 §4.3 steps 1–11, without the replay check,
+/// which needs state, and the `cnf.jkt` comparison, which is the caller's):
+/// every failure is `ERR_DPOP_INVALID`, but for a proof whose only fault is
+/// a missing or unknown server nonce, `ERR_DPOP_NONCE` (the client can fix
+/// that one by retrying with the nonce the server sends).
 pub(crate) fn check_proof(
     request: &DpopRequest<'_>,
     access_token: &str,
@@ -253,7 +260,13 @@ pub(crate) fn check_proof(
         ));
     }
 
-    // 5. What the caller needs.
+    // 5. The server nonce, last: a client is told to retry with a fresh
+    // nonce only for a proof that is right in every other way.
+    if let Some(nonces) = request.nonces {
+        check_nonce(&payload, nonces)?;
+    }
+
+    // 6. What the caller needs.
     let jkt = jwk_thumbprint(jwk).ok_or_else(|| {
         Error::with_detail(ErrorKind::Internal, "an admitted jwk has no thumbprint")
     })?;
@@ -262,6 +275,40 @@ pub(crate) fn check_proof(
         jti: jti.to_owned(),
         expires: iat.saturating_add(i64::try_from(window).unwrap_or(i64::MAX)),
     })
+}
+
+/// The proof's `nonce` (RFC 9449 §4.2, §9): a string of 1 to
+/// `MAX_DPOP_NONCE_LEN` bytes (else `ERR_DPOP_INVALID`), one of `nonces`
+/// (else, or when it is absent, `ERR_DPOP_NONCE`).
+fn check_nonce(payload: &Map<String, Value>, nonces: &[&str]) -> Result<()> {
+    let nonce = match payload.get("nonce") {
+        None => {
+            return Err(Error::claim(
+                ErrorKind::DpopNonce,
+                "nonce",
+                "the server requires a nonce in the dpop proof and the proof has none",
+            ));
+        }
+        Some(Value::String(nonce)) => nonce,
+        Some(_) => return Err(invalid("nonce", "nonce must be a string")),
+    };
+    if nonce.is_empty() || nonce.len() > MAX_DPOP_NONCE_LEN {
+        return Err(invalid(
+            "nonce",
+            format!(
+                "expected a nonce of 1 to {MAX_DPOP_NONCE_LEN} bytes, found {} bytes",
+                nonce.len()
+            ),
+        ));
+    }
+    if !nonces.contains(&nonce.as_str()) {
+        return Err(Error::claim(
+            ErrorKind::DpopNonce,
+            "nonce",
+            "the proof's nonce is not a current server nonce (stale, or not this server's)",
+        ));
+    }
+    Ok(())
 }
 
 /// A string member the proof's payload must have: the claim rule, with its
@@ -402,6 +449,7 @@ mod tests {
             proof,
             method: "GET",
             url: URL,
+            nonces: None,
         };
         check_proof(&request, TOKEN, &RULES, NOW)
     }
@@ -772,6 +820,126 @@ mod tests {
         }
     }
 
+    /// The server nonce rule: the proof's `nonce` against the nonces the
+    /// host accepts now (`None`: the server asks for none), with the code
+    /// each case gets (`None`: accepted).
+    #[test]
+    fn server_nonces() {
+        const CURRENT: &str = "bm9uY2UtY3VycmVudA";
+        const PREVIOUS: &str = "bm9uY2UtcHJldmlvdXM";
+        let both: &[&str] = &[CURRENT, PREVIOUS];
+        let long = "n".repeat(MAX_DPOP_NONCE_LEN + 1);
+        /// A row: its name, the proof's `nonce` (absent: none), the nonces
+        /// accepted, and the code it gets (`None`: accepted).
+        type Row<'a> = (
+            &'a str,
+            Option<Value>,
+            Option<&'a [&'a str]>,
+            Option<ErrorKind>,
+        );
+        let table: &[Row<'_>] = &[
+            ("current nonce", Some(json!(CURRENT)), Some(both), None),
+            ("previous nonce", Some(json!(PREVIOUS)), Some(both), None),
+            ("no nonce asked, none given", None, None, None),
+            ("no nonce asked, one given", Some(json!("x")), None, None),
+            (
+                "nonce missing",
+                None,
+                Some(both),
+                Some(ErrorKind::DpopNonce),
+            ),
+            (
+                "stale nonce",
+                Some(json!("bm9uY2Utb2xk")),
+                Some(&[CURRENT]),
+                Some(ErrorKind::DpopNonce),
+            ),
+            (
+                "previous is not current",
+                Some(json!(PREVIOUS)),
+                Some(&[CURRENT]),
+                Some(ErrorKind::DpopNonce),
+            ),
+            (
+                "no nonce accepted",
+                Some(json!(CURRENT)),
+                Some(&[]),
+                Some(ErrorKind::DpopNonce),
+            ),
+            (
+                "case differs",
+                Some(json!(CURRENT.to_lowercase())),
+                Some(both),
+                Some(ErrorKind::DpopNonce),
+            ),
+            (
+                "nonce not a string",
+                Some(json!(42)),
+                Some(both),
+                Some(ErrorKind::DpopInvalid),
+            ),
+            (
+                "nonce an array",
+                Some(json!([CURRENT])),
+                Some(both),
+                Some(ErrorKind::DpopInvalid),
+            ),
+            (
+                "nonce null",
+                Some(Value::Null),
+                Some(both),
+                Some(ErrorKind::DpopInvalid),
+            ),
+            (
+                "nonce empty",
+                Some(json!("")),
+                Some(&[""]),
+                Some(ErrorKind::DpopInvalid),
+            ),
+            (
+                "nonce over the limit",
+                Some(json!(long)),
+                Some(&[long.as_str()]),
+                Some(ErrorKind::DpopInvalid),
+            ),
+        ];
+        for (name, nonce, nonces, want) in table {
+            let (header, mut payload) = good("ES256");
+            if let Some(nonce) = nonce {
+                payload["nonce"] = nonce.clone();
+            }
+            let proof = sign("ES256", &header, &payload);
+            let request = DpopRequest {
+                proof: &proof,
+                method: "GET",
+                url: URL,
+                nonces: *nonces,
+            };
+            let result = check_proof(&request, TOKEN, &RULES, NOW);
+            match want {
+                None => assert!(result.is_ok(), "{name}: {result:?}"),
+                Some(kind) => {
+                    let error = result.unwrap_err();
+                    assert_eq!(error.kind(), *kind, "{name}: {error:?}");
+                    assert_eq!(error.claim_name(), Some("nonce"), "{name}");
+                }
+            }
+        }
+        // Any other fault comes first: the client is not sent for a nonce in vain.
+        let (header, mut payload) = good("ES256");
+        payload["htm"] = json!("POST");
+        let proof = sign("ES256", &header, &payload);
+        let request = DpopRequest {
+            proof: &proof,
+            method: "GET",
+            url: URL,
+            nonces: Some(both),
+        };
+        let error = check_proof(&request, TOKEN, &RULES, NOW).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::DpopInvalid);
+        assert_eq!(error.claim_name(), Some("htm"));
+    }
+
     #[test]
     fn envelope_errors_say_dpop_proof() {
         for proof in ["a.b", "a.b.c.d", "", &"a".repeat(MAX_DPOP_PROOF_SIZE + 1)] {
@@ -797,6 +965,7 @@ mod tests {
             proof: &proof,
             method: "GET",
             url: URL,
+            nonces: None,
         };
         let error = check_proof(&request, TOKEN, &rules, NOW).unwrap_err();
         assert_eq!(error.claim_name(), Some("alg"), "{error:?}");
@@ -815,6 +984,7 @@ mod tests {
                 proof: &proof,
                 method: "GET",
                 url,
+                nonces: None,
             };
             let error = check_proof(&request, TOKEN, &RULES, NOW).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::DpopInvalid);
@@ -832,6 +1002,7 @@ mod tests {
             proof: &proof,
             method: "GET",
             url: URL,
+            nonces: None,
         };
         let wide = ProofRules {
             max_age: 90,

@@ -111,6 +111,11 @@ error_kinds! {
     /// signature, `htm`, `htu`, `iat`, `jti`, `ath`, the key the token is bound to), or its `jti`
     /// was used before; `claim` names the member.
     DpopInvalid => "ERR_DPOP_INVALID", "dpop proof is invalid";
+    /// The server asks for DPoP nonces (`dpopNonce`) and a proof that passed every other rule
+    /// has no `nonce`, or one that is not among the current ones (RFC 9449 §9); answered 401
+    /// `use_dpop_nonce` with a fresh `DPoP-Nonce` header. A `nonce` that is not a string of 1 to
+    /// `MAX_DPOP_NONCE_LEN` bytes is `ERR_DPOP_INVALID`.
+    DpopNonce => "ERR_DPOP_NONCE", "dpop proof does not carry a current server nonce";
     /// The token's binding (`cnf`) does not match how it was presented: a bound token through
     /// `verify()` or as a plain bearer token, an mTLS-bound token without its certificate, the
     /// DPoP scheme with an unbound token, or a `cnf` this verifier cannot check.

@@ -124,6 +124,11 @@ limits! {
     /// bits; the host keeps each one until the proof expires.
     MAX_JTI_LEN: usize = 256, "bytes";
 
+    /// Length of a DPoP proof's `nonce`, in bytes. A server nonce is the server's own
+    /// value (jwtguard's: 43 base64url characters of an HMAC-SHA-256); a longer one
+    /// cannot be among them and is refused before it is compared.
+    MAX_DPOP_NONCE_LEN: usize = 256, "bytes";
+
     /// Length of a DPoP `htu` or request URL, in bytes: the common URL limit of
     /// servers and proxies is 8 KB for the whole request line, most far less.
     MAX_HTU_LEN: usize = 4096, "bytes";

@@ -104,7 +104,7 @@ pub const CHECKS: &[Check] = {
         check(
             "binding",
             "Binding (cnf)",
-            &[TokenBound, DpopInvalid],
+            &[TokenBound, DpopInvalid, DpopNonce],
             &["cnf"],
         ),
     ]

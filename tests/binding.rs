@@ -19,40 +19,6 @@ const METHOD: &str = "POST";
 const URL: &str = "https://api.example/tasks";
 const CERTIFICATE: &[u8] = b"0\x82\x01\x0a a client certificate's DER bytes";
 
-/// RFC 7638 §3: the required members, sorted, no whitespace, SHA-256.
-fn thumbprint(jwk: &Value) -> String {
-    let canonical = match jwk["kty"].as_str().unwrap() {
-        "EC" => format!(
-            r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
-            jwk["crv"].as_str().unwrap(),
-            jwk["x"].as_str().unwrap(),
-            jwk["y"].as_str().unwrap()
-        ),
-        "OKP" => format!(
-            r#"{{"crv":"{}","kty":"OKP","x":"{}"}}"#,
-            jwk["crv"].as_str().unwrap(),
-            jwk["x"].as_str().unwrap()
-        ),
-        other => panic!("no thumbprint for {other}"),
-    };
-    b64(&Sha256::digest(canonical.as_bytes()))
-}
-
-/// The public JWK of the proof key (the fixtures' ES256 key), as a client
-/// would put it in a proof header: kty, crv, x, y.
-fn proof_jwk(kid: &str) -> Value {
-    let jwk = public_jwk(kid);
-    let keep = ["kty", "crv", "x", "y"];
-    Value::Object(
-        jwk.as_object()
-            .unwrap()
-            .iter()
-            .filter(|(k, _)| keep.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    )
-}
-
 fn bound_token(cnf: Value) -> String {
     let mut claims = good_claims();
     claims["cnf"] = cnf;
@@ -106,7 +72,12 @@ fn proof(
 fn dpop<'a>(proof: &'a str, method: &'a str, url: &'a str) -> Presentation<'a> {
     Presentation {
         scheme: Scheme::Dpop,
-        dpop: Some(DpopRequest { proof, method, url }),
+        dpop: Some(DpopRequest {
+            proof,
+            method,
+            url,
+            nonces: None,
+        }),
         certificate: None,
     }
 }

@@ -1221,6 +1221,7 @@ fn the_table_covers_every_core_code() {
         .collect();
     produced.extend(["ERR_KEY_INVALID", "ERR_JWKS_INVALID", "ERR_POLICY_INVALID"]); // configuration_errors_have_their_codes
     produced.insert("ERR_DPOP_INVALID"); // needs a presented proof: tests/binding.rs
+    produced.insert("ERR_DPOP_NONCE"); // a proof with server nonces: tests/catalog/f_dpop.rs
     // Introspection answers, not tokens: tests/catalog/i_introspection.rs.
     produced.extend(["ERR_TOKEN_INACTIVE", "ERR_INTROSPECTION_INVALID"]);
     produced.insert("ERR_INTERNAL"); // unreachable by construction; the JS tests map a trap to it
@@ -1263,6 +1264,7 @@ fn the_code_list_is_pinned() {
             "ERR_AUTH_CONTEXT_MISSING",
             "ERR_FOREIGN_TOKEN",
             "ERR_DPOP_INVALID",
+            "ERR_DPOP_NONCE",
             "ERR_TOKEN_BOUND",
             "ERR_POLICY_INVALID",
             "ERR_KEYS_NOT_LOADED",

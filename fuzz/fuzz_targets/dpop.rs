@@ -24,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
             proof,
             method: "POST",
             url,
+            // The server nonce rule runs too (a proof with another nonce, or none, is refused).
+            nonces: Some(&["fuzz-nonce"]),
         }),
         certificate: None,
     };

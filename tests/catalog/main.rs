@@ -42,6 +42,7 @@ mod c_header;
 mod d_encoding;
 mod e_signatures;
 mod f_claims;
+mod f_dpop;
 mod g_entra;
 mod h_resources;
 mod i_introspection;
@@ -192,7 +193,7 @@ const CATALOG: &[&str] = &[
     "D01", "D02", "D03", "D04", "D05", "D06", "D07", //
     "E01", "E02", "E03", "E04", "E05", "E06", "E07", "E08", "E09", "E10", //
     "F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09", "F10", "F11", "F12", "F13",
-    "F14", "F15", "F16", //
+    "F14", "F15", "F16", "F17", //
     "G01", "G02", "G03", "G04", "G05", "G06", "G07", "G08", //
     "H01", "H02", "H03", "H04", "H05", //
     "I01", "I02", "I03", "I04", "I05", "I06", //
@@ -213,6 +214,7 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("e_signatures.rs"),
     ),
     ("tests/catalog/f_claims.rs", include_str!("f_claims.rs")),
+    ("tests/catalog/f_dpop.rs", include_str!("f_dpop.rs")),
     ("tests/catalog/g_entra.rs", include_str!("g_entra.rs")),
     (
         "tests/catalog/h_resources.rs",

@@ -358,3 +358,39 @@ pub fn ed25519_edge_signatures(token: &str) -> Vec<(&'static str, Vec<u8>)> {
         ),
     ]
 }
+
+/// RFC 7638 §3: the required members, sorted, no whitespace, SHA-256.
+pub fn thumbprint(jwk: &Value) -> String {
+    let canonical = match jwk["kty"].as_str().unwrap() {
+        "EC" => format!(
+            r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+            jwk["crv"].as_str().unwrap(),
+            jwk["x"].as_str().unwrap(),
+            jwk["y"].as_str().unwrap()
+        ),
+        "OKP" => format!(
+            r#"{{"crv":"{}","kty":"OKP","x":"{}"}}"#,
+            jwk["crv"].as_str().unwrap(),
+            jwk["x"].as_str().unwrap()
+        ),
+        other => panic!("no thumbprint for {other}"),
+    };
+    b64(&<sha2::Sha256 as sha2::Digest>::digest(
+        canonical.as_bytes(),
+    ))
+}
+
+/// The public JWK of the proof key (the fixtures' ES256 key), as a client
+/// would put it in a proof header: kty, crv, x, y.
+pub fn proof_jwk(kid: &str) -> Value {
+    let jwk = public_jwk(kid);
+    let keep = ["kty", "crv", "x", "y"];
+    Value::Object(
+        jwk.as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, _)| keep.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}

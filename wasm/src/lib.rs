@@ -146,7 +146,8 @@ impl WasmVerifier {
     /// Verifies `token` (UTF-8 bytes) as a request presented it, at `now`:
     /// `scheme` is `"bearer"` or `"dpop"`; `proof`, `method` and `url` are
     /// the DPoP header, the request method and its absolute URL (all three
-    /// or none); the client certificate, if the connection had one, is
+    /// or none); `nonces` the server nonces a proof may carry now, when the
+    /// server asks for one (RFC 9449 §9); the client certificate, if the connection had one, is
     /// `certificate_der` or its SHA-256 `certificate_sha256` (32 bytes).
     /// Returns what `verify` returns, with `binding` set for a bound token.
     #[wasm_bindgen(js_name = verifyPresented)]
@@ -162,15 +163,18 @@ impl WasmVerifier {
         proof: Option<String>,
         method: Option<String>,
         url: Option<String>,
+        nonces: Option<Vec<String>>,
         certificate_der: Option<Vec<u8>>,
         certificate_sha256: Option<Vec<u8>>,
     ) -> Result<String, JsValue> {
         let now = seconds(now)?;
+        let nonces = nonce_slices(nonces.as_deref());
         let presented = presentation(
             scheme,
             &proof,
             &method,
             &url,
+            nonces.as_deref(),
             &certificate_der,
             certificate_sha256,
         )?;
@@ -236,15 +240,18 @@ impl WasmVerifier {
         proof: Option<String>,
         method: Option<String>,
         url: Option<String>,
+        nonces: Option<Vec<String>>,
         certificate_der: Option<Vec<u8>>,
         certificate_sha256: Option<Vec<u8>>,
     ) -> Result<String, JsValue> {
         let now = seconds(now)?;
+        let nonces = nonce_slices(nonces.as_deref());
         let presented = presentation(
             scheme,
             &proof,
             &method,
             &url,
+            nonces.as_deref(),
             &certificate_der,
             certificate_sha256,
         )?;
@@ -363,15 +370,18 @@ impl WasmIntrospection {
         proof: Option<String>,
         method: Option<String>,
         url: Option<String>,
+        nonces: Option<Vec<String>>,
         certificate_der: Option<Vec<u8>>,
         certificate_sha256: Option<Vec<u8>>,
     ) -> Result<String, JsValue> {
         let now = seconds(now)?;
+        let nonces = nonce_slices(nonces.as_deref());
         let presented = presentation(
             scheme,
             &proof,
             &method,
             &url,
+            nonces.as_deref(),
             &certificate_der,
             certificate_sha256,
         )?;
@@ -559,6 +569,7 @@ pub fn core_facts() -> String {
         "introspectionTyp": jwtguard::INTROSPECTION_TYP,
         "maxTokenSizeCeiling": limits::MAX_TOKEN_SIZE_CEILING,
         "maxNumericDate": limits::MAX_NUMERIC_DATE,
+        "maxDpopNonceLen": limits::MAX_DPOP_NONCE_LEN,
         "tenantPlaceholder": TENANT_PLACEHOLDER,
         "entraClouds": ENTRA_CLOUDS
             .iter()
@@ -609,14 +620,21 @@ fn take_prepared(prepared: &mut WasmPrepared) -> Result<Prepared, JsValue> {
     })
 }
 
+/// The server nonces as the core reads them: borrowed slices.
+fn nonce_slices(nonces: Option<&[String]>) -> Option<Vec<&str>> {
+    nonces.map(|nonces| nonces.iter().map(String::as_str).collect())
+}
+
 /// How a request presented its token, from `verifyPresented`'s flat
 /// arguments: the scheme, the DPoP proof with its method and url (all three
-/// or none), and the client certificate as DER or its SHA-256 (or neither).
+/// or none) and the server nonces it may carry, and the client certificate
+/// as DER or its SHA-256 (or neither).
 fn presentation<'a>(
     scheme: &str,
     proof: &'a Option<String>,
     method: &'a Option<String>,
     url: &'a Option<String>,
+    nonces: Option<&'a [&'a str]>,
     certificate_der: &'a Option<Vec<u8>>,
     certificate_sha256: Option<Vec<u8>>,
 ) -> Result<Presentation<'a>, JsValue> {
@@ -627,7 +645,12 @@ fn presentation<'a>(
         _ => return Err(misuse("scheme must be \"bearer\" or \"dpop\"")),
     };
     let dpop = match (proof, method, url) {
-        (Some(proof), Some(method), Some(url)) => Some(DpopRequest { proof, method, url }),
+        (Some(proof), Some(method), Some(url)) => Some(DpopRequest {
+            proof,
+            method,
+            url,
+            nonces,
+        }),
         (None, None, None) => None,
         _ => return Err(misuse("a dpop proof needs its method and url")),
     };

@@ -11,7 +11,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { readFileSync } from 'node:fs';
-import { INTROSPECTION_DEFAULTS, createVerifier, introspection } from '@jwtguard/jwtguard';
+import { INTROSPECTION_DEFAULTS, createVerifier, introspection, refusalResponse } from '@jwtguard/jwtguard';
 import { failureResponse } from '../../../js/bearer.js';
 import { MAX_INTROSPECTION_TTL } from '../../../js/introspection.js';
 import { MAX_INTROSPECTION_RESPONSE_SIZE } from '../../../pkg/facts.js';
@@ -87,6 +87,16 @@ function verifierWith(sourceOptions = {}, policy = {}) {
   return { verifier, clock, log };
 }
 
+/** A DPoP client's key, its proofs (signed by jose) and an opaque token the provider bound to that key. */
+async function dpopClient() {
+  const dpopKey = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(dpopKey.publicKey);
+  const proof = (claims) => new SignJWT({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...claims })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
+  const token = await provider.token(RESOURCE, { dpop: await proof({ htm: 'POST', htu: `${provider.issuer}/token` }) });
+  return { jwk, proof, token };
+}
+
 /** Revokes `token` at the provider's revocation endpoint (RFC 7009), as the client it was issued to. */
 async function revoke(token) {
   const response = await fetch(`${provider.issuer}/token/revocation`, {
@@ -118,11 +128,7 @@ describe('introspection against oidc-provider', () => {
   }
 
   test('a DPoP-bound opaque token: the answer\'s cnf.jkt binds it, so it needs its proof (verifyRequest)', async () => {
-    const dpopKey = await generateKeyPair('ES256', { extractable: true });
-    const jwk = await exportJWK(dpopKey.publicKey);
-    const proof = (claims) => new SignJWT({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...claims })
-      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).sign(dpopKey.privateKey);
-    const token = await provider.token(RESOURCE, { dpop: await proof({ htm: 'POST', htu: `${provider.issuer}/token` }) });
+    const { jwk, proof, token } = await dpopClient();
     const { verifier } = verifierWith();
     const url = 'https://api.example.test/tasks';
     const ath = createHash('sha256').update(token).digest('base64url');
@@ -131,6 +137,32 @@ describe('introspection against oidc-provider', () => {
     assert.equal(result.binding.jkt, await calculateJwkThumbprint(jwk));
     await rejectsWith(verifier.verify(token), 'ERR_TOKEN_BOUND');
     await rejectsWith(verifier.verifyRequest({ method: 'GET', url, headers: { authorization: `DPoP ${token}`, dpop: await proof({ htm: 'GET', htu: 'https://api.example.test/other', ath }) } }), 'ERR_DPOP_INVALID');
+  });
+
+  test('a DPoP-bound opaque token with dpopNonce: the proof needs a current server nonce, as with a JWT', async () => {
+    const { proof, token } = await dpopClient();
+    const dpopNonce = { current: () => 'nonce-now', accepted: () => ['nonce-now', 'nonce-before'] };
+    const { verifier } = verifierWith({}, { dpopNonce });
+    const url = 'https://api.example.test/tasks';
+    const ath = createHash('sha256').update(token).digest('base64url');
+    const request = async (nonce) => ({
+      method: 'GET', url, headers: { authorization: `DPoP ${token}`, dpop: await proof({ htm: 'GET', htu: url, ath, ...(nonce === undefined ? {} : { nonce }) }) },
+    });
+    for (const nonce of [undefined, 'nonce-stale']) {
+      const error = await verifier.verifyRequest(await request(nonce)).then(() => assert.fail('accepted'), (e) => e);
+      assert.equal(error.code, 'ERR_DPOP_NONCE');
+      assert.equal(error.dpopNonce, 'nonce-now');
+      const answer = refusalResponse(error, { policy: verifier.policy, scheme: 'dpop' });
+      assert.equal(answer.status, 401);
+      assert.equal(answer.body.error, 'use_dpop_nonce');
+      assert.equal(answer.headers['dpop-nonce'], 'nonce-now');
+    }
+    for (const nonce of ['nonce-now', 'nonce-before']) {
+      const result = await verifier.verifyRequest(await request(nonce));
+      assert.equal(result.binding.type, 'dpop');
+      assert.equal(result.introspected, true);
+      assert.equal(result.dpopNonce, 'nonce-now');
+    }
   });
 
   test('each client authentication method: client_secret_basic, client_secret_post, private_key_jwt (JWK, PEM, KeyObject)', async () => {
@@ -473,23 +505,24 @@ describe('jwtguard introspect', () => {
   }
   const base = () => ['--issuer', provider.issuer, '--audience', RESOURCE, '--client-id', RS_BASIC, '--require-scope', SCOPE];
 
+  // An opaque token may begin with '-' (base64url): it goes after '--'.
   test('an active token: exit 0 and the report; an unknown one: exit 1 with its code, never the token', async () => {
     const token = await provider.token();
-    const ok = await cli(['introspect', token, ...base()]);
+    const ok = await cli(['introspect', ...base(), '--', token]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^valid: the authorization server says the token is active/);
     assert.match(ok.stdout, new RegExp(`scopes    ${SCOPE} \\(required: ${SCOPE}\\)`));
-    const signed = await cli(['introspect', token, ...base(), '--accept', 'jwt', '--json']);
+    const signed = await cli(['introspect', ...base(), '--accept', 'jwt', '--json', '--', token]);
     assert.equal(signed.code, 0, signed.stderr);
     assert.equal(JSON.parse(signed.stdout).claims.active, true);
     const unknown = await cli(['introspect', 'not-a-token-the-provider-issued', ...base()]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^rejected: ERR_TOKEN_INACTIVE/);
-    const scope = await cli(['introspect', token, ...base(), '--require-scope', 'tasks:write']);
+    const scope = await cli(['introspect', ...base(), '--require-scope', 'tasks:write', '--', token]);
     assert.equal(scope.code, 1);
     assert.match(scope.stderr, /^rejected: ERR_SCOPE_MISSING/);
     assert.ok(!scope.stderr.includes(token));
-    const usage = await cli(['introspect', token, '--issuer', provider.issuer, '--audience', RESOURCE]);
+    const usage = await cli(['introspect', '--issuer', provider.issuer, '--audience', RESOURCE, '--', token]);
     assert.equal(usage.code, 2);
   });
 });
