@@ -67,8 +67,9 @@ fuzz-cmin:
 # tests (the crypto arithmetic, where 32-bit words differ), the attack
 # catalog, every check, every limit at its boundary and the independently
 # signed tokens; `test-wasm-all` every test binary. Neither is in `make test`:
-# compiling the dev-dependencies and std for wasm32 takes ~7 minutes on the
-# 2-core CI machine, which took CI past its 15 minutes. In `make test` the
+# with the short form in it, a clean-clone `.ci/run` took 923 s, past CI's
+# 15 minutes; without it, 768 s (most of its cost is compiling std and the
+# dev-dependencies for wasm32, whichever binaries run). In `make test` the
 # release wasm itself runs every JS suite (tests/js/catalog.test.mjs among them).
 # No --quiet: cargo forwards it to the test binary, which wasm-bindgen-test-runner refuses.
 WASM_SHORT_TESTS := --lib --test catalog --test checks --test limits --test interop
