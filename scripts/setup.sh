@@ -4,7 +4,8 @@
 #     (rustup's target if installed, else Debian's rustc-web + std source + lld);
 #  2. wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock;
 #  3. the npm dev dependencies (npm ci), and those of the example web app;
-#  4. Chromium, for the browser tests (Debian's package; no browser is downloaded).
+#  4. Chromium, for the browser tests (Debian's package; no browser is downloaded);
+#  5. redis-server, which the DPoP replay-store tests start on 127.0.0.1 (Debian's package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,4 +65,10 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   log "installing Debian's chromium"
   apt_install chromium
+fi
+
+# 5. redis-server for the replay-store tests (each test starts its own on 127.0.0.1).
+if ! command -v redis-server >/dev/null 2>&1; then
+  log "installing Debian's redis-server"
+  apt_install redis-server
 fi
