@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-recipes test-remote test-worker test-servers test-browser lint fuzz bench
+.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-recipes test-remote test-worker test-servers test-frameworks test-frameworks-long test-browser lint fuzz bench
 
 setup:
 	@bash scripts/setup.sh
@@ -14,7 +14,7 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build lint test-rust test-wycheproof test-trap test-js test-remote test-worker test-servers test-soak test-browser
+test: build lint test-rust test-wycheproof test-trap test-js test-remote test-worker test-servers test-frameworks test-soak test-browser
 
 # The JS type check reads pkg/ (the glue's declarations, facts.js): it needs the build.
 lint: build
@@ -127,6 +127,18 @@ soak: build
 # servers on 127.0.0.1, and the runtime matrix (Node ESM and require(), Deno, Bun).
 test-servers:
 	node --test tests/servers/*.test.mjs
+
+# The framework adapters (NestJS, Koa, h3, Elysia under Bun, Next.js route
+# handlers called directly, the Lambda authorizer) in their real frameworks
+# on 127.0.0.1, and the DPoP replay store on a real redis-server.
+test-frameworks:
+	node --test tests/frameworks/*.test.mjs
+
+# The long form adds `next build` + `next start` of a real Next.js app
+# (tests/frameworks/next/, whose own dependencies are installed here).
+test-frameworks-long: test-frameworks
+	$(call npm-ci-when-stale,tests/frameworks/next)
+	node --test tests/frameworks/next/*.test.mjs
 
 # Remote key sources, discovery, the Entra ID preset and fromEnv, against
 # oidc-provider and local servers on 127.0.0.1.
