@@ -1,4 +1,4 @@
-import type { Jwks } from './index.js';
+import type { Jwks, ReplayStore } from './index.js';
 
 /** The issuer a test stands in for: Entra ID (v1 or v2 access tokens), or any OpenID issuer. */
 export type TestIssuerOptions = (
@@ -52,3 +52,23 @@ export interface TestIssuer {
 
 /** Starts a local issuer for tests: its key pair, key set (served or in memory) and `mint`. */
 export declare function createTestIssuer(options: TestIssuerOptions): Promise<TestIssuer>;
+
+/** What `replayStoreContract` takes beside the store. */
+export interface ReplayStoreContractOptions {
+  /** Lets that many seconds pass for the store: a fake clock's step, or a wait (the default waits them out, 2 s). */
+  advance?: (seconds: number) => Promise<unknown> | unknown;
+  /** The same kind of store with its backend unavailable: its `seen` must reject. Without it that check is skipped. */
+  failing?: ReplayStore;
+  /** How many concurrent first sights of one key are sent (default 16, at least 2). */
+  concurrency?: number;
+}
+
+/**
+ * Runs the checks every DPoP `replayStore` must pass: a first sight is
+ * `false`, a second `true`; distinct keys are independent; a key is
+ * forgotten after its `ttlSeconds`; of concurrent first sights of one key
+ * exactly one is `false`; a failing store rejects. Throws an AssertionError
+ * naming the failed check; resolves with the checks that passed and those
+ * skipped.
+ */
+export declare function replayStoreContract(store: ReplayStore, options?: ReplayStoreContractOptions): Promise<{ passed: string[]; skipped: string[] }>;

@@ -4,6 +4,7 @@
  * holds an RSA key pair, serves its key set and metadata on 127.0.0.1 (or
  * only hands them over, in memory) and mints tokens shaped like the
  * issuer's. It is no identity provider: it signs whatever it is asked to.
+ * And `replayStoreContract`, the checks a DPoP `replayStore` must pass.
  * Node only (node:crypto, node:http).
  */
 
@@ -11,6 +12,8 @@ import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, ran
 import { createServer } from 'node:http';
 import { CLOUDS } from './entra.js';
 import { invalid } from './preset-options.js';
+
+export { replayStoreContract } from './replay-store-contract.js';
 
 /** A minted token lives an hour unless the claims say otherwise. */
 const LIFETIME_SECONDS = 3600;
