@@ -55,7 +55,7 @@ export declare function createTestIssuer(options: TestIssuerOptions): Promise<Te
 
 /** What `replayStoreContract` takes beside the store. */
 export interface ReplayStoreContractOptions {
-  /** Lets that many seconds pass for the store: a fake clock's step, or a wait (the default waits them out, 2 s). */
+  /** Lets that many seconds pass for the store: a fake clock's step, or a wait (the default waits them out: 3 s in all). */
   advance?: (seconds: number) => Promise<unknown> | unknown;
   /** The same kind of store with its backend unavailable: its `seen` must reject. Without it that check is skipped. */
   failing?: ReplayStore;
@@ -65,8 +65,8 @@ export interface ReplayStoreContractOptions {
 
 /**
  * Runs the checks every DPoP `replayStore` must pass: a first sight is
- * `false`, a second `true`; distinct keys are independent; a key is
- * forgotten after its `ttlSeconds`; of concurrent first sights of one key
+ * `false`, a second `true`; distinct keys are independent; a key is kept
+ * for its `ttlSeconds` and forgotten after; of concurrent first sights of one key
  * exactly one is `false`; a failing store rejects. Throws an AssertionError
  * naming the failed check; resolves with the checks that passed and those
  * skipped.
