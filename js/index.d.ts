@@ -322,8 +322,9 @@ export interface VerifierOptions extends Policy {
    * a bounded in-memory cache per verifier; the middleware and gateways give
    * every verifier they build one cache per middleware (per gateway, across
    * its policies) unless the options name a store. Give a shared store (a
-   * Durable Object on Workers: `durableObjectReplayStore`; Redis elsewhere)
-   * when several instances serve one API.
+   * Durable Object on Workers: `durableObjectReplayStore`; Redis or Valkey
+   * on Node: `redisReplayStore` from `@jwtguard/jwtguard/redis`) when
+   * several instances serve one API.
    */
   replayStore?: ReplayStore;
   /**

@@ -15,6 +15,12 @@ export const USE_DPOP_NONCE = Object.freeze([{
   params: { algs: DPOP_ALGS, error: 'use_dpop_nonce', error_description: 'ERR_DPOP_NONCE: dpop proof does not carry a current server nonce' },
 }]);
 
+/** The challenges of a refused DPoP proof (a replay, a failed replay store), parsed (challenges.mjs), without resource metadata. */
+export const INVALID_DPOP_PROOF = Object.freeze([{
+  scheme: 'dpop',
+  params: { algs: DPOP_ALGS, error: 'invalid_dpop_proof', error_description: 'ERR_DPOP_INVALID: dpop proof is invalid' },
+}]);
+
 /**
  * The server nonce of the window `offset` windows from now, made by
  * node:crypto as docs/sender-constrained.md defines it (independent of the
@@ -60,5 +66,5 @@ export async function dpopClient() {
     return answers;
   }
 
-  return { jkt: await calculateJwkThumbprint(jwk), state, call };
+  return { jkt: await calculateJwkThumbprint(jwk), state, proof, call };
 }
