@@ -3,9 +3,10 @@
 // node-redis and with ioredis: the replayStore contract; two node:http
 // instances (`@jwtguard/jwtguard/express`) behind one public origin, where a
 // proof (signed by jose) accepted by A is a replay to B, and is not with
-// separate in-memory stores; the runnable example of docs/replay-store.md;
-// redis-server killed (every proof refused, fail closed) and started again
-// on the same port (accepted again). WWW-Authenticate is parsed and compared
+// separate in-memory stores; one proof sent to both at once is accepted
+// once; the runnable example of docs/replay-store.md; redis-server killed
+// (every proof refused, fail closed; bearer tokens unaffected) and started
+// again on the same port (accepted again). WWW-Authenticate is parsed and compared
 // whole.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -159,6 +160,14 @@ describe('the DPoP replay store on redis-server, with node-redis and ioredis', (
       // Another proof is another key: B accepts it first.
       accepted(await present(b.url, token, await proof()), 'a new proof at B');
     });
+
+    test(`${kind}: one proof sent at once to both instances, eight times, is accepted once`, async () => {
+      const { a, b } = fleets[kind];
+      const sent = await proof();
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => present((i % 2 === 0 ? a : b).url, token, sent)));
+      assert.deepEqual(answers.map(({ status }) => status).sort(), [200, 401, 401, 401, 401, 401, 401, 401]);
+      for (const answer of answers.filter(({ status }) => status === 401)) assert.deepEqual(answer, REFUSED);
+    });
   }
 
   test('with an in-memory store each (the default), the replay passes the other instance', async () => {
@@ -228,6 +237,9 @@ describe('the DPoP replay store on redis-server, with node-redis and ioredis', (
     for (const [kind, { a }] of Object.entries(fleets)) {
       refused(await present(a.url, token, await proof()), a, STORE_FAILED, `${kind} with redis down`);
       assert.ok(a.refusals.at(-1).cause instanceof Error, kind);
+      // A bearer token asks no replay store.
+      const bearer = await fetch(a.url, { headers: { authorization: `Bearer ${await sign(issuer)}` } });
+      assert.deepEqual([bearer.status, await bearer.json()], [200, { binding: null }], `${kind}: a bearer token with redis down`);
     }
 
     await redis.restart();
