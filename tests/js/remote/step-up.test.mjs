@@ -112,6 +112,8 @@ describe('step-up against oidc-provider', () => {
       if (refusal) {
         assert.equal(retry.status, 401, JSON.stringify(body));
         assert.deepEqual(body, { error: 'insufficient_user_authentication', code: codeOf(refusal) });
+        assert.deepEqual(parseChallenge(retry.headers.get('www-authenticate')),
+          expectedChallenge({ error: 'insufficient_user_authentication', error_description: refusal, ...stepUp }));
         await rejectsWith(verifiers[route].verify(second.token), codeOf(refusal));
         return;
       }
