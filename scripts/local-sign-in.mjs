@@ -14,10 +14,12 @@
 // The page answers JSON, not HTML: it is read by tests, not people.
 import { interactionPolicy } from 'oidc-provider';
 
+/** The confidential web client that signs users in (authorization code flow, PKCE). */
 export const USER_CLIENT_ID = 'web-app';
 export const USER_CLIENT_SECRET = 'a-web-client-secret-for-local-tests-only-0123456789';
 /** Never served: the user agent reads the code from the provider's redirect instead of following it. */
 export const REDIRECT_URI = 'http://127.0.0.1/callback';
+/** The one user, and what the login page's fields take: a password and a one-time code. */
 export const USER = Object.freeze({ username: 'alice', password: 'correct horse battery staple', otp: '424242' });
 /** The provider's authentication levels: a password, or a password and a one-time code. */
 export const ACR_PASSWORD = 'urn:example:pwd';
