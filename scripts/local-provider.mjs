@@ -10,9 +10,13 @@
 // serves per path. With `accessTokenFormat: 'opaque'` it issues opaque
 // access tokens instead, which resource servers introspect (RFC 7662; signed
 // answers, RFC 9701, for a client registered with
-// introspection_signed_response_alg) and clients revoke (RFC 7009).
+// introspection_signed_response_alg) and clients revoke (RFC 7009). Users
+// sign in too: the client USER_CLIENT_ID runs the authorization code flow
+// through the login page of scripts/local-sign-in.mjs, and its access tokens
+// carry the sign-in's acr and auth_time (RFC 9470 step-up).
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
+import { SIGN_IN_TTL, loginPage, signInConfiguration, userClient } from './local-sign-in.mjs';
 
 /**
  * Runs `fn` with oidc-provider's console warnings muted: it warns about its
@@ -49,15 +53,17 @@ async function signingKey() {
 
 function provider(issuer, key, clients, accessTokenFormat) {
   const oidc = new Provider(issuer, {
+    ...signInConfiguration(RESOURCE, SCOPE),
     clients: [
       { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post' },
       { client_id: MTLS_CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post', tls_client_certificate_bound_access_tokens: true },
+      userClient,
       ...clients,
     ]
       .map((client) => ({ grant_types: ['client_credentials'], redirect_uris: [], response_types: [], ...client })),
     jwks: { keys: [key] },
     cookies: { keys: ['local-provider-cookie-key'] },
-    ttl: { ClientCredentials: 600 },
+    ttl: { ClientCredentials: 600, ...SIGN_IN_TTL },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -96,11 +102,12 @@ function provider(issuer, key, clients, accessTokenFormat) {
  * `clients` adds client registrations (oidc-provider client metadata), e.g.
  * `client_secret_basic` or `private_key_jwt` clients; all get the
  * client_credentials grant. `accessTokenFormat` is `jwt` (the default) or
- * `opaque`.
+ * `opaque`. `signInClock` (seconds) is the time the login page records for
+ * each sign-in, the auth_time of the tokens it leads to (default: now).
  * @returns {Promise<{ issuer: string, kid: string, hits: Map<string, number>,
  *   token(): Promise<string>, restart(): Promise<void>, stop(): Promise<void> }>}
  */
-export async function startProvider({ clients = [], accessTokenFormat = 'jwt' } = {}) {
+export async function startProvider({ clients = [], accessTokenFormat = 'jwt', signInClock = () => Math.floor(Date.now() / 1000) } = {}) {
   let handler = null;
   const hits = new Map();
   const server = createServer((req, res) => {
@@ -118,7 +125,10 @@ export async function startProvider({ clients = [], accessTokenFormat = 'jwt' } 
     /** Restarts the provider with a new signing key: same issuer, new kid. */
     async restart() {
       const key = await signingKey();
-      handler = (await quietly(() => provider(issuer, key, clients, accessTokenFormat))).callback();
+      const oidc = await quietly(() => provider(issuer, key, clients, accessTokenFormat));
+      const login = loginPage(oidc, signInClock);
+      const callback = oidc.callback();
+      handler = (req, res) => login(req, res) ?? callback(req, res);
       local.kid = key.kid;
     },
     /**

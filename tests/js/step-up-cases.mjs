@@ -3,7 +3,8 @@
 // binding), and for each case a token, the status and the exact parameters
 // of the one challenge. Used by tests/js/step-up.test.mjs (the shared
 // module), tests/servers/step-up.test.mjs (Express, Connect, Fastify,
-// node:http) and tests/worker/step-up.test.mjs (workerd, Hono).
+// node:http), tests/worker/step-up.test.mjs (workerd, Hono) and
+// tests/js/remote/step-up.test.mjs (oidc-provider).
 import assert from 'node:assert/strict';
 import { parseChallenge } from './challenges.mjs';
 import { AUDIENCE, ISSUER, TENANT, goodClaims, nowSeconds, sign } from './helpers.mjs';
@@ -22,8 +23,9 @@ export const STEP_UP_POLICIES = Object.freeze({
 });
 
 const base64 = (text) => btoa(text);
-const LEVEL = 'ERR_AUTH_LEVEL_INSUFFICIENT: authentication level (acr) is not sufficient';
-const AGE = 'ERR_AUTH_TOO_OLD: authentication (auth_time) is older than the policy allows';
+/** The challenges' error_description for each step-up code. */
+export const LEVEL = 'ERR_AUTH_LEVEL_INSUFFICIENT: authentication level (acr) is not sufficient';
+export const AGE = 'ERR_AUTH_TOO_OLD: authentication (auth_time) is older than the policy allows';
 const CONTEXT = 'ERR_AUTH_CONTEXT_MISSING: required authentication context (acrs) is missing';
 const C1 = base64('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}');
 
