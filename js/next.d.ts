@@ -11,6 +11,18 @@ export interface RouteContext {
   params: Promise<Record<string, string | string[] | undefined>>;
 }
 
+/** withAuth's settings: the shared middleware settings and the app's public origin. */
+export interface NextSettings extends ProtectSettings {
+  /**
+   * The app's public origin, such as `"https://app.example.com"`: the request
+   * URL is read at that origin (a DPoP proof's `htu` is checked against it,
+   * and RFC 9728 URLs are built from it) instead of `request.url`, which
+   * Next rebuilds itself (an edge route under `next start` sees `localhost`).
+   * Set it for DPoP and resource metadata.
+   */
+  origin?: string;
+}
+
 /**
  * Wraps a Next.js App Router route handler (Node.js or Edge runtime). A
  * request without a valid token gets 401 with an RFC 6750 challenge, one
@@ -22,7 +34,7 @@ export interface RouteContext {
 export declare function withAuth<Context extends object = RouteContext>(
   handler: (request: Request, context: Context & { auth: Auth }) => Response | Promise<Response>,
   options: VerifierOptions | VerifierOptions[] | ((request: Request) => VerifierOptions | VerifierOptions[]),
-  settings: ProtectSettings & { checkPreflight: true },
+  settings: NextSettings & { checkPreflight: true },
 ): (request: Request, context: Context) => Promise<Response>;
 /**
  * By default a CORS preflight reaches `handler` unchecked, with `auth` null
@@ -31,5 +43,5 @@ export declare function withAuth<Context extends object = RouteContext>(
 export declare function withAuth<Context extends object = RouteContext>(
   handler: (request: Request, context: Context & { auth: Auth | null }) => Response | Promise<Response>,
   options: VerifierOptions | VerifierOptions[] | ((request: Request) => VerifierOptions | VerifierOptions[]),
-  settings?: ProtectSettings,
+  settings?: NextSettings,
 ): (request: Request, context: Context) => Promise<Response>;

@@ -116,7 +116,8 @@ runTable('Node', async (options) => {
 describe('withAuth in the Edge Runtime', () => {
   let edge;
   before(async () => {
-    edge = await edgeRuntimeWith("import { route } from './tests/frameworks/next-route.mjs'; globalThis.route = route;");
+    // The module compiled in the host's realm, as Next's edge sandbox hands it over.
+    edge = await edgeRuntimeWith("import { route } from './tests/frameworks/next-route.mjs'; globalThis.route = route;", { hostRealm: true });
   });
   after(() => edge?.runtime.dispose?.());
 
@@ -145,6 +146,8 @@ describe('withAuth misuse fails when the route is built', () => {
   const rows = [
     ['options before the handler', () => withAuth(options, () => new Response()), 'ERR_POLICY_INVALID'],
     ['an unknown setting', () => withAuth(() => new Response(), options, { realms: 'x' }), 'ERR_POLICY_INVALID'],
+    ['an origin with a path', () => withAuth(() => new Response(), options, { origin: 'https://app.test/api' }), 'ERR_POLICY_INVALID'],
+    ['settings that are not an object', () => withAuth(() => new Response(), options, 'api'), 'ERR_POLICY_INVALID'],
   ];
   for (const [name, call, code] of rows) {
     test(name, () => assert.throws(call, (error) => error.code === code));
@@ -156,4 +159,30 @@ test('the handler\'s own context members reach it beside auth', async () => {
   const GET = withAuth((request, context) => Response.json(Object.keys(context).sort()), { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] } });
   const response = await GET(new Request(URL_BASE, { headers: { authorization: `Bearer ${await sign(pair)}` } }), { params: Promise.resolve({}), extra: 1 });
   assert.deepEqual(await response.json(), ['auth', 'extra', 'params']);
+});
+
+describe('withAuth with the origin setting', () => {
+  // Next rebuilds request.url: an edge route under `next start` sees localhost, whatever the client called.
+  const NEXT_SEES = 'http://localhost:3000/api/orders/7?view=full';
+  const CLIENT_CALLED = 'https://app.test/api/orders/7?view=full';
+  // [name, settings, status, code]
+  const rows = [
+    ['the proof names the URL the client called: accepted at the public origin', { origin: 'https://app.test' }, 200, undefined],
+    ['without origin, request.url is Next\'s: the proof\'s htu does not match', {}, 401, 'ERR_DPOP_INVALID'],
+  ];
+  for (const [name, settings, status, code] of rows) {
+    test(name, async () => {
+      const pair = await keyPair('ES256', 'origin');
+      const client = await dpopClient();
+      const token = await sign(pair, goodClaims({ cnf: { jkt: client.jkt } }));
+      let headers;
+      await client.call(async (url, init) => {
+        headers = init.headers;
+        return new Response(null, { status: 200 });
+      }, token, CLIENT_CALLED);
+      const GET = withAuth(() => Response.json({ ok: true }), { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] } }, { ...settings, onRefuse: false });
+      const response = await GET(new Request(NEXT_SEES, { headers }), { params: Promise.resolve({}) });
+      assert.deepEqual([response.status, (await response.json()).code], [status, code]);
+    });
+  }
 });

@@ -36,14 +36,16 @@ async function bundle(contents) {
 
 /**
  * An Edge Runtime that has evaluated `contents`, bundled: `{ runtime, inputs }`.
- * The script leaves what the test calls on `globalThis`.
+ * The script leaves what the test calls on `globalThis`. The module is
+ * handed over as one of the sandbox's realm (Vercel's platform), or with
+ * `hostRealm` as Next.js's edge sandbox does (`next build`, `next start`):
+ * compiled in the host's realm.
  */
-export async function edgeRuntimeWith(contents) {
+export async function edgeRuntimeWith(contents, { hostRealm = false } = {}) {
   const { inputs, code } = await bundle(contents);
   const runtime = new EdgeRuntime({ codeGeneration: { strings: false, wasm: false } });
   const module = new WebAssembly.Module(readFileSync(new URL('pkg/jwtguard_bg.wasm', `file://${ROOT}`)));
-  // A module of the sandbox's realm, as the platform hands it over.
-  Object.setPrototypeOf(module, runtime.evaluate('WebAssembly.Module.prototype'));
+  if (!hostRealm) Object.setPrototypeOf(module, runtime.evaluate('WebAssembly.Module.prototype'));
   runtime.context[BINDING] = module;
   runtime.evaluate(code);
   return { runtime, inputs };
