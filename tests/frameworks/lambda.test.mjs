@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { JwtGuardError } from '@jwtguard/jwtguard';
 import { lambdaAuthorizer } from '@jwtguard/jwtguard/lambda';
+import { importFirstBlock } from '../docs.mjs';
 import { dpopClient } from '../js/dpop-client.mjs';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
 
@@ -241,4 +242,15 @@ describe('lambdaAuthorizer refuses what it cannot answer', () => {
     const pair = await keyPair('ES256', 'none');
     await assert.rejects(handler(tokenEvent({ Authorization: `Bearer ${await sign(pair)}` })), (error) => error instanceof JwtGuardError && error.code === 'ERR_JWKS_FETCH_FAILED');
   });
+});
+
+test('docs/frameworks/lambda.md: its first block runs as written', async () => {
+  const pair = await keyPair('ES256', 'docs');
+  Object.assign(process.env, { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWKS: JSON.stringify({ keys: [pair.jwk] }) });
+  const { handler } = await importFirstBlock('docs/frameworks/lambda.md');
+  const call = async (claims) => handler(httpEvent(claims ? { authorization: `Bearer ${await sign(pair, claims)}` } : {}));
+  const claims = goodClaims({ roles: ['Orders.Read'] });
+  assert.deepEqual(await call(claims), { isAuthorized: true, context: { ...claims, roles: '["Orders.Read"]' } });
+  assert.deepEqual(await call(goodClaims()), { isAuthorized: false, context: { error: 'insufficient_scope', code: 'ERR_ROLE_MISSING' } });
+  assert.deepEqual(await call(null), { isAuthorized: false, context: { error: 'unauthorized' } });
 });

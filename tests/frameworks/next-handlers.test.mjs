@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseChallenges } from '../js/challenges.mjs';
 import { dpopClient } from '../js/dpop-client.mjs';
+import { importFirstBlock } from '../docs.mjs';
 import { edgeRuntimeWith } from '../js/edge-bundle.mjs';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
 import { withAuth } from '@jwtguard/jwtguard/next';
@@ -185,4 +186,18 @@ describe('withAuth with the origin setting', () => {
       assert.deepEqual([response.status, (await response.json()).code], [status, code]);
     });
   }
+});
+
+test('docs/frameworks/nextjs.md: its first block runs as written', async () => {
+  const pair = await keyPair('ES256', 'docs');
+  Object.assign(process.env, { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWKS: JSON.stringify({ keys: [pair.jwk] }), APP_ORIGIN: 'https://shop.test' });
+  const { GET } = await importFirstBlock('docs/frameworks/nextjs.md');
+  const call = async (claims) => {
+    const headers = claims ? { authorization: `Bearer ${await sign(pair, claims)}` } : {};
+    const response = await GET(new Request('http://localhost:3000/api/orders/42', { headers }), { params: Promise.resolve({ id: '42' }) });
+    return [response.status, await response.json()];
+  };
+  assert.deepEqual(await call(goodClaims({ roles: ['Orders.Read'] })), [200, { order: '42', caller: 'service-principal-1' }]);
+  assert.deepEqual(await call(goodClaims()), [403, { error: 'insufficient_scope', code: 'ERR_ROLE_MISSING' }]);
+  assert.deepEqual(await call(null), [401, { error: 'unauthorized', code: null }]);
 });
