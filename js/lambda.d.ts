@@ -11,10 +11,10 @@ export interface TokenAuthorizerEvent {
   methodArn: string;
 }
 
-/** A REST API `REQUEST` authorizer's event (and an HTTP API's, payload format 1.0), as far as the authorizer reads it. */
+/** A REST API `REQUEST` authorizer's event (and an HTTP API's, payload format 1.0), as far as the authorizer reads it (other members may be present). */
 export interface RestRequestAuthorizerEvent {
   type: 'REQUEST';
-  version?: '1.0';
+  version?: string;
   methodArn: string;
   httpMethod: string;
   path: string;
@@ -22,22 +22,21 @@ export interface RestRequestAuthorizerEvent {
   multiValueHeaders?: Record<string, string[] | undefined> | null;
   queryStringParameters?: Record<string, string | undefined> | null;
   multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
-  requestContext?: { domainName?: string; path?: string; [member: string]: unknown };
-  [member: string]: unknown;
+  requestContext?: { domainName?: string; path?: string };
 }
 
-/** An HTTP API authorizer's event, payload format 2.0, as far as the authorizer reads it. */
+/** An HTTP API authorizer's event, payload format 2.0, as far as the authorizer reads it (other members may be present). */
 export interface HttpApiAuthorizerEvent {
   type: 'REQUEST';
-  version: '2.0';
+  /** `"2.0"`: the authorizer reads the event as payload format 2.0 only then. */
+  version: string;
   routeArn: string;
   identitySource?: string[] | null;
   rawPath: string;
   rawQueryString?: string;
   cookies?: string[];
   headers?: Record<string, string | undefined>;
-  requestContext: { domainName: string; http: { method: string; path?: string; [member: string]: unknown }; [member: string]: unknown };
-  [member: string]: unknown;
+  requestContext: { domainName: string; http: { method: string } };
 }
 
 /** Any event the authorizer takes. */
@@ -92,6 +91,16 @@ export interface LambdaAuthorizerSettings {
 }
 
 /**
+ * The handler: a REST event gets a policy; an HTTP API event gets `HttpAnswer`
+ * (a simple response, or a policy with `response: 'policy'`).
+ */
+export interface LambdaAuthorizerHandler<HttpAnswer extends PolicyResponse | SimpleResponse> {
+  (event: HttpApiAuthorizerEvent): Promise<HttpAnswer>;
+  (event: TokenAuthorizerEvent | RestRequestAuthorizerEvent): Promise<PolicyResponse>;
+  (event: AuthorizerEvent): Promise<HttpAnswer | PolicyResponse>;
+}
+
+/**
  * An API Gateway Lambda authorizer handler. Create it once, at module scope:
  * the verifier, its keys and its DPoP replay memory live as long as the
  * container. REST APIs: a missing or invalid token throws
@@ -103,8 +112,9 @@ export interface LambdaAuthorizerSettings {
 export declare function lambdaAuthorizer(
   options: VerifierOptions | VerifierOptions[] | ((event: AuthorizerEvent) => VerifierOptions | VerifierOptions[]),
   settings: LambdaAuthorizerSettings & { response: 'policy' },
-): (event: AuthorizerEvent) => Promise<PolicyResponse>;
+): LambdaAuthorizerHandler<PolicyResponse>;
+/** The same with simple responses for HTTP APIs (the default): REST events still get a policy. */
 export declare function lambdaAuthorizer(
   options: VerifierOptions | VerifierOptions[] | ((event: AuthorizerEvent) => VerifierOptions | VerifierOptions[]),
   settings?: LambdaAuthorizerSettings,
-): (event: AuthorizerEvent) => Promise<PolicyResponse | SimpleResponse>;
+): LambdaAuthorizerHandler<SimpleResponse>;

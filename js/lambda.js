@@ -41,7 +41,10 @@ const CONTEXT_SCALARS = Object.freeze(['string', 'number', 'boolean']);
 
 const misuse = (message) => new JwtGuardError('ERR_POLICY_INVALID', message);
 
-/** The authorizer's own settings, checked once; the rest goes to the shared authentication. */
+/**
+ * The authorizer's own settings, checked once; the rest goes to the shared authentication.
+ * @param {{ response?: string, resource?: string, tokenFrom?: object, onRefuse?: false | ((error: JwtGuardError, request: unknown) => void) }} [settings]
+ */
 function checkSettings(settings = {}) {
   if (!settings || typeof settings !== 'object') throw misuse('the lambdaAuthorizer settings must be an object');
   for (const name of Object.keys(settings)) {
