@@ -65,20 +65,15 @@ async function credentials() {
   const claims = goodClaims();
   const bound = await sign(pair, goodClaims({ cnf: { jkt: client.jkt } }));
   const bearer = async (tokenClaims, by = pair) => ({ Authorization: `Bearer ${await sign(by, tokenClaims)}` });
-  /** DPoP headers for one request to `url`, as the DPoP client sends them. */
+  /** DPoP headers for one request to `url`, in the client's case. */
   const dpop = async (url) => {
-    let headers;
-    await client.call(async (_url, init) => {
-      headers = init.headers;
-      return new Response(null, { status: 200 });
-    }, bound, url);
-    return { Authorization: headers.authorization, DPoP: headers.dpop };
+    const { authorization, dpop: proof } = await client.headers(bound, url);
+    return { Authorization: authorization, DPoP: proof };
   };
   return {
     jwks: { keys: [pair.jwk] },
     // The context of an accepted token: its claims, the roles array as JSON text.
     context: { ...claims, roles: '["Data.Read"]' },
-    boundContext: null,
     valid: await bearer(claims),
     invalid: await bearer(claims, stranger),
     expired: await bearer(goodClaims({ exp: 1_000_000 })),

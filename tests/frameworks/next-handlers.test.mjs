@@ -36,15 +36,6 @@ async function cases() {
   const client = await dpopClient();
   const bound = await sign(pair, goodClaims({ cnf: { jkt: client.jkt } }));
   const bearerOf = async (claims, by = pair) => ({ authorization: `Bearer ${await sign(by, claims)}` });
-  /** One DPoP request's headers, as the DPoP client sends them. */
-  const dpopHeaders = async (token) => {
-    let headers;
-    await client.call(async (url, init) => {
-      headers = init.headers;
-      return new Response(null, { status: 200 });
-    }, token, URL_BASE);
-    return headers;
-  };
   const rows = [
     ['valid', { headers: await bearerOf(goodClaims()) }, 200, { sub: 'service-principal-1', binding: null, params: PARAMS, credentials: true }, null],
     ['missing', { headers: {} }, 401, { code: null }, [
@@ -57,7 +48,7 @@ async function cases() {
       bearer('invalid_token', 'ERR_TOKEN_EXPIRED: token has expired')],
     ['wrong role', { headers: await bearerOf(goodClaims({ roles: ['Data.Write'] })) }, 403, { code: 'ERR_ROLE_MISSING' },
       bearer('insufficient_scope', 'ERR_ROLE_MISSING: required role is missing')],
-    ['DPoP-bound with its proof', { headers: await dpopHeaders(bound) }, 200, { sub: 'service-principal-1', binding: { type: 'dpop', jkt: client.jkt }, params: PARAMS, credentials: true }, null],
+    ['DPoP-bound with its proof', { headers: await client.headers(bound, URL_BASE) }, 200, { sub: 'service-principal-1', binding: { type: 'dpop', jkt: client.jkt }, params: PARAMS, credentials: true }, null],
     ['DPoP-bound as a bearer token', { headers: { authorization: `Bearer ${bound}` } }, 401, { code: 'ERR_TOKEN_BOUND' },
       bearer('invalid_token', 'ERR_TOKEN_BOUND: token is bound to a key and was not presented with it')],
     ['a CORS preflight passes unchecked, without auth or credentials', {
@@ -176,11 +167,7 @@ describe('withAuth with the origin setting', () => {
       const pair = await keyPair('ES256', 'origin');
       const client = await dpopClient();
       const token = await sign(pair, goodClaims({ cnf: { jkt: client.jkt } }));
-      let headers;
-      await client.call(async (url, init) => {
-        headers = init.headers;
-        return new Response(null, { status: 200 });
-      }, token, CLIENT_CALLED);
+      const headers = await client.headers(token, CLIENT_CALLED);
       const GET = withAuth(() => Response.json({ ok: true }), { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] } }, { ...settings, onRefuse: false });
       const response = await GET(new Request(NEXT_SEES, { headers }), { params: Promise.resolve({}) });
       assert.deepEqual([response.status, (await response.json()).code], [status, code]);

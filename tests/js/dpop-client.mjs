@@ -60,5 +60,8 @@ export async function dpopClient() {
     return answers;
   }
 
-  return { jkt: await calculateJwkThumbprint(jwk), state, call };
+  /** The headers of one request to `url` with `token` and a fresh proof, for a test that sends the request itself. */
+  const headers = async (token, url, method = 'GET') => ({ authorization: `DPoP ${token}`, dpop: await proof(token, method, url) });
+
+  return { jkt: await calculateJwkThumbprint(jwk), state, call, headers };
 }
