@@ -6,7 +6,7 @@ import globals from 'globals';
 
 export default [
   {
-    ignores: ['pkg/', 'node_modules/', 'target/', 'target-wasm/', 'target-bench/', 'test-results/', 'fuzz/', '**/node_modules/', '**/dist/', '**/dist-esbuild/', 'bench/node_modules/', 'tests/recipes/vitest/', 'tests/recipes/jest/'],
+    ignores: ['pkg/', 'node_modules/', 'target/', 'target-wasm/', 'target-bench/', 'test-results/', 'fuzz/', '**/node_modules/', '**/dist/', '**/dist-esbuild/', 'bench/node_modules/', 'tests/recipes/vitest/', 'tests/recipes/jest/', 'tests/frameworks/next/.next/', 'tests/frameworks/next/generated.js', 'tests/frameworks/next/next-env.d.ts'],
   },
   js.configs.recommended,
   {

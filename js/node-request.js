@@ -53,7 +53,7 @@ export function nodeSettings(settings = {}) {
 }
 
 /** The `origin` setting as `scheme://host[:port]`: an http(s) URL with nothing after the authority. */
-function readOrigin(origin) {
+export function readOrigin(origin) {
   if (typeof origin !== 'string' || !/^https?:\/\/[^/?#@\\\s]+\/?$/i.test(origin) || !URL.canParse(origin)) {
     throw misuse('origin must be the public origin of the API, such as "https://api.example.com" (no path, query or fragment)');
   }

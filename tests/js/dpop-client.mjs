@@ -66,5 +66,8 @@ export async function dpopClient() {
     return answers;
   }
 
-  return { jkt: await calculateJwkThumbprint(jwk), state, proof, call };
+  /** The headers of one request to `url` with `token` and a fresh proof, for a test that sends the request itself. */
+  const headers = async (token, url, method = 'GET') => ({ authorization: `DPoP ${token}`, dpop: await proof(token, method, url) });
+
+  return { jkt: await calculateJwkThumbprint(jwk), state, proof, call, headers };
 }

@@ -1,41 +1,11 @@
 // The `edge-light` entry in Vercel's Edge Runtime (the `edge-runtime` npm
 // package, the sandbox `vercel dev` and Next.js middleware run in), with
-// WebAssembly code generation disallowed as in production edge functions.
-// The bundle is made the way the edge bundler does it: esbuild under the
-// `edge-light` condition, the `.wasm?module` import bound to a
-// WebAssembly.Module the platform compiled (here: the host).
+// WebAssembly code generation disallowed as in production edge functions
+// (tests/js/edge-bundle.mjs bundles it as the edge bundler does).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { build } from 'esbuild';
-import { EdgeRuntime } from 'edge-runtime';
+import { edgeRuntimeWith } from './edge-bundle.mjs';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-const BINDING = '__JWTGUARD_WASM__';
-
-/** The package bundled for the edge: the entry esbuild chose, and the script. */
-async function bundle() {
-  const result = await build({
-    stdin: { contents: "import { createVerifier } from '@jwtguard/jwtguard'; globalThis.jwtguard = { createVerifier };", resolveDir: ROOT, loader: 'js' },
-    bundle: true,
-    format: 'iife',
-    platform: 'neutral',
-    conditions: ['edge-light', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    write: false,
-    metafile: true,
-    logLevel: 'error',
-    plugins: [{
-      name: 'wasm-binding',
-      setup(b) {
-        b.onResolve({ filter: /\.wasm\?module$/ }, () => ({ path: 'wasm', namespace: 'binding' }));
-        b.onLoad({ filter: /.*/, namespace: 'binding' }, () => ({ contents: `export default globalThis.${BINDING};`, loader: 'js' }));
-      },
-    }],
-  });
-  return { inputs: Object.keys(result.metafile.inputs), code: result.outputFiles[0].text };
-}
 
 describe('edge-light entry in the Edge Runtime', () => {
   let runtime;
@@ -43,14 +13,7 @@ describe('edge-light entry in the Edge Runtime', () => {
   let pair;
   before(async () => {
     pair = await keyPair('ES256', 'edge');
-    const bundled = await bundle();
-    inputs = bundled.inputs;
-    runtime = new EdgeRuntime({ codeGeneration: { strings: false, wasm: false } });
-    const module = new WebAssembly.Module(readFileSync(new URL('pkg/jwtguard_bg.wasm', `file://${ROOT}`)));
-    // A module of the sandbox's realm, as the platform hands it over.
-    Object.setPrototypeOf(module, runtime.evaluate('WebAssembly.Module.prototype'));
-    runtime.context[BINDING] = module;
-    runtime.evaluate(bundled.code);
+    ({ runtime, inputs } = await edgeRuntimeWith("import { createVerifier } from '@jwtguard/jwtguard'; globalThis.jwtguard = { createVerifier };"));
   });
 
   test('the edge-light condition takes js/edge-light.js', () => {

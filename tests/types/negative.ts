@@ -46,3 +46,25 @@ app.get('/whoami', (req, res) => {
   const wrong: string = req.auth;
   res.json({ client: req.auth.claims.azp, wrong });
 });
+
+// jwtguard/next: the handler's context carries `auth` beside Next's params.
+import { withAuth } from '@jwtguard/jwtguard/next';
+export const GET = withAuth(async (request, { params, auth }) => Response.json({ id: (await params).id, sub: auth?.claims.sub }), base);
+// @ts-expect-error auth is null for a CORS preflight unless checkPreflight is set
+withAuth((request, { auth }) => Response.json(auth.claims), base);
+export const strictGet = withAuth((request, { auth }) => Response.json(auth.claims), base, { checkPreflight: true });
+// @ts-expect-error the origin is a string
+withAuth(() => new Response(), base, { origin: new URL('https://app.example') });
+
+// jwtguard/lambda: answers as @types/aws-lambda declares them, without the package requiring those types.
+import { lambdaAuthorizer } from '@jwtguard/jwtguard/lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayRequestSimpleAuthorizerHandlerV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+const restAuthorizer = lambdaAuthorizer(base, { response: 'policy', resource: 'stage' });
+export const fromToken = (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => restAuthorizer(event);
+export const fromRequest = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => restAuthorizer(event);
+export const fromHttpApi: APIGatewayRequestSimpleAuthorizerHandlerV2 = (event: APIGatewayRequestAuthorizerEventV2) => lambdaAuthorizer(base)(event);
+// @ts-expect-error IAM answers are `response: 'policy'`
+lambdaAuthorizer(base, { response: 'iam' });
+export const tokenByDefault = (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => lambdaAuthorizer(base)(event);
+// @ts-expect-error without `response: 'policy'`, an HTTP API event is answered with a simple response
+export const notAPolicy = (event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewayAuthorizerResult> => lambdaAuthorizer(base)(event);
