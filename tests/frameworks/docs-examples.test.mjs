@@ -23,6 +23,7 @@ const READY_INTERVAL_MS = 100;
 /** [page, runtime]: each page's example serves GET /tasks, requiring the role Tasks.Read. */
 const PAGES = [
   ['docs/koa.md', process.execPath],
+  ['docs/nestjs.md', process.execPath],
 ];
 
 /** A TCP port free on 127.0.0.1 now. */
