@@ -23,6 +23,7 @@ const READY_INTERVAL_MS = 100;
 /** [page, runtime]: each page's example serves GET /tasks, requiring the role Tasks.Read. */
 const PAGES = [
   ['docs/koa.md', process.execPath],
+  ['docs/h3.md', process.execPath],
   ['docs/nestjs.md', process.execPath],
 ];
 
