@@ -14,6 +14,7 @@ import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
 import { serve, sendJson } from '../js/remote/net.mjs';
 import { codeBlocks } from '../docs.mjs';
 
+const BUN = fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url));
 const OUT = new URL('../../test-results/framework-docs/', import.meta.url);
 
 /** How many times, and how often, the test asks whether an example is up (a Nest app takes about a second). */
@@ -25,6 +26,7 @@ const PAGES = [
   ['docs/koa.md', process.execPath],
   ['docs/h3.md', process.execPath],
   ['docs/nestjs.md', process.execPath],
+  ['docs/elysia.md', BUN],
 ];
 
 /** A TCP port free on 127.0.0.1 now. */

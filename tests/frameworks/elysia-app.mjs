@@ -1,0 +1,17 @@
+// The Elysia app of tests/frameworks/elysia.test.mjs, run by Bun: the app
+// cases.mjs describes, from the JSON argument `{ options, role, settings }`
+// (the key set as JWKs). Prints `{ "port": n }` once it listens on 127.0.0.1.
+import { Elysia } from 'elysia';
+import { jwtAuth } from '@jwtguard/jwtguard/elysia';
+import { preflightSeen, whoamiOf } from './app-answers.mjs';
+
+const { options, role, settings } = JSON.parse(process.argv[2]);
+const app = new Elysia()
+  .use(jwtAuth({ ...options, roles: [role] }, settings))
+  .get('/api/whoami', ({ auth }) => whoamiOf(auth))
+  .options('/api/whoami', ({ auth, request }) => {
+    const url = new URL(request.url);
+    return preflightSeen(auth, request.headers, `${url.pathname}${url.search}`);
+  })
+  .listen({ port: 0, hostname: '127.0.0.1' });
+console.log(JSON.stringify({ port: app.server.port }));
