@@ -124,7 +124,10 @@ export class JwtGuard {
     const req = /** @type {any} */ (http.getRequest());
     const res = http.getResponse();
     const raw = req.raw ?? req;
-    const outcome = await checkNodeRequest(guard, trust, raw, { protocol: req.protocol, path: req.originalUrl ?? req.url }, policy);
+    // Express's originalUrl is the whole path in a sub-router; Fastify's is a copy of the Node request's url
+    // made the first time it is read, so it is left unread (a preflight's is then read without its credentials).
+    const path = req.raw ? raw.url : req.originalUrl;
+    const outcome = await checkNodeRequest(guard, trust, raw, { protocol: req.protocol, path }, policy);
     if ('answer' in outcome) {
       const { status, headers, body } = outcome.answer;
       this.setHeaders(res, headers);

@@ -36,6 +36,10 @@ function appModule(role, jwtGuardModule) {
       return preflightSeen(req.auth, req.headers, req.originalUrl ?? req.url);
     }
 
+    preflightQuery(req) {
+      return { query: { ...req.query } };
+    }
+
     open(req) {
       return { auth: req.auth ?? null };
     }
@@ -47,6 +51,7 @@ function appModule(role, jwtGuardModule) {
   Controller('api')(Api);
   route(Api, 'whoami', Get('whoami'), Roles(role));
   route(Api, 'preflight', Options('whoami'));
+  route(Api, 'preflightQuery', Options('query'));
   route(Api, 'open', Get('open'), Public());
   route(Api, 'admin', Get('admin'), Scopes('admin'));
   // Roles on the controller add to the module's and to each handler's.
@@ -82,6 +87,15 @@ for (const [name, adapter, configured] of PLATFORMS) {
     await app.listen(0, '127.0.0.1');
     return { origin: (await app.getUrl()).replace('[::1]', '127.0.0.1'), close: () => app.close() };
   }, ({ origin, pair }) => {
+    test('a preflight\'s parsed query has no token either', async () => {
+      const response = await fetch(`${origin()}/api/query?access_token=not-a-token&page=2`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+      });
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { query: { page: '2' } });
+    });
+
     test('@Public(): the route is reached without a token, and without req.auth', async () => {
       const response = await fetch(`${origin()}/api/open`);
       assert.equal(response.status, 200);
