@@ -14,6 +14,7 @@ import { checkRequest } from './request-check.js';
 import { toResponse, workerContext } from './worker-request.js';
 
 /**
+ * The plugin: verifies each request's token and derives `auth`, or answers.
  * @param {object | object[] | ((request: Request) => object | object[])} options createVerifier options, or a function of the request (per-tenant policies)
  * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, checkPreflight?: boolean }} [settings]
  */

@@ -44,6 +44,7 @@ function strippedWebEvent(guard, event) {
 }
 
 /**
+ * The middleware: verifies each request's token and sets `event.context.auth`, or answers.
  * @param {object | object[] | ((event: object) => object | object[])} options createVerifier options, or a function of the event (per-tenant policies)
  * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, origin?: string, checkPreflight?: boolean }} [settings]
  * @returns {(event: any) => Promise<Response | undefined>} a middleware for `app.use` (h3 2 and 1): a Response answers, undefined goes on

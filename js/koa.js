@@ -12,6 +12,7 @@ import { nodeSettings } from './node-request.js';
 import { checkNodeRequest } from './request-check.js';
 
 /**
+ * The middleware: verifies each request's token and sets `ctx.state.auth`, or answers.
  * @param {object | object[] | ((ctx: object) => object | object[])} options createVerifier options, or a function of Koa's context (per-tenant policies)
  * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, origin?: string, trustProxy?: boolean, checkPreflight?: boolean }} [settings]
  * @returns {(ctx: any, next: () => Promise<unknown>) => Promise<void>}
