@@ -69,7 +69,8 @@ const union = (base, added) => [...new Set([...(base ?? []), ...added])];
 function nestGuard(config) {
   if (!config || typeof config !== 'object') throw misuse('JwtGuardModule needs { options: <createVerifier options>, ...settings }');
   const { options, ...settings } = config;
-  if (!options || typeof options !== 'object') {
+  // A verifier cannot take a route's roles and scopes: its policy is fixed.
+  if (!options || typeof options !== 'object' || typeof options.verifyRequest === 'function') {
     throw misuse('JwtGuardModule options must be createVerifier options or an array of them (route policies come from @Roles and @Scopes)');
   }
   const { trust, rest } = nodeSettings(settings);

@@ -9,7 +9,8 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { JwtGuard, JwtGuardModule, Public, Roles, Scopes } from '@jwtguard/jwtguard/nestjs';
-import { goodClaims, sign } from '../js/helpers.mjs';
+import { createVerifier } from '@jwtguard/jwtguard';
+import { AUDIENCE, ISSUER, goodClaims, sign } from '../js/helpers.mjs';
 import { parseChallenges } from '../js/challenges.mjs';
 import { preflightSeen, whoamiOf } from './app-answers.mjs';
 import { frameworkSuite } from './cases.mjs';
@@ -78,6 +79,15 @@ test('@Roles() and @Scopes() need one or more names', () => {
   for (const decorator of [Roles, Scopes]) {
     assert.throws(() => decorator(), { code: 'ERR_POLICY_INVALID' });
     assert.throws(() => decorator('A', ''), { code: 'ERR_POLICY_INVALID' });
+  }
+});
+
+test('the module needs createVerifier options: not a function of the request, not a verifier', async () => {
+  const options = { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [] } };
+  for (const given of [() => options, createVerifier(options), undefined]) {
+    class App {}
+    Module({ imports: [JwtGuardModule.forRoot({ options: given })] })(App);
+    await assert.rejects(NestFactory.create(App, new ExpressAdapter(), { logger: false, abortOnError: false }), { code: 'ERR_POLICY_INVALID' });
   }
 });
 
