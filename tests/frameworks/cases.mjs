@@ -4,10 +4,12 @@
 // jose (tests/js/helpers.mjs, tests/js/dpop-client.mjs), never by jwtguard;
 // WWW-Authenticate is parsed (tests/js/challenges.mjs) and compared whole.
 //
-// The app a framework test starts (`start({ options, role, settings })`):
-// - the adapter with `options` (createVerifier options) and `settings`
-//   (`{ resourceMetadata: true, tokenFrom: { query: 'access_token' } }`), requiring `role` on `/api/whoami` (in
-//   the options' `roles`, or a route decorator where the framework has one);
+// The app a framework test starts (`start({ options, role, settings, keysDown })`):
+// - the adapter with `options` and `settings` (`{ resourceMetadata: true,
+//   tokenFrom: { query: 'access_token' }, onRefuse: false }`). The options
+//   are two issuers' (an array): ISSUER with its keys in memory, and
+//   DOWN_ISSUER, whose key set URL `keysDown` answers 503. Each requires
+//   `role` (a framework with route decorators may require it there too);
 // - `GET /api/whoami` answers `{ sub, key, binding }` from the auth the
 //   adapter set (binding null when there is none);
 // - `OPTIONS /api/whoami` answers what a CORS preflight handler saw:
@@ -18,9 +20,14 @@ import { after, before, describe, test } from 'node:test';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
 import { parseChallenges } from '../js/challenges.mjs';
 import { dpopClient, windowNonce } from '../js/dpop-client.mjs';
+import { serve } from '../js/remote/net.mjs';
+import { remoteJwks } from '@jwtguard/jwtguard';
 
 /** The role `/api/whoami` requires. */
-export const ROLE = 'Data.Read';
+const ROLE = 'Data.Read';
+
+/** The issuer whose keys cannot be had. */
+const DOWN_ISSUER = 'https://issuer.test/down/v2.0';
 
 /** The DPoP algorithms a DPoP challenge lists by default. */
 const DPOP_ALGS = 'ES256 ES384 EdDSA RS256 RS384 RS512 PS256 PS384 PS512';
@@ -67,7 +74,7 @@ const whoami = (pair) => ({ sub: 'service-principal-1', key: { kid: pair.kid, al
  * Registers the shared table for one framework: `before` starts its app
  * (`start` resolves to `{ origin, close }`), `after` closes it.
  * @param {string} name what the suite is called
- * @param {(app: { options: object, role: string, settings: object }) => Promise<{ origin: string, close(): Promise<void> | void }>} start
+ * @param {(app: { options: object[], role: string, settings: object, keysDown: string }) => Promise<{ origin: string, close(): Promise<void> | void }>} start
  * @param {(context: { origin: () => string, pair: () => Awaited<ReturnType<typeof keyPair>> }) => void} [more] the framework's own tests, in the same suite
  * @param {{ preflightKeepsQuery?: boolean }} [limits] what the framework does not let the adapter do, as its page says:
  *   `preflightKeepsQuery`, a preflight's handler still sees the `tokenFrom.query` parameter in the path
@@ -76,15 +83,27 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
   describe(name, () => {
     let pair;
     let app;
+    let down;
     before(async () => {
       pair = await keyPair('ES256');
+      // The identity provider of DOWN_ISSUER is down: its key set answers 503.
+      down = await serve((req, res) => {
+        res.writeHead(503);
+        res.end();
+      });
+      const keysDown = `${down.origin}/keys`;
+      const policy = { audience: AUDIENCE, roles: [ROLE], dpopNonce: { secret: NONCE_SECRET, window: NONCE_WINDOW } };
       app = await start({
-        options: { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, dpopNonce: { secret: NONCE_SECRET, window: NONCE_WINDOW } },
+        options: [{ ...policy, issuer: ISSUER, keys: { keys: [pair.jwk] } }, { ...policy, issuer: DOWN_ISSUER, keys: remoteJwks(keysDown) }],
         role: ROLE,
-        settings: { resourceMetadata: true, tokenFrom: { query: 'access_token' } },
+        settings: { resourceMetadata: true, tokenFrom: { query: 'access_token' }, onRefuse: false },
+        keysDown,
       });
     });
-    after(() => app?.close());
+    after(async () => {
+      await app?.close();
+      await down?.close();
+    });
 
     const origin = () => app.origin;
     const meta = () => `${origin()}${WELL_KNOWN}`;
@@ -107,6 +126,15 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
         assert.equal(response.headers.get('dpop-nonce'), null);
       });
     }
+
+    test('keys unavailable → 503 with Retry-After, and no challenge', async () => {
+      const token = await tokens.token({ iss: DOWN_ISSUER });
+      const response = await fetch(`${origin()}${PATH}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.status, 503);
+      assert.deepEqual(await response.json(), { error: 'temporarily_unavailable', code: 'ERR_JWKS_FETCH_FAILED' });
+      assert.equal(response.headers.get('retry-after'), '30');
+      assert.equal(response.headers.get('www-authenticate'), null);
+    });
 
     test('DPoP-bound: with its jose-signed proof it passes, after the server nonce; the nonce rides on the success too', async () => {
       const client = await dpopClient();
@@ -146,7 +174,7 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
       assert.deepEqual(await response.json(), {
         resource: origin(),
-        authorization_servers: [ISSUER],
+        authorization_servers: [ISSUER, DOWN_ISSUER],
         bearer_methods_supported: ['header', 'query'],
         dpop_signing_alg_values_supported: DPOP_ALGS.split(' '),
       });

@@ -41,4 +41,5 @@ function startBun(config) {
   });
 }
 
-frameworkSuite('Elysia under Bun', startBun);
+// The key source of the second issuer is an object of functions: Bun's app builds it from `keysDown`.
+frameworkSuite('Elysia under Bun', ({ options: [api, { keys, ...down }], settings, keysDown }) => startBun({ options: [api, down], settings, keysDown }));

@@ -1,7 +1,8 @@
 // jwtguard/nestjs on NestJS 12, with @nestjs/platform-express and with
-// @nestjs/platform-fastify, on 127.0.0.1: the shared table (cases.mjs) with
-// the role from @Roles, then @Public and @Scopes routes. The app is plain
-// JavaScript: Nest's decorators are applied as the functions they are.
+// @nestjs/platform-fastify, on 127.0.0.1: the shared table (cases.mjs; its
+// role also by @Roles), then @Public, @Scopes and controller @Roles routes.
+// The app is plain JavaScript: Nest's decorators are applied as the
+// functions they are.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Controller, Get, Module, Options, Req } from '@nestjs/common';
@@ -25,7 +26,7 @@ function route(Class, name, ...decorators) {
 /**
  * The app: `/api/whoami` needs `role`; `/api/open` is @Public; `/api/admin`
  * needs the scope `admin`; `/ops/status` the role `Ops` from its controller.
- * The module's own policy requires `role` too.
+ * The module's own policies (cases.mjs) require `role` too.
  */
 function appModule(role, jwtGuardModule) {
   class Api {
@@ -93,7 +94,7 @@ test('the module needs createVerifier options: not a function of the request, no
 
 for (const [name, adapter, configured] of PLATFORMS) {
   frameworkSuite(name, async ({ options, role, settings }) => {
-    const app = await NestFactory.create(appModule(role, configured({ options: { ...options, roles: [role] }, ...settings })), adapter(), { logger: false });
+    const app = await NestFactory.create(appModule(role, configured({ options, ...settings })), adapter(), { logger: false });
     await app.listen(0, '127.0.0.1');
     return { origin: (await app.getUrl()).replace('[::1]', '127.0.0.1'), close: () => app.close() };
   }, ({ origin, pair }) => {
