@@ -11,7 +11,7 @@ import { defineAuthMiddleware } from '@jwtguard/jwtguard/h3';
 import { preflightSeen, whoamiOf } from './app-answers.mjs';
 import { frameworkSuite } from './cases.mjs';
 import { parseChallenges } from '../js/challenges.mjs';
-import { AUDIENCE, ISSUER } from '../js/helpers.mjs';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
 
 const OPTIONS = { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [] } };
 
@@ -22,6 +22,21 @@ test('the origin setting pins the URL the answers name; trustProxy is refused', 
   const [bearer] = parseChallenges(answer.headers.get('www-authenticate'));
   assert.equal(bearer.params.resource_metadata, 'https://api.example.com/.well-known/oauth-protected-resource');
   assert.throws(() => defineAuthMiddleware(OPTIONS, { trustProxy: true }), { code: 'ERR_POLICY_INVALID' });
+});
+
+test('options may be a function of the event: each tenant its own issuer and keys', async () => {
+  const [pair, other] = [await keyPair('ES256'), await keyPair('ES256', 'other-key')];
+  const tenants = {
+    one: { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] } },
+    two: { issuer: 'https://issuer.test/tenant-2/v2.0', audience: AUDIENCE, keys: { keys: [other.jwk] } },
+  };
+  const middleware = defineAuthMiddleware((event) => tenants[event.req.headers.get('x-tenant')]);
+  const event = (tenant, token) => new H3Event(new Request('http://127.0.0.1:8080/api/whoami', { headers: { 'x-tenant': tenant, authorization: `Bearer ${token}` } }));
+  const asTwo = event('two', await sign(other, goodClaims({ iss: 'https://issuer.test/tenant-2/v2.0' })));
+  assert.equal(await middleware(asTwo), undefined);
+  assert.equal(asTwo.context.auth.key.kid, 'other-key');
+  const refused = await middleware(event('one', await sign(other, goodClaims({ iss: 'https://issuer.test/tenant-2/v2.0' }))));
+  assert.deepEqual([refused.status, (await refused.json()).code], [401, 'ERR_KEY_NOT_FOUND']);
 });
 
 frameworkSuite('h3 2', async ({ options, settings }) => {
