@@ -1,6 +1,7 @@
 /**
  * Request authentication shared by every middleware (`jwtguard/worker`,
- * `jwtguard/hono`, `jwtguard/express`, `jwtguard/fastify`): build (and keep)
+ * `jwtguard/hono`, `jwtguard/express`, `jwtguard/fastify`, `jwtguard/koa`,
+ * `jwtguard/nestjs`, `jwtguard/h3`, `jwtguard/elysia`): build (and keep)
  * the verifier, find the access token, verify the request as presented
  * (Bearer or DPoP, with a client certificate when the adapter has one), map
  * failures to RFC 6750 / RFC 9449 answers, and serve the RFC 9728 protected

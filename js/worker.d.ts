@@ -30,7 +30,7 @@ export interface ResourceMetadata {
   [member: string]: unknown;
 }
 
-/** Middleware settings (every middleware: worker, hono, express, fastify). */
+/** Middleware settings (every middleware: worker, hono, express, fastify, koa, nestjs, h3, elysia). */
 export interface ProtectSettings {
   /** The `realm` of `WWW-Authenticate` challenges. Default "api". */
   realm?: string;
