@@ -66,7 +66,7 @@ export function defineAuthMiddleware(options, settings = {}) {
     if ('preflight' in outcome) {
       // A CORS preflight goes on without a token check, without event.context.auth and without credentials.
       // h3 1: the Node request's headers (its url too, though h3 1's app sets it again for each layer
-      // from the path it read first, so a tokenFrom.query parameter stays: docs/h3.md).
+      // from the path it read first, so a tokenFrom.query parameter stays: docs/frameworks/h3.md).
       if (web) strippedWebEvent(guard, event);
       else guard.stripNodeCredentials(event.node.req);
       return undefined;

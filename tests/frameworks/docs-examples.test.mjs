@@ -23,10 +23,10 @@ const READY_INTERVAL_MS = 100;
 
 /** [page, runtime]: each page's example serves GET /tasks, requiring the role Tasks.Read. */
 const PAGES = [
-  ['docs/koa.md', process.execPath],
-  ['docs/h3.md', process.execPath],
-  ['docs/nestjs.md', process.execPath],
-  ['docs/elysia.md', BUN],
+  ['docs/frameworks/koa.md', process.execPath],
+  ['docs/frameworks/h3.md', process.execPath],
+  ['docs/frameworks/nestjs.md', process.execPath],
+  ['docs/frameworks/elysia.md', BUN],
 ];
 
 /** A TCP port free on 127.0.0.1 now. */
@@ -73,7 +73,7 @@ for (const [page, runtime] of PAGES) {
       const block = codeBlocks().find((b) => b.path === page && b.lang === 'js');
       assert.ok(block, `${page} has a JavaScript example`);
       mkdirSync(OUT, { recursive: true });
-      const file = new URL(`${page.slice('docs/'.length, -'.md'.length)}.mjs`, OUT);
+      const file = new URL(`${page.slice(page.lastIndexOf('/') + 1, -'.md'.length)}.mjs`, OUT);
       writeFileSync(file, block.code);
       const port = await freePort();
       let output = '';

@@ -64,6 +64,6 @@ frameworkSuite('h3 1', async ({ options, settings }) => {
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }, undefined, {
-  // h3 1's app hands each layer the path it read before the first one ran (docs/h3.md).
+  // h3 1's app hands each layer the path it read before the first one ran (docs/frameworks/h3.md).
   preflightKeepsQuery: true,
 });

@@ -172,7 +172,7 @@ const OTHER_TOOLS = /^import .* from 'vite';$/m;
  * context.d.ts, error.d.ts and index.d.ts; h3 2.0.8: TS4113 in h3.d.mts,
  * and its index.d.mts names crossws, an optional peer not installed): not
  * type-checked here; tests/frameworks/docs-examples.test.mjs runs them
- * (docs/elysia.md under Bun, docs/h3.md under Node).
+ * (docs/frameworks/elysia.md under Bun, docs/frameworks/h3.md under Node).
  */
 const UNCHECKED_LIBRARIES = /^import .* from '(?:elysia|h3)';$/m;
 
