@@ -82,7 +82,7 @@ test-wasm-all:
 test-js:
 	node --test tests/js/*.test.mjs
 
-# Recovery from a WebAssembly trap (catalog H03): a debug build of the
+# Recovery from a WebAssembly trap (catalog H03): the release build of the
 # binding with its `trap-hook` feature, written to target-wasm/trap-pkg (never
 # to pkg/), runs the host layer through a deliberate trap.
 test-trap:

@@ -1,5 +1,5 @@
 // Recovery from a WebAssembly trap (catalog H03). The host layer runs here on
-// a debug build of the core with the binding's `trap-hook` feature
+// the release build of the core with the binding's `trap-hook` feature
 // (target-wasm/trap-pkg, built by `make test-trap`): `armTrapForTest()`
 // makes the next call that takes a token trap, as a broken Rust invariant
 // would. The release build in pkg/ must not have the hook.
