@@ -1,6 +1,6 @@
 // The Elysia app of tests/frameworks/elysia.test.mjs, run by Bun: the app
 // cases.mjs describes, from the JSON argument `{ options, settings, keysDown }`
-// (the first issuer's key set as JWKs; the second's, remoteJwks(keysDown)).
+// (the first issuer's key set as JWKs; the second's, if any, remoteJwks(keysDown)).
 // Prints `{ "port": n }` once it listens on 127.0.0.1.
 import { Elysia } from 'elysia';
 import { remoteJwks } from '@jwtguard/jwtguard';
@@ -9,7 +9,7 @@ import { preflightSeen, whoamiOf } from './app-answers.mjs';
 
 const { options: [api, down], settings, keysDown } = JSON.parse(process.argv[2]);
 const app = new Elysia()
-  .use(jwtAuth([api, { ...down, keys: remoteJwks(keysDown) }], settings))
+  .use(jwtAuth([api, ...(down ? [{ ...down, keys: remoteJwks(keysDown) }] : [])], settings))
   .get('/api/whoami', ({ auth }) => whoamiOf(auth))
   .options('/api/whoami', ({ auth, request }) => {
     const url = new URL(request.url);

@@ -41,5 +41,7 @@ function startBun(config) {
   });
 }
 
-// The key source of the second issuer is an object of functions: Bun's app builds it from `keysDown`.
-frameworkSuite('Elysia under Bun', ({ options: [api, { keys, ...down }], settings, keysDown }) => startBun({ options: [api, down], settings, keysDown }));
+// The key source of a second issuer is an object of functions: Bun's app builds it from `keysDown`.
+frameworkSuite('Elysia under Bun', ({ options: [api, down], settings, keysDown }) => startBun({
+  options: [api, ...(down ? [{ ...down, keys: undefined }] : [])], settings, keysDown,
+}));
