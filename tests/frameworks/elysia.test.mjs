@@ -1,10 +1,12 @@
 // jwtguard/elysia on Elysia 1.4 under Bun (node_modules/.bin/bun runs
 // tests/frameworks/elysia-app.mjs) on 127.0.0.1: the shared table
-// (cases.mjs) and the derived `auth`.
+// (cases.mjs), options per request (per-request-cases.mjs) and the derived
+// `auth`.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { frameworkSuite } from './cases.mjs';
+import { perRequestSuite } from './per-request-cases.mjs';
 
 const BUN = fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url));
 const APP = fileURLToPath(new URL('elysia-app.mjs', import.meta.url));
@@ -45,3 +47,6 @@ function startBun(config) {
 frameworkSuite('Elysia under Bun', ({ options: [api, down], settings, keysDown }) => startBun({
   options: [api, ...(down ? [{ ...down, keys: undefined }] : [])], settings, keysDown,
 }));
+
+// A function cannot cross into Bun: the app builds `(request) => tenants[x-tenant]` from the tenants.
+perRequestSuite('Elysia under Bun', ({ tenants, settings }) => startBun({ tenants, settings }));

@@ -1,7 +1,8 @@
 // jwtguard/h3 on h3 2 (a web Request, served by srvx on Node) and on h3 1
 // (`event.node.req`, as Nuxt 3 and 4 and Nitro 2 run it) on 127.0.0.1: the
-// shared table (cases.mjs), the mTLS table over HTTPS (mtls-cases.mjs) and
-// event.context.auth read by the routes.
+// shared table (cases.mjs), the mTLS table over HTTPS (mtls-cases.mjs),
+// options per request (per-request-cases.mjs) and event.context.auth read by
+// the routes.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -13,6 +14,7 @@ import { defineAuthMiddleware } from '@jwtguard/jwtguard/h3';
 import { preflightSeen, whoamiOf } from './app-answers.mjs';
 import { frameworkSuite } from './cases.mjs';
 import { mtlsSuite } from './mtls-cases.mjs';
+import { perRequestSuite } from './per-request-cases.mjs';
 import { parseChallenges } from '../js/challenges.mjs';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
 
@@ -27,7 +29,7 @@ test('the origin setting pins the URL the answers name; trustProxy is refused', 
   assert.throws(() => defineAuthMiddleware(OPTIONS, { trustProxy: true }), { code: 'ERR_POLICY_INVALID' });
 });
 
-test('options may be a function of the event: each tenant its own issuer and keys', async () => {
+test('[per-request] options may be a function of the event: each tenant its own issuer and keys (h3 2 events, called directly)', async () => {
   const [pair, other] = [await keyPair('ES256'), await keyPair('ES256', 'other-key')];
   const tenants = {
     one: { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] } },
@@ -74,6 +76,8 @@ async function startH3v1({ options, settings, tls }) {
 frameworkSuite('h3 2', startH3);
 mtlsSuite('h3 2 on Node', startH3);
 mtlsSuite('h3 1', startH3v1);
+perRequestSuite('h3 2', startH3, (event) => event.req.headers.get('x-tenant'));
+perRequestSuite('h3 1', startH3v1, (event) => event.node.req.headers['x-tenant']);
 
 frameworkSuite('h3 1', startH3v1, undefined, {
   // h3 1's app hands each layer the path it read before the first one ran (docs/frameworks/h3.md).

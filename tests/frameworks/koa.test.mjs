@@ -1,6 +1,6 @@
 // jwtguard/koa on Koa 3 on 127.0.0.1: the shared table (cases.mjs), the
-// mTLS table over HTTPS (mtls-cases.mjs), and ctx.state.auth read by the
-// next middleware.
+// mTLS table over HTTPS (mtls-cases.mjs), options per request
+// (per-request-cases.mjs), and ctx.state.auth read by the next middleware.
 import { once } from 'node:events';
 import { createServer } from 'node:https';
 import Koa from 'koa';
@@ -8,6 +8,7 @@ import { jwtAuth } from '@jwtguard/jwtguard/koa';
 import { preflightSeen, whoamiOf } from './app-answers.mjs';
 import { frameworkSuite } from './cases.mjs';
 import { mtlsSuite } from './mtls-cases.mjs';
+import { perRequestSuite } from './per-request-cases.mjs';
 
 /** The app, over HTTP, or over HTTPS with `tls`. */
 async function startKoa({ options, settings, tls }) {
@@ -26,3 +27,4 @@ async function startKoa({ options, settings, tls }) {
 
 frameworkSuite('Koa 3', startKoa);
 mtlsSuite('Koa 3', startKoa);
+perRequestSuite('Koa 3', startKoa, (ctx) => ctx.get('x-tenant'));

@@ -115,7 +115,7 @@ describe('lambdaAuthorizer', () => {
       () => ({ isAuthorized: false, context: refusedContext('invalid_token', 'ERR_TOKEN_EXPIRED') }), 'ERR_TOKEN_EXPIRED'],
     ['HTTP API simple: wrong role', 'simple', (c) => httpEvent({ authorization: c.wrongRole.Authorization }),
       () => ({ isAuthorized: false, context: refusedContext('insufficient_scope', 'ERR_ROLE_MISSING') }), 'ERR_ROLE_MISSING'],
-    ['HTTP API simple: DPoP-bound with its proof', 'simple', async (c) => {
+    ['[dpop] HTTP API simple: DPoP-bound with its proof', 'simple', async (c) => {
       const { Authorization, DPoP } = await c.dpop(HTTP_URL);
       return httpEvent({ authorization: Authorization, dpop: DPoP });
     }, (c) => ({ isAuthorized: true, context: { ...c.context, cnf: JSON.stringify({ jkt: c.jkt }) } }), null],
@@ -149,7 +149,7 @@ describe('lambdaAuthorizer', () => {
     ['REST REQUEST: expired', 'rest', (c) => restRequestEvent(c.expired), () => ({ thrown: 'Unauthorized', code: null }), 'ERR_TOKEN_EXPIRED'],
     ['REST REQUEST: wrong role', 'rest', (c) => restRequestEvent(c.wrongRole),
       () => policy('unknown', 'Deny', REST_ARN, refusedContext('insufficient_scope', 'ERR_ROLE_MISSING')), 'ERR_ROLE_MISSING'],
-    ['REST REQUEST: DPoP-bound with its proof', 'rest', async (c) => restRequestEvent(await c.dpop(REST_URL)),
+    ['[dpop] REST REQUEST: DPoP-bound with its proof', 'rest', async (c) => restRequestEvent(await c.dpop(REST_URL)),
       (c) => policy('service-principal-1', 'Allow', REST_ARN, { ...c.context, cnf: JSON.stringify({ jkt: c.jkt }) }), null],
     ['REST REQUEST: DPoP-bound as a bearer token', 'rest', (c) => restRequestEvent(c.boundAsBearer), () => ({ thrown: 'Unauthorized', code: null }), 'ERR_TOKEN_BOUND'],
     ['REST REQUEST, stage resource: valid', 'stage', (c) => restRequestEvent(c.valid),
