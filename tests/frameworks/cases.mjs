@@ -42,6 +42,9 @@ const DPOP_ALGS = 'ES256 ES384 EdDSA RS256 RS384 RS512 PS256 PS384 PS512';
 const NONCE_SECRET = 'the framework adapters dpop nonce secret, 32+ bytes';
 const NONCE_WINDOW = 3600;
 
+/** The `x5t#S256` of a certificate no request presents (the SHA-256 of "no such certificate", base64url). */
+const CERTIFICATE_THUMBPRINT = 'VRF639RDOayGG_xn8s_2XjSWkHaO0uhxMLGiZi0-pz4';
+
 /** The path whose answers the table checks. */
 const PATH = '/api/whoami';
 
@@ -68,6 +71,9 @@ const BEARER_ROWS = [
   ['invalid (another key, same kid)', async ({ forged }) => `Bearer ${await forged()}`, 401,
     { error: 'invalid_token', code: 'ERR_SIGNATURE_INVALID' },
     (meta) => [bearer(meta, { error: 'invalid_token', error_description: 'ERR_SIGNATURE_INVALID: signature is invalid' })]],
+  ['certificate-bound, without its certificate (plain HTTP)', async ({ token }) => `Bearer ${await token({ cnf: { 'x5t#S256': CERTIFICATE_THUMBPRINT } })}`, 401,
+    { error: 'invalid_token', code: 'ERR_TOKEN_BOUND' },
+    (meta) => [bearer(meta, { error: 'invalid_token', error_description: 'ERR_TOKEN_BOUND: token is bound to a key and was not presented with it' })]],
   ['wrong role', async ({ token }) => `Bearer ${await token({ roles: ['Data.Write'] })}`, 403,
     { error: 'insufficient_scope', code: 'ERR_ROLE_MISSING' },
     (meta) => [bearer(meta, { error: 'insufficient_scope', error_description: 'ERR_ROLE_MISSING: required role is missing' })]],

@@ -216,6 +216,35 @@ test('lambdaAuthorizer reads no client certificate: a certificate-bound token is
     { isAuthorized: false, context: { error: 'invalid_token', code: 'ERR_TOKEN_BOUND' } });
 });
 
+test('[per-request] lambdaAuthorizer with options as a function of the event: each tenant its own issuer and keys', async () => {
+  const [one, two] = [await keyPair('ES256', 'tenant-one'), await keyPair('ES256', 'tenant-two')];
+  const tenants = {
+    one: { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [one.jwk] } },
+    two: { issuer: 'https://issuer.test/tenant-2/v2.0', audience: AUDIENCE, keys: { keys: [two.jwk] } },
+  };
+  const handler = lambdaAuthorizer((event) => tenants[event.headers['x-tenant']], { onRefuse: false });
+  const asTwo = `Bearer ${await sign(two, goodClaims({ iss: 'https://issuer.test/tenant-2/v2.0' }))}`;
+  // [tenant, authorization, answer's isAuthorized and context's iss or code]
+  const rows = [
+    ['one', `Bearer ${await sign(one, goodClaims())}`, [true, ISSUER]],
+    ['two', asTwo, [true, 'https://issuer.test/tenant-2/v2.0']],
+    ['one', asTwo, [false, 'ERR_KEY_NOT_FOUND']],
+  ];
+  for (const [tenant, authorization, expected] of rows) {
+    const { isAuthorized, context } = await handler(httpEvent({ 'x-tenant': tenant, authorization }));
+    assert.deepEqual([isAuthorized, isAuthorized ? context.iss : context.code], expected, tenant);
+  }
+});
+
+test('lambdaAuthorizer checks a CORS preflight event like any other: without a token it is refused', async () => {
+  const handler = lambdaAuthorizer(OPTIONS({ keys: [] }), { onRefuse: false });
+  const preflight = fixture('http-api-v2', (event) => {
+    event.requestContext.http.method = 'OPTIONS';
+    Object.assign(event.headers, { origin: 'https://app.example', 'access-control-request-method': 'GET' });
+  });
+  assert.deepEqual(await handler(preflight), { isAuthorized: false, context: { error: 'unauthorized' } });
+});
+
 describe('lambdaAuthorizer keeps one verifier per container', () => {
   test('the options are read when the first event arrives, never again', async () => {
     const pair = await keyPair('ES256', 'once');

@@ -33,7 +33,7 @@ describe('DPoP and mTLS through protect(), Hono and the gateway in workerd', () 
     htm: 'GET', htu: URL_OF_API, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ath: sha256(token).toString('base64url'), ...claims,
   }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: dpopJwk }).sign(dpopKey.privateKey);
 
-  test('[dpop] protect: a bound token with its proof reaches the handler; the same proof again is a replay', async () => {
+  test('protect: a bound token with its proof reaches the handler; the same proof again is a replay', async () => {
     const token = await sign(issuerKey, goodClaims({ cnf: { jkt: await calculateJwkThumbprint(dpopJwk) } }));
     const dpop = await proof(token);
     const first = await mf.dispatchFetch(URL_OF_API, { headers: { authorization: `DPoP ${token}`, dpop } });

@@ -2,7 +2,8 @@
 // `/hono/<policy>` behind Hono's `jwtAuth` and `/gateway/<policy>` behind a
 // `gateway` rule, each policy from the POLICIES binding (JSON, members only)
 // with the JWKS binding's keys. The RFC 9728 document at the root is the one
-// of the `stepUp` policy's `protect` or Hono app, as the `x-via` header says.
+// of the `stepUp` policy's `protect`, Hono app or gateway, as the `x-via`
+// header says.
 import { Hono } from 'hono';
 import { gateway, protect } from '@jwtguard/jwtguard/worker';
 import { jwtAuth } from '@jwtguard/jwtguard/hono';
@@ -39,11 +40,9 @@ function gated(name) {
 export default {
   fetch(request, env, ctx) {
     const [, via, name] = new URL(request.url).pathname.split('/');
-    if (via === '.well-known') {
-      return request.headers.get('x-via') === 'hono' ? hono('stepUp').fetch(request, env, ctx) : worker('stepUp')(request, env, ctx);
-    }
-    if (!Object.hasOwn(JSON.parse(env.POLICIES), name)) return new Response('no such policy', { status: 404 });
-    if (via === 'gateway') return gated(name)(request, env, ctx);
-    return via === 'hono' ? hono(name).fetch(request, env, ctx) : worker(name)(request, env, ctx);
+    const [kind, policy] = via === '.well-known' ? [request.headers.get('x-via'), 'stepUp'] : [via, name];
+    if (!Object.hasOwn(JSON.parse(env.POLICIES), policy)) return new Response('no such policy', { status: 404 });
+    if (kind === 'gateway') return gated(policy)(request, env, ctx);
+    return kind === 'hono' ? hono(policy).fetch(request, env, ctx) : worker(policy)(request, env, ctx);
   },
 };

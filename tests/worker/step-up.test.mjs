@@ -1,7 +1,7 @@
 // Step-up (RFC 9470) and Entra claims challenges in workerd: `protect`,
 // Hono's `jwtAuth` and a `gateway` rule give every case of the shared table,
-// its WWW-Authenticate parsed and compared exactly; `protect` and Hono serve
-// the RFC 9728 document the challenges name.
+// its WWW-Authenticate parsed and compared exactly, and each serves the
+// RFC 9728 document the challenges name.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ISSUER, keyPair } from '../js/helpers.mjs';
@@ -31,7 +31,7 @@ for (const via of ['worker', 'hono', 'gateway']) {
   });
 }
 
-for (const via of ['worker', 'hono']) {
+for (const via of ['worker', 'hono', 'gateway']) {
   test(`[rfc9728] ${via} in workerd: the metadata document the challenges name is served at the root`, async () => {
     const response = await mf.dispatchFetch('https://api.test/.well-known/oauth-protected-resource', { headers: { 'x-via': via } });
     assert.equal(response.status, 200);
