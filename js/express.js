@@ -8,7 +8,7 @@
  */
 
 import { authenticator } from './authenticate.js';
-import { nodeRequest, nodeSettings, sendAnswer } from './node-request.js';
+import { nodeCertificate, nodeRequest, nodeSettings, sendAnswer } from './node-request.js';
 
 /** The answer when `next` failed on a plain node:http server, which has no error handler of its own. */
 const NEXT_FAILED = Object.freeze({ status: 500, headers: { 'content-type': 'application/json' }, body: { error: 'server_error', code: 'ERR_INTERNAL' } });
@@ -40,7 +40,7 @@ export function jwtAuth(options, settings) {
       next();
       return;
     }
-    guard.authenticate(request, req).then(({ auth, failure, headers }) => {
+    guard.authenticate(request, req, { clientCertificate: nodeCertificate(req) }).then(({ auth, failure, headers }) => {
       if (failure) return sendAnswer(res, failure, req.method);
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       req.auth = auth;

@@ -13,7 +13,7 @@
 import { authenticator } from './authenticate.js';
 import { WELL_KNOWN } from './resource-metadata.js';
 import { JwtGuardError } from './errors.js';
-import { nodeRequest, nodeSettings } from './node-request.js';
+import { nodeCertificate, nodeRequest, nodeSettings } from './node-request.js';
 
 /** Fastify's own plugin options, which are not the middleware's. */
 const FASTIFY_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
@@ -76,7 +76,7 @@ export async function jwtAuth(fastify, pluginOptions) {
       guard.stripNodeCredentials(request.raw);
       return undefined;
     }
-    const { auth, failure, headers } = await guard.authenticate(presented, request);
+    const { auth, failure, headers } = await guard.authenticate(presented, request, { clientCertificate: nodeCertificate(request.raw) });
     if (failure) return send(reply, failure);
     reply.headers(headers);
     /** @type {any} */ (request).auth = auth;

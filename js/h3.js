@@ -10,7 +10,7 @@
 
 import { authenticator } from './authenticate.js';
 import { JwtGuardError } from './errors.js';
-import { nodeSettings } from './node-request.js';
+import { nodeCertificate, nodeSettings } from './node-request.js';
 import { checkNodeRequest, checkRequest } from './request-check.js';
 import { toResponse, workerContext } from './worker-request.js';
 
@@ -44,6 +44,17 @@ function strippedWebEvent(guard, event) {
 }
 
 /**
+ * What an h3 2 request adds to verification: on Node (srvx keeps the Node
+ * request as `runtime.node.req`), the client certificate of its TLS
+ * connection; elsewhere, Cloudflare's verified one.
+ */
+function webContext(req) {
+  const context = workerContext(req, req);
+  const fromNode = nodeCertificate(req.runtime?.node?.req);
+  return fromNode === undefined ? context : { ...context, clientCertificate: fromNode };
+}
+
+/**
  * The middleware: verifies each request's token and sets `event.context.auth`, or answers.
  * @param {object | object[] | ((event: object) => object | object[])} options createVerifier options, or a function of the event (per-tenant policies)
  * @param {{ realm?: string, tokenFrom?: object, resourceMetadata?: boolean | object, origin?: string, checkPreflight?: boolean }} [settings]
@@ -60,7 +71,7 @@ export function defineAuthMiddleware(options, settings = {}) {
     // h3 2: event.req is a web Request; h3 1: the Node request, whose full path h3 keeps as originalUrl.
     const web = typeof event.req?.url === 'string' && event.req.headers instanceof Headers;
     const outcome = web
-      ? await checkRequest(guard, webRequest(event.req, trust.origin), event, workerContext(event.req, event.req))
+      ? await checkRequest(guard, webRequest(event.req, trust.origin), event, webContext(event.req))
       : await checkNodeRequest(guard, trust, event.node.req, {}, event);
     if ('answer' in outcome) return toResponse(outcome.answer, event.method ?? event.req.method);
     if ('preflight' in outcome) {

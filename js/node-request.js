@@ -14,6 +14,9 @@
  *   its own proxy setting) or the socket's, and the host is the Host header.
  * A host that is not a plain `host[:port]`, or a request target that is not a
  * path, is refused with ERR_REQUEST_INVALID (400) before any token is read.
+ *
+ * The client certificate of a certificate-bound token (RFC 8705) is the one
+ * the TLS connection itself carried (`nodeCertificate`), never a header.
  */
 
 import { JwtGuardError } from './errors.js';
@@ -138,6 +141,28 @@ export function nodeRequest(req, trust, { protocol, path } = {}) {
   const url = `${origin}${target}`;
   if (!URL.canParse(url) || new URL(url).origin !== new URL(origin).origin) throw refused('the request url is not valid');
   return { method: req.method, url, headers: req.headers, hostFromClient: trust.origin === null };
+}
+
+/**
+ * The DER bytes of the certificate the client presented in the TLS handshake
+ * of the request's connection, or undefined: a plain-HTTP connection, or a
+ * TLS one without a client certificate (the server did not set `requestCert`,
+ * or the client sent none; Node then answers an empty object).
+ *
+ * It is used whether or not the certificate chains to a CA the server trusts
+ * (`socket.authorized`): RFC 8705 §3 binds a token to a certificate by its
+ * SHA-256 thumbprint, self-signed certificates included, and the handshake
+ * has already proved the client holds the certificate's private key. A
+ * server that wants only certificates of its CA sets `rejectUnauthorized:
+ * true` and Node refuses the others in the handshake.
+ * @param {{ socket?: unknown } | undefined} req Node's `http.IncomingMessage` (or HTTP/2's compatibility request)
+ * @returns {Uint8Array | undefined}
+ */
+export function nodeCertificate(req) {
+  const socket = /** @type {{ encrypted?: boolean, getPeerCertificate?: () => { raw?: unknown } } | undefined} */ (req?.socket);
+  if (socket?.encrypted !== true || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const { raw } = socket.getPeerCertificate() ?? {};
+  return raw instanceof Uint8Array && raw.length > 0 ? raw : undefined;
 }
 
 /** Writes `{ status, headers, body }` as JSON; HEAD gets no body. */

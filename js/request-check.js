@@ -6,7 +6,7 @@
  * the outcome into its framework's answer; nothing is decided here.
  */
 
-import { nodeRequest } from './node-request.js';
+import { nodeCertificate, nodeRequest } from './node-request.js';
 
 /**
  * @typedef {{ status: number, headers: Record<string, string>, body: unknown }} Answer
@@ -34,7 +34,8 @@ export async function checkRequest(guard, request, argument, context) {
 /**
  * The same for Node's `http.IncomingMessage`, read by `nodeRequest` (the
  * trust settings decide its origin): a request it cannot read is answered
- * 400 before any token is read.
+ * 400 before any token is read. A client certificate of the request's TLS
+ * connection is given to the verification (`nodeCertificate`).
  * @param {ReturnType<typeof import('./authenticate.js').authenticator>} guard
  * @param {{ origin: string | null, trustProxy: boolean }} trust from `nodeSettings`
  * @param {import('node:http').IncomingMessage} req
@@ -49,5 +50,5 @@ export async function checkNodeRequest(guard, trust, req, known, argument) {
   } catch (error) {
     return { answer: guard.refusal(error) };
   }
-  return checkRequest(guard, request, argument);
+  return checkRequest(guard, request, argument, { clientCertificate: nodeCertificate(req) });
 }

@@ -15,12 +15,18 @@
 // - `OPTIONS /api/whoami` answers what a CORS preflight handler saw:
 //   `{ auth, authorization, dpop, path }` (null for what is absent; `path`
 //   the request's path and query as the framework's request gives it).
+// A second app, the same but for the options (one issuer whose policy asks
+// for step-up: `acrValues` and `maxAuthAge`), answers the step-up rows.
+//
+// Test names carry the tags of the adapter matrix (docs/middleware.md;
+// tests/js/adapter-matrix.test.mjs): [dpop], [rfc9728], [preflight], [step-up].
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
 import { parseChallenges } from '../js/challenges.mjs';
 import { dpopClient, windowNonce } from '../js/dpop-client.mjs';
 import { serve } from '../js/remote/net.mjs';
+import { AGE, LEVEL, STEP_UP_POLICIES } from '../js/step-up-cases.mjs';
 import { remoteJwks } from '@jwtguard/jwtguard';
 
 /** The role `/api/whoami` requires. */
@@ -35,6 +41,9 @@ const DPOP_ALGS = 'ES256 ES384 EdDSA RS256 RS384 RS512 PS256 PS384 PS512';
 /** The server nonces (RFC 9449 §8) the apps ask for: the secret and the window, in seconds. */
 const NONCE_SECRET = 'the framework adapters dpop nonce secret, 32+ bytes';
 const NONCE_WINDOW = 3600;
+
+/** The `x5t#S256` of a certificate no request presents (the SHA-256 of "no such certificate", base64url). */
+const CERTIFICATE_THUMBPRINT = 'VRF639RDOayGG_xn8s_2XjSWkHaO0uhxMLGiZi0-pz4';
 
 /** The path whose answers the table checks. */
 const PATH = '/api/whoami';
@@ -62,9 +71,25 @@ const BEARER_ROWS = [
   ['invalid (another key, same kid)', async ({ forged }) => `Bearer ${await forged()}`, 401,
     { error: 'invalid_token', code: 'ERR_SIGNATURE_INVALID' },
     (meta) => [bearer(meta, { error: 'invalid_token', error_description: 'ERR_SIGNATURE_INVALID: signature is invalid' })]],
+  ['certificate-bound, without its certificate (plain HTTP)', async ({ token }) => `Bearer ${await token({ cnf: { 'x5t#S256': CERTIFICATE_THUMBPRINT } })}`, 401,
+    { error: 'invalid_token', code: 'ERR_TOKEN_BOUND' },
+    (meta) => [bearer(meta, { error: 'invalid_token', error_description: 'ERR_TOKEN_BOUND: token is bound to a key and was not presented with it' })]],
   ['wrong role', async ({ token }) => `Bearer ${await token({ roles: ['Data.Write'] })}`, 403,
     { error: 'insufficient_scope', code: 'ERR_ROLE_MISSING' },
     (meta) => [bearer(meta, { error: 'insufficient_scope', error_description: 'ERR_ROLE_MISSING: required role is missing' })]],
+];
+
+/**
+ * `[name, claims(now), status, challenge params beyond realm and resource_metadata]`:
+ * the step-up rows, each a GET of /api/whoami on the step-up app, whose
+ * policy is STEP_UP_POLICIES.stepUp (acrValues urn:mfa urn:phr, maxAuthAge 300).
+ */
+const STEP_UP_ROWS = [
+  ['no acr', (now) => ({ auth_time: now }), 401,
+    { error: 'insufficient_user_authentication', error_description: LEVEL, acr_values: 'urn:mfa urn:phr', max_age: '300' }],
+  ['the right acr, signed in too long ago', (now) => ({ acr: 'urn:mfa', auth_time: now - 1000 }), 401,
+    { error: 'insufficient_user_authentication', error_description: AGE, acr_values: 'urn:mfa urn:phr', max_age: '300' }],
+  ['the right acr, signed in recently', (now) => ({ acr: 'urn:phr', auth_time: now - 10 }), 200, null],
 ];
 
 /** What `GET /api/whoami` answers for a Bearer token signed by `pair`. */
@@ -83,6 +108,7 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
   describe(name, () => {
     let pair;
     let app;
+    let stepUpApp;
     let down;
     before(async () => {
       pair = await keyPair('ES256');
@@ -99,9 +125,16 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
         settings: { resourceMetadata: true, tokenFrom: { query: 'access_token' }, onRefuse: false },
         keysDown,
       });
+      stepUpApp = await start({
+        options: [{ ...STEP_UP_POLICIES.stepUp, roles: [ROLE], keys: { keys: [pair.jwk] } }],
+        role: ROLE,
+        settings: { resourceMetadata: true, onRefuse: false },
+        keysDown,
+      });
     });
     after(async () => {
       await app?.close();
+      await stepUpApp?.close();
       await down?.close();
     });
 
@@ -136,7 +169,7 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
       assert.equal(response.headers.get('www-authenticate'), null);
     });
 
-    test('DPoP-bound: with its jose-signed proof it passes, after the server nonce; the nonce rides on the success too', async () => {
+    test('[dpop] DPoP-bound: with its jose-signed proof it passes, after the server nonce; the nonce rides on the success too', async () => {
       const client = await dpopClient();
       const token = await tokens.token({ cnf: { jkt: client.jkt } });
       const answers = await client.call(fetch, token, `${origin()}${PATH}`);
@@ -154,7 +187,7 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
       assert.ok(nonces.includes(accepted.headers.get('dpop-nonce')), 'the success carries the server nonce');
     });
 
-    test('DPoP-bound without its proof: 401 invalid_dpop_proof; as a Bearer token: 401 invalid_token', async () => {
+    test('[dpop] DPoP-bound without its proof: 401 invalid_dpop_proof; as a Bearer token: 401 invalid_token', async () => {
       const client = await dpopClient();
       const token = await tokens.token({ cnf: { jkt: client.jkt } });
       const unproven = await fetch(`${origin()}${PATH}`, { headers: { authorization: `DPoP ${token}` } });
@@ -168,7 +201,7 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
       assert.deepEqual(await asBearer.json(), { error: 'invalid_token', code: 'ERR_TOKEN_BOUND' });
     });
 
-    test('RFC 9728 metadata is served at the root, and named by every 401', async () => {
+    test('[rfc9728] RFC 9728 metadata is served at the root, and named by every 401', async () => {
       const response = await fetch(meta());
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
@@ -180,7 +213,7 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
       });
     });
 
-    test('a CORS preflight passes unchecked, without auth and without credentials', async () => {
+    test('[preflight] a CORS preflight passes unchecked, without auth and without credentials', async () => {
       const response = await fetch(`${origin()}${PATH}?access_token=not-a-token&page=2`, {
         method: 'OPTIONS',
         headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', authorization: 'Bearer not-a-token', dpop: 'not-a-proof' },
@@ -193,6 +226,22 @@ export function frameworkSuite(name, start, more, { preflightKeepsQuery = false 
       assert.equal(checked.status, 401);
       assert.deepEqual(await checked.json(), { error: 'unauthorized', code: null });
     });
+
+    for (const [row, claims, status, params] of STEP_UP_ROWS) {
+      test(`[step-up] ${row} → ${status}`, async () => {
+        const token = await tokens.token(claims(nowSeconds()));
+        const response = await fetch(`${stepUpApp.origin}${PATH}`, { headers: { authorization: `Bearer ${token}` } });
+        const text = await response.text();
+        assert.equal(response.status, status, text);
+        if (params === null) {
+          assert.deepEqual(JSON.parse(text), whoami(pair));
+          assert.equal(response.headers.get('www-authenticate'), null);
+          return;
+        }
+        assert.deepEqual(JSON.parse(text), { error: params.error, code: params.error_description.split(':')[0] });
+        assert.deepEqual(parseChallenges(response.headers.get('www-authenticate')), [bearer(`${stepUpApp.origin}${WELL_KNOWN}`, params)]);
+      });
+    }
 
     more?.({ origin, pair: () => pair });
   });

@@ -1,10 +1,12 @@
 // jwtguard/elysia on Elysia 1.4 under Bun (node_modules/.bin/bun runs
 // tests/frameworks/elysia-app.mjs) on 127.0.0.1: the shared table
-// (cases.mjs) and the derived `auth`.
+// (cases.mjs), options per request (per-request-cases.mjs) and the derived
+// `auth`.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { frameworkSuite } from './cases.mjs';
+import { perRequestSuite } from './per-request-cases.mjs';
 
 const BUN = fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url));
 const APP = fileURLToPath(new URL('elysia-app.mjs', import.meta.url));
@@ -41,5 +43,10 @@ function startBun(config) {
   });
 }
 
-// The key source of the second issuer is an object of functions: Bun's app builds it from `keysDown`.
-frameworkSuite('Elysia under Bun', ({ options: [api, { keys, ...down }], settings, keysDown }) => startBun({ options: [api, down], settings, keysDown }));
+// The key source of a second issuer is an object of functions: Bun's app builds it from `keysDown`.
+frameworkSuite('Elysia under Bun', ({ options: [api, down], settings, keysDown }) => startBun({
+  options: [api, ...(down ? [{ ...down, keys: undefined }] : [])], settings, keysDown,
+}));
+
+// A function cannot cross into Bun: the app builds `(request) => tenants[x-tenant]` from the tenants.
+perRequestSuite('Elysia under Bun', ({ tenants, settings }) => startBun({ tenants, settings }));

@@ -9,7 +9,8 @@ import { JwtGuardError } from '@jwtguard/jwtguard';
 import { lambdaAuthorizer } from '@jwtguard/jwtguard/lambda';
 import { importFirstBlock } from '../docs.mjs';
 import { dpopClient } from '../js/dpop-client.mjs';
-import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
+import { STEP_UP_POLICIES } from '../js/step-up-cases.mjs';
 
 /** A fixture event, without its `_source`, with `edit` applied to a fresh copy. */
 function fixture(name, edit = () => {}) {
@@ -114,7 +115,7 @@ describe('lambdaAuthorizer', () => {
       () => ({ isAuthorized: false, context: refusedContext('invalid_token', 'ERR_TOKEN_EXPIRED') }), 'ERR_TOKEN_EXPIRED'],
     ['HTTP API simple: wrong role', 'simple', (c) => httpEvent({ authorization: c.wrongRole.Authorization }),
       () => ({ isAuthorized: false, context: refusedContext('insufficient_scope', 'ERR_ROLE_MISSING') }), 'ERR_ROLE_MISSING'],
-    ['HTTP API simple: DPoP-bound with its proof', 'simple', async (c) => {
+    ['[dpop] HTTP API simple: DPoP-bound with its proof', 'simple', async (c) => {
       const { Authorization, DPoP } = await c.dpop(HTTP_URL);
       return httpEvent({ authorization: Authorization, dpop: DPoP });
     }, (c) => ({ isAuthorized: true, context: { ...c.context, cnf: JSON.stringify({ jkt: c.jkt }) } }), null],
@@ -148,7 +149,7 @@ describe('lambdaAuthorizer', () => {
     ['REST REQUEST: expired', 'rest', (c) => restRequestEvent(c.expired), () => ({ thrown: 'Unauthorized', code: null }), 'ERR_TOKEN_EXPIRED'],
     ['REST REQUEST: wrong role', 'rest', (c) => restRequestEvent(c.wrongRole),
       () => policy('unknown', 'Deny', REST_ARN, refusedContext('insufficient_scope', 'ERR_ROLE_MISSING')), 'ERR_ROLE_MISSING'],
-    ['REST REQUEST: DPoP-bound with its proof', 'rest', async (c) => restRequestEvent(await c.dpop(REST_URL)),
+    ['[dpop] REST REQUEST: DPoP-bound with its proof', 'rest', async (c) => restRequestEvent(await c.dpop(REST_URL)),
       (c) => policy('service-principal-1', 'Allow', REST_ARN, { ...c.context, cnf: JSON.stringify({ jkt: c.jkt }) }), null],
     ['REST REQUEST: DPoP-bound as a bearer token', 'rest', (c) => restRequestEvent(c.boundAsBearer), () => ({ thrown: 'Unauthorized', code: null }), 'ERR_TOKEN_BOUND'],
     ['REST REQUEST, stage resource: valid', 'stage', (c) => restRequestEvent(c.valid),
@@ -172,6 +173,76 @@ describe('lambdaAuthorizer', () => {
     assert.equal(heard.code, 'ERR_DPOP_INVALID');
     assert.match(heard.detail, /TOKEN authorizer cannot see the DPoP header: use a REQUEST authorizer/);
   });
+});
+
+describe('lambdaAuthorizer and a policy that asks for step-up', () => {
+  // An authorizer answers API Gateway, not the client: no WWW-Authenticate, so no acr_values or max_age
+  // reach the client. What is left of the refusal is the context's error and code (docs/frameworks/lambda.md).
+  const refused = { error: 'insufficient_user_authentication', code: 'ERR_AUTH_LEVEL_INSUFFICIENT' };
+  let pair;
+  let handlers;
+  before(async () => {
+    pair = await keyPair('ES256', 'lambda');
+    const options = { ...STEP_UP_POLICIES.stepUp, keys: { keys: [pair.jwk] } };
+    handlers = { simple: lambdaAuthorizer(options, { onRefuse: false }), policy: lambdaAuthorizer(options, { response: 'policy', onRefuse: false }) };
+  });
+  const withoutAcr = async () => `Bearer ${await sign(pair, goodClaims({ auth_time: nowSeconds() }))}`;
+  // [name, handler, event from the Authorization value, expected answer]
+  const rows = [
+    ['HTTP API simple: isAuthorized false (API Gateway answers 403), the context names the error', 'simple', (authorization) => httpEvent({ authorization }),
+      { isAuthorized: false, context: refused }],
+    ['HTTP API policy: a Deny policy (403) with the same context', 'policy', (authorization) => httpEvent({ authorization }), policy('unknown', 'Deny', HTTP_ARN, refused)],
+    ['REST TOKEN: Unauthorized is thrown (401, API Gateway\'s own answer, without the context)', 'policy', (Authorization) => tokenEvent({ Authorization }), { thrown: 'Unauthorized', code: null }],
+    ['REST REQUEST: the same', 'policy', (Authorization) => restRequestEvent({ Authorization }), { thrown: 'Unauthorized', code: null }],
+  ];
+  for (const [name, which, event, expected] of rows) {
+    test(`a token without acr: ${name}`, async () => {
+      assert.deepEqual(await outcome(handlers[which], event(await withoutAcr())), expected);
+    });
+  }
+  test('a token with the right acr, signed in recently: allowed', async () => {
+    const claims = goodClaims({ acr: 'urn:mfa', auth_time: nowSeconds() - 10 });
+    const answer = await handlers.simple(httpEvent({ authorization: `Bearer ${await sign(pair, claims)}` }));
+    assert.equal(answer.isAuthorized, true);
+    assert.equal(answer.context.acr, 'urn:mfa');
+  });
+});
+
+test('lambdaAuthorizer reads no client certificate: a certificate-bound token is refused ERR_TOKEN_BOUND', async () => {
+  const pair = await keyPair('ES256', 'lambda');
+  const handler = lambdaAuthorizer(OPTIONS({ keys: [pair.jwk] }), { onRefuse: false });
+  const token = await sign(pair, goodClaims({ cnf: { 'x5t#S256': 'x4E5cjHMHcMyOkBXGk7m6bCb3A7VZtsLQjY0zc8X4S0' } }));
+  assert.deepEqual(await handler(httpEvent({ authorization: `Bearer ${token}` })),
+    { isAuthorized: false, context: { error: 'invalid_token', code: 'ERR_TOKEN_BOUND' } });
+});
+
+test('[per-request] lambdaAuthorizer with options as a function of the event: each tenant its own issuer and keys', async () => {
+  const [one, two] = [await keyPair('ES256', 'tenant-one'), await keyPair('ES256', 'tenant-two')];
+  const tenants = {
+    one: { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [one.jwk] } },
+    two: { issuer: 'https://issuer.test/tenant-2/v2.0', audience: AUDIENCE, keys: { keys: [two.jwk] } },
+  };
+  const handler = lambdaAuthorizer((event) => tenants[event.headers['x-tenant']], { onRefuse: false });
+  const asTwo = `Bearer ${await sign(two, goodClaims({ iss: 'https://issuer.test/tenant-2/v2.0' }))}`;
+  // [tenant, authorization, answer's isAuthorized and context's iss or code]
+  const rows = [
+    ['one', `Bearer ${await sign(one, goodClaims())}`, [true, ISSUER]],
+    ['two', asTwo, [true, 'https://issuer.test/tenant-2/v2.0']],
+    ['one', asTwo, [false, 'ERR_KEY_NOT_FOUND']],
+  ];
+  for (const [tenant, authorization, expected] of rows) {
+    const { isAuthorized, context } = await handler(httpEvent({ 'x-tenant': tenant, authorization }));
+    assert.deepEqual([isAuthorized, isAuthorized ? context.iss : context.code], expected, tenant);
+  }
+});
+
+test('lambdaAuthorizer checks a CORS preflight event like any other: without a token it is refused', async () => {
+  const handler = lambdaAuthorizer(OPTIONS({ keys: [] }), { onRefuse: false });
+  const preflight = fixture('http-api-v2', (event) => {
+    event.requestContext.http.method = 'OPTIONS';
+    Object.assign(event.headers, { origin: 'https://app.example', 'access-control-request-method': 'GET' });
+  });
+  assert.deepEqual(await handler(preflight), { isAuthorized: false, context: { error: 'unauthorized' } });
 });
 
 describe('lambdaAuthorizer keeps one verifier per container', () => {

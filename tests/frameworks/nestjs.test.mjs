@@ -1,6 +1,7 @@
 // jwtguard/nestjs on NestJS 12, with @nestjs/platform-express and with
 // @nestjs/platform-fastify, on 127.0.0.1: the shared table (cases.mjs; its
-// role also by @Roles), then @Public, @Scopes and controller @Roles routes.
+// role also by @Roles), then @Public, @Scopes and controller @Roles routes;
+// the mTLS table (mtls-cases.mjs) over Nest's httpsOptions.
 // The app is plain JavaScript: Nest's decorators are applied as the
 // functions they are.
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { AUDIENCE, ISSUER, goodClaims, sign } from '../js/helpers.mjs';
 import { parseChallenges } from '../js/challenges.mjs';
 import { preflightSeen, whoamiOf } from './app-answers.mjs';
 import { frameworkSuite } from './cases.mjs';
+import { mtlsSuite } from './mtls-cases.mjs';
 
 /** Applies method decorators, and `@Req()` to the first parameter, to `Class.prototype[name]`. */
 function route(Class, name, ...decorators) {
@@ -71,9 +73,9 @@ function appModule(role, jwtGuardModule) {
 }
 
 const PLATFORMS = [
-  // forRoot on Express, forRootAsync (a factory) on Fastify.
-  ['NestJS on @nestjs/platform-express', () => new ExpressAdapter(), (config) => JwtGuardModule.forRoot(config)],
-  ['NestJS on @nestjs/platform-fastify', () => new FastifyAdapter(), (config) => JwtGuardModule.forRootAsync({ useFactory: async () => config })],
+  // forRoot on Express, forRootAsync (a factory) on Fastify; HTTPS by Nest's httpsOptions on Express, Fastify's own https on Fastify.
+  ['NestJS on @nestjs/platform-express', () => new ExpressAdapter(), (tls) => ({ httpsOptions: tls }), (config) => JwtGuardModule.forRoot(config)],
+  ['NestJS on @nestjs/platform-fastify', (tls) => new FastifyAdapter(tls ? { https: tls } : undefined), () => ({}), (config) => JwtGuardModule.forRootAsync({ useFactory: async () => config })],
 ];
 
 test('@Roles() and @Scopes() need one or more names', () => {
@@ -92,12 +94,15 @@ test('the module needs createVerifier options: not a function of the request, no
   }
 });
 
-for (const [name, adapter, configured] of PLATFORMS) {
-  frameworkSuite(name, async ({ options, role, settings }) => {
-    const app = await NestFactory.create(appModule(role, configured({ options, ...settings })), adapter(), { logger: false });
+for (const [name, adapter, httpsOptions, configured] of PLATFORMS) {
+  /** The app, over HTTP, or over HTTPS with `tls`. */
+  const start = async ({ options, role, settings, tls }) => {
+    const app = await NestFactory.create(appModule(role, configured({ options, ...settings })), adapter(tls), { logger: false, ...(tls ? httpsOptions(tls) : {}) });
     await app.listen(0, '127.0.0.1');
     return { origin: (await app.getUrl()).replace('[::1]', '127.0.0.1'), close: () => app.close() };
-  }, ({ origin, pair }) => {
+  };
+  mtlsSuite(name, start);
+  frameworkSuite(name, start, ({ origin, pair }) => {
     test('a preflight\'s parsed query has no token either', async () => {
       const response = await fetch(`${origin()}/api/query?access_token=not-a-token&page=2`, {
         method: 'OPTIONS',

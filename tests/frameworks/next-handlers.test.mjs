@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseChallenges } from '../js/challenges.mjs';
-import { dpopClient } from '../js/dpop-client.mjs';
+import { USE_DPOP_NONCE, dpopClient, windowNonce } from '../js/dpop-client.mjs';
 import { importFirstBlock } from '../docs.mjs';
 import { edgeRuntimeWith } from '../js/edge-bundle.mjs';
-import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
+import { AUDIENCE, ISSUER, goodClaims, keyPair, nowSeconds, sign } from '../js/helpers.mjs';
+import { LEVEL, STEP_UP_POLICIES } from '../js/step-up-cases.mjs';
 import { withAuth } from '@jwtguard/jwtguard/next';
 import { route } from './next-route.mjs';
 
@@ -84,14 +85,14 @@ function runTable(name, setUp) {
       call = await setUp({ issuer: ISSUER, audience: AUDIENCE, keys: table.jwks, roles: ['Data.Read'] });
     });
 
-    test('the table', async () => {
+    test('[dpop] [preflight] the table', async () => {
       for (const [row, { method = 'GET', headers }, status, seen, challenges] of table.rows) {
         const answer = await call({ method, url: URL_BASE, headers });
         assert.deepEqual(observed(answer), [status, seen, challenges], row);
       }
     });
 
-    test('the protected resource metadata is served at its well-known path', async () => {
+    test('[rfc9728] the protected resource metadata is served at its well-known path', async () => {
       const answer = await call({ method: 'GET', url: METADATA, headers: {} });
       assert.equal(answer.status, 200);
       assert.deepEqual(JSON.parse(answer.body).resource, 'https://app.test/api/orders/7');
@@ -173,6 +174,60 @@ describe('withAuth with the origin setting', () => {
       assert.deepEqual([response.status, (await response.json()).code], [status, code]);
     });
   }
+});
+
+describe('withAuth: step-up answers, DPoP server nonces and options per request', () => {
+  /** Calls `GET` with a Request, as Next does. */
+  const send = (GET) => (url, init) => GET(new Request(url, init), { params: Promise.resolve({}) });
+  let pair;
+  before(async () => {
+    pair = await keyPair('ES256', 'next-more');
+  });
+
+  test('[step-up] a token without acr: 401 with acr_values and max_age; the right acr: 200', async () => {
+    const GET = withAuth((request, { auth }) => Response.json({ acr: auth.claims.acr }), { ...STEP_UP_POLICIES.stepUp, keys: { keys: [pair.jwk] } }, { onRefuse: false });
+    const refused = await send(GET)(URL_BASE, { headers: { authorization: `Bearer ${await sign(pair, goodClaims({ auth_time: nowSeconds() }))}` } });
+    assert.equal(refused.status, 401);
+    assert.deepEqual(await refused.json(), { error: 'insufficient_user_authentication', code: 'ERR_AUTH_LEVEL_INSUFFICIENT' });
+    assert.deepEqual(parseChallenges(refused.headers.get('www-authenticate')), [{
+      scheme: 'bearer',
+      params: { realm: 'api', error: 'insufficient_user_authentication', error_description: LEVEL, acr_values: 'urn:mfa urn:phr', max_age: '300' },
+    }]);
+    const stepped = await send(GET)(URL_BASE, { headers: { authorization: `Bearer ${await sign(pair, goodClaims({ acr: 'urn:mfa', auth_time: nowSeconds() - 10 }))}` } });
+    assert.deepEqual([stepped.status, await stepped.json()], [200, { acr: 'urn:mfa' }]);
+  });
+
+  test('[dpop] with dpopNonce: use_dpop_nonce, then the retry with the nonce passes, and the success carries the nonce', async () => {
+    const dpopNonce = { secret: 'the next.js route handler nonce secret, 32+ bytes', window: 3600 };
+    const GET = withAuth((request, { auth }) => Response.json({ binding: auth.binding.type }), { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, dpopNonce }, { onRefuse: false });
+    const client = await dpopClient();
+    const token = await sign(pair, goodClaims({ cnf: { jkt: client.jkt } }));
+    const [asked, accepted] = await client.call(send(GET), token, URL_BASE);
+    const nonces = [windowNonce(dpopNonce.secret, dpopNonce.window), windowNonce(dpopNonce.secret, dpopNonce.window, 1)];
+    assert.deepEqual([asked.status, parseChallenges(asked.headers.get('www-authenticate'))], [401, USE_DPOP_NONCE]);
+    assert.deepEqual([accepted.status, await accepted.json()], [200, { binding: 'dpop' }]);
+    assert.ok(nonces.includes(asked.headers.get('dpop-nonce')) && nonces.includes(accepted.headers.get('dpop-nonce')));
+  });
+
+  test('[per-request] options as a function of the request: each tenant its own issuer and keys', async () => {
+    const other = await keyPair('ES256', 'next-tenant-2');
+    const tenants = {
+      one: { issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] } },
+      two: { issuer: 'https://issuer.test/tenant-2/v2.0', audience: AUDIENCE, keys: { keys: [other.jwk] } },
+    };
+    const GET = withAuth((request, { auth }) => Response.json({ kid: auth.key.kid }), (request) => tenants[request.headers.get('x-tenant')], { onRefuse: false });
+    const asTwo = `Bearer ${await sign(other, goodClaims({ iss: 'https://issuer.test/tenant-2/v2.0' }))}`;
+    // [tenant, authorization, status, body]
+    const rows = [
+      ['one', `Bearer ${await sign(pair, goodClaims())}`, 200, { kid: pair.kid }],
+      ['two', asTwo, 200, { kid: other.kid }],
+      ['one', asTwo, 401, { error: 'invalid_token', code: 'ERR_KEY_NOT_FOUND' }],
+    ];
+    for (const [tenant, authorization, status, body] of rows) {
+      const response = await send(GET)(URL_BASE, { headers: { 'x-tenant': tenant, authorization } });
+      assert.deepEqual([response.status, await response.json()], [status, body], tenant);
+    }
+  });
 });
 
 test('docs/frameworks/nextjs.md: its first block runs as written', async () => {

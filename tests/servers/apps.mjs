@@ -3,6 +3,7 @@
 // keys are unavailable, `/tenant/whoami` with options chosen per request,
 // and the RFC 9728 metadata at the root.
 import { createServer } from 'node:http';
+import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
 import connect from 'connect';
 import express from 'express';
 import express4 from 'express4';
@@ -73,11 +74,11 @@ export async function startApps({ api, down, tenants }) {
   return apps;
 }
 
-/** A node:http server listening on 127.0.0.1, with its origin and a `close()` that ends open connections. */
+/** A node:http (or node:https) server listening on 127.0.0.1, with its origin and a `close()` that ends open connections. */
 export async function nodeServer(server) {
   await listen(server);
   return {
-    origin: `http://127.0.0.1:${server.address().port}`,
+    origin: `${server instanceof HttpsServer ? 'https' : 'http'}://127.0.0.1:${server.address().port}`,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -94,23 +95,24 @@ export const FRAMEWORKS = Object.freeze(['express', 'express4', 'connect', 'fast
  * middleware `settings` (`origin`, `trustProxy`, `resourceMetadata`, …).
  * `route` is the handler behind it: its `method` (default GET) and
  * `answer(req)`, the JSON body from Node's request (default: who called).
- * @param {{ method?: 'GET' | 'OPTIONS', answer?: (req: any) => unknown }} [route]
+ * With `tls` (node:https server options) it is served over HTTPS.
+ * @param {{ method?: 'GET' | 'OPTIONS', answer?: (req: any) => unknown, tls?: import('node:https').ServerOptions }} [route]
  * @returns {Promise<{ origin: string, port: number, close(): Promise<void> }>}
  */
-export async function startApp(name, options, settings, { method = 'GET', answer = (req) => whoami(req.auth) } = {}) {
+export async function startApp(name, options, settings, { method = 'GET', answer = (req) => whoami(req.auth), tls } = {}) {
   const reply = (req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(answer(req)));
   };
   let app;
   if (name === 'fastify') {
-    const fastify = Fastify();
+    const fastify = Fastify(tls ? { https: tls } : {});
     await fastify.register(fastifyAuth, { options, ...settings });
     // Fastify's request.auth is the decorated one; the raw request carries the headers and target.
     fastify.route({ method, url: '/api/whoami', handler: async (request) => answer(Object.assign(request.raw, { auth: request.auth })) });
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     const { port } = fastify.server.address();
-    return { origin: `http://127.0.0.1:${port}`, port, close: () => fastify.close() };
+    return { origin: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, close: () => fastify.close() };
   }
   if (name === 'express' || name === 'express4') {
     app = (name === 'express' ? express : express4)();
@@ -124,6 +126,6 @@ export async function startApp(name, options, settings, { method = 'GET', answer
     const guard = expressAuth(options, settings);
     app = (req, res) => guard(req, res, () => reply(req, res));
   }
-  const server = await nodeServer(createServer(app));
+  const server = await nodeServer(tls ? createHttpsServer(tls, app) : createServer(app));
   return { ...server, port: Number(new URL(server.origin).port) };
 }

@@ -30,7 +30,7 @@ for (const framework of FRAMEWORKS) {
 
     const boundToken = (client) => sign(issuer, goodClaims({ cnf: { jkt: client.jkt } }));
 
-    test('a client follows use_dpop_nonce and succeeds on the retry', async () => {
+    test('[dpop] a client follows use_dpop_nonce and succeeds on the retry', async () => {
       const client = await dpopClient();
       const token = await boundToken(client);
       const expected = [nonceOf(SECRET), nonceOf(SECRET, 1)];

@@ -39,7 +39,7 @@ after(async () => {
 for (const name of FRAMEWORKS) {
   describe(`${name}: CORS preflight`, () => {
     for (const [row, headers, query, checkPreflight, status, want] of PREFLIGHT_CASES) {
-      test(`${row} → ${status}`, async () => {
+      test(`[preflight] ${row} → ${status}`, async () => {
         const app = apps[name][checkPreflight ? 'checking' : 'passing'];
         const response = await fetch(`${app.origin}/api/whoami${query}`, { method: 'OPTIONS', headers });
         await assertPreflightAnswer(response, status, want);

@@ -90,7 +90,7 @@ for (const name of ['express', 'express4', 'connect', 'fastify', 'http']) {
       });
     }
 
-    test('a DPoP-bound token with its proof: the proof is checked against the URL the server reconstructs', async () => {
+    test('[dpop] a DPoP-bound token with its proof: the proof is checked against the URL the server reconstructs', async () => {
       const dpopKey = await generateKeyPair('ES256', { extractable: true });
       const jwk = await exportJWK(dpopKey.publicKey);
       const token = await sign(pair, goodClaims({ cnf: { jkt: await calculateJwkThumbprint(jwk) } }));
@@ -105,7 +105,7 @@ for (const name of ['express', 'express4', 'connect', 'fastify', 'http']) {
       assert.deepEqual([elsewhere.status, (await elsewhere.json()).code], [401, 'ERR_DPOP_INVALID']);
     });
 
-    test('options chosen per request: each tenant its own issuer and keys', async () => {
+    test('[per-request] options chosen per request: each tenant its own issuer and keys', async () => {
       const other = await sign(tenantPair, goodClaims({ iss: 'https://issuer.test/tenant-2/v2.0' }));
       const asOther = await get(origin(), '/tenant/whoami', { authorization: `Bearer ${other}`, 'x-tenant': 'other' });
       assert.equal(asOther.status, 200);
@@ -116,7 +116,7 @@ for (const name of ['express', 'express4', 'connect', 'fastify', 'http']) {
       assert.equal((await asDefault.json()).code, 'ERR_KEY_NOT_FOUND');
     });
 
-    test('the 401 names the metadata, which is served at the root with a cache header and CORS', async () => {
+    test('[rfc9728] the 401 names the metadata, which is served at the root with a cache header and CORS', async () => {
       const challenge = (await get(origin(), '/api/whoami')).headers.get('www-authenticate');
       const url = /resource_metadata="([^"]+)"/.exec(challenge)[1];
       assert.equal(url, metadataUrl());

@@ -27,7 +27,7 @@ after(async () => {
 
 for (const name of FRAMEWORKS) {
   describe(`${name}: step-up and claims challenges`, () => {
-    test('every case: status, body and the exact challenge parameters', async () => {
+    test('[step-up] every case: status, body and the exact challenge parameters', async () => {
       const { origin } = apps[name];
       for (const row of cases) {
         const response = await fetch(`${origin}/api/whoami`, { headers: { authorization: `Bearer ${row.token}`, 'x-policy': row.policy } });

@@ -29,7 +29,7 @@ describe('dpopNonce in workerd', () => {
   const send = (url, init) => mf.dispatchFetch(url, init);
 
   for (const [via, path] of [['worker', '/worker/whoami'], ['hono', '/hono/whoami'], ['gateway', '/gateway/whoami']]) {
-    test(`${via}: use_dpop_nonce, then the retry with the nonce passes`, async () => {
+    test(`[dpop] ${via}: use_dpop_nonce, then the retry with the nonce passes`, async () => {
       const client = await dpopClient();
       const token = await sign(issuer, goodClaims({ cnf: { jkt: client.jkt } }));
       const expected = [nonceOf(SECRET), nonceOf(SECRET, 1)];

@@ -1,7 +1,8 @@
 // Sender-constrained tokens through the Worker middleware in workerd: a
 // DPoP-bound token with a jose proof, a replay caught by the DpopReplayStore
 // Durable Object across requests, the DPoP challenge, and a certificate-bound
-// token proven by Cloudflare's verified-certificate fingerprint.
+// token proven by Cloudflare's verified-certificate fingerprint (through
+// `protect`, Hono's `jwtAuth` and a `gateway` rule).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +13,7 @@ import { startWorker } from './workerd.mjs';
 const URL_OF_API = 'https://api.test/tasks';
 const sha256 = (data) => createHash('sha256').update(data).digest();
 
-describe('DPoP and mTLS through protect() in workerd', () => {
+describe('DPoP and mTLS through protect(), Hono and the gateway in workerd', () => {
   let mf;
   let issuerKey;
   let dpopKey;
@@ -32,7 +33,7 @@ describe('DPoP and mTLS through protect() in workerd', () => {
     htm: 'GET', htu: URL_OF_API, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ath: sha256(token).toString('base64url'), ...claims,
   }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: dpopJwk }).sign(dpopKey.privateKey);
 
-  test('a bound token with its proof reaches the handler; the same proof again is a replay', async () => {
+  test('protect: a bound token with its proof reaches the handler; the same proof again is a replay', async () => {
     const token = await sign(issuerKey, goodClaims({ cnf: { jkt: await calculateJwkThumbprint(dpopJwk) } }));
     const dpop = await proof(token);
     const first = await mf.dispatchFetch(URL_OF_API, { headers: { authorization: `DPoP ${token}`, dpop } });
@@ -55,24 +56,26 @@ describe('DPoP and mTLS through protect() in workerd', () => {
     assert.equal((await elsewhere.json()).code, 'ERR_DPOP_INVALID');
   });
 
-  test('a certificate-bound token needs Cloudflare to report that certificate as presented and verified', async () => {
-    const der = Buffer.from('a client certificate, as DER bytes');
-    const token = await sign(issuerKey, goodClaims({ cnf: { 'x5t#S256': sha256(der).toString('base64url') } }));
-    const fingerprint = sha256(der).toString('hex');
-    const tls = (over) => ({ tlsClientAuth: { certPresented: '1', certVerified: 'SUCCESS', certFingerprintSHA256: fingerprint, ...over } });
-    const rows = [
-      ['verified certificate', tls({}), 200],
-      ['certificate not verified', tls({ certVerified: 'FAILED:self signed certificate' }), 401],
-      ['no certificate presented', tls({ certPresented: '0' }), 401],
-      ['another certificate', tls({ certFingerprintSHA256: sha256(Buffer.from('another')).toString('hex') }), 401],
-      ['no TLS client auth', {}, 401],
-    ];
-    for (const [name, cf, status] of rows) {
-      const response = await mf.dispatchFetch(URL_OF_API, { headers: { authorization: `Bearer ${token}` }, cf });
-      assert.equal(response.status, status, name);
-      const body = await response.json();
-      if (status === 200) assert.equal(body.binding.type, 'mtls', name);
-      else assert.equal(body.code, 'ERR_TOKEN_BOUND', name);
-    }
-  });
+  for (const [via, url] of [['protect', URL_OF_API], ['hono', 'https://api.test/hono/tasks'], ['gateway', 'https://api.test/gateway/tasks']]) {
+    test(`[mtls] ${via}: a certificate-bound token needs Cloudflare to report that certificate as presented and verified`, async () => {
+      const der = Buffer.from('a client certificate, as DER bytes');
+      const token = await sign(issuerKey, goodClaims({ cnf: { 'x5t#S256': sha256(der).toString('base64url') } }));
+      const fingerprint = sha256(der).toString('hex');
+      const tls = (over) => ({ tlsClientAuth: { certPresented: '1', certVerified: 'SUCCESS', certFingerprintSHA256: fingerprint, ...over } });
+      const rows = [
+        ['verified certificate', tls({}), 200],
+        ['certificate not verified', tls({ certVerified: 'FAILED:self signed certificate' }), 401],
+        ['no certificate presented', tls({ certPresented: '0' }), 401],
+        ['another certificate', tls({ certFingerprintSHA256: sha256(Buffer.from('another')).toString('hex') }), 401],
+        ['no TLS client auth', {}, 401],
+      ];
+      for (const [name, cf, status] of rows) {
+        const response = await mf.dispatchFetch(url, { headers: { authorization: `Bearer ${token}` }, cf });
+        assert.equal(response.status, status, name);
+        const body = await response.json();
+        if (status === 200) assert.equal(body.binding.type, 'mtls', name);
+        else assert.equal(body.code, 'ERR_TOKEN_BOUND', name);
+      }
+    });
+  }
 });

@@ -68,7 +68,7 @@ for (const [via, prefix] of [['worker', ''], ['hono', '/hono']]) {
       });
     }
 
-    test('CORS preflight passes to the origin without credentials or forged claims; it needs a rule; a rule naming OPTIONS checks it', async () => {
+    test('[preflight] CORS preflight passes to the origin without credentials or forged claims; it needs a rule; a rule naming OPTIONS checks it', async () => {
       const preflight = { origin: 'https://app.test', 'access-control-request-method': 'POST' };
       const passed = await call('OPTIONS', '/api/items', { ...preflight, 'x-user': 'admin', authorization: 'Bearer forged' });
       assert.equal(passed.status, 200);
@@ -106,7 +106,7 @@ for (const [via, prefix] of [['worker', ''], ['hono', '/hono']]) {
   });
 }
 
-test('the gateway serves RFC 9728 metadata and names it in its 401s', async () => {
+test('[rfc9728] the gateway serves RFC 9728 metadata and names it in its 401s', async () => {
   const denied = await mf.dispatchFetch('https://gateway.test/api/items');
   assert.match(denied.headers.get('www-authenticate'), /resource_metadata="https:\/\/gateway\.test\/\.well-known\/oauth-protected-resource"/);
   const response = await mf.dispatchFetch('https://gateway.test/.well-known/oauth-protected-resource');

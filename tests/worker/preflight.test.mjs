@@ -17,7 +17,7 @@ after(() => mf?.dispose());
 for (const via of ['worker', 'hono']) {
   describe(`${via} in workerd: CORS preflight`, () => {
     for (const [row, headers, query, checkPreflight, status, want] of PREFLIGHT_CASES) {
-      test(`${row} → ${status}`, async () => {
+      test(`[preflight] ${row} → ${status}`, async () => {
         const url = `https://api.test/${checkPreflight ? 'checking/' : ''}${via}/api/whoami${query}`;
         const response = await mf.dispatchFetch(url, { method: 'OPTIONS', headers });
         await assertPreflightAnswer(response, status, want);

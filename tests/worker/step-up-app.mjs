@@ -1,14 +1,18 @@
-// The step-up test Worker: `/worker/<policy>` behind `protect` and
-// `/hono/<policy>` behind Hono's `jwtAuth`, each policy from the POLICIES
-// binding (JSON, members only) with the JWKS binding's keys.
+// The step-up test Worker: `/worker/<policy>` behind `protect`,
+// `/hono/<policy>` behind Hono's `jwtAuth` and `/gateway/<policy>` behind a
+// `gateway` rule, each policy from the POLICIES binding (JSON, members only)
+// with the JWKS binding's keys. The RFC 9728 document at the root is the one
+// of the `stepUp` policy's `protect`, Hono app or gateway, as the `x-via`
+// header says.
 import { Hono } from 'hono';
-import { protect } from '@jwtguard/jwtguard/worker';
+import { gateway, protect } from '@jwtguard/jwtguard/worker';
 import { jwtAuth } from '@jwtguard/jwtguard/hono';
 
 const settings = { resourceMetadata: true };
 const optionsFor = (name) => (env) => ({ ...JSON.parse(env.POLICIES)[name], keys: env.JWKS });
 const workers = new Map();
 const honos = new Map();
+const gateways = new Map();
 
 function worker(name) {
   if (!workers.has(name)) workers.set(name, protect(optionsFor(name), (request, env, ctx, auth) => Response.json({ sub: auth.claims.sub }), settings));
@@ -25,10 +29,20 @@ function hono(name) {
   return honos.get(name);
 }
 
+function gated(name) {
+  if (!gateways.has(name)) {
+    const config = { policies: { [name]: optionsFor(name) }, rules: [{ path: `/gateway/${name}`, require: name }], settings };
+    gateways.set(name, gateway(config, (request, env, ctx, auth) => Response.json({ sub: auth.claims.sub })));
+  }
+  return gateways.get(name);
+}
+
 export default {
   fetch(request, env, ctx) {
     const [, via, name] = new URL(request.url).pathname.split('/');
-    if (!Object.hasOwn(JSON.parse(env.POLICIES), name)) return new Response('no such policy', { status: 404 });
-    return via === 'hono' ? hono(name).fetch(request, env, ctx) : worker(name)(request, env, ctx);
+    const [kind, policy] = via === '.well-known' ? [request.headers.get('x-via'), 'stepUp'] : [via, name];
+    if (!Object.hasOwn(JSON.parse(env.POLICIES), policy)) return new Response('no such policy', { status: 404 });
+    if (kind === 'gateway') return gated(policy)(request, env, ctx);
+    return kind === 'hono' ? hono(policy).fetch(request, env, ctx) : worker(policy)(request, env, ctx);
   },
 };

@@ -1,8 +1,10 @@
-// Step-up (RFC 9470) and Entra claims challenges in workerd: `protect` and
-// Hono's `jwtAuth` give every case of the shared table, its WWW-Authenticate
-// parsed and compared exactly.
+// Step-up (RFC 9470) and Entra claims challenges in workerd: `protect`,
+// Hono's `jwtAuth` and a `gateway` rule give every case of the shared table,
+// its WWW-Authenticate parsed and compared exactly, and each serves the
+// RFC 9728 document the challenges name.
+import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { keyPair } from '../js/helpers.mjs';
+import { ISSUER, keyPair } from '../js/helpers.mjs';
 import { STEP_UP_POLICIES, assertStepUpAnswer, stepUpCases } from '../js/step-up-cases.mjs';
 import { startWorker } from './workerd.mjs';
 
@@ -17,14 +19,23 @@ before(async () => {
 
 after(() => mf?.dispose());
 
-for (const via of ['worker', 'hono']) {
+for (const via of ['worker', 'hono', 'gateway']) {
   describe(`${via} in workerd: step-up and claims challenges`, () => {
-    test('every case: status, body and the exact challenge parameters', async () => {
+    test('[step-up] every case: status, body and the exact challenge parameters', async () => {
       for (const row of cases) {
         const response = await mf.dispatchFetch(`https://api.test/${via}/${row.policy}`, { headers: { authorization: `Bearer ${row.token}` } });
         // The metadata of the whole origin: the protected paths are routed inside the Worker.
         await assertStepUpAnswer(response, row, 'https://api.test/.well-known/oauth-protected-resource');
       }
     });
+  });
+}
+
+for (const via of ['worker', 'hono', 'gateway']) {
+  test(`[rfc9728] ${via} in workerd: the metadata document the challenges name is served at the root`, async () => {
+    const response = await mf.dispatchFetch('https://api.test/.well-known/oauth-protected-resource', { headers: { 'x-via': via } });
+    assert.equal(response.status, 200);
+    const { resource, authorization_servers: servers } = await response.json();
+    assert.deepEqual([resource, servers], ['https://api.test', [ISSUER]]);
   });
 }
