@@ -14,10 +14,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { AUDIENCE, ISSUER, makeFixtures } from './fixtures.mjs';
 import { ROW } from './libraries.mjs';
 import { WARM_UP_MS } from './measure.mjs';
+import { connectInspector } from '../tests/worker/inspector.mjs';
 import { moduleMap, split, splitTable } from './profile-split.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -84,36 +84,9 @@ function node(row) {
   return { result: split(profile, moduleMap('', null), { from, to }), verifications };
 }
 
-/** A CDP client over a WebSocket: `send(method, params)` resolves with the result. */
-async function cdp(url) {
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  let id = 0;
-  const pending = new Map();
-  socket.on('message', (data) => {
-    const message = JSON.parse(data.toString());
-    const waiting = pending.get(message.id);
-    if (!waiting) return;
-    pending.delete(message.id);
-    if (message.error) waiting.reject(new Error(message.error.message));
-    else waiting.resolve(message.result);
-  });
-  return {
-    send: (method, params = {}) => new Promise((resolve, reject) => {
-      id += 1;
-      pending.set(id, { resolve, reject });
-      socket.send(JSON.stringify({ id, method, params }));
-    }),
-    close: () => socket.close(),
-  };
-}
-
 /**
- * Profiles `batch()` (which runs BATCH verifications) through `session`
- * (a CDP `send`): warm-up, then SECONDS of batches between Profiler.start
+ * Profiles `batch()` (which runs BATCH verifications) through `send`
+ * (a CDP command): warm-up, then SECONDS of batches between Profiler.start
  * and Profiler.stop.
  */
 async function profileBatches(send, batch) {
@@ -138,9 +111,7 @@ async function workerd(fixtures, rows) {
   const { startWorker } = await import('./workerd.mjs');
   const { mf, call, scriptPath } = await startWorker(fixtures, { inspectorPort: 0 });
   try {
-    const inspector = await mf.getInspectorURL();
-    const [target] = await (await fetch(`http://${inspector.host}/json`)).json();
-    const client = await cdp(target.webSocketDebuggerUrl);
+    const client = await connectInspector(mf);
     try {
       const moduleOf = moduleMap('worker.mjs', readFileSync(scriptPath, 'utf8'));
       const results = [];
