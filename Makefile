@@ -28,7 +28,7 @@ lint: build
 # tables of docs/reference.md from the core's tables; tests/js/verify.test.mjs
 # and tests/js/docs-facts.test.mjs fail when they are stale.
 facts: build
-	node scripts/core-facts.mjs pkg --declarations js/facts.d.ts docs/reference.md
+	node scripts/core-facts.mjs target-wasm/facts-pkg pkg --declarations js/facts.d.ts docs/reference.md
 
 # THIRD_PARTY_NOTICES from the licences of the crates linked into the release
 # wasm (cargo-about, installed when missing). tests/js/notices.test.mjs

@@ -11,17 +11,30 @@ cd "$(dirname "$0")/.."
 out=pkg
 profile=release
 cargo_args=(--release)
+# The facts (codes, messages, limits and their documentation) come from a
+# build with the binding's `facts` feature (its `coreFacts()` export), the
+# release wasm from one without it: their text is ~15 KB of the gzipped
+# wasm that no verification reads. The test build has both in one.
+facts=target-wasm/facts-pkg
 if [ "${1:-}" = --trap-hook ]; then
   out=${2:?--trap-hook needs an output directory}
   profile=debug
-  cargo_args=(--features trap-hook)
+  cargo_args=(--features trap-hook,facts)
+  facts=$out
 fi
 
 # The binding crate (wasm/) is the cdylib; the core is linked into it.
-scripts/wasm-cargo.sh build "${cargo_args[@]}" -p jwtguard-wasm
 # The name section (function names, ~350 KB raw) is for profilers, not for users.
-wasm-bindgen --target web --remove-name-section --remove-producers-section \
-  --out-dir "$out" --out-name jwtguard "target-wasm/wasm32-unknown-unknown/$profile/jwtguard_wasm.wasm"
+bindgen() {
+  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+    --out-dir "$1" --out-name jwtguard "target-wasm/wasm32-unknown-unknown/$profile/jwtguard_wasm.wasm"
+}
+if [ "$facts" != "$out" ]; then
+  scripts/wasm-cargo.sh build "${cargo_args[@]}" --features facts -p jwtguard-wasm
+  bindgen "$facts"
+fi
+scripts/wasm-cargo.sh build "${cargo_args[@]}" -p jwtguard-wasm
+bindgen "$out"
 
 # Trap recovery (js/trap.js): after a WebAssembly.RuntimeError the host drops
 # the instance and instantiates the compiled module again, synchronously. The
@@ -65,7 +78,7 @@ export function reinstantiate(): InitOutput;
 TS
 
 # The codes, messages, policy members and limits the JS layer shares with the core.
-node scripts/core-facts.mjs "$out"
+node scripts/core-facts.mjs "$facts" "$out"
 # The package ships its own declarations (js/index.d.ts); wasm-bindgen's
 # (pkg/jwtguard.d.ts) stay for `make lint`'s type check and are not shipped.
 rm -f "$out/jwtguard_bg.wasm.d.ts" "$out/package.json" "$out/.gitignore"
