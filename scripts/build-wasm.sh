@@ -25,16 +25,18 @@ fi
 
 # The binding crate (wasm/) is the cdylib; the core is linked into it.
 # The name section (function names, ~350 KB raw) is for profilers, not for users.
-bindgen() {
+bindgen() { # <cargo profile> <out dir>
   wasm-bindgen --target web --remove-name-section --remove-producers-section \
-    --out-dir "$1" --out-name jwtguard "target-wasm/wasm32-unknown-unknown/$profile/jwtguard_wasm.wasm"
+    --out-dir "$2" --out-name jwtguard "target-wasm/wasm32-unknown-unknown/$1/jwtguard_wasm.wasm"
 }
 if [ "$facts" != "$out" ]; then
-  scripts/wasm-cargo.sh build "${cargo_args[@]}" --features facts -p jwtguard-wasm
-  bindgen "$facts"
+  # A debug build: the facts are the same, and the release build's cdylib,
+  # which a build with other features would replace, stays up to date.
+  scripts/wasm-cargo.sh build --features facts -p jwtguard-wasm
+  bindgen debug "$facts"
 fi
 scripts/wasm-cargo.sh build "${cargo_args[@]}" -p jwtguard-wasm
-bindgen "$out"
+bindgen "$profile" "$out"
 
 # Trap recovery (js/trap.js): after a WebAssembly.RuntimeError the host drops
 # the instance and instantiates the compiled module again, synchronously. The
