@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-recipes test-remote test-worker test-servers test-frameworks test-frameworks-long test-browser lint fuzz bench
+.PHONY: facts notices soak test-soak fuzz-long fuzz-cmin test-properties-long test-trap setup build demo test test-rust test-wycheproof test-wycheproof-all test-wasm test-wasm-all test-js test-recipes test-remote test-worker test-servers test-frameworks test-frameworks-long test-browser lint fuzz bench profile
 
 setup:
 	@bash scripts/setup.sh
@@ -28,7 +28,7 @@ lint: build
 # tables of docs/reference.md from the core's tables; tests/js/verify.test.mjs
 # and tests/js/docs-facts.test.mjs fail when they are stale.
 facts: build
-	node scripts/core-facts.mjs pkg --declarations js/facts.d.ts docs/reference.md
+	node scripts/core-facts.mjs target/facts.json pkg --declarations js/facts.d.ts docs/reference.md
 
 # THIRD_PARTY_NOTICES from the licences of the crates linked into the release
 # wasm (cargo-about, installed when missing). tests/js/notices.test.mjs
@@ -147,12 +147,22 @@ test-frameworks-long: test-frameworks
 test-remote:
 	node --test tests/js/remote/*.test.mjs
 
-# Measurements, not tests: prints one table per runtime and writes bench/RESULTS.md.
+# Measurements, not tests: prints one table per runtime and issue 27's targets with
+# their verdicts, writes bench/RESULTS.md and the SVG charts (docs/performance-*.svg).
 # The compared libraries and runtimes (aws-jwt-verify, fast-jwt, miniflare's
 # workerd, playwright-core for Debian's chromium) are bench/'s own dependencies.
 bench: build
 	$(call npm-ci-when-stale,bench)
 	node bench/run.mjs
+
+# Where a verification's time goes on every host (bench/profile.mjs): perf on
+# the native core (examples/core_work.rs), node --cpu-prof, and the inspectors
+# of workerd and Chromium; prints the split between the core (wasm), the
+# boundary (wasm-bindgen's glue) and the JS. PROFILE_RECORD=before|after also
+# writes bench/profile-<when>.md, which `make bench` puts in bench/RESULTS.md.
+profile: build
+	$(call npm-ci-when-stale,bench)
+	node bench/profile.mjs $(if $(PROFILE_RECORD),--record $(PROFILE_RECORD))
 
 # The decoder page (www/) and the example web app (examples/web, built by
 # Vite and by esbuild) in Debian's Chromium; screenshots go to test-results/.

@@ -25,13 +25,23 @@ async function bundle() {
   return result.outputFiles[0].text;
 }
 
-export async function run(fixtures, { quick }) {
+/**
+ * Headless Chromium with the bench page loaded: `{ page, script, close }`,
+ * `script` the bundle's text (bench/profile.mjs maps profile lines to
+ * modules with it). Call `close()` when done.
+ */
+export async function openPage() {
   const script = await bundle();
   const userDataDir = mkdtempSync(join(tmpdir(), 'jwtguard-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: EXECUTABLE, headless: true, args: FLAGS,
-  });
+  const close = async (context) => {
+    await context?.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  let context;
   try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: EXECUTABLE, headless: true, args: FLAGS,
+    });
     const page = await context.newPage();
     await page.route(`${ORIGIN}/**`, (route) => {
       const path = new URL(route.request().url()).pathname;
@@ -46,12 +56,21 @@ export async function run(fixtures, { quick }) {
     });
     await page.goto(`${ORIGIN}/bench/index.html`);
     await page.waitForFunction(() => typeof globalThis.runBench === 'function');
+    return { page, script, close: () => close(context) };
+  } catch (error) {
+    await close(context);
+    throw error;
+  }
+}
+
+export async function run(fixtures, { quick }) {
+  const { page, close } = await openPage();
+  try {
     const options = quick ? { samples: 3, sampleMs: 10 } : {};
     const { rows, userAgent } = await page.evaluate(([f, o]) => globalThis.runBench(f, o), [fixtures, options]);
     const version = userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? 'unknown';
     return { runtime: `Chromium ${version} (Debian, headless)`, rows };
   } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }

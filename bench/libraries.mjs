@@ -5,29 +5,42 @@ import { SYNC_BACKEND, createVerifier as createShared } from '../js/verifier.js'
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
 
 /**
- * jwtguard's `verifySync` with its defaults (verified-token cache on; in
- * Node the signature goes to node:crypto) and `options` on top.
+ * The rows' names, in one place: the tables, the targets, the charts and
+ * the workerd driver find rows by these. A host's default path (what
+ * `createVerifier(...)` does with no backend option) says "default".
  */
-export function jwtguard(api, options = {}) {
-  return (fixtures) => {
-    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, ...options });
-    return { verify: (token) => verifier.verifySync(token), isAsync: false };
-  };
-}
+export const ROW = {
+  /** Node's default: the node:crypto backend (verifySync and verify alike), verified-token cache on. */
+  nodeDefault: 'jwtguard default: node:crypto, cache on',
+  nodeDefaultNoCache: 'jwtguard default: node:crypto, cache off',
+  /** workerd's and browsers' default: `verify()`, the signature to WebCrypto, cache on. */
+  webDefault: 'jwtguard default: verify(), WebCrypto, cache on',
+  webDefaultNoCache: 'jwtguard default: verify(), WebCrypto, cache off',
+  /** workerd's and browsers' `verifySync()` with the cache on: what a repeated token costs without an await. */
+  webSyncCached: 'jwtguard verifySync(): cache on',
+  /** `verifySync` where no native crypto is synchronous: every signature in the wasm core. */
+  pureWasm: 'jwtguard verifySync(): pure wasm, cache off',
+  /** Node with `webCrypto: true, nodeCrypto: false`: not a default, for comparison with the web hosts. */
+  webCryptoInNode: 'jwtguard verify(): WebCrypto, cache off',
+  coreWork: 'core work without the signature',
+  jose: 'jose',
+  awsJwtVerify: 'aws-jwt-verify',
+  fastJwt: 'fast-jwt (cache on)',
+  nodeCrypto: 'node:crypto (signature only)',
+};
 
 /**
- * jwtguard's `verify()` with the verified-token cache off: the signature goes
- * to the host's WebCrypto (RS*, PS*, ES256, ES384; EdDSA stays in the core).
+ * jwtguard with its defaults and `options` on top, through `method`
+ * (`verifySync` or `verify`).
  */
-export function jwtguardWebCrypto(api) {
+export function jwtguard(api, options = {}, method = 'verifySync') {
   return (fixtures) => {
-    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, cache: false, webCrypto: true, nodeCrypto: false });
-    return { verify: (token) => verifier.verify(token), isAsync: true };
+    const verifier = api.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: fixtures.jwks, ...options });
+    return method === 'verify'
+      ? { verify: (token) => verifier.verify(token), isAsync: true }
+      : { verify: (token) => verifier.verifySync(token), isAsync: false };
   };
 }
-
-/** The core alone, pure wasm (`nodeCrypto: false` in Node), cache off. */
-export const jwtguardCoreOnly = (api) => jwtguard(api, { cache: false, nodeCrypto: false });
 
 /**
  * Everything jwtguard does around the signature, without the signature: the
@@ -55,13 +68,21 @@ export function jose(joseModule) {
   };
 }
 
+/** jwtguard's rows every host runs, beside its default path's. */
+export function commonLibraries(api, joseModule) {
+  return [
+    [ROW.pureWasm, jwtguard(api, { cache: false, nodeCrypto: false })],
+    [ROW.coreWork, coreWork()],
+    [ROW.jose, jose(joseModule)],
+  ];
+}
+
 /** The cases every web runtime (workerd, Chromium) runs: jwtguard and jose, the same in each. */
 export function webLibraries(api, joseModule) {
   return [
-    ['jwtguard', jwtguard(api)],
-    ['jwtguard (core only, cache off)', jwtguardCoreOnly(api)],
-    ['jwtguard (WebCrypto, cache off)', jwtguardWebCrypto(api)],
-    ['core work without the signature', coreWork()],
-    ['jose', jose(joseModule)],
+    [ROW.webDefault, jwtguard(api, {}, 'verify')],
+    [ROW.webDefaultNoCache, jwtguard(api, { cache: false }, 'verify')],
+    [ROW.webSyncCached, jwtguard(api)],
+    ...commonLibraries(api, joseModule),
   ];
 }

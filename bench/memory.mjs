@@ -6,21 +6,25 @@
 // (1,000 entries) fills during the first 1,000 rotations and the heap grows
 // by its entries; the rows after that show whether anything else grows.
 // Run by bench/run.mjs in a child process with --expose-gc:
-//   node --expose-gc bench/memory.mjs [tokens] [rotations] [label]
+//   node --expose-gc bench/memory.mjs [--json] [tokens] [rotations] [label]
+// --json prints the rows as JSON (bench/run.mjs judges the flatness target on them).
 // bench/memory-before.md is this script run on the code before issue 12.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { initSync } from '../pkg/jwtguard.js';
 import { createVerifier } from '../js/node.js';
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
+import { memoryTable } from './memory-table.mjs';
 
-const TOKENS = Number(process.argv[2] ?? 100_000);
-const ROTATIONS = Number(process.argv[3] ?? 3000);
-const LABEL = process.argv[4] ?? 'default path: node:crypto backend, cache on';
+const json = process.argv.includes('--json');
+const [tokensArg, rotationsArg, labelArg] = process.argv.slice(2).filter((a) => a !== '--json');
+const TOKENS = Number(tokensArg ?? 100_000);
+const ROTATIONS = Number(rotationsArg ?? 3000);
+const LABEL = labelArg ?? 'default path: node:crypto backend, cache on';
 
 // initSync returns the instance js/node.js already made.
 const wasm = initSync();
 const enc = (bytes) => Buffer.from(bytes).toString('base64url');
-const json = (value) => enc(JSON.stringify(value));
+const encJson = (value) => enc(JSON.stringify(value));
 
 function keyPair(kid) {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -29,7 +33,7 @@ function keyPair(kid) {
 
 /** An ES256 token by node:crypto (fast to sign), distinct by `jti`. */
 function token(pair, index, now) {
-  const input = `${json({ alg: 'ES256', kid: pair.kid, typ: 'JWT' })}.${json({ iss: ISSUER, aud: AUDIENCE, iat: now, nbf: now, exp: now + 3600, sub: 'bench', jti: `m-${index}` })}`;
+  const input = `${encJson({ alg: 'ES256', kid: pair.kid, typ: 'JWT' })}.${encJson({ iss: ISSUER, aud: AUDIENCE, iat: now, nbf: now, exp: now + 3600, sub: 'bench', jti: `m-${index}` })}`;
   return `${input}.${enc(sign('sha256', Buffer.from(input), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' }))}`;
 }
 
@@ -39,7 +43,6 @@ function snapshot() {
 }
 
 const now = Math.floor(Date.now() / 1000);
-const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const rows = [];
 
 // Distinct tokens: one verifier, one key, cache on (its 1,000 entries fill and turn over).
@@ -51,7 +54,7 @@ const rows = [];
     if (!verifier.verifySync(token(pair, i, now))) throw new Error('not verified');
     if (i + 1 === TOKENS / 10 || i + 1 === TOKENS / 2 || i + 1 === TOKENS) marks.push([i + 1, snapshot()]);
   }
-  rows.push(...marks.map(([n, s]) => [`${n.toLocaleString('en')} distinct tokens`, s]));
+  rows.push(...marks.map(([n, s]) => ({ what: `${n.toLocaleString('en')} distinct tokens`, kind: 'tokens', n, ...s })));
 }
 
 // Key-set rotations: a key source whose set changes every time, a token verified after each change.
@@ -73,14 +76,7 @@ const rows = [];
     if (!verifier.verifySync(token(pair, r, now))) throw new Error('not verified');
     if ((3 * (r + 1)) % ROTATIONS === 0) marks.push([r + 1, snapshot()]);
   }
-  rows.push(...marks.map(([n, s]) => [`${n.toLocaleString('en')} key-set rotations`, s]));
+  rows.push(...marks.map(([n, s]) => ({ what: `${n.toLocaleString('en')} key-set rotations`, kind: 'rotations', n, ...s })));
 }
 
-process.stdout.write([
-  `### Memory (Node, ${LABEL}; after a full GC)`,
-  '',
-  '| after | wasm linear memory | JS heap used |',
-  '|---|--:|--:|',
-  ...rows.map(([what, s]) => `| ${what} | ${mb(s.wasm)} | ${mb(s.heap)} |`),
-  '',
-].join('\n'));
+process.stdout.write(json ? `${JSON.stringify({ label: LABEL, rows })}\n` : memoryTable({ label: LABEL, rows }));

@@ -6,7 +6,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import * as api from '../js/node.js';
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
-import { coreWork, jose, jwtguard, jwtguardCoreOnly, jwtguardWebCrypto } from './libraries.mjs';
+import { ROW, commonLibraries, jwtguard } from './libraries.mjs';
 
 const jwkFor = (fixtures, alg) => fixtures.jwks.keys.find((k) => k.alg === alg);
 
@@ -46,14 +46,12 @@ function nodeCrypto(fixtures, alg) {
 /** `[name, factory]` in table order; jose is the reference for ratios. */
 export function nodeLibraries() {
   return [
-    ['jwtguard', jwtguard(api)],
-    ['jwtguard (node:crypto, cache off)', jwtguard(api, { cache: false })],
-    ['jwtguard (core only, cache off)', jwtguardCoreOnly(api)],
-    ['jwtguard (WebCrypto, cache off)', jwtguardWebCrypto(api)],
-    ['core work without the signature', coreWork()],
-    ['jose', jose(joseModule)],
-    ['aws-jwt-verify', awsJwtVerify],
-    ['fast-jwt (cache on)', fastJwt],
-    ['node:crypto (signature only)', nodeCrypto],
+    [ROW.nodeDefault, jwtguard(api)],
+    [ROW.nodeDefaultNoCache, jwtguard(api, { cache: false })],
+    [ROW.webCryptoInNode, jwtguard(api, { cache: false, webCrypto: true, nodeCrypto: false }, 'verify')],
+    ...commonLibraries(api, joseModule),
+    [ROW.awsJwtVerify, awsJwtVerify],
+    [ROW.fastJwt, fastJwt],
+    [ROW.nodeCrypto, nodeCrypto],
   ];
 }

@@ -3,12 +3,16 @@
 // Benchmarks are measurements, never tests: nothing here fails on a number.
 //   node bench/run.mjs [--quick] [--only=node,workerd,chromium]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { ALGORITHMS, COLD_TOKENS, makeFixtures } from './fixtures.mjs';
 import { measure } from './measure.mjs';
 import { nodeLibraries } from './node.mjs';
 import { coldStart, sizes } from './size.mjs';
+import { writeCharts } from './charts.mjs';
+import { comparisonTable } from './published.mjs';
+import { judge, targetsTable } from './targets.mjs';
+import { memoryTable } from './memory-table.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -86,6 +90,8 @@ const fixtures = await makeFixtures(quick ? 50 : COLD_TOKENS);
 const sections = [];
 /** runtime name → rows, for the targets below. */
 const measured = new Map();
+/** runtime name → its full name (version), for the charts. */
+const runtimeTitles = new Map();
 
 if (only.includes('node')) {
   process.stderr.write('node ');
@@ -104,6 +110,7 @@ for (const runtime of ['workerd', 'chromium']) {
     process.stderr.write(`${runtime} `);
     const result = await run(fixtures, { quick });
     measured.set(runtime, result.rows);
+    runtimeTitles.set(runtime, result.runtime);
     sections.push(table(result.runtime, result.rows));
   } catch (error) {
     sections.push(`### ${runtime}\n\nnot measured: ${error.message}`);
@@ -112,125 +119,59 @@ for (const runtime of ['workerd', 'chromium']) {
 
 const size = await sizes();
 
-/** The issue's targets, judged on this run's figures (CPU time in Node, wall time elsewhere). */
-function targets() {
-  const value = (rows, alg, mode, name) => {
-    const us = rows?.find((r) => r.alg === alg && r.mode === mode && r.name === name)?.us;
-    return us ? (us.cpu ?? us.wall) : null;
-  };
-  const verdict = (ok) => (ok === null ? 'not measured' : ok ? 'met' : '**not met**');
-  const lines = ['### Targets (this run)', '', '| target | measured | verdict |', '|---|---|---|'];
-  for (const [runtime, rows] of measured) {
-    const speedups = ALGORITHMS.map((alg) => value(rows, alg, 'warm', 'jose') / value(rows, alg, 'warm', 'jwtguard'));
-    const worst = Math.min(...speedups);
-    lines.push(`| repeated token ≥ 10× faster than jose, ${runtime} | worst over algorithms: ${worst.toFixed(0)}× faster | ${verdict(Number.isFinite(worst) ? worst >= 10 : null)} |`);
-  }
-  const node = measured.get('Node');
-  if (node) {
-    // Issue 12: the node:crypto backend, cold, cache off, against the peers
-    // and the native floor (where a peer supports the algorithm).
-    for (const alg of ALGORITHMS) {
-      const own = value(node, alg, 'cold', 'jwtguard (node:crypto, cache off)');
-      const parts = [];
-      let ok = true;
-      for (const [peer, bound] of [['fast-jwt (cache on)', 1], ['aws-jwt-verify', 1], ['node:crypto (signature only)', 1.3]]) {
-        const them = value(node, alg, 'cold', peer);
-        if (them === null) continue;
-        parts.push(`${(own / them).toFixed(2)}× ${peer.replace(' (cache on)', '').replace(' (signature only)', ' signature')} (≤ ${bound})`);
-        ok &&= own <= bound * them;
-      }
-      lines.push(`| Node ${alg}, node:crypto backend, cold, cache off | ${parts.join(', ')} | ${verdict(own === null ? null : ok)} |`);
-    }
-    const core = (mode) => value(node, 'RS256', mode, 'jwtguard (core only, cache off)');
-    lines.push(`| pure-wasm RS256 ≤ 1.0× jose in Node (cold, cache off) | ${(core('cold') / value(node, 'RS256', 'cold', 'jose')).toFixed(2)}× | ${verdict(core('cold') <= value(node, 'RS256', 'cold', 'jose'))} |`);
-    const es = value(node, 'ES256', 'cold', 'jwtguard (core only, cache off)') / value(node, 'ES256', 'cold', 'jose');
-    lines.push(`| pure-wasm ES256 ≤ 2× jose in Node (cold, cache off) | ${es.toFixed(2)}× | ${verdict(es <= 2)} |`);
-  }
-  // The core's own share: everything around the signature, RS256 (a 1 KB token), cold.
-  for (const [runtime, rows] of measured) {
-    const us = value(rows, 'RS256', 'cold', 'core work without the signature');
-    const clock = runtime === 'Node' ? 'CPU' : 'wall';
-    lines.push(`| core work without the signature ≤ 10 µs per 1 KB token, ${runtime} (${clock}) | ${us === null ? '—' : `${us.toFixed(1)} µs`} | ${verdict(us === null ? null : us <= 10)} |`);
-  }
-  lines.push(`| release wasm ≤ 150 KB gzip, every algorithm | ${size.wasmGzip.toLocaleString('en')} bytes | ${verdict(size.wasmGzip <= 150_000)} |`);
-  // verify() with the WebCrypto backend against jose, cache off, for the
-  // algorithms the issue names.
-  for (const runtime of ['workerd', 'chromium']) {
-    const rows = measured.get(runtime);
-    for (const alg of ['RS256', 'PS256', 'ES256', 'ES384']) {
-      const ratios = ['cold', 'warm'].map((mode) => value(rows, alg, mode, 'jwtguard (WebCrypto, cache off)') / value(rows, alg, mode, 'jose'));
-      const known = ratios.every(Number.isFinite);
-      const cell = known ? `cold ${ratios[0].toFixed(2)}×, warm ${ratios[1].toFixed(2)}×` : 'not measured';
-      lines.push(`| WebCrypto backend ≤ 0.9× jose in ${runtime}, ${alg} (verify(), cache off) | ${cell} | ${verdict(known ? ratios.every((r) => r <= 0.9) : null)} |`);
-    }
-  }
-  return lines.join('\n');
-}
-/**
- * Why the WebCrypto targets are not met yet: analysis from profiling, kept
- * beside the figures (the table above says whether they are met this run).
- */
-const LIMITS = [
-  '### What limits the targets',
-  '',
-  '- The signature is the same native call the peers make (node:crypto in Node, WebCrypto elsewhere); the',
-  '  gap is jwtguard\'s own work around it, the `core work without the signature` rows. Split profile in',
-  '  Node (RS256, 1.2 KB token, CPU, after issue 12): `TextEncoder` 1–2.5 µs, `prepare` (split, header',
-  '  parsed and checked, key chosen, signature decoded and range-checked) 5–9 µs, `finish` (payload',
-  '  decoded, strictly parsed into a JSON tree with duplicate, depth and size checks, every claim checked,',
-  '  the result text built) 10–13 µs, one `JSON.parse` of the result 3–4 µs, then the deep freeze. Issue 12',
-  '  removed the second header parse and the claims\' re-serialisation. A native profile of `prepare` +',
-  '  `finish` (perf, x86-64) then showed 38% of the core\'s time in two byte loops, the token\'s alphabet',
-  '  check and base64url decoding; rewritten as one table pass and a sized buffer, they take about 19%,',
-  '  and the core-work row fell from 30.5 to about 26 µs (median CPU per token, 41 rounds of the 1,200',
-  '  tokens, the two builds run one after the other on a quiet machine). What remains is mostly the strict',
-  '  payload parse into a tree (serde_json values in B-tree maps: allocation, key comparisons) and, in JS,',
-  '  `JSON.parse`, the deep freeze and `TextEncoder`. Reaching ≤ 10 µs needs the payload checked without',
-  '  building a tree (a streaming pass over the bytes) and the result handed over without a second parse,',
-  '  which is not done.',
-  '- fast-jwt and aws-jwt-verify check fewer rules per token (no duplicate-member, depth or typ checks,',
-  '  no exact signature-encoding check before the signature), so ≤ 1.0× them is bounded by the strict rules.',
-  '- EdDSA goes to node:crypto and WebCrypto like the others since the core refuses S ≥ L and small-order',
-  '  R before offering a key (OpenSSL and BoringSSL otherwise accept a small-order R that satisfies the',
-  '  equation); `verifyRequest` takes the same path for the access token, while a DPoP proof\'s own',
-  '  signature is still checked in the core.',
-  '- The machine is shared (2 cores; the header gives the load average): CPU time in Node is less',
-  '  affected than wall time but still inflated by contention (caches, frequency); rows measured minutes',
-  '  apart are not strictly comparable. Compare rows of one algorithm and mode.',
-].join('\n');
-
 const start = await coldStart(fixtures);
 // Memory in a fresh process with --expose-gc (bench/memory.mjs); --quick runs a tenth.
-const memory = execFileSync(process.execPath, ['--expose-gc', new URL('./memory.mjs', import.meta.url).pathname, ...(quick ? ['10000', '300'] : [])], { encoding: 'utf8' });
+const memory = JSON.parse(execFileSync(process.execPath, ['--expose-gc', new URL('./memory.mjs', import.meta.url).pathname, '--json', ...(quick ? ['10000', '300'] : [])], { encoding: 'utf8' }));
 // The same measurement on the code before issue 12, recorded once (its header says how).
 const memoryBefore = readFileSync(new URL('./memory-before.md', import.meta.url), 'utf8');
+
+const titles = new Map([['Node', `Node ${process.version}`]]);
+for (const [runtime, title] of runtimeTitles) titles.set(runtime, title);
+const charts = writeCharts(measured, titles);
+const targets = judge({ measured, wasmGzip: size.wasmGzip, memory });
+/** The profile split before and after issue 27's core rewrite (bench/profile.mjs --record writes them). */
+const profiles = ['before', 'after'].map((when) => {
+  const file = new URL(`./profile-${when}.md`, import.meta.url);
+  return existsSync(file) ? readFileSync(file, 'utf8') : `### Where the time goes (${when})\n\nNot recorded: \`make profile PROFILE_RECORD=${when}\`.\n`;
+});
+const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
 
 const report = [
   '# Benchmark results',
   '',
-  `Generated by \`make bench\` on ${started.toISOString()}.`,
+  `Generated by \`make bench\` on ${started.toISOString()} in ${minutes} minutes (from the fixtures to this page; the build before it not counted).`,
   '',
-  `Machine: ${machine()}. The machine is shared (other builds may run at the same time), so`,
-  'absolute figures are noisy; compare ratios to jose, which are measured in the same run.',
+  `Machine: ${machine()} (at the end of the run). The machine is shared (other builds may run at the same time), so`,
+  'absolute figures are noisy; compare ratios, which are measured in the same run.',
   '',
   `Method: each figure is the median of ${quick ? 3 : 11} samples of ≥ ${quick ? 10 : 25} ms each, per verification.`,
-  'In Node the ratio is on CPU time (process.cpuUsage: this process only, every thread, so WebCrypto work',
+  'In Node the figures are CPU time (process.cpuUsage: this process only, every thread, so WebCrypto work',
   'on the libuv pool counts), which other processes on the shared machine do not inflate; wall time is beside it.',
   `cold = a distinct token per verification (${quick ? 50 : COLD_TOKENS} tokens cycled; more than the 1,000-entry`,
   'verified-token cache, so every jwtguard verification is a miss); warm = the same token again.',
   'Every library gets the same JWKS, the same tokens and an issuer and audience check.',
+  'Rows named `jwtguard default` are what `createVerifier(...)` does on that host with no backend option:',
+  'in Node the node:crypto backend (`verifySync` and `verify()` alike); in workerd and Chromium `verify()`,',
+  'the signature checked by WebCrypto. `verifySync()` there has no synchronous native crypto and checks',
+  'every signature in the wasm core: its rows say `pure wasm`.',
   '`node:crypto (signature only)` is the native floor: the signature check alone, no JWT parsing or claims.',
   '',
-  targets(),
+  targetsTable(targets),
   '',
-  LIMITS,
+  ...profiles,
+  '',
+  comparisonTable(measured.get('Node')),
+  '',
+  '### Charts',
+  '',
+  ...charts.map(([host, file]) => `![${titles.get(host)}: µs per cold verification](../docs/${file})`),
   '',
   ...sections.flatMap((s) => [s, '']),
   size.text,
   '',
   start,
   '',
-  memory,
+  memoryTable(memory),
   memoryBefore,
 ].join('\n');
 writeFileSync(new URL('./RESULTS.md', import.meta.url), report);

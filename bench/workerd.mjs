@@ -8,9 +8,12 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { ALGORITHMS } from './fixtures.mjs';
 import { WARM_UP_MS, median } from './measure.mjs';
+import { webLibraries } from './libraries.mjs';
+
+// The row names, in the worker's order (the factories run inside workerd).
+const LIBRARIES = webLibraries({}, {}).map(([name]) => name);
 
 const root = new URL('..', import.meta.url).pathname;
-const LIBRARIES = ['jwtguard', 'jwtguard (core only, cache off)', 'jwtguard (WebCrypto, cache off)', 'core work without the signature', 'jose'];
 
 async function bundle() {
   const out = `${root}target-bench/worker.mjs`;
@@ -24,7 +27,12 @@ async function bundle() {
   return out;
 }
 
-export async function run(fixtures, { quick }) {
+/**
+ * workerd (miniflare) running the bench worker with `fixtures` loaded;
+ * `inspectorPort` (0: any free port) opens its inspector, for bench/profile.mjs.
+ * `call(query)` runs one request and returns its wall milliseconds. Dispose `mf`.
+ */
+export async function startWorker(fixtures, { inspectorPort } = {}) {
   const scriptPath = await bundle();
   const mf = new Miniflare({
     modules: true,
@@ -32,18 +40,29 @@ export async function run(fixtures, { quick }) {
     modulesRoot: root,
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     compatibilityDate: '2025-01-01',
+    ...(inspectorPort === undefined ? {} : { inspectorPort }),
   });
   try {
-    const workerdVersion = createRequire(import.meta.url)('workerd/package.json').version;
     const loaded = await mf.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify(fixtures) });
     await loaded.text();
-    const call = async (query) => {
-      const start = performance.now();
-      const response = await mf.dispatchFetch(`http://bench/?${new URLSearchParams(query)}`);
-      const text = await response.text();
-      if (!response.ok) throw new Error(text);
-      return performance.now() - start;
-    };
+  } catch (error) {
+    await mf.dispose();
+    throw error;
+  }
+  const call = async (query) => {
+    const start = performance.now();
+    const response = await mf.dispatchFetch(`http://bench/?${new URLSearchParams(query)}`);
+    const text = await response.text();
+    if (!response.ok) throw new Error(text);
+    return performance.now() - start;
+  };
+  return { mf, call, scriptPath };
+}
+
+export async function run(fixtures, { quick }) {
+  const { mf, call } = await startWorker(fixtures);
+  try {
+    const workerdVersion = createRequire(import.meta.url)('workerd/package.json').version;
     // One discarded pass over every case first, as in run.mjs.
     for (const alg of ALGORITHMS) {
       for (const lib of LIBRARIES) {

@@ -2,12 +2,9 @@
 # Builds the release wasm and its JS glue into pkg/ (the npm package's core).
 # Usage: scripts/build-wasm.sh
 #        scripts/build-wasm.sh --trap-hook <out dir>
-# The second form is for `make test-trap` only: the release build with the
+# The second form is for `make test-trap` only: a debug build with the
 # binding's `trap-hook` feature (a deliberate trap), written elsewhere; the
-# release pkg/ never has the hook. Being a release build, it reuses the
-# compiled std and dependencies of the first form and relinks only the
-# binding (~13 CPU seconds; a debug build compiled everything again, ~150).
-# Each form relinks after the other, since the feature changes the binding.
+# release pkg/ never has the hook.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +14,16 @@ if [ "${1:-}" = --trap-hook ]; then
   out=${2:?--trap-hook needs an output directory}
   cargo_args=(--release --features trap-hook)
 fi
+
+# The facts (codes, messages, limits and their documentation) as JSON,
+# printed natively by `facts/` (`cargo run -p jwtguard-facts`)
+# from the same Rust tables the wasm is built from. No wasm build carries
+# them: their text would be ~15 KB of the gzipped wasm that no verification
+# reads, and a second wasm build only for them would compile std and every
+# dependency again (~150 CPU seconds on a fresh machine).
+facts=target/facts.json
+mkdir -p target
+cargo run --quiet -p jwtguard-facts > "$facts"
 
 # The binding crate (wasm/) is the cdylib; the core is linked into it.
 scripts/wasm-cargo.sh build "${cargo_args[@]}" -p jwtguard-wasm
@@ -66,7 +73,7 @@ export function reinstantiate(): InitOutput;
 TS
 
 # The codes, messages, policy members and limits the JS layer shares with the core.
-node scripts/core-facts.mjs "$out"
+node scripts/core-facts.mjs "$facts" "$out"
 # The package ships its own declarations (js/index.d.ts); wasm-bindgen's
 # (pkg/jwtguard.d.ts) stay for `make lint`'s type check and are not shipped.
 rm -f "$out/jwtguard_bg.wasm.d.ts" "$out/package.json" "$out/.gitignore"

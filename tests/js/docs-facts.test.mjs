@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_SIZE, ENTRA_CLOUDS, ERROR_MESSAGES, POLICY_MEMBERS } from '../../pkg/facts.js';
-import { coreFacts } from '../../pkg/jwtguard.js';
+import { coreFacts } from './helpers.mjs';
 import { KEY_SOURCE_DEFAULTS } from '../../js/keys/cache.js';
 import { DEFAULT_CACHE_ENTRIES, MAX_CACHE_ENTRIES } from '../../js/token-cache.js';
 import { referenceTables, withReferenceTables } from '../../scripts/facts-text.mjs';

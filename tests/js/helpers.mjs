@@ -1,8 +1,15 @@
 // Shared helpers for the JS tests: fresh key pairs and tokens from panva/jose,
 // an independent implementation.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { ed25519EdgeSignatures } from './mutations.mjs';
+
+/**
+ * The core's facts as JSON text: pkg/facts.json, which the build writes from
+ * what the `facts/` crate prints (the wasm leaves them out).
+ */
+export const coreFacts = () => readFileSync(new URL('../../pkg/facts.json', import.meta.url), 'utf8');
 
 export const ISSUER = 'https://issuer.test/tenant-1/v2.0';
 export const AUDIENCE = 'api://jwtguard-tests';

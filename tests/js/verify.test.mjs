@@ -6,7 +6,7 @@ import { factsDeclarations } from '../../scripts/facts-text.mjs';
 import { before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { JwtGuardError, createVerifier, errorCodes, inspectToken, localJwks } from '@jwtguard/jwtguard';
-import { coreFacts } from '../../pkg/jwtguard.js';
+import { coreFacts } from './helpers.mjs';
 
 const coreErrorCodes = () => JSON.parse(coreFacts()).errors.map(([code]) => code);
 import { fromCore } from '../../js/errors.js';

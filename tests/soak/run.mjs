@@ -13,10 +13,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseArgs } from 'node:util';
 import { SignJWT, generateKeyPair } from 'jose';
-import WebSocket from 'ws';
 import { createVerifier, remoteJwks } from '@jwtguard/jwtguard';
 import { initSync } from '../../pkg/jwtguard.js';
 import { AUDIENCE, ISSUER, goodClaims, sign } from '../js/helpers.mjs';
+import { connectInspector } from '../worker/inspector.mjs';
 import { startWorker } from '../worker/workerd.mjs';
 import {
   FLOOD_KIDS, LAP, LAP_SECONDS, SOAK_KEY_SETTINGS, USABLE_FOR, phaseAt, startIdp,
@@ -91,27 +91,7 @@ async function nodeHeap() {
 }
 
 async function workerdHeap(mf, origin) {
-  const inspector = await mf.getInspectorURL();
-  const [target] = await (await fetch(new URL('/json', inspector.href.replace(/^ws/, 'http')))).json();
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  let id = 0;
-  const waiting = new Map();
-  socket.on('message', (data) => {
-    const text = String(data);
-    if (!text.startsWith('{"id":')) return;
-    const message = JSON.parse(text);
-    waiting.get(message.id)?.(message.result);
-    waiting.delete(message.id);
-  });
-  const call = (method, params) => new Promise((resolve) => {
-    id += 1;
-    waiting.set(id, resolve);
-    socket.send(JSON.stringify({ id, method, params }));
-  });
+  const { send: call, close } = await connectInspector(mf);
   return {
     // HeapProfiler.collectGarbage never answers in workerd, but a heap
     // snapshot starts with a full collection; its chunks are dropped unread.
@@ -121,7 +101,7 @@ async function workerdHeap(mf, origin) {
       const { wasmBytes } = await (await fetch(new URL('/memory', origin))).json();
       return { heap: usedSize, wasm: wasmBytes };
     },
-    close: () => socket.close(),
+    close,
   };
 }
 

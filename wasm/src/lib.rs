@@ -6,9 +6,8 @@ use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
 use jwtguard::{
-    ANY_TENANT, Algorithm, CHECKS, Certificate, DEFAULT_CLOCK_TOLERANCE, DpopRequest, ENTRA_CLOUDS,
-    Error, ErrorKind, Introspection, IssuerRouter, KeySet, Policy, Prepared, Presentation, Scheme,
-    TENANT_PLACEHOLDER, Times, Verified, Verifier, header_rules, limits,
+    Certificate, DpopRequest, Error, ErrorKind, Introspection, IssuerRouter, KeySet, Policy,
+    Prepared, Presentation, Scheme, Times, Verified, Verifier,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -497,90 +496,6 @@ pub fn usable_kids(jwks_json: &str) -> Result<JsValue, JsValue> {
     let keys = KeySet::from_jwks(jwks_json).map_err(|e| to_js_error(&e))?;
     let kids: Vec<Option<&str>> = keys.keys().iter().map(|k| k.kid()).collect();
     to_js(&kids)
-}
-
-/// The facts the host layer shares with the core, as JSON text:
-/// `scripts/build-wasm.sh` writes them into `pkg/facts.js` so the JS layer
-/// keeps no copy of a code, message, policy member or limit.
-#[wasm_bindgen(js_name = coreFacts)]
-pub fn core_facts() -> String {
-    let errors: Vec<[&str; 3]> = ErrorKind::ALL
-        .iter()
-        .map(|kind| [kind.code(), kind.message(), kind.about().trim()])
-        .collect();
-    serde_json::json!({
-        "errors": errors,
-        "algorithms": Algorithm::all().map(Algorithm::name).collect::<Vec<_>>(),
-        "algorithmFamilies": Algorithm::all()
-            .map(|alg| serde_json::json!({
-                "alg": alg.name(),
-                "family": alg.family().name(),
-                "feature": alg.feature(),
-                "delegable": alg.family().delegable(),
-            }))
-            .collect::<Vec<_>>(),
-        "policyDefaults": Policy::defaults()
-            .into_iter()
-            .map(|(member, value)| (member.to_owned(), value))
-            .collect::<serde_json::Map<String, serde_json::Value>>(),
-        "requiredMembers": Policy::REQUIRED_MEMBERS,
-        "policyBounds": Policy::BOUNDS
-            .iter()
-            .map(|bound| serde_json::json!({
-                "member": bound.member,
-                "least": bound.least,
-                "greatest": bound.greatest,
-                "unit": bound.unit,
-            }))
-            .collect::<Vec<_>>(),
-        "limits": limits::ALL
-            .iter()
-            .map(|limit| serde_json::json!({
-                "name": limit.name,
-                "value": limit.value,
-                "unit": limit.unit,
-                "reason": limit.reason.trim(),
-            }))
-            .collect::<Vec<_>>(),
-        "checks": CHECKS
-            .iter()
-            .map(|check| serde_json::json!({
-                "id": check.id,
-                "title": check.title,
-                "codes": check.codes.iter().map(|kind| kind.code()).collect::<Vec<_>>(),
-                "claims": check.claims,
-            }))
-            .collect::<Vec<_>>(),
-        "headerRules": header_rules()
-            .iter()
-            .map(|rule| serde_json::json!({
-                "member": rule.member,
-                "code": rule.code.code(),
-                "rule": rule.rule,
-            }))
-            .collect::<Vec<_>>(),
-        "policyMembers": Policy::MEMBERS,
-        "wholeNumberMembers": Policy::WHOLE_NUMBER_MEMBERS,
-        "defaultMaxTokenSize": limits::DEFAULT_MAX_TOKEN_SIZE,
-        "defaultClockTolerance": DEFAULT_CLOCK_TOLERANCE,
-        "maxJwksSize": limits::MAX_JWKS_SIZE,
-        "maxIntrospectionResponseSize": limits::MAX_INTROSPECTION_RESPONSE_SIZE,
-        "defaultIntrospectionMaxAge": limits::DEFAULT_INTROSPECTION_MAX_AGE,
-        "introspectionTyp": jwtguard::INTROSPECTION_TYP,
-        "maxTokenSizeCeiling": limits::MAX_TOKEN_SIZE_CEILING,
-        "maxNumericDate": limits::MAX_NUMERIC_DATE,
-        "maxDpopNonceLen": limits::MAX_DPOP_NONCE_LEN,
-        "tenantPlaceholder": TENANT_PLACEHOLDER,
-        "entraClouds": ENTRA_CLOUDS
-            .iter()
-            .map(|cloud| {
-                let hosts = serde_json::json!({ "login": cloud.login, "v2": cloud.v2, "v1": cloud.v1 });
-                (cloud.name.to_owned(), hosts)
-            })
-            .collect::<serde_json::Map<String, serde_json::Value>>(),
-        "anyTenant": ANY_TENANT,
-    })
-    .to_string()
 }
 
 /// A deliberate trap for the host's recovery test (`make test-trap`), built
