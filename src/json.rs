@@ -108,12 +108,39 @@ enum Stop {
 /// One pass over a JSON text.
 struct Scan<'a> {
     bytes: &'a [u8],
+    /// `bytes` as text when the whole of it is UTF-8 (one check up front, so
+    /// strings need none of their own), else `None`.
+    text: Option<&'a str>,
     at: usize,
-    /// The names of every object still open, each object's names sorted,
-    /// the innermost last: one search finds a duplicate and the place for a
-    /// new name.
+    /// The names of every object still open, the innermost last; an
+    /// object's names in order of appearance while it has at most
+    /// [`LINEAR_NAMES`], sorted from then on.
     names: Vec<Cow<'a, str>>,
 }
+
+/// Names an object compares a new name with one by one (a short object's
+/// names mostly differ in length, which is compared first); past this many
+/// they are sorted and searched, so a long object costs O(n log n)
+/// comparisons, not O(n²).
+const LINEAR_NAMES: usize = 32;
+
+/// The bytes that end a run of plain string content: `"`, `\` and the
+/// control characters JSON forbids unescaped.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index past 255 fails the build, never a call"
+)]
+const STRING_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        stops[byte] = true;
+        byte += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops
+};
 
 impl<'a> Scan<'a> {
     /// Checks the whole text, calling `member` for each member of a
@@ -121,6 +148,7 @@ impl<'a> Scan<'a> {
     fn run(bytes: &'a [u8], member: &mut dyn FnMut(&str, &'a [u8])) -> Result<bool, String> {
         let mut scan = Scan {
             bytes,
+            text: core::str::from_utf8(bytes).ok(),
             at: 0,
             // Room for a typical token's claims without growing.
             names: Vec::with_capacity(32),
@@ -210,16 +238,27 @@ impl<'a> Scan<'a> {
                 return Err(Stop::Grammar);
             }
             let name = self.string()?;
-            let names = self.names.get(first..).unwrap_or_default();
-            let slot = match names.binary_search(&name) {
-                Ok(_) => {
-                    return Err(Stop::Rule(format!(
-                        "duplicate json member {}",
-                        crate::text::quote(&name)
-                    )));
+            let names = self.names.get_mut(first..).unwrap_or_default();
+            let seen = if names.len() < LINEAR_NAMES {
+                names.contains(&name)
+            } else {
+                if names.len() == LINEAR_NAMES {
+                    names.sort_unstable();
                 }
-                Err(slot) => first + slot,
+                names.binary_search(&name).is_ok()
             };
+            if seen {
+                return Err(Stop::Rule(format!(
+                    "duplicate json member {}",
+                    crate::text::quote(&name)
+                )));
+            }
+            let slot = first
+                + if names.len() < LINEAR_NAMES {
+                    names.len()
+                } else {
+                    names.binary_search(&name).unwrap_or_else(|slot| slot)
+                };
             if names.len() >= MAX_JSON_MEMBERS {
                 return Err(Stop::Rule(format!(
                     "json object with more than {MAX_JSON_MEMBERS} members"
@@ -285,7 +324,7 @@ impl<'a> Scan<'a> {
             let rest = self.bytes.get(end..).unwrap_or_default();
             end += rest
                 .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .position(|&b| STRING_STOPS.get(usize::from(b)) != Some(&false))
                 .ok_or(Stop::Grammar)?;
             match self.bytes.get(end) {
                 Some(b'"') => break,
@@ -303,10 +342,15 @@ impl<'a> Scan<'a> {
                 .map(Cow::Owned)
                 .map_err(|_| Stop::Grammar);
         }
-        let text = self.bytes.get(start + 1..end).ok_or(Stop::Grammar)?;
-        core::str::from_utf8(text)
-            .map(Cow::Borrowed)
-            .map_err(|_| Stop::Grammar)
+        match self.text {
+            Some(text) => text.get(start + 1..end).map(Cow::Borrowed),
+            None => self
+                .bytes
+                .get(start + 1..end)
+                .and_then(|inner| core::str::from_utf8(inner).ok())
+                .map(Cow::Borrowed),
+        }
+        .ok_or(Stop::Grammar)
     }
 
     /// A number: the longest run of the bytes a number is written with,
