@@ -213,8 +213,9 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The opening of an object or array at `depth`.
-    fn open(&mut self, depth: usize) -> Result<(), Stop> {
+    /// The opening of an object or array at `depth`: `Ok(true)` when
+    /// `close` follows at once (an empty one, read whole).
+    fn open(&mut self, depth: usize, close: u8) -> Result<bool, Stop> {
         if depth >= MAX_JSON_DEPTH {
             return Err(Stop::Rule(format!(
                 "json nested deeper than {MAX_JSON_DEPTH} levels"
@@ -222,13 +223,32 @@ impl<'a> Scan<'a> {
         }
         self.at += 1;
         self.space();
-        Ok(())
+        let empty = self.peek() == Some(close);
+        if empty {
+            self.at += 1;
+        }
+        Ok(empty)
+    }
+
+    /// After a member or element: `Ok(true)` for a comma (another follows),
+    /// `Ok(false)` for `close` (read).
+    fn more(&mut self, close: u8) -> Result<bool, Stop> {
+        self.space();
+        match self.peek() {
+            Some(b',') => {
+                self.at += 1;
+                Ok(true)
+            }
+            Some(byte) if byte == close => {
+                self.at += 1;
+                Ok(false)
+            }
+            _ => Err(Stop::Grammar),
+        }
     }
 
     fn object(&mut self, depth: usize, mut member: Option<Member<'_, 'a>>) -> Result<(), Stop> {
-        self.open(depth)?;
-        if self.peek() == Some(b'}') {
-            self.at += 1;
+        if self.open(depth, b'}')? {
             return Ok(());
         }
         let first = self.names.len();
@@ -274,22 +294,16 @@ impl<'a> Scan<'a> {
                 let name = self.names.get(slot).map_or("", |name| name.as_ref());
                 member(name, text);
             }
-            self.space();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => break,
-                _ => return Err(Stop::Grammar),
+            if !self.more(b'}')? {
+                break;
             }
         }
-        self.at += 1;
         self.names.truncate(first);
         Ok(())
     }
 
     fn array(&mut self, depth: usize) -> Result<(), Stop> {
-        self.open(depth)?;
-        if self.peek() == Some(b']') {
-            self.at += 1;
+        if self.open(depth, b']')? {
             return Ok(());
         }
         let mut elements = 0usize;
@@ -301,15 +315,10 @@ impl<'a> Scan<'a> {
                     "json array longer than {MAX_JSON_ARRAY_LEN} elements"
                 )));
             }
-            self.space();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => break,
-                _ => return Err(Stop::Grammar),
+            if !self.more(b']')? {
+                return Ok(());
             }
         }
-        self.at += 1;
-        Ok(())
     }
 
     /// A string, its text unescaped: borrowed when it has no escape (then
