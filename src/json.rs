@@ -6,8 +6,25 @@
 //! how signature checks get bypassed), and depth, member and element counts
 //! are capped by the limits in [`crate::limits`].
 //!
-//! [`check_object`] makes every one of those checks, and `serde_json`'s
-//! grammar, in one pass over the bytes without building a tree: a token's
+//! The rules, each as the tree parser this check replaced applied them
+//! (`json/oracle.rs`, kept for the differential tests):
+//!
+//! - `serde_json`'s grammar: one value, then only whitespace (space, tab,
+//!   line feed, carriage return); no byte-order mark, comment or trailing
+//!   comma; names are strings; `true`, `false`, `null` exactly;
+//! - numbers by JSON's grammar (no leading zero, `+`, bare `.` or `e`), and
+//!   within f64's range (`1e400` is refused; `1e-400` reads as 0);
+//! - strings: UTF-8, no unescaped control character (below U+0020), only
+//!   JSON's escapes, surrogate escapes as `serde_json` pairs them;
+//! - no two members of one object with the same name after unescaping
+//!   (`"\u0061ud"` is `"aud"`), at any depth;
+//! - at most [`MAX_JSON_DEPTH`] nested objects and arrays,
+//!   [`MAX_JSON_MEMBERS`] members per object and [`MAX_JSON_ARRAY_LEN`]
+//!   elements per array;
+//! - for a header or payload, an object at the top.
+//!
+//! [`check_object`] makes every one of those checks in one pass over the
+//! bytes without building a tree: a token's
 //! payload is checked so, and only the members its policy reads are parsed
 //! into values. [`parse`] checks the same way, then lets `serde_json` build
 //! the tree of a text that can no longer surprise it (headers, key sets).
