@@ -418,6 +418,8 @@ mod tests {
     fn accepts_plain_objects() {
         let map = parse_object(br#" {"a":1,"b":[true,null,"x"],"c":{"d":1.5}} "#).unwrap();
         assert_eq!(map.len(), 3);
+        // Below f64's range reads as zero; only above it is refused.
+        assert_eq!(parse(b"[1e-400]").unwrap(), serde_json::json!([0.0]));
     }
 
     #[test]
