@@ -8,9 +8,12 @@
 
 import { JwtGuardError } from './errors.js';
 import { deepFreeze } from './token-cache.js';
+import { sharedTokenBytes } from './token-bytes.js';
 import { tokenInput } from './token-input.js';
 
+// verify()'s own bytes: it awaits WebCrypto, so the shared buffer cannot serve.
 const encoder = new TextEncoder();
+
 
 /**
  * @typedef {object} TokenPath
@@ -73,7 +76,8 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     if (hit) return hit;
     let prepared;
     try {
-      const bytes = encoder.encode(token);
+      // Nothing below awaits, so the shared buffer's bytes stay this token's.
+      const bytes = sharedTokenBytes(token);
       prepared = native === null ? undefined : verifier.prepare(bytes);
       if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       let key;

@@ -8,12 +8,12 @@
 #        scripts/fuzz.sh --minimise                   (make fuzz-cmin)
 # The working corpus is fuzz/corpus/<target> (not tracked); the tracked,
 # minimised corpus is fuzz/seeds/<target>, which every run starts from.
-# FUZZ_TARGETS="dpop jwks" picks targets (default: all four), e.g. to run two
+# FUZZ_TARGETS="dpop jwks" picks targets (default: all five), e.g. to run two
 # lanes side by side on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-read -r -a targets <<<"${FUZZ_TARGETS:-token jwks verify dpop}"
+read -r -a targets <<<"${FUZZ_TARGETS:-token jwks verify dpop json}"
 limit=(-max_total_time="${1:-60}")
 mode=time
 case "${1:-}" in

@@ -42,6 +42,60 @@ pub(crate) fn check(
     check_auth_context(policy, claims)
 }
 
+/// Whether [`check`] or the binding check may read claim `name` under
+/// `policy`: the issuer, audience, time, subject, tenant, client, scope,
+/// authentication and binding claims whatever the policy; the policy's
+/// roles claim; a claim it requires, forbids or constrains.
+fn reads(policy: &Policy, name: &str) -> bool {
+    matches!(
+        name,
+        "iss"
+            | "tid"
+            | "aud"
+            | "client_id"
+            | "exp"
+            | "nbf"
+            | "iat"
+            | "auth_time"
+            | "sub"
+            | "azp"
+            | "appid"
+            | "scp"
+            | "scope"
+            | "acr"
+            | "acrs"
+            | "xms_cc"
+            | "cnf"
+    ) || policy.roles_claim == name
+        || policy.required_claims.iter().any(|claim| claim == name)
+        || policy.forbidden_claims.iter().any(|claim| claim == name)
+        || policy.claim_values.contains_key(name)
+}
+
+/// The claims of a signed payload that `policy`'s checks read, from its
+/// decoded bytes: the whole payload is checked as strictly as a parse would
+/// (`ERR_TOKEN_MALFORMED` otherwise), in one pass and without a tree; only
+/// the members [`reads`] names are parsed into values.
+pub(crate) fn read_payload(policy: &Policy, payload: &[u8]) -> Result<Claims> {
+    let mut read = Claims::new();
+    let mut unreadable = false;
+    crate::json::check_object(payload, &mut |name, text| {
+        if reads(policy, name) {
+            match crate::json::value(text) {
+                Some(value) => {
+                    read.insert(name.to_owned(), value);
+                }
+                None => unreadable = true,
+            }
+        }
+    })
+    .map_err(|why| Error::with_detail(ErrorKind::TokenMalformed, format!("payload: {why}")))?;
+    if unreadable {
+        return Err(Error::new(ErrorKind::Internal));
+    }
+    Ok(read)
+}
+
 /// A string claim, when present; any other type is `ERR_CLAIM_INVALID`.
 pub(crate) fn string_claim<'a>(claims: &'a Claims, name: &str) -> Result<Option<&'a str>> {
     match claims.get(name) {

@@ -5,34 +5,74 @@
 //! error (RFC 7515 §4, RFC 8725 §3.12: parsers that disagree on duplicates are
 //! how signature checks get bypassed), and depth, member and element counts
 //! are capped by the limits in [`crate::limits`].
+//!
+//! The rules, each as the tree parser this check replaced applied them
+//! (`json/oracle.rs`, kept for the differential tests):
+//!
+//! - `serde_json`'s grammar: one value, then only whitespace (space, tab,
+//!   line feed, carriage return); no byte-order mark, comment or trailing
+//!   comma; names are strings; `true`, `false`, `null` exactly;
+//! - numbers by JSON's grammar (no leading zero, `+`, bare `.` or `e`), and
+//!   within f64's range (`1e400` is refused; `1e-400` reads as 0);
+//! - strings: UTF-8, no unescaped control character (below U+0020), only
+//!   JSON's escapes, surrogate escapes as `serde_json` pairs them;
+//! - no two members of one object with the same name after unescaping
+//!   (`"\u0061ud"` is `"aud"`), at any depth;
+//! - at most [`MAX_JSON_DEPTH`] nested objects and arrays,
+//!   [`MAX_JSON_MEMBERS`] members per object and [`MAX_JSON_ARRAY_LEN`]
+//!   elements per array;
+//! - for a header or payload, an object at the top.
+//!
+//! [`check_object`] makes every one of those checks in one pass over the
+//! bytes without building a tree: a token's
+//! payload is checked so, and only the members its policy reads are parsed
+//! into values. [`parse`] checks the same way, then lets `serde_json` build
+//! the tree of a text that can no longer surprise it (headers, key sets).
+//! The first problem in the text decides the message, as with a tree parser:
+//! a broken limit or duplicate has its own message, anything else
+//! `serde_json`'s.
 
-use core::fmt;
+use std::borrow::Cow;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use crate::limits::{MAX_JSON_ARRAY_LEN, MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
+
+#[cfg(any(test, feature = "json-oracle"))]
+pub(crate) mod oracle;
 
 /// Parses `bytes` as one strict JSON value.
 ///
 /// The error is a short description of what is wrong (no input bytes).
 pub(crate) fn parse(bytes: &[u8]) -> Result<Value, String> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Strict { depth: 0 }
-        .deserialize(&mut de)
-        .map_err(|e| describe(&e))?;
-    de.end().map_err(|e| describe(&e))?;
-    Ok(value)
+    Scan::run(bytes, &mut |_, _| {})?;
+    // Checked above: serde_json's grammar, and nothing it would overlook.
+    serde_json::from_slice(bytes).map_err(|e| describe(&e))
 }
 
 /// Parses `bytes` as one strict JSON object.
 pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     match parse(bytes)? {
         Value::Object(map) => Ok(map),
-        _ => Err("not a json object".to_owned()),
+        _ => Err(NOT_AN_OBJECT.to_owned()),
     }
 }
+
+/// Checks `bytes` as one strict JSON object, exactly as [`parse_object`]
+/// does, without building it: `member` sees each top-level member's name
+/// (unescaped) and the text of its value, once the value has been checked.
+pub(crate) fn check_object<'a>(
+    bytes: &'a [u8],
+    member: &mut dyn FnMut(&str, &'a [u8]),
+) -> Result<(), String> {
+    if Scan::run(bytes, member)? {
+        Ok(())
+    } else {
+        Err(NOT_AN_OBJECT.to_owned())
+    }
+}
+
+pub(crate) const NOT_AN_OBJECT: &str = "not a json object";
 
 fn describe(e: &serde_json::Error) -> String {
     // serde_json's messages name the problem and a position; custom messages
@@ -44,106 +84,326 @@ fn describe(e: &serde_json::Error) -> String {
     }
 }
 
-struct Strict {
-    depth: usize,
+/// The value of a member's text that [`check_object`] accepted: a string
+/// without escapes and a small non-negative integer are read here, anything
+/// else by `serde_json` (which reads an accepted text whole and alike).
+pub(crate) fn value(text: &[u8]) -> Option<Value> {
+    match text {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => core::str::from_utf8(inner)
+            .ok()
+            .map(|s| Value::String(s.to_owned())),
+        digits if small_integer(digits) => core::str::from_utf8(digits)
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(Value::from),
+        _ => serde_json::from_slice(text).ok(),
+    }
 }
 
-impl Strict {
-    fn nested<E: de::Error>(&self) -> Result<Strict, E> {
-        if self.depth >= MAX_JSON_DEPTH {
-            return Err(E::custom(format!(
+/// Digits of a JSON integer that fits in a u64 whatever the digits are (at
+/// most 19 of them), with no leading zero.
+fn small_integer(digits: &[u8]) -> bool {
+    matches!(digits.first(), Some(b'1'..=b'9'))
+        && digits.len() <= 19
+        && digits.iter().all(u8::is_ascii_digit)
+        || digits == b"0"
+}
+
+/// What [`check_object`] tells its caller about each top-level member: its
+/// unescaped name and the text of its value.
+type Member<'m, 'a> = &'m mut dyn FnMut(&str, &'a [u8]);
+
+/// Why a scan stopped.
+enum Stop {
+    /// The text is not JSON by `serde_json`'s grammar: its parser names the
+    /// problem.
+    Grammar,
+    /// A rule of ours: duplicate name, depth, member or element count.
+    Rule(String),
+}
+
+/// One pass over a JSON text.
+struct Scan<'a> {
+    bytes: &'a [u8],
+    /// `bytes` as text when the whole of it is UTF-8 (one check up front, so
+    /// strings need none of their own), else `None`.
+    text: Option<&'a str>,
+    at: usize,
+    /// The names of every object still open, the innermost last; an
+    /// object's names in order of appearance while it has at most
+    /// [`LINEAR_NAMES`], sorted from then on.
+    names: Vec<Cow<'a, str>>,
+}
+
+/// Names an object compares a new name with one by one (a short object's
+/// names mostly differ in length, which is compared first); past this many
+/// they are sorted and searched, so a long object costs O(n log n)
+/// comparisons, not O(n²).
+const LINEAR_NAMES: usize = 32;
+
+/// The bytes that end a run of plain string content: `"`, `\` and the
+/// control characters JSON forbids unescaped.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index past 255 fails the build, never a call"
+)]
+const STRING_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        stops[byte] = true;
+        byte += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops
+};
+
+impl<'a> Scan<'a> {
+    /// Checks the whole text, calling `member` for each member of a
+    /// top-level object; `Ok(true)` when the text is an object.
+    fn run(bytes: &'a [u8], member: &mut dyn FnMut(&str, &'a [u8])) -> Result<bool, String> {
+        let mut scan = Scan {
+            bytes,
+            text: core::str::from_utf8(bytes).ok(),
+            at: 0,
+            // Room for a typical token's claims without growing.
+            names: Vec::with_capacity(32),
+        };
+        scan.space();
+        let object = scan.peek() == Some(b'{');
+        let whole = scan.value(0, Some(member)).and_then(|()| {
+            scan.space();
+            if scan.at == bytes.len() {
+                Ok(())
+            } else {
+                Err(Stop::Grammar)
+            }
+        });
+        match whole {
+            Ok(()) => Ok(object),
+            Err(Stop::Rule(why)) => Err(why),
+            // The text has no problem of ours before this one, so
+            // serde_json's parser, reading it from the start, stops here too.
+            Err(Stop::Grammar) => Err(match serde_json::from_slice::<Value>(bytes) {
+                Err(e) => describe(&e),
+                Ok(_) => "invalid json".to_owned(),
+            }),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// JSON's whitespace: space, tab, line feed, carriage return.
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// Expects `byte` after whitespace.
+    fn expect(&mut self, byte: u8) -> Result<(), Stop> {
+        self.space();
+        if self.peek() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(Stop::Grammar)
+        }
+    }
+
+    /// One value at nesting `depth` (0 for the whole text). `member` is
+    /// `Some` only for the whole text.
+    fn value(&mut self, depth: usize, member: Option<Member<'_, 'a>>) -> Result<(), Stop> {
+        self.space();
+        match self.peek() {
+            Some(b'{') => self.object(depth, member),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string().map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.word(b"true"),
+            Some(b'f') => self.word(b"false"),
+            Some(b'n') => self.word(b"null"),
+            _ => Err(Stop::Grammar),
+        }
+    }
+
+    /// The opening of an object or array at `depth`: `Ok(true)` when
+    /// `close` follows at once (an empty one, read whole).
+    fn open(&mut self, depth: usize, close: u8) -> Result<bool, Stop> {
+        if depth >= MAX_JSON_DEPTH {
+            return Err(Stop::Rule(format!(
                 "json nested deeper than {MAX_JSON_DEPTH} levels"
             )));
         }
-        Ok(Strict {
-            depth: self.depth + 1,
-        })
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Strict {
-    type Value = Value;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Strict {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a json value")
+        self.at += 1;
+        self.space();
+        let empty = self.peek() == Some(close);
+        if empty {
+            self.at += 1;
+        }
+        Ok(empty)
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    /// After a member or element: `Ok(true)` for a comma (another follows),
+    /// `Ok(false)` for `close` (read).
+    fn more(&mut self, close: u8) -> Result<bool, Stop> {
+        self.space();
+        match self.peek() {
+            Some(b',') => {
+                self.at += 1;
+                Ok(true)
+            }
+            Some(byte) if byte == close => {
+                self.at += 1;
+                Ok(false)
+            }
+            _ => Err(Stop::Grammar),
+        }
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("json number is not finite"))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let inner = self.nested()?;
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Strict { depth: inner.depth })? {
-            if items.len() >= MAX_JSON_ARRAY_LEN {
-                return Err(de::Error::custom(format!(
-                    "json array longer than {MAX_JSON_ARRAY_LEN} elements"
+    fn object(&mut self, depth: usize, mut member: Option<Member<'_, 'a>>) -> Result<(), Stop> {
+        if self.open(depth, b'}')? {
+            return Ok(());
+        }
+        let first = self.names.len();
+        loop {
+            self.space();
+            if self.peek() != Some(b'"') {
+                return Err(Stop::Grammar);
+            }
+            let name = self.string()?;
+            let names = self.names.get_mut(first..).unwrap_or_default();
+            let seen = if names.len() < LINEAR_NAMES {
+                names.contains(&name)
+            } else {
+                if names.len() == LINEAR_NAMES {
+                    names.sort_unstable();
+                }
+                names.binary_search(&name).is_ok()
+            };
+            if seen {
+                return Err(Stop::Rule(format!(
+                    "duplicate json member {}",
+                    crate::text::quote(&name)
                 )));
             }
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let inner = self.nested()?;
-        let mut map = Map::new();
-        let mut members = 0usize;
-        while let Some(name) = access.next_key::<String>()? {
-            // One search finds a duplicate and the place for a new member.
-            let slot = match map.entry(name) {
-                Entry::Occupied(entry) => {
-                    return Err(de::Error::custom(format!(
-                        "duplicate json member {}",
-                        crate::text::quote(entry.key())
-                    )));
-                }
-                Entry::Vacant(slot) => slot,
-            };
-            if members >= MAX_JSON_MEMBERS {
-                return Err(de::Error::custom(format!(
+            let slot = first
+                + if names.len() < LINEAR_NAMES {
+                    names.len()
+                } else {
+                    names.binary_search(&name).unwrap_or_else(|slot| slot)
+                };
+            if names.len() >= MAX_JSON_MEMBERS {
+                return Err(Stop::Rule(format!(
                     "json object with more than {MAX_JSON_MEMBERS} members"
                 )));
             }
-            slot.insert(access.next_value_seed(Strict { depth: inner.depth })?);
-            members += 1;
+            self.expect(b':')?;
+            self.space();
+            let start = self.at;
+            self.names.insert(slot, name);
+            self.value(depth + 1, None)?;
+            if let Some(member) = member.as_mut() {
+                let text = self.bytes.get(start..self.at).unwrap_or_default();
+                let name = self.names.get(slot).map_or("", |name| name.as_ref());
+                member(name, text);
+            }
+            if !self.more(b'}')? {
+                break;
+            }
         }
-        Ok(Value::Object(map))
+        self.names.truncate(first);
+        Ok(())
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), Stop> {
+        if self.open(depth, b']')? {
+            return Ok(());
+        }
+        let mut elements = 0usize;
+        loop {
+            self.value(depth + 1, None)?;
+            elements += 1;
+            if elements > MAX_JSON_ARRAY_LEN {
+                return Err(Stop::Rule(format!(
+                    "json array longer than {MAX_JSON_ARRAY_LEN} elements"
+                )));
+            }
+            if !self.more(b']')? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A string, its text unescaped: borrowed when it has no escape (then
+    /// UTF-8 without control characters is all there is to check), else
+    /// unescaped by `serde_json` itself, so escapes and surrogates follow
+    /// its rules exactly.
+    fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
+        let start = self.at;
+        let mut end = start + 1;
+        let mut escaped = false;
+        loop {
+            let rest = self.bytes.get(end..).unwrap_or_default();
+            end += rest
+                .iter()
+                .position(|&b| STRING_STOPS.get(usize::from(b)) != Some(&false))
+                .ok_or(Stop::Grammar)?;
+            match self.bytes.get(end) {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    end += 2;
+                }
+                _ => return Err(Stop::Grammar),
+            }
+        }
+        self.at = end + 1;
+        let quoted = self.bytes.get(start..self.at).ok_or(Stop::Grammar)?;
+        if escaped {
+            return serde_json::from_slice::<String>(quoted)
+                .map(Cow::Owned)
+                .map_err(|_| Stop::Grammar);
+        }
+        match self.text {
+            Some(text) => text.get(start + 1..end).map(Cow::Borrowed),
+            None => self
+                .bytes
+                .get(start + 1..end)
+                .and_then(|inner| core::str::from_utf8(inner).ok())
+                .map(Cow::Borrowed),
+        }
+        .ok_or(Stop::Grammar)
+    }
+
+    /// A number: the longest run of the bytes a number is written with,
+    /// which `serde_json` must read as one number (its grammar, and a value
+    /// within f64's range).
+    fn number(&mut self) -> Result<(), Stop> {
+        let start = self.at;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.peek() {
+            self.at += 1;
+        }
+        let text = self.bytes.get(start..self.at).ok_or(Stop::Grammar)?;
+        if small_integer(text.strip_prefix(b"-").unwrap_or(text)) {
+            return Ok(());
+        }
+        serde_json::from_slice::<serde_json::Number>(text)
+            .map(drop)
+            .map_err(|_| Stop::Grammar)
+    }
+
+    fn word(&mut self, word: &[u8]) -> Result<(), Stop> {
+        let end = self.at + word.len();
+        if self.bytes.get(self.at..end) == Some(word) {
+            self.at = end;
+            Ok(())
+        } else {
+            Err(Stop::Grammar)
+        }
     }
 }
 
@@ -158,6 +418,8 @@ mod tests {
     fn accepts_plain_objects() {
         let map = parse_object(br#" {"a":1,"b":[true,null,"x"],"c":{"d":1.5}} "#).unwrap();
         assert_eq!(map.len(), 3);
+        // Below f64's range reads as zero; only above it is refused.
+        assert_eq!(parse(b"[1e-400]").unwrap(), serde_json::json!([0.0]));
     }
 
     #[test]

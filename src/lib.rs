@@ -37,6 +37,8 @@ mod base64url;
 mod binding;
 mod claims;
 mod crypto;
+#[cfg(any(test, feature = "json-oracle"))]
+mod differential;
 mod dpop;
 mod error;
 mod inspect;
@@ -78,3 +80,16 @@ pub use skip::SkipReason;
 pub use tenant::{ENTRA_CLOUDS, EntraCloud, TENANT_PLACEHOLDER};
 pub use token::{HeaderRule, header_rules};
 pub use verifier::{CHECKS, Check, KeyUsed, Prepared, Verified, Verifier};
+
+/// The differential check of the one-pass JSON check against the tree
+/// parser it replaced, for the `json` fuzz target (feature `json-oracle`,
+/// never in a release build).
+#[cfg(feature = "json-oracle")]
+#[doc(hidden)]
+pub mod json_oracle {
+    /// Where the two disagree on `bytes` (as a JSON text, and as a token's
+    /// payload under the claim checks), or `None`.
+    pub fn disagreement(bytes: &[u8]) -> Option<String> {
+        crate::differential::disagreement(bytes)
+    }
+}

@@ -116,19 +116,39 @@ pub const CHECKS: &[Check] = {
 pub struct Verified {
     /// The protected header.
     pub header: Map<String, Value>,
-    /// The claims (payload), checked against the policy.
-    pub claims: Map<String, Value>,
+    /// The payload exactly as the token carries it (decoded, strictly
+    /// checked): see [`Verified::claims_json`] and [`Verified::claims`].
+    #[serde(rename = "claims", serialize_with = "serialize_claims")]
+    claims_json: String,
     /// Which key verified the signature.
     pub key: KeyUsed,
     /// The binding the token was checked against: `None` for a bearer token.
     pub binding: Option<Binding>,
-    /// The payload exactly as the token carries it (decoded, strictly parsed
-    /// into `claims`): see [`Verified::claims_json`].
-    #[serde(skip)]
-    claims_json: String,
+}
+
+/// Serialises the payload text as the claims object it holds.
+fn serialize_claims<S: serde::Serializer>(
+    text: &str,
+    serializer: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    parse_claims(text).serialize(serializer)
+}
+
+/// The claims of a payload text the strict check accepted (so a plain
+/// parse reads it whole and alike).
+fn parse_claims(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_default()
 }
 
 impl Verified {
+    /// The claims (payload), checked against the policy: parsed from
+    /// [`Verified::claims_json`] on each call. The verification itself
+    /// checks the payload in one pass and parses only the claims its policy
+    /// reads.
+    pub fn claims(&self) -> Map<String, Value> {
+        parse_claims(&self.claims_json)
+    }
+
     /// The claims as the token's own JSON text, which the strict parser
     /// accepted (no duplicate names, depth and size limits): a host can hand
     /// it to its own JSON parser once instead of re-serialising `claims`.
@@ -192,7 +212,7 @@ pub struct Prepared {
 /// let policy = Policy::from_json(r#"{"issuer":"https://issuer.example","audience":"api://my-api"}"#)?;
 /// let verifier = Verifier::new(policy, KeySet::from_jwks(jwks)?)?;
 /// let verified = verifier.verify(token, 1_700_000_000)?;
-/// println!("client {:?}", verified.claims.get("azp"));
+/// println!("client {:?}", verified.claims().get("azp"));
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -485,7 +505,7 @@ impl Verifier {
             payload,
             key,
         } = signed;
-        let claims = token::parse_object(&payload, "payload")?;
+        let claims = claims::read_payload(&self.policy, &payload)?;
         claims::check(&self.policy, &claims, key.issuer(), now)?;
         let binding = binding::check(&self.policy, &claims, token, presented, now)?;
         // The strict parser accepted the bytes, so they are UTF-8.
@@ -499,7 +519,6 @@ impl Verifier {
                 alg: header.alg.name().to_owned(),
             },
             header: header.members,
-            claims,
         })
     }
 

@@ -205,7 +205,7 @@ fn finish_prepared_concludes_from_what_prepare_kept() {
         assert_eq!(b64(text.as_bytes()), payload, "{alg}");
         let parsed: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(text).unwrap();
-        assert_eq!(parsed, verified.claims, "{alg}");
+        assert_eq!(parsed, verified.claims(), "{alg}");
         // No key, or a key not offered: refused as `finish` refuses them.
         let again = || verifier.prepare(&token).unwrap().unwrap();
         let none = verifier.finish_prepared(again(), None, now());

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { factsDeclarations } from '../../scripts/facts-text.mjs';
 import { before, describe, test } from 'node:test';
-import { SignJWT } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import { JwtGuardError, createVerifier, errorCodes, inspectToken, localJwks } from '@jwtguard/jwtguard';
 import { coreFacts } from './helpers.mjs';
 
@@ -227,5 +227,79 @@ describe('errors and inspection', () => {
     assert.equal(inspected.header.alg, 'EdDSA');
     assert.equal(inspected.signatureLen, 64);
     assert.throws(() => inspectToken('x'), (e) => e.code === 'ERR_TOKEN_MALFORMED');
+  });
+});
+
+/** A token whose payload is exactly `text`, signed by jose with `pair`. */
+function signText(pair, text) {
+  return new CompactSign(new TextEncoder().encode(text))
+    .setProtectedHeader({ alg: pair.alg, kid: pair.kid, typ: 'at+jwt' })
+    .sign(pair.privateKey);
+}
+
+describe('the verified claims are the payload the core checked', () => {
+  // The good claims' text with `aud`'s name written as `name` (JSON text,
+  // escapes kept), then `extra` members.
+  const payload = (name, extra = '') => {
+    const { aud, ...rest } = goodClaims();
+    return `{"${name}":${JSON.stringify(aud)},${JSON.stringify(rest).slice(1, -1)}${extra}}`;
+  };
+  const escapedAud = String.raw`\u0061ud`;
+  // [what, payload text, the claims' aud when accepted, or the refusal's detail]
+  const ROWS = [
+    ['an escaped name is the name', () => payload(escapedAud), { aud: AUDIENCE }],
+    ['an escaped value is the value', () => payload('aud').replace('api://', String.raw`\u0061pi://`), { aud: AUDIENCE }],
+    ['a duplicate spelled with an escape', () => payload(escapedAud, `,"aud":${JSON.stringify(AUDIENCE)}`), { detail: 'payload: duplicate json member "aud"' }],
+    ['a duplicate written plainly after an escaped one', () => payload('aud', `,"${escapedAud}":"api://other"`), { detail: 'payload: duplicate json member "aud"' }],
+    ['a nested duplicate', () => payload('aud', String.raw`,"x":{"y":1,"\u0079":2}`), { detail: 'payload: duplicate json member "y"' }],
+    ['a lone surrogate JSON.parse would take', () => payload('aud', String.raw`,"note":"\ud800"`), { detail: null }],
+    ['a number past f64', () => payload('aud', ',"big":1e400'), { detail: 'payload: number out of range' }],
+  ];
+  for (const [what, text, want] of ROWS) {
+    test(what, async () => {
+      const token = await signText(pairs.ES256, text());
+      for (const verifier of [verifierFor({ cache: false }), verifierFor({ webCrypto: true, nodeCrypto: false, cache: false })]) {
+        const results = [() => verifier.verifySync(token), () => verifier.verify(token)];
+        for (const run of results) {
+          if (want.aud !== undefined) {
+            const result = await run();
+            assert.equal(result.claims.aud, want.aud);
+            assert.deepEqual(Object.keys(result.claims).filter((name) => name === 'aud'), ['aud']);
+            continue;
+          }
+          await assert.rejects(async () => run(), (error) => {
+            assert.equal(error.code, 'ERR_TOKEN_MALFORMED');
+            if (want.detail !== null) assert.equal(error.detail, want.detail);
+            else assert.match(error.detail, /^payload: /);
+            return true;
+          });
+        }
+      }
+    });
+  }
+
+  test('no caller can change verified claims, at any depth, cached or not', async () => {
+    const claims = goodClaims({ roles: ['Data.Read'], nested: { deep: { value: 1 }, list: [{ a: 1 }] } });
+    const token = await sign(pairs.RS256, claims);
+    const MUTATIONS = [
+      ['set a claim', (result) => { result.claims.sub = 'someone-else'; }],
+      ['delete a claim', (result) => { delete result.claims.iss; }],
+      ['add a claim', (result) => { result.claims.admin = true; }],
+      ['push a role', (result) => { result.claims.roles.push('Admin'); }],
+      ['set a nested member', (result) => { result.claims.nested.deep.value = 2; }],
+      ['set inside an array of objects', (result) => { result.claims.nested.list[0].a = 2; }],
+      ['replace the claims', (result) => { result.claims = {}; }],
+      ['set a header member', (result) => { result.header.alg = 'none'; }],
+    ];
+    for (const options of [{ cache: false }, {}]) {
+      const verifier = verifierFor(options);
+      for (const run of [() => verifier.verifySync(token), () => verifier.verify(token)]) {
+        const result = await run();
+        for (const [what, mutate] of MUTATIONS) assert.throws(() => mutate(result), TypeError, what);
+        assert.deepEqual(result.claims.nested, claims.nested);
+        assert.deepEqual(result.claims.roles, ['Data.Read']);
+        assert.equal(result.claims.sub, claims.sub);
+      }
+    }
   });
 });
