@@ -16,14 +16,14 @@ if [ "${1:-}" = --trap-hook ]; then
 fi
 
 # The facts (codes, messages, limits and their documentation) as JSON,
-# printed natively by `facts/` (`cargo run -p jwtguard-facts`)
+# printed natively by the core's `facts` example (examples/facts.rs)
 # from the same Rust tables the wasm is built from. No wasm build carries
 # them: their text would be ~15 KB of the gzipped wasm that no verification
 # reads, and a second wasm build only for them would compile std and every
 # dependency again (~150 CPU seconds on a fresh machine).
 facts=target/facts.json
 mkdir -p target
-cargo run --quiet -p jwtguard-facts > "$facts"
+cargo run --quiet --example facts > "$facts"
 
 # The binding crate (wasm/) is the cdylib; the core is linked into it.
 scripts/wasm-cargo.sh build "${cargo_args[@]}" -p jwtguard-wasm

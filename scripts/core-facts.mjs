@@ -2,7 +2,7 @@
 // error codes with their messages, the policy members and the limits the host
 // layer needs, and <out>/facts.json, the facts whole, which the tests read.
 // The Rust core is their one source; the JS layer imports them from
-// facts.js. <from> is the JSON the `facts/` crate prints
+// facts.js. <from> is the JSON the core's `facts` example prints
 // (scripts/build-wasm.sh writes it to target/facts.json). With
 // `--declarations <file> <reference>` (`make facts`) it also writes the type
 // unions js/index.d.ts imports (js/facts.d.ts) and the generated tables of

@@ -1,5 +1,5 @@
 // The text of the files generated from the core's facts (the JSON the
-// `facts/` crate prints): pkg/facts.js, the values the JS layer imports, written
+// core's `facts` example prints): pkg/facts.js, the values the JS layer imports, written
 // by every build; js/facts.d.ts, the type unions js/index.d.ts imports, and
 // the tables of docs/reference.md, tracked and written by `make facts`
 // (tests/js/verify.test.mjs and tests/js/docs-facts.test.mjs fail when they

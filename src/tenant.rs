@@ -38,7 +38,7 @@ pub(crate) fn issuer_matches(expected: &str, iss: &str, tid: Option<&str>) -> bo
 /// metadata and the token endpoint live (`login`), and the hosts of its v2
 /// and v1 issuers. v1 tokens name `https://<v1>/<tenant>/`, v2 tokens
 /// `https://<v2>/<tenant>/v2.0`. The host layer's Entra preset and command
-/// line read this table (the facts, `facts/src/main.rs`).
+/// line read this table (the facts, `examples/facts.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntraCloud {
     /// The preset's name for the cloud: `public`, `usgov`, `china`.

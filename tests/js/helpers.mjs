@@ -7,7 +7,7 @@ import { ed25519EdgeSignatures } from './mutations.mjs';
 
 /**
  * The core's facts as JSON text: pkg/facts.json, which the build writes from
- * what the `facts/` crate prints (the wasm leaves them out).
+ * what the core's `facts` example prints (the wasm leaves them out).
  */
 export const coreFacts = () => readFileSync(new URL('../../pkg/facts.json', import.meta.url), 'utf8');
 

@@ -36,7 +36,7 @@ function exportedFiles() {
 }
 
 /** The top-level folders the README names as the repository's, not the package's. */
-const REPOSITORY_ONLY = ['src', 'wasm', 'facts', 'tests', 'examples', 'www', 'bench', 'scripts', 'fuzz', 'test-results'];
+const REPOSITORY_ONLY = ['src', 'wasm', 'tests', 'examples', 'www', 'bench', 'scripts', 'fuzz', 'test-results'];
 
 /** Prose with fenced code removed. */
 const prose = (text) => text.replace(/^( *)```[\s\S]*?^\1```$/gm, '');

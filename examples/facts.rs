@@ -3,7 +3,9 @@
 //! `pkg/facts.js` (and `pkg/facts.json`, which the tests read) from its
 //! output. The wasm does not carry them: their documentation text (every
 //! error's, limit's and check's) would be about 15 KB of the gzipped wasm
-//! that no verification reads.
+//! that no verification reads. An example of the core rather than a crate of
+//! its own, so that it is built with the dependency features `cargo test`
+//! uses, and `make test` compiles those dependencies once, not twice.
 
 use jwtguard::{
     ANY_TENANT, Algorithm, CHECKS, DEFAULT_CLOCK_TOLERANCE, ENTRA_CLOUDS, ErrorKind, Policy,
