@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
-import { serve, sendJson } from '../js/remote/net.mjs';
+import { freePort, serve, sendJson } from '../js/remote/net.mjs';
 import { codeBlocks } from '../docs.mjs';
 
 const BUN = fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url));
@@ -28,15 +28,6 @@ const PAGES = [
   ['docs/frameworks/nestjs.md', process.execPath],
   ['docs/frameworks/elysia.md', BUN],
 ];
-
-/** A TCP port free on 127.0.0.1 now. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The answer of the example at `url`, once it listens (bounded), or an error with its output. */
 async function whenUp(url, child, output) {

@@ -25,7 +25,8 @@ import { codeBlocks } from '../docs.mjs';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from '../js/helpers.mjs';
 import { parseChallenges } from '../js/challenges.mjs';
 import { INVALID_DPOP_PROOF, dpopClient } from '../js/dpop-client.mjs';
-import { freePort, startRedis } from './redis-server.mjs';
+import { freePort } from '../js/remote/net.mjs';
+import { startRedis } from './redis-server.mjs';
 
 /** The public origin every instance sits behind (their `origin` setting), so a proof's htu fits each. */
 const ORIGIN = 'https://api.example.test';

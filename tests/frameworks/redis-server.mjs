@@ -4,7 +4,8 @@
 // on the same port to show an outage.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from '../js/remote/net.mjs';
 import { setTimeout as wait } from 'node:timers/promises';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
@@ -12,16 +13,6 @@ export const REDIS_SERVER = '/usr/bin/redis-server';
 /** How often, and how far apart, a starting server is asked PING: 5 s in all. */
 const READY_ATTEMPTS = 100;
 const READY_STEP_MS = 50;
-
-/** A port nothing listens on at the moment, on 127.0.0.1. */
-export async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Whether a server on `port` answers PING with PONG (one connection, bounded by a timeout). */
 function answersPing(port) {

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { parseChallenges } from '../../js/challenges.mjs';
 import { dpopClient } from '../../js/dpop-client.mjs';
+import { freePort } from '../../js/remote/net.mjs';
 import { goodClaims, keyPair, sign } from '../../js/helpers.mjs';
 
 const APP = new URL('./', import.meta.url).pathname;
@@ -23,15 +23,6 @@ const BUILD_TIMEOUT_MS = 10 * 60_000;
 /** How long `next start` may take to answer its first request. */
 const START_TIMEOUT_MS = 60_000;
 const DPOP_ALGS = 'ES256 ES384 EdDSA RS256 RS384 RS512 PS256 PS384 PS512';
-
-/** A port nothing listens on now, on 127.0.0.1. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Waits until `url` answers (any status), polling, for at most START_TIMEOUT_MS. */
 async function answering(url, child) {

@@ -2,7 +2,9 @@
 // an injectable fetch that records its calls, a clock the test moves, and an
 // event recorder.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { JwtGuardError } from '@jwtguard/jwtguard';
 
 /**
@@ -26,6 +28,16 @@ export async function serve(handler, port = 0) {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** A TCP port nothing listens on at the moment, on 127.0.0.1 (for a server a test starts in another process). */
+export async function freePort() {
+  const server = createTcpServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
 /** Writes `body` as JSON with extra `headers`. */
