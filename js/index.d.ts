@@ -475,7 +475,9 @@ export interface Verifier {
    * Loads keys if needed, then verifies, with the host's native crypto for
    * the signature where it has it (node:crypto in Node, WebCrypto elsewhere:
    * see `nodeCrypto` and `webCrypto`); on ERR_KEY_NOT_FOUND asks the key
-   * source once for fresh keys.
+   * source once for fresh keys. A bearer token the verified-token cache
+   * holds (its times checked again at this call) is answered without
+   * awaiting anything.
    */
   verify(token: string, context?: RequestContext): Promise<Result>;
   /**

@@ -21,6 +21,9 @@ const encoder = new TextEncoder();
  *   the core alone, or with the entry's synchronous backend
  * @property {((token: string, context?: object, presented?: object) => Promise<object>) | null} verifyAsync
  *   with verify()'s WebCrypto backend; null without one
+ * @property {(token: string, context?: object) => object | null} remembered
+ *   a bearer token's result from the verified-token cache, found without
+ *   awaiting, or null
  */
 
 /**
@@ -135,7 +138,23 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     }
   }
 
-  return Object.freeze({ verifySync, verifyAsync: webCrypto === null ? null : verifyAsync });
+  /**
+   * A bearer token's remembered result, asked without awaiting, so that
+   * verify() answers a repeated token before its chain of awaits (keys
+   * loaded, then the token path). Null when there is none: no cache, keys
+   * not loaded yet, not remembered, or input the whole path refuses with
+   * its own error.
+   */
+  function remembered(token, context) {
+    if (cache === null) return null;
+    try {
+      return begin(token, context).hit ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  return Object.freeze({ verifySync, verifyAsync: webCrypto === null ? null : verifyAsync, remembered });
 }
 
 /**

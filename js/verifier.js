@@ -65,8 +65,16 @@ export function createVerifier(options) {
     return introspectingVerifier(settings);
   }
   const keyed = keyedCore(settings);
-  const { verifySync, verifyAsync } = tokenPath(settings, keyed);
+  const { verifySync, verifyAsync, remembered } = tokenPath(settings, keyed);
   const check = verifyAsync ?? verifySync;
+
+  async function verifyLoaded(token, context) {
+    try {
+      return await keyed.withKeys(token, context, check);
+    } catch (error) {
+      throw withRequestHint(error);
+    }
+  }
 
   return Object.freeze({
     policy: Object.freeze(JSON.parse(settings.policyJson)),
@@ -82,13 +90,11 @@ export function createVerifier(options) {
      * Loads keys if needed, then verifies, with WebCrypto where the host has
      * it (unless `webCrypto: false`). `context.waitUntil` (a Worker's
      * `ctx.waitUntil`) receives background key refreshes this call starts.
+     * A token the verified-token cache holds is answered at once.
      */
-    async verify(token, context) {
-      try {
-        return await keyed.withKeys(token, context, check);
-      } catch (error) {
-        throw withRequestHint(error);
-      }
+    verify(token, context) {
+      const hit = remembered(token, context);
+      return hit === null ? verifyLoaded(token, context) : Promise.resolve(hit);
     },
     /**
      * Verifies the access token of an HTTP request as it was presented: the

@@ -135,6 +135,27 @@ describe('verified-token cache through createVerifier', () => {
     assert.equal(await verifier.verify(token), verifier.verifySync(token));
   });
 
+  /** Whether `promise` has settled one microtask after the call that made it. */
+  async function settledInOneTick(promise) {
+    let settled = false;
+    promise.then(() => { settled = true; }, () => { settled = true; });
+    await Promise.resolve();
+    return settled;
+  }
+
+  test('verify() answers a remembered token at once, without its chain of awaits; a miss or a refusal takes the whole path', async () => {
+    const { verifier, clock } = setup();
+    const missed = verifier.verify(token);
+    assert.equal(await settledInOneTick(missed), false, 'a first verification loads keys and awaits');
+    const first = await missed;
+    const hit = verifier.verify(token);
+    assert.equal(await settledInOneTick(hit), true, 'a hit is answered without awaiting');
+    assert.equal(await hit, first);
+    clock.now = T + 600 + TOLERANCE;
+    await assert.rejects(verifier.verify(token), { code: 'ERR_TOKEN_EXPIRED' });
+    await assert.rejects(verifier.verify(''), { code: 'ERR_TOKEN_MALFORMED' });
+  });
+
   for (const bad of [-1, 1.5, MAX_CACHE_ENTRIES + 1, 'yes', null, {}]) {
     test(`cache option ${JSON.stringify(bad)} is ERR_POLICY_INVALID`, () => {
       rejects(() => setup({ options: { cache: bad } }), 'ERR_POLICY_INVALID');
