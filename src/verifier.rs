@@ -167,6 +167,12 @@ pub struct KeyUsed {
     pub alg: String,
 }
 
+/// A token's payload, decoded in the pass that checks its symbols
+/// ([`Verifier::check_header`]): `None` when it is not canonical unpadded
+/// base64url, which fails the token only once its signature has verified,
+/// where the payload is first read.
+type Payload = Option<Vec<u8>>;
+
 /// A token whose signature verified: its header, its decoded payload bytes
 /// and the key that verified it.
 pub(crate) struct Signed<'k> {
@@ -199,6 +205,7 @@ pub struct Prepared {
     /// checked header, and the key set it was prepared against.
     token: String,
     header: Header,
+    payload: Payload,
     key_set: u64,
 }
 
@@ -292,7 +299,7 @@ impl Verifier {
     /// The result keeps the token and its checked header, so
     /// [`Verifier::finish_prepared`] concludes without parsing them again.
     pub fn prepare(&self, token: &str) -> Result<Option<Prepared>> {
-        let (segments, header) = self.check_header(token)?;
+        let (segments, header, payload) = self.check_header(token)?;
         if !crypto::delegable(header.alg) {
             return Ok(None);
         }
@@ -304,14 +311,15 @@ impl Verifier {
             signature,
             token: token.to_owned(),
             header,
+            payload,
             key_set: self.key_set,
         }))
     }
 
     /// The second half after [`Verifier::prepare`], from what it kept: `key`
     /// is the index the host's crypto verified the signature with, or `None`
-    /// when no key did. Decodes the payload and checks the claims exactly as
-    /// [`Verifier::verify`] does, with the same errors as
+    /// when no key did. Reads the payload it decoded and checks the claims
+    /// exactly as [`Verifier::verify`] does, with the same errors as
     /// [`Verifier::finish`]. A `prepared` from before the last
     /// [`Verifier::set_keys`] fails with `ERR_INTERNAL`, never an acceptance.
     pub fn finish_prepared(
@@ -344,39 +352,26 @@ impl Verifier {
             keys,
             token,
             header,
-            signing_input_len,
+            payload,
             ..
         } = prepared;
-        // The payload segment: between the header's dot and the signature's.
-        let payload = token
-            .get(..signing_input_len)
-            .and_then(|input| input.split_once('.'))
-            .map(|(_, payload)| payload)
-            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
         let key = self.reported_key(&header, &keys, key)?;
         self.conclude(&token, payload, header, key, now, presented)
     }
 
     /// The second half: re-runs every check of [`Verifier::prepare`] on
     /// `token`, then takes `key` (the index the host's crypto verified the
-    /// signature with, or `None` when no key did) and decodes the payload and
+    /// signature with, or `None` when no key did) and reads the payload and
     /// checks the claims exactly as [`Verifier::verify`] does.
     ///
     /// `None` fails with `ERR_SIGNATURE_INVALID`, as `verify` would. A key
     /// that [`Verifier::prepare`] would not have offered for this token is a
     /// host bug and fails with `ERR_INTERNAL`, never an acceptance.
     pub fn finish(&self, token: &str, key: Option<usize>, now: i64) -> Result<Verified> {
-        let (segments, header) = self.check_header(token)?;
+        let (segments, header, payload) = self.check_header(token)?;
         let (offered, _) = self.offer(&segments, &header)?;
         let key = self.reported_key(&header, &offered, key)?;
-        self.conclude(
-            token,
-            segments.payload,
-            header,
-            key,
-            now,
-            &Presentation::BEARER,
-        )
+        self.conclude(token, payload, header, key, now, &Presentation::BEARER)
     }
 
     /// The host's answer checked against the `offered` keys: `None` is a bad
@@ -395,22 +390,17 @@ impl Verifier {
     }
 
     /// What both `finish` methods share once the host's key is known: the
-    /// payload decoded, the claims and the binding checked.
+    /// payload read, the claims and the binding checked.
     fn conclude(
         &self,
         token: &str,
-        payload: &str,
+        payload: Payload,
         header: Header,
         key: &Key,
         now: i64,
         presented: &Presentation<'_>,
     ) -> Result<Verified> {
-        let signed = Signed {
-            header,
-            payload: token::decode_segment(payload, "payload")?,
-            key,
-        };
-        self.accept(signed, token, now, presented)
+        self.accept(Self::signed(payload, header, key)?, token, now, presented)
     }
 
     /// Key selection and the signature decoded, as in [`Verifier::select`],
@@ -431,11 +421,11 @@ impl Verifier {
     }
 
     /// The signature layer: every check up to and including the signature,
-    /// then the payload decoded to bytes (not parsed). Only
+    /// then the payload as bytes (decoded, not parsed). Only
     /// [`Verifier::verify`] and the Wycheproof runner (whose payloads are not
     /// claim sets) call it.
     pub(crate) fn verify_signature(&self, token: &str) -> Result<Signed<'_>> {
-        let (segments, header) = self.check_header(token)?;
+        let (segments, header, payload) = self.check_header(token)?;
         let (candidates, signature) = self.select(&segments, &header)?;
         let message = segments.signing_input.as_bytes();
         let key = candidates
@@ -443,14 +433,22 @@ impl Verifier {
             .filter_map(|index| self.keys.keys().get(index))
             .find(|key| crypto::verify(&key.material, header.alg, message, &signature))
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
-        Self::signed(&segments, header, key)
+        Self::signed(payload, header, key)
     }
 
-    /// Size, envelope, header rules, then the policy's algorithms and types.
-    fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header)> {
+    /// Size, envelope, header rules, every symbol of the token, then the
+    /// policy's algorithms and types; the payload decoded on the way.
+    fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header, Payload)> {
         let segments = token::split(token, self.policy.max_token_size)?;
         let header = Header::parse(token::decode_object(segments.header, "header")?)?;
-        token::check_alphabet(token)?;
+        // `split` checked the header's symbols and decoding the payload
+        // checks its own: a token is searched for the byte to name only
+        // when the payload does not decode or the signature holds a byte
+        // outside base64url.
+        let payload = base64url::decode(segments.payload);
+        if payload.is_none() || base64url::first_outside_compact_jws(segments.signature).is_some() {
+            token::check_alphabet(token)?;
+        }
         if !self.policy.allows(header.alg) {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,
@@ -463,7 +461,7 @@ impl Verifier {
             ));
         }
         self.check_typ(&header)?;
-        Ok((segments, header))
+        Ok((segments, header, payload))
     }
 
     /// Key selection, then the signature decoded: the candidate keys (indices
@@ -482,11 +480,10 @@ impl Verifier {
     }
 
     /// A token whose signature `key` verified, with its payload decoded.
-    fn signed<'k>(segments: &Segments<'_>, header: Header, key: &'k Key) -> Result<Signed<'k>> {
-        let payload = token::decode_segment(segments.payload, "payload")?;
+    fn signed<'k>(payload: Payload, header: Header, key: &'k Key) -> Result<Signed<'k>> {
         Ok(Signed {
             header,
-            payload,
+            payload: payload.ok_or_else(|| token::not_canonical("payload"))?,
             key,
         })
     }
