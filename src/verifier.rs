@@ -173,6 +173,15 @@ pub struct KeyUsed {
 /// where the payload is first read.
 type Payload = Option<Vec<u8>>;
 
+/// The segments [`Verifier::check_header`] decodes in the pass that checks
+/// their symbols: the payload, and the signature (`None` when it is not
+/// canonical unpadded base64url, which fails the token only after key
+/// selection, where the signature is first read).
+struct Decoded {
+    payload: Payload,
+    signature: Option<Vec<u8>>,
+}
+
 /// A token whose signature verified: its header, its decoded payload bytes
 /// and the key that verified it.
 pub(crate) struct Signed<'k> {
@@ -299,11 +308,11 @@ impl Verifier {
     /// The result keeps the token and its checked header, so
     /// [`Verifier::finish_prepared`] concludes without parsing them again.
     pub fn prepare(&self, token: &str) -> Result<Option<Prepared>> {
-        let (segments, header, payload) = self.check_header(token)?;
+        let (segments, header, decoded) = self.check_header(token)?;
         if !crypto::delegable(header.alg) {
             return Ok(None);
         }
-        let (keys, signature) = self.offer(&segments, &header)?;
+        let (keys, signature) = self.offer(&header, decoded.signature)?;
         Ok(Some(Prepared {
             alg: header.alg,
             keys,
@@ -311,7 +320,7 @@ impl Verifier {
             signature,
             token: token.to_owned(),
             header,
-            payload,
+            payload: decoded.payload,
             key_set: self.key_set,
         }))
     }
@@ -368,10 +377,17 @@ impl Verifier {
     /// that [`Verifier::prepare`] would not have offered for this token is a
     /// host bug and fails with `ERR_INTERNAL`, never an acceptance.
     pub fn finish(&self, token: &str, key: Option<usize>, now: i64) -> Result<Verified> {
-        let (segments, header, payload) = self.check_header(token)?;
-        let (offered, _) = self.offer(&segments, &header)?;
+        let (_, header, decoded) = self.check_header(token)?;
+        let (offered, _) = self.offer(&header, decoded.signature)?;
         let key = self.reported_key(&header, &offered, key)?;
-        self.conclude(token, payload, header, key, now, &Presentation::BEARER)
+        self.conclude(
+            token,
+            decoded.payload,
+            header,
+            key,
+            now,
+            &Presentation::BEARER,
+        )
     }
 
     /// The host's answer checked against the `offered` keys: `None` is a bad
@@ -406,8 +422,8 @@ impl Verifier {
     /// Key selection and the signature decoded, as in [`Verifier::select`],
     /// then the candidates narrowed to those whose encoding the signature
     /// fits: what [`Verifier::prepare`] offers a host.
-    fn offer(&self, segments: &Segments<'_>, header: &Header) -> Result<(Vec<usize>, Vec<u8>)> {
-        let (candidates, signature) = self.select(segments, header)?;
+    fn offer(&self, header: &Header, signature: Option<Vec<u8>>) -> Result<(Vec<usize>, Vec<u8>)> {
+        let (candidates, signature) = self.select(header, signature)?;
         let offered = candidates
             .into_iter()
             .filter(|&index| {
@@ -425,28 +441,31 @@ impl Verifier {
     /// [`Verifier::verify`] and the Wycheproof runner (whose payloads are not
     /// claim sets) call it.
     pub(crate) fn verify_signature(&self, token: &str) -> Result<Signed<'_>> {
-        let (segments, header, payload) = self.check_header(token)?;
-        let (candidates, signature) = self.select(&segments, &header)?;
+        let (segments, header, decoded) = self.check_header(token)?;
+        let (candidates, signature) = self.select(&header, decoded.signature)?;
         let message = segments.signing_input.as_bytes();
         let key = candidates
             .into_iter()
             .filter_map(|index| self.keys.keys().get(index))
             .find(|key| crypto::verify(&key.material, header.alg, message, &signature))
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
-        Self::signed(payload, header, key)
+        Self::signed(decoded.payload, header, key)
     }
 
     /// Size, envelope, header rules, every symbol of the token, then the
-    /// policy's algorithms and types; the payload decoded on the way.
-    fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header, Payload)> {
+    /// policy's algorithms and types; the payload and the signature decoded
+    /// on the way.
+    fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header, Decoded)> {
         let segments = token::split(token, self.policy.max_token_size)?;
         let header = Header::parse(token::decode_object(segments.header, "header")?)?;
-        // `split` checked the header's symbols and decoding the payload
-        // checks its own: a token is searched for the byte to name only
-        // when the payload does not decode or the signature holds a byte
-        // outside base64url.
-        let payload = base64url::decode(segments.payload);
-        if payload.is_none() || base64url::first_outside_compact_jws(segments.signature).is_some() {
+        // `split` checked the header's symbols, and decoding the payload
+        // and the signature checks theirs: a token is searched for the byte
+        // to name only when one of them does not decode.
+        let decoded = Decoded {
+            payload: base64url::decode(segments.payload),
+            signature: base64url::decode(segments.signature),
+        };
+        if decoded.payload.is_none() || decoded.signature.is_none() {
             token::check_alphabet(token)?;
         }
         if !self.policy.allows(header.alg) {
@@ -461,21 +480,19 @@ impl Verifier {
             ));
         }
         self.check_typ(&header)?;
-        Ok((segments, header, payload))
+        Ok((segments, header, decoded))
     }
 
-    /// Key selection, then the signature decoded: the candidate keys (indices
-    /// into the key set, in order) and the signature bytes.
-    fn select(&self, segments: &Segments<'_>, header: &Header) -> Result<(Vec<usize>, Vec<u8>)> {
+    /// Key selection, then the decoded signature checked: the candidate keys
+    /// (indices into the key set, in order) and the signature bytes.
+    fn select(&self, header: &Header, signature: Option<Vec<u8>>) -> Result<(Vec<usize>, Vec<u8>)> {
         let candidates = self.keys.candidates(header.kid.as_deref(), header.alg)?;
-        let signature = base64url::decode(segments.signature)
-            .filter(|bytes| !bytes.is_empty())
-            .ok_or_else(|| {
-                Error::with_detail(
-                    ErrorKind::TokenMalformed,
-                    "signature is empty or not canonical unpadded base64url",
-                )
-            })?;
+        let signature = signature.filter(|bytes| !bytes.is_empty()).ok_or_else(|| {
+            Error::with_detail(
+                ErrorKind::TokenMalformed,
+                "signature is empty or not canonical unpadded base64url",
+            )
+        })?;
         Ok((candidates, signature))
     }
 
