@@ -12,9 +12,10 @@
 //! this `jti` been seen?) needs state, so it belongs to the host.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::claims::ClaimSet;
 use crate::dpop::{self, DpopRequest, ProofRules};
 use crate::error::{Error, ErrorKind, Result};
 use crate::policy::Policy;
@@ -92,7 +93,7 @@ const X5T_S256: &str = "x5t#S256";
 /// token.
 pub(crate) fn check(
     policy: &Policy,
-    claims: &Map<String, Value>,
+    claims: &dyn ClaimSet,
     token: &str,
     presented: &Presentation<'_>,
     now: i64,

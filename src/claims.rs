@@ -13,7 +13,27 @@ use crate::policy::{ANY_TENANT, AudienceClaim, Policy};
 use crate::tenant::{TENANT_PLACEHOLDER, is_guid, issuer_matches};
 use crate::text::quote;
 
-type Claims = Map<String, Value>;
+/// The claims a check reads, found by name.
+type Claims = dyn ClaimSet;
+
+/// A set of claims the checks read by name: a whole claim set (an
+/// introspection response, a DPoP proof's payload) or the members of a
+/// token's payload that [`read_payload`] kept.
+pub(crate) trait ClaimSet {
+    /// The claim `name`, when present.
+    fn get(&self, name: &str) -> Option<&Value>;
+
+    /// Whether the claim `name` is present.
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
+impl ClaimSet for Map<String, Value> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Map::get(self, name)
+    }
+}
 
 /// Client identifier claims: `azp` (Entra v2, OpenID), `appid` (Entra v1),
 /// `client_id` (RFC 9068).
@@ -42,51 +62,102 @@ pub(crate) fn check(
     check_auth_context(policy, claims)
 }
 
-/// Whether [`check`] or the binding check may read claim `name` under
-/// `policy`: the issuer, audience, time, subject, tenant, client, scope,
-/// authentication and binding claims whatever the policy; the policy's
-/// roles claim; a claim it requires, forbids or constrains.
-fn reads(policy: &Policy, name: &str) -> bool {
-    matches!(
-        name,
-        "iss"
-            | "tid"
-            | "aud"
-            | "client_id"
-            | "exp"
-            | "nbf"
-            | "iat"
-            | "auth_time"
-            | "sub"
-            | "azp"
-            | "appid"
-            | "scp"
-            | "scope"
-            | "acr"
-            | "acrs"
-            | "xms_cc"
-            | "cnf"
-    ) || policy.roles_claim == name
+/// The slot of claim `name` among the claims [`check`] or the binding
+/// check reads whatever the policy (the issuer, audience, time, subject,
+/// tenant, client, scope, authentication and binding claims), then `roles`,
+/// the default roles claim; `None` for any other name.
+fn slot(name: &str) -> Option<usize> {
+    Some(match name {
+        "iss" => 0,
+        "tid" => 1,
+        "aud" => 2,
+        "client_id" => 3,
+        "exp" => 4,
+        "nbf" => 5,
+        "iat" => 6,
+        "auth_time" => 7,
+        "sub" => 8,
+        "azp" => 9,
+        "appid" => 10,
+        "scp" => 11,
+        "scope" => 12,
+        "acr" => 13,
+        "acrs" => 14,
+        "xms_cc" => 15,
+        "cnf" => 16,
+        "roles" => ROLES_SLOT,
+        _ => return None,
+    })
+}
+
+/// [`slot`]'s slot for `roles`, read only when the policy's roles claim is
+/// `roles` (the one slot a policy decides on).
+const ROLES_SLOT: usize = 17;
+
+/// The number of slots [`slot`] hands out.
+const SLOTS: usize = ROLES_SLOT + 1;
+
+/// Whether [`check`] or the binding check may read claim `name` (with
+/// [`slot`]'s answer for it) under `policy`: a claim every policy reads;
+/// the policy's roles claim; a claim it requires, forbids or constrains.
+fn reads(policy: &Policy, name: &str, slot: Option<usize>) -> bool {
+    slot.is_some_and(|slot| slot != ROLES_SLOT)
+        || policy.roles_claim == name
         || policy.required_claims.iter().any(|claim| claim == name)
         || policy.forbidden_claims.iter().any(|claim| claim == name)
         || policy.claim_values.contains_key(name)
+}
+
+/// The members of a token's payload that its policy's checks read: one
+/// slot for each claim [`slot`] names, found without a map or a copy of
+/// the name, and the few others the policy names beside them.
+#[derive(Debug, Default)]
+pub(crate) struct ReadClaims {
+    slots: [Option<Value>; SLOTS],
+    others: Vec<(String, Value)>,
+}
+
+impl ClaimSet for ReadClaims {
+    fn get(&self, name: &str) -> Option<&Value> {
+        match slot(name) {
+            Some(slot) => self.slots.get(slot)?.as_ref(),
+            None => self
+                .others
+                .iter()
+                .find(|(other, _)| other == name)
+                .map(|(_, value)| value),
+        }
+    }
+}
+
+#[cfg(any(test, feature = "json-oracle"))]
+impl ReadClaims {
+    /// How many claims were kept (for the differential tests).
+    pub(crate) fn len(&self) -> usize {
+        self.slots.iter().flatten().count() + self.others.len()
+    }
 }
 
 /// The claims of a signed payload that `policy`'s checks read, from its
 /// decoded bytes: the whole payload is checked as strictly as a parse would
 /// (`ERR_TOKEN_MALFORMED` otherwise), in one pass and without a tree; only
 /// the members [`reads`] names are parsed into values.
-pub(crate) fn read_payload(policy: &Policy, payload: &[u8]) -> Result<Claims> {
-    let mut read = Claims::new();
+pub(crate) fn read_payload(policy: &Policy, payload: &[u8]) -> Result<ReadClaims> {
+    let mut read = ReadClaims::default();
     let mut unreadable = false;
     crate::json::check_object(payload, &mut |name, text| {
-        if reads(policy, name) {
-            match crate::json::value(text) {
-                Some(value) => {
-                    read.insert(name.to_owned(), value);
-                }
-                None => unreadable = true,
-            }
+        let slot = slot(name);
+        if !reads(policy, name, slot) {
+            return;
+        }
+        let Some(value) = crate::json::value(text) else {
+            unreadable = true;
+            return;
+        };
+        // A strict payload names each member once: no slot is filled twice.
+        match slot.and_then(|slot| read.slots.get_mut(slot)) {
+            Some(place) => *place = Some(value),
+            None => read.others.push((name.to_owned(), value)),
         }
     })
     .map_err(|why| Error::with_detail(ErrorKind::TokenMalformed, format!("payload: {why}")))?;

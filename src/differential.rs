@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use crate::claims::ClaimSet;
 use crate::json::{self, oracle};
 
 /// Policies that between them make every claim check read its claims: the
@@ -71,15 +72,25 @@ pub(crate) fn disagreement(bytes: &[u8]) -> Option<String> {
             })
             .and_then(|claims| crate::claims::check(&policy, &claims, None, NOW));
         let kept = crate::claims::read_payload(&policy, bytes);
-        if let (Ok(kept), Ok(tree)) = (&kept, &tree_object)
-            && let Some((name, value)) = kept
-                .iter()
-                .find(|(name, value)| tree.get(*name) != Some(*value))
-        {
-            return Some(format!(
-                "read {name} as {value:?}, tree {:?}",
-                tree.get(name)
-            ));
+        if let (Ok(kept), Ok(tree)) = (&kept, &tree_object) {
+            // Every claim kept is the tree's member of that name, and none
+            // is kept under a name the tree does not have.
+            let mut found = 0;
+            for (name, value) in tree {
+                match ClaimSet::get(kept, name) {
+                    Some(read) if read != value => {
+                        return Some(format!("read {name} as {read:?}, tree {value:?}"));
+                    }
+                    Some(_) => found += 1,
+                    None => {}
+                }
+            }
+            if found != kept.len() {
+                return Some(format!(
+                    "kept {} claims, {found} of them the tree's",
+                    kept.len()
+                ));
+            }
         }
         let read = kept.and_then(|claims| crate::claims::check(&policy, &claims, None, NOW));
         if read != from_tree {

@@ -98,12 +98,15 @@ pub(crate) fn check_alphabet(token: &str) -> Result<()> {
 
 /// Decodes a base64url segment.
 pub(crate) fn decode_segment(segment: &str, what: &str) -> Result<Vec<u8>> {
-    base64url::decode(segment).ok_or_else(|| {
-        Error::with_detail(
-            ErrorKind::TokenMalformed,
-            format!("{what} is not canonical unpadded base64url"),
-        )
-    })
+    base64url::decode(segment).ok_or_else(|| not_canonical(what))
+}
+
+/// The error for a segment (`what`) that does not decode.
+pub(crate) fn not_canonical(what: &str) -> Error {
+    Error::with_detail(
+        ErrorKind::TokenMalformed,
+        format!("{what} is not canonical unpadded base64url"),
+    )
 }
 
 /// Parses decoded segment bytes holding a JSON object.

@@ -167,6 +167,21 @@ pub struct KeyUsed {
     pub alg: String,
 }
 
+/// A token's payload, decoded in the pass that checks its symbols
+/// ([`Verifier::check_header`]): `None` when it is not canonical unpadded
+/// base64url, which fails the token only once its signature has verified,
+/// where the payload is first read.
+type Payload = Option<Vec<u8>>;
+
+/// The segments [`Verifier::check_header`] decodes in the pass that checks
+/// their symbols: the payload, and the signature (`None` when it is not
+/// canonical unpadded base64url, which fails the token only after key
+/// selection, where the signature is first read).
+struct Decoded {
+    payload: Payload,
+    signature: Option<Vec<u8>>,
+}
+
 /// A token whose signature verified: its header, its decoded payload bytes
 /// and the key that verified it.
 pub(crate) struct Signed<'k> {
@@ -199,6 +214,7 @@ pub struct Prepared {
     /// checked header, and the key set it was prepared against.
     token: String,
     header: Header,
+    payload: Payload,
     key_set: u64,
 }
 
@@ -292,11 +308,11 @@ impl Verifier {
     /// The result keeps the token and its checked header, so
     /// [`Verifier::finish_prepared`] concludes without parsing them again.
     pub fn prepare(&self, token: &str) -> Result<Option<Prepared>> {
-        let (segments, header) = self.check_header(token)?;
+        let (segments, header, decoded) = self.check_header(token)?;
         if !crypto::delegable(header.alg) {
             return Ok(None);
         }
-        let (keys, signature) = self.offer(&segments, &header)?;
+        let (keys, signature) = self.offer(&header, decoded.signature)?;
         Ok(Some(Prepared {
             alg: header.alg,
             keys,
@@ -304,14 +320,15 @@ impl Verifier {
             signature,
             token: token.to_owned(),
             header,
+            payload: decoded.payload,
             key_set: self.key_set,
         }))
     }
 
     /// The second half after [`Verifier::prepare`], from what it kept: `key`
     /// is the index the host's crypto verified the signature with, or `None`
-    /// when no key did. Decodes the payload and checks the claims exactly as
-    /// [`Verifier::verify`] does, with the same errors as
+    /// when no key did. Reads the payload it decoded and checks the claims
+    /// exactly as [`Verifier::verify`] does, with the same errors as
     /// [`Verifier::finish`]. A `prepared` from before the last
     /// [`Verifier::set_keys`] fails with `ERR_INTERNAL`, never an acceptance.
     pub fn finish_prepared(
@@ -344,34 +361,28 @@ impl Verifier {
             keys,
             token,
             header,
-            signing_input_len,
+            payload,
             ..
         } = prepared;
-        // The payload segment: between the header's dot and the signature's.
-        let payload = token
-            .get(..signing_input_len)
-            .and_then(|input| input.split_once('.'))
-            .map(|(_, payload)| payload)
-            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
         let key = self.reported_key(&header, &keys, key)?;
         self.conclude(&token, payload, header, key, now, presented)
     }
 
     /// The second half: re-runs every check of [`Verifier::prepare`] on
     /// `token`, then takes `key` (the index the host's crypto verified the
-    /// signature with, or `None` when no key did) and decodes the payload and
+    /// signature with, or `None` when no key did) and reads the payload and
     /// checks the claims exactly as [`Verifier::verify`] does.
     ///
     /// `None` fails with `ERR_SIGNATURE_INVALID`, as `verify` would. A key
     /// that [`Verifier::prepare`] would not have offered for this token is a
     /// host bug and fails with `ERR_INTERNAL`, never an acceptance.
     pub fn finish(&self, token: &str, key: Option<usize>, now: i64) -> Result<Verified> {
-        let (segments, header) = self.check_header(token)?;
-        let (offered, _) = self.offer(&segments, &header)?;
+        let (_, header, decoded) = self.check_header(token)?;
+        let (offered, _) = self.offer(&header, decoded.signature)?;
         let key = self.reported_key(&header, &offered, key)?;
         self.conclude(
             token,
-            segments.payload,
+            decoded.payload,
             header,
             key,
             now,
@@ -395,29 +406,24 @@ impl Verifier {
     }
 
     /// What both `finish` methods share once the host's key is known: the
-    /// payload decoded, the claims and the binding checked.
+    /// payload read, the claims and the binding checked.
     fn conclude(
         &self,
         token: &str,
-        payload: &str,
+        payload: Payload,
         header: Header,
         key: &Key,
         now: i64,
         presented: &Presentation<'_>,
     ) -> Result<Verified> {
-        let signed = Signed {
-            header,
-            payload: token::decode_segment(payload, "payload")?,
-            key,
-        };
-        self.accept(signed, token, now, presented)
+        self.accept(Self::signed(payload, header, key)?, token, now, presented)
     }
 
     /// Key selection and the signature decoded, as in [`Verifier::select`],
     /// then the candidates narrowed to those whose encoding the signature
     /// fits: what [`Verifier::prepare`] offers a host.
-    fn offer(&self, segments: &Segments<'_>, header: &Header) -> Result<(Vec<usize>, Vec<u8>)> {
-        let (candidates, signature) = self.select(segments, header)?;
+    fn offer(&self, header: &Header, signature: Option<Vec<u8>>) -> Result<(Vec<usize>, Vec<u8>)> {
+        let (candidates, signature) = self.select(header, signature)?;
         let offered = candidates
             .into_iter()
             .filter(|&index| {
@@ -431,26 +437,37 @@ impl Verifier {
     }
 
     /// The signature layer: every check up to and including the signature,
-    /// then the payload decoded to bytes (not parsed). Only
+    /// then the payload as bytes (decoded, not parsed). Only
     /// [`Verifier::verify`] and the Wycheproof runner (whose payloads are not
     /// claim sets) call it.
     pub(crate) fn verify_signature(&self, token: &str) -> Result<Signed<'_>> {
-        let (segments, header) = self.check_header(token)?;
-        let (candidates, signature) = self.select(&segments, &header)?;
+        let (segments, header, decoded) = self.check_header(token)?;
+        let (candidates, signature) = self.select(&header, decoded.signature)?;
         let message = segments.signing_input.as_bytes();
         let key = candidates
             .into_iter()
             .filter_map(|index| self.keys.keys().get(index))
             .find(|key| crypto::verify(&key.material, header.alg, message, &signature))
             .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid))?;
-        Self::signed(&segments, header, key)
+        Self::signed(decoded.payload, header, key)
     }
 
-    /// Size, envelope, header rules, then the policy's algorithms and types.
-    fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header)> {
+    /// Size, envelope, header rules, every symbol of the token, then the
+    /// policy's algorithms and types; the payload and the signature decoded
+    /// on the way.
+    fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header, Decoded)> {
         let segments = token::split(token, self.policy.max_token_size)?;
         let header = Header::parse(token::decode_object(segments.header, "header")?)?;
-        token::check_alphabet(token)?;
+        // `split` checked the header's symbols, and decoding the payload
+        // and the signature checks theirs: a token is searched for the byte
+        // to name only when one of them does not decode.
+        let decoded = Decoded {
+            payload: base64url::decode(segments.payload),
+            signature: base64url::decode(segments.signature),
+        };
+        if decoded.payload.is_none() || decoded.signature.is_none() {
+            token::check_alphabet(token)?;
+        }
         if !self.policy.allows(header.alg) {
             return Err(Error::claim(
                 ErrorKind::AlgNotAllowed,
@@ -463,30 +480,27 @@ impl Verifier {
             ));
         }
         self.check_typ(&header)?;
-        Ok((segments, header))
+        Ok((segments, header, decoded))
     }
 
-    /// Key selection, then the signature decoded: the candidate keys (indices
-    /// into the key set, in order) and the signature bytes.
-    fn select(&self, segments: &Segments<'_>, header: &Header) -> Result<(Vec<usize>, Vec<u8>)> {
+    /// Key selection, then the decoded signature checked: the candidate keys
+    /// (indices into the key set, in order) and the signature bytes.
+    fn select(&self, header: &Header, signature: Option<Vec<u8>>) -> Result<(Vec<usize>, Vec<u8>)> {
         let candidates = self.keys.candidates(header.kid.as_deref(), header.alg)?;
-        let signature = base64url::decode(segments.signature)
-            .filter(|bytes| !bytes.is_empty())
-            .ok_or_else(|| {
-                Error::with_detail(
-                    ErrorKind::TokenMalformed,
-                    "signature is empty or not canonical unpadded base64url",
-                )
-            })?;
+        let signature = signature.filter(|bytes| !bytes.is_empty()).ok_or_else(|| {
+            Error::with_detail(
+                ErrorKind::TokenMalformed,
+                "signature is empty or not canonical unpadded base64url",
+            )
+        })?;
         Ok((candidates, signature))
     }
 
     /// A token whose signature `key` verified, with its payload decoded.
-    fn signed<'k>(segments: &Segments<'_>, header: Header, key: &'k Key) -> Result<Signed<'k>> {
-        let payload = token::decode_segment(segments.payload, "payload")?;
+    fn signed<'k>(payload: Payload, header: Header, key: &'k Key) -> Result<Signed<'k>> {
         Ok(Signed {
             header,
-            payload,
+            payload: payload.ok_or_else(|| token::not_canonical("payload"))?,
             key,
         })
     }
