@@ -59,7 +59,7 @@ export function judge({ measured, wasmGzip, memory }) {
     const core = coreOf(rows);
     add(`core work without the signature ≤ ${CORE_WORK_US} µs per 1 KB RS256 token (${host === 'Node' ? 'CPU' : 'wall'})`, host,
       us(core), known(core) ? `${times(core / CORE_WORK_US)} the budget` : '—', known(core) ? core <= CORE_WORK_US : null,
-      'the core\'s strict payload parse into a serde_json tree (allocation, B-tree key comparisons), the result built as JSON text, `JSON.parse`d again in JS and deep-frozen, and `TextEncoder` on the way in: the profile split below; issue 27 items 1–3');
+      'the core\'s own checks in wasm (header rules and key selection in `prepare`; the one-pass payload check and the claims in `finish`), the boundary (the result as JSON text, the token\'s bytes in), then `JSON.parse` and the deep freeze in JS: the profile split (after) below');
   }
 
   const node = measured.get('Node');
@@ -103,7 +103,7 @@ export function judge({ measured, wasmGzip, memory }) {
       known(worst) ? `worst ${worstAlg}: ${worst.toFixed(0)}× faster` : '—', known(worst) ? `${times(worst / REPEATED_SPEEDUP)} the target` : '—',
       known(worst) ? worst >= REPEATED_SPEEDUP : null,
       sync
-        ? `\`verify()\` is async: a cache hit still passes through its chain of async calls (keys loaded, then the token path), several awaits a call; \`verifySync()\` answers a repeated token at worst ${sync[1].toFixed(0)}× faster than jose (${sync[0]})`
+        ? `\`verify()\` answers a hit before awaiting anything, but still through a promise the caller awaits (in workerd, timed around requests); \`verifySync()\` answers a repeated token at worst ${sync[1].toFixed(0)}× faster than jose (${sync[0]})`
         : 'the cache lookup (token hashed, entry found, claims\' expiry checked) costs more than 1% of jose\'s full verification');
   }
 
