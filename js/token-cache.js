@@ -57,6 +57,9 @@ export function createTokenCache(capacity) {
       return entries.size;
     },
 
+    /** Whether an entry for `token` is held (its times and keys not yet checked). */
+    has: (token) => entries.has(token),
+
     /**
      * The cached result for `token`, or null. `checkTimes(exp, nbf, iat, authTime, now)`
      * throws when the times fail; the entry is dropped and the error goes to

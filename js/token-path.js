@@ -146,7 +146,9 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
    * its own error.
    */
   function remembered(token, context) {
-    if (cache === null) return null;
+    // One Map lookup decides a miss, so a token seen for the first time
+    // pays nothing more here than before the fast path.
+    if (cache === null || !cache.has(token)) return null;
     try {
       return begin(token, context).hit ?? null;
     } catch {
