@@ -10,6 +10,7 @@
 import { authenticator } from './authenticate.js';
 import { JwtGuardError } from './errors.js';
 import { readOrigin } from './node-request.js';
+import { checkRequest } from './request-check.js';
 import { toResponse, withHeaders } from './worker-request.js';
 
 /**
@@ -40,13 +41,10 @@ export function withAuth(handler, options, settings = {}) {
   const seen = atOrigin(origin === undefined ? null : readOrigin(origin));
   const guard = authenticator(options, shared);
   return async function route(request, context) {
-    const read = seen(request);
-    const metadata = guard.metadata(read, request);
-    if (metadata) return toResponse(metadata, request.method);
+    const outcome = await checkRequest(guard, seen(request), request);
+    if ('answer' in outcome) return toResponse(outcome.answer, request.method);
     // A CORS preflight carries no credentials: the handler answers it, without auth.
-    if (guard.passesPreflight(request)) return handler(guard.withoutCredentials(request), { ...context, auth: null });
-    const { auth, failure, headers } = await guard.authenticate(read, request);
-    if (failure) return toResponse(failure, request.method);
-    return withHeaders(await handler(request, { ...context, auth }), headers);
+    if ('preflight' in outcome) return handler(guard.withoutCredentials(request), { ...context, auth: null });
+    return withHeaders(await handler(request, { ...context, auth: outcome.auth }), outcome.headers);
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The steps the Koa, h3, Elysia and NestJS adapters take for one request,
+ * The steps the Koa, h3, Elysia, NestJS and Next.js adapters take for one request,
  * in the order `js/express.js` takes them: the RFC 9728 metadata document,
  * then the CORS preflight rule, then the token. Each adapter reads its
  * framework's request into the shape `js/authenticate.js` reads and turns
