@@ -48,7 +48,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     // Only bearer-scheme tokens may come from the cache: it holds only
     // unbound tokens, and a DPoP-scheme one needs its proof checked.
     if (cache === null || (presented !== undefined && presented.scheme !== 'bearer')) return { core: verifier, at, lookup: null };
-    const lookup = { generation: keyed.generation(), policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
+    const lookup = { generation: keyed.generation(), policy: policyJson, now: at, core: verifier };
     try {
       const hit = cache.get(token, lookup);
       if (hit !== null) return { hit };
