@@ -129,11 +129,27 @@ export function createTokenCache(capacity) {
   };
 }
 
-/** Freezes a verified result and everything in it, so a cached result cannot be changed by a caller. */
+/**
+ * Freezes a verified result and everything in it, so a cached result cannot
+ * be changed by a caller. For a fresh JSON value (what `JSON.parse` returns,
+ * or objects made of its parts): a tree in which nothing is shared or frozen
+ * yet, so every object is visited once and nothing is asked whether it is
+ * frozen. Arrays go by index and objects by `for...in` (a parsed object
+ * inherits no enumerable member; a signed `"__proto__"` is an own one, read
+ * as such), and a primitive member costs no call.
+ */
 export function deepFreeze(value) {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const member = value[index];
+      if (typeof member === 'object' && member !== null) deepFreeze(member);
+    }
+  } else {
+    for (const name in value) {
+      const member = value[name];
+      if (typeof member === 'object' && member !== null) deepFreeze(member);
+    }
   }
   return value;
 }
