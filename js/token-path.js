@@ -7,6 +7,7 @@
  */
 
 import { JwtGuardError } from './errors.js';
+import { preparedToken } from './prepared-token.js';
 import { deepFreeze } from './token-cache.js';
 import { sharedTokenBytes } from './token-bytes.js';
 import { tokenInput } from './token-input.js';
@@ -85,7 +86,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
       if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       let key;
       try {
-        key = native.firstValidKeySync(verifier, keyed.generation(), prepared, bytes);
+        key = native.firstValidKeySync(verifier, keyed.generation(), preparedToken(prepared), bytes);
       } catch (error) {
         // A trap inside the core (reading a key for node:crypto) is no host failure.
         if (error instanceof WebAssembly.RuntimeError) throw error;
@@ -118,7 +119,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
       let key;
       let hostFailed = false;
       try {
-        key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
+        key = await webCrypto.firstValidKey(verifier, before, preparedToken(prepared), bytes);
       } catch (error) {
         // A trap inside the core (reading a key for WebCrypto) is no host failure.
         if (error instanceof WebAssembly.RuntimeError) throw error;
