@@ -11,7 +11,8 @@
  * - the time claims passing again at the current `now` (`exp`, `nbf`, `iat`
  *   with the clock tolerance, `maxTokenAge`, `maxLifetime`), as the core
  *   decides with exactly the rules of a full verification. Each of those
- *   rules bounds `now` from one side only, so the seconds at which a token's
+ *   rules bounds `now` from one side or not at all (`maxLifetime`, a
+ *   missing claim), so the seconds at which a token's
  *   times pass form one unbroken span (tests/js/token-cache.test.mjs checks
  *   this of the core): an entry keeps the first and last whole second at
  *   which the core said yes, a hit within them passes as those did, and any
