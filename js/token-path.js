@@ -9,12 +9,8 @@
 import { JwtGuardError } from './errors.js';
 import { preparedToken } from './prepared-token.js';
 import { deepFreeze } from './token-cache.js';
-import { sharedTokenBytes } from './token-bytes.js';
+import { lentTokenBytes, returnTokenBytes, sharedTokenBytes } from './token-bytes.js';
 import { tokenInput } from './token-input.js';
-
-// verify()'s own bytes: it awaits WebCrypto, so the shared buffer cannot serve.
-const encoder = new TextEncoder();
-
 
 /**
  * @typedef {object} TokenPath
@@ -110,9 +106,10 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     const { hit, core: verifier, at, lookup } = begin(token, context, presented);
     if (hit) return hit;
     let prepared;
+    // Encoded once, for the core's calls and for WebCrypto, into a buffer
+    // lent to this verification alone: it awaits, so the shared one cannot serve.
+    const bytes = lentTokenBytes(token);
     try {
-      // Encoded once, for the core's calls and for WebCrypto.
-      const bytes = encoder.encode(token);
       prepared = verifier.prepare(bytes);
       if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       const before = keyed.generation();
@@ -136,6 +133,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     } finally {
       // The handle's memory is the core's: freed here, finished or not.
       keyed.release(prepared);
+      returnTokenBytes(bytes);
     }
   }
 
