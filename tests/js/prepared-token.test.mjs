@@ -18,10 +18,15 @@ const signatureOf = (token) => new Uint8Array(Buffer.from(token.slice(token.last
 let pairs;
 before(async () => {
   // Two keys per algorithm: a decoy first, then the signer; one more key
-  // shares the signer's kid, so a token with that kid offers two keys.
+  // shares the signer's kid, so a token with that kid offers two keys. An
+  // RSA key is offered only when the signature is below its modulus: the
+  // twin's modulus is made larger than the signer's.
+  const modulus = (pair) => BigInt(`0x${Buffer.from(pair.jwk.n, 'base64url').toString('hex')}`);
   pairs = {};
   for (const alg of DELEGATED_SAMPLE) {
-    const [decoy, signer, twin] = await Promise.all([keyPair(alg, `${alg}-decoy`), keyPair(alg, `${alg}-signer`), keyPair(alg, `${alg}-signer`)]);
+    const [decoy, signer] = await Promise.all([keyPair(alg, `${alg}-decoy`), keyPair(alg, `${alg}-signer`)]);
+    let twin = await keyPair(alg, `${alg}-signer`);
+    while (signer.jwk.n !== undefined && modulus(twin) < modulus(signer)) twin = await keyPair(alg, `${alg}-signer`);
     pairs[alg] = { decoy, signer, twin };
   }
 });
