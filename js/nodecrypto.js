@@ -69,12 +69,10 @@ export function nodeCryptoBackend() {
      * failure.
      */
     firstValidKeySync(core, generation, prepared, token) {
-      // Each member of the core's handle is read once: a read crosses into wasm.
-      const { alg } = prepared;
+      const { alg, signature } = prepared;
       const parameters = PARAMETERS[alg];
       if (parameters === undefined) throw new Error(`${alg} has no node:crypto parameters`);
       const data = token.subarray(0, prepared.signingInputLength);
-      const { signature } = prepared;
       for (const index of prepared.keys) {
         if (verify(parameters.digest, data, options(core, generation, index, alg), signature)) return index;
       }

@@ -7,9 +7,9 @@
  * backend that throws or rejects sends the token through the core alone,
  * never to an acceptance.
  *
- * @typedef {object} PreparedToken the core's handle (WasmPrepared), each member read once
+ * @typedef {object} PreparedToken what the core's handle (WasmPrepared) offers, read in one crossing (prepared-token.js)
  * @property {string} alg the token's algorithm
- * @property {Uint32Array} keys the indices of the keys to try, in the core's order
+ * @property {number[]} keys the indices of the keys to try, in the core's order
  * @property {number} signingInputLength the length of `header.payload` in the token's bytes
  * @property {Uint8Array} signature the decoded signature
  *

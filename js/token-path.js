@@ -7,13 +7,10 @@
  */
 
 import { JwtGuardError } from './errors.js';
+import { preparedToken } from './prepared-token.js';
 import { deepFreeze } from './token-cache.js';
-import { sharedTokenBytes } from './token-bytes.js';
+import { lentTokenBytes, returnTokenBytes, sharedTokenBytes } from './token-bytes.js';
 import { tokenInput } from './token-input.js';
-
-// verify()'s own bytes: it awaits WebCrypto, so the shared buffer cannot serve.
-const encoder = new TextEncoder();
-
 
 /**
  * @typedef {object} TokenPath
@@ -48,7 +45,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     // Only bearer-scheme tokens may come from the cache: it holds only
     // unbound tokens, and a DPoP-scheme one needs its proof checked.
     if (cache === null || (presented !== undefined && presented.scheme !== 'bearer')) return { core: verifier, at, lookup: null };
-    const lookup = { generation: keyed.generation(), policy: policyJson, now: at, checkTimes: verifier.checkTimes.bind(verifier) };
+    const lookup = { generation: keyed.generation(), policy: policyJson, now: at, core: verifier };
     try {
       const hit = cache.get(token, lookup);
       if (hit !== null) return { hit };
@@ -85,7 +82,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
       if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       let key;
       try {
-        key = native.firstValidKeySync(verifier, keyed.generation(), prepared, bytes);
+        key = native.firstValidKeySync(verifier, keyed.generation(), preparedToken(prepared), bytes);
       } catch (error) {
         // A trap inside the core (reading a key for node:crypto) is no host failure.
         if (error instanceof WebAssembly.RuntimeError) throw error;
@@ -109,16 +106,17 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     const { hit, core: verifier, at, lookup } = begin(token, context, presented);
     if (hit) return hit;
     let prepared;
+    // Encoded once, for the core's calls and for WebCrypto, into a buffer
+    // lent to this verification alone: it awaits, so the shared one cannot serve.
+    const bytes = lentTokenBytes(token);
     try {
-      // Encoded once, for the core's calls and for WebCrypto.
-      const bytes = encoder.encode(token);
       prepared = verifier.prepare(bytes);
       if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       const before = keyed.generation();
       let key;
       let hostFailed = false;
       try {
-        key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
+        key = await webCrypto.firstValidKey(verifier, before, preparedToken(prepared), bytes);
       } catch (error) {
         // A trap inside the core (reading a key for WebCrypto) is no host failure.
         if (error instanceof WebAssembly.RuntimeError) throw error;
@@ -135,6 +133,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     } finally {
       // The handle's memory is the core's: freed here, finished or not.
       keyed.release(prepared);
+      returnTokenBytes(bytes);
     }
   }
 

@@ -76,12 +76,10 @@ export function webCryptoBackend(subtle) {
      * signature itself, never accepting on a failure.
      */
     async firstValidKey(core, generation, prepared, token) {
-      // Each member of the core's handle is read once: a read crosses into wasm.
-      const { alg } = prepared;
+      const { alg, signature } = prepared;
       const parameters = PARAMETERS[alg];
       if (parameters === undefined) throw new Error(`${alg} has no WebCrypto parameters`);
       const data = token.subarray(0, prepared.signingInputLength);
-      const { signature } = prepared;
       for (const index of prepared.keys) {
         const key = await cryptoKey(core, generation, index, alg);
         if (await subtle.verify(parameters.verify, key, signature, data)) return index;

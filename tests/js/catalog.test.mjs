@@ -180,6 +180,9 @@ describe('the catalog through the npm API', () => {
       assert.ok(Object.hasOwn(object, '__proto__'));
     }
     assert.deepEqual(claims.__proto__, { admin: true });
+    for (const nested of [claims.__proto__, claims.constructor, claims.constructor.prototype, header.__proto__]) {
+      assert.ok(Object.isFrozen(nested), 'a signed __proto__ or constructor member is frozen like any other');
+    }
     assert.equal({}.admin, undefined, 'Object.prototype is untouched');
     const inspected = inspectToken(token);
     assert.equal(inspected.claims.admin, undefined);

@@ -6,6 +6,7 @@ import { before, describe, test } from 'node:test';
 import { JwtGuardError, createVerifier } from '@jwtguard/jwtguard';
 import { DEFAULT_CACHE_ENTRIES, MAX_CACHE_ENTRIES, cacheCapacity, createTokenCache } from '../../js/token-cache.js';
 import { KEY_SOURCE } from '../../js/keys/source.js';
+import { WasmVerifier, normalizePolicy } from '../../pkg/jwtguard.js';
 import { AUDIENCE, ISSUER, goodClaims, keyPair, sign } from './helpers.mjs';
 
 const T = 1_900_000_000;
@@ -165,7 +166,8 @@ describe('verified-token cache through createVerifier', () => {
 
 describe('createTokenCache rules', () => {
   const result = (exp, more = {}) => ({ claims: { exp, nbf: T, iat: T, ...more } });
-  const context = (overrides = {}) => ({ generation: 1, policy: 'policy-a', now: T, checkTimes: () => {}, ...overrides });
+  const context = (overrides = {}) => ({ generation: 1, policy: 'policy-a', now: T, core: { checkTimes: () => {} }, ...overrides });
+  const asking = (checkTimes) => ({ checkTimes });
 
   const misses = [
     { name: 'another generation', lookup: { generation: 2 } },
@@ -182,18 +184,41 @@ describe('createTokenCache rules', () => {
     });
   }
 
-  test('checkTimes runs on every hit with the stored times and now, and its error is thrown', () => {
+  test('outside the seconds the times passed at, the core checks them with the stored times and now, and its error is thrown', () => {
     const cache = createTokenCache(10);
     cache.set('t', result(T + 600), context());
     const calls = [];
-    assert.ok(cache.get('t', context({ checkTimes: (...args) => calls.push(args) })));
-    assert.deepEqual(calls, [[T + 600, T, T, undefined, T]]);
+    const record = asking((...args) => calls.push(args));
+    assert.ok(cache.get('t', context({ now: T + 5.5, core: record })));
+    assert.deepEqual(calls, [[T + 600, T, T, undefined, T + 5.5]]);
     cache.set('a', result(T + 600, { auth_time: T - 30 }), context());
-    cache.get('a', context({ checkTimes: (...args) => calls.push(args) }));
-    assert.deepEqual(calls[1], [T + 600, T, T, T - 30, T]);
+    cache.get('a', context({ now: T - 1, core: record }));
+    assert.deepEqual(calls[1], [T + 600, T, T, T - 30, T - 1]);
     const failure = new Error('times');
-    assert.throws(() => cache.get('t', context({ checkTimes: () => { throw failure; } })), (e) => e === failure);
+    assert.throws(() => cache.get('t', context({ now: T + 6, core: asking(() => { throw failure; }) })), (e) => e === failure);
+    assert.equal(cache.has('t'), false, 'an entry whose times failed is dropped');
   });
+
+  // The span an entry keeps: set at T, then the core says yes at T + 5.
+  // Each row: the `now` of a later hit, and whether the core is asked again.
+  const spans = [
+    { now: T, asked: false, why: 'the second it was verified at' },
+    { now: T + 0.9, asked: false, why: 'a fraction later: the same second' },
+    { now: T + 3, asked: false, why: 'between two seconds that passed' },
+    { now: T + 5, asked: false, why: 'the span\'s last second' },
+    { now: T + 6, asked: true, why: 'after the span' },
+    { now: T - 1, asked: true, why: 'before the span (the clock went back)' },
+  ];
+  for (const row of spans) {
+    test(`the core is ${row.asked ? '' : 'not '}asked at ${row.why}`, () => {
+      const cache = createTokenCache(10);
+      cache.set('t', result(T + 600), context());
+      assert.ok(cache.get('t', context({ now: T + 5 })));
+      let asked = false;
+      assert.ok(cache.get('t', context({ now: row.now, core: asking(() => { asked = true; }) })));
+      assert.equal(asked, row.asked);
+    });
+  }
 
   test('a token already at exp is not stored', () => {
     const cache = createTokenCache(10);
@@ -208,4 +233,47 @@ describe('createTokenCache rules', () => {
     assert.equal(cacheCapacity(0), 0);
     assert.equal(cacheCapacity(5), 5);
   });
+});
+
+// The cache skips the core within the seconds the times already passed at
+// (js/token-cache.js): sound only while, for every policy and token, the
+// seconds at which the core's time checks pass form one unbroken span. Each
+// row is a policy and a token's times; every second of a window around them
+// is asked of the core, and the passing ones must be contiguous.
+describe('the core\'s time checks pass on one unbroken span of seconds', () => {
+  const policies = [
+    {},
+    { clockTolerance: 0 },
+    { clockTolerance: 30, maxTokenAge: 100 },
+    { maxLifetime: 300 },
+    { requireExp: false, maxTokenAge: 50 },
+    { maxAuthAge: 40, clockTolerance: 5 },
+  ];
+  const times = [
+    { exp: T + 600, nbf: T, iat: T },
+    { exp: T + 600 },
+    { exp: T + 100, nbf: T + 50, iat: T - 20 },
+    { exp: T + 600, iat: T + 30, authTime: T - 10 },
+    { nbf: T + 10, iat: T },
+    { exp: T - 100, iat: T - 200 },
+    {},
+  ];
+  const WINDOW = { from: T - 400, to: T + 900 };
+  for (const policy of policies) {
+    for (const row of times) {
+      test(`${JSON.stringify(policy)} ${JSON.stringify(row)}`, () => {
+        const core = new WasmVerifier(normalizePolicy(JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, ...policy })), JSON.stringify(jwks));
+        const passing = [];
+        for (let now = WINDOW.from; now <= WINDOW.to; now += 1) {
+          try {
+            core.checkTimes(row.exp, row.nbf, row.iat, row.authTime, now);
+            passing.push(now);
+          } catch (error) {
+            assert.ok(typeof error.code === 'string' && error.code.startsWith('ERR_'), 'a refusal with a code');
+          }
+        }
+        if (passing.length > 0) assert.equal(passing.at(-1) - passing[0] + 1, passing.length, 'no gap between passing seconds');
+      });
+    }
+  }
 });

@@ -6,8 +6,8 @@ use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
 use jwtguard::{
-    Certificate, DpopRequest, Error, ErrorKind, Introspection, IssuerRouter, KeySet, Policy,
-    Prepared, Presentation, Scheme, Times, Verified, Verifier,
+    Algorithm, Certificate, DpopRequest, Error, ErrorKind, Introspection, IssuerRouter, KeySet,
+    Policy, Prepared, Presentation, Scheme, Times, Verified, Verifier,
 };
 
 fn to_js_error(error: &Error) -> JsValue {
@@ -400,40 +400,40 @@ pub struct WasmPrepared {
 
 #[wasm_bindgen]
 impl WasmPrepared {
-    /// The token's algorithm (RS*, PS*, ES256 or ES384); empty once finished.
+    /// What the host's crypto needs, in one crossing (a getter per member
+    /// would cross, allocate and free once each), as bytes: the signing
+    /// input's length (the prefix of the token the signature covers; u32,
+    /// little-endian), the algorithm (u8: its position in
+    /// `algorithmNames()`), the number of key indices to try (u8), the
+    /// indices in order (u32 little-endian each), then the decoded
+    /// signature (for ECDSA, the JWS form r || s). Empty once finished.
+    /// `js/prepared-token.js` reads it.
     #[wasm_bindgen(getter)]
-    pub fn alg(&self) -> String {
-        self.inner
-            .as_ref()
-            .map_or_else(String::new, |p| p.alg.name().to_owned())
-    }
-
-    /// The key indices to try, in order; empty once finished.
-    #[wasm_bindgen(getter)]
-    pub fn keys(&self) -> Vec<u32> {
-        self.inner.as_ref().map_or_else(Vec::new, |p| {
-            // At most MAX_KEYS_TRIED indices into a key set of bounded size.
-            p.keys.iter().map(|&index| index as u32).collect()
-        })
-    }
-
-    /// The length in bytes of the signing input, the prefix of the token the
-    /// signature covers; 0 once finished.
-    #[wasm_bindgen(getter, js_name = signingInputLength)]
-    pub fn signing_input_length(&self) -> u32 {
+    pub fn offer(&self) -> Vec<u8> {
+        let Some(prepared) = self.inner.as_ref() else {
+            return Vec::new();
+        };
+        let mut offer = Vec::with_capacity(6 + 4 * prepared.keys.len() + prepared.signature.len());
         // Tokens are at most MAX_TOKEN_SIZE_CEILING bytes.
-        self.inner
-            .as_ref()
-            .map_or(0, |p| p.signing_input_len as u32)
+        offer.extend_from_slice(&(prepared.signing_input_len as u32).to_le_bytes());
+        // A few dozen algorithms at most; at most MAX_KEYS_TRIED indices
+        // into a key set of at most MAX_JWKS_KEYS keys.
+        let position = Algorithm::all().position(|alg| alg == prepared.alg);
+        offer.push(position.map_or(u8::MAX, |position| position as u8));
+        offer.push(prepared.keys.len() as u8);
+        for &index in &prepared.keys {
+            offer.extend_from_slice(&(index as u32).to_le_bytes());
+        }
+        offer.extend_from_slice(&prepared.signature);
+        offer
     }
+}
 
-    /// The decoded signature (for ECDSA, the JWS form r || s); empty once finished.
-    #[wasm_bindgen(getter)]
-    pub fn signature(&self) -> Vec<u8> {
-        self.inner
-            .as_ref()
-            .map_or_else(Vec::new, |p| p.signature.clone())
-    }
+/// The names of the algorithms the core knows, in the order whose positions
+/// `WasmPrepared.offer` gives.
+#[wasm_bindgen(js_name = algorithmNames)]
+pub fn algorithm_names() -> Vec<String> {
+    Algorithm::all().map(|alg| alg.name().to_owned()).collect()
 }
 
 /// Several issuers' policies, for choosing the one configuration that
