@@ -23,6 +23,8 @@ const PLAIN = '#868e96';
 const DEFAULT_ROWS = new Set([ROW.nodeDefaultNoCache, ROW.webDefaultNoCache]);
 /** Cache-on rows: a cold token misses the cache, so they repeat their cache-off row. */
 const CACHED_ROWS = new Set([ROW.nodeDefault, ROW.webDefault, ROW.webSyncCached]);
+/** Rows left out of the charts: the cache-on ones, and the result-parse floor (no verifier). */
+const LEFT_OUT = new Set([...CACHED_ROWS, ROW.resultParse]);
 
 const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const format = (us) => (us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : us.toFixed(0));
@@ -33,7 +35,7 @@ const format = (us) => (us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : us.
  * out; the cache-on rows too (a cold token always misses the cache).
  */
 export function chart(title, rows, clock) {
-  const names = [...new Set(rows.map((r) => r.name))].filter((n) => !CACHED_ROWS.has(n));
+  const names = [...new Set(rows.map((r) => r.name))].filter((n) => !LEFT_OUT.has(n));
   const parts = [];
   let y = 58;
   for (const alg of ALGORITHMS) {

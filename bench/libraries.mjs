@@ -1,6 +1,7 @@
 // The libraries under test, as factories `(fixtures, alg) => { verify, isAsync }`
 // or null where a library does not support the algorithm. Imported lazily by
 // the runtime that can run them; `jwtguard` and `jose` work everywhere.
+import { deepFreeze } from '../js/token-cache.js';
 import { SYNC_BACKEND, createVerifier as createShared } from '../js/verifier.js';
 import { AUDIENCE, ISSUER } from './fixtures.mjs';
 
@@ -23,6 +24,8 @@ export const ROW = {
   /** Node with `webCrypto: true, nodeCrypto: false`: not a default, for comparison with the web hosts. */
   webCryptoInNode: 'jwtguard verify(): WebCrypto, cache off',
   coreWork: 'core work without the signature',
+  /** Not a verifier: what the core-work row's JS must do at least (see resultParse). */
+  resultParse: 'the result alone: JSON.parse and freeze',
   jose: 'jose',
   awsJwtVerify: 'aws-jwt-verify',
   fastJwt: 'fast-jwt (cache on)',
@@ -57,6 +60,33 @@ export function coreWork() {
   };
 }
 
+/**
+ * The floor under the core-work row: the part of it that stays as long as a
+ * verification hands the caller a parsed, frozen claims object. Each token's
+ * result text (`{ claims, header, key, binding }`, the claims the token's own
+ * payload text, as the core returns it) is made on first sight; a
+ * verification here is only `JSON.parse` and the deep freeze of that text.
+ * A measurement device only: it checks nothing.
+ */
+export function resultParse() {
+  const decoder = new TextDecoder();
+  const segment = (text) => decoder.decode(Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+  return () => {
+    const texts = new Map();
+    const textOf = (token) => {
+      let text = texts.get(token);
+      if (text === undefined) {
+        const [header, payload] = token.split('.');
+        const { alg, kid } = JSON.parse(segment(header));
+        text = `{"claims":${segment(payload)},"header":${segment(header)},"key":${JSON.stringify({ kid, alg })},"binding":null}`;
+        texts.set(token, text);
+      }
+      return text;
+    };
+    return { verify: (token) => deepFreeze(JSON.parse(textOf(token))), isAsync: false };
+  };
+}
+
 /** jose 6: `jwtVerify` against a local JWKS (keys imported once, on first use). */
 export function jose(joseModule) {
   return (fixtures) => {
@@ -73,6 +103,7 @@ export function commonLibraries(api, joseModule) {
   return [
     [ROW.pureWasm, jwtguard(api, { cache: false, nodeCrypto: false })],
     [ROW.coreWork, coreWork()],
+    [ROW.resultParse, resultParse()],
     [ROW.jose, jose(joseModule)],
   ];
 }

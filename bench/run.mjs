@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { ALGORITHMS, COLD_TOKENS, makeFixtures } from './fixtures.mjs';
 import { measure } from './measure.mjs';
 import { nodeLibraries } from './node.mjs';
+import { ROW } from './libraries.mjs';
 import { coldStart, sizes } from './size.mjs';
 import { writeCharts } from './charts.mjs';
 import { comparisonTable } from './published.mjs';
@@ -155,6 +156,7 @@ const report = [
   'the signature checked by WebCrypto. `verifySync()` there has no synchronous native crypto and checks',
   'every signature in the wasm core: its rows say `pure wasm`.',
   '`node:crypto (signature only)` is the native floor: the signature check alone, no JWT parsing or claims.',
+  `\`${ROW.resultParse}\` is the floor under the core-work row: each token's result text made beforehand, then only \`JSON.parse\` and the deep freeze a verification ends with; it checks nothing.`,
   '',
   targetsTable(targets),
   '',

@@ -57,9 +57,11 @@ export function judge({ measured, wasmGzip, memory }) {
 
   for (const [host, rows] of measured) {
     const core = coreOf(rows);
+    const floor = value(rows, 'RS256', 'cold', ROW.resultParse);
+    const parse = known(floor) ? `; \`JSON.parse\` and the freeze of the result alone take ${us(floor)} of it (row "${ROW.resultParse}"), which stays as long as the caller gets a parsed, frozen claims object` : '';
     add(`core work without the signature ≤ ${CORE_WORK_US} µs per 1 KB RS256 token (${host === 'Node' ? 'CPU' : 'wall'})`, host,
       us(core), known(core) ? `${times(core / CORE_WORK_US)} the budget` : '—', known(core) ? core <= CORE_WORK_US : null,
-      'the core\'s own checks in wasm (header rules and key selection in `prepare`; the one-pass payload check and the claims in `finish`), the boundary (the result as JSON text, the token\'s bytes in), then `JSON.parse` and the deep freeze in JS: the profile split (after) below');
+      `the core's own checks in wasm (header rules and key selection in \`prepare\`; the one-pass payload and header check and the claims in \`finish\`), the boundary, then the result parsed and frozen in JS${parse}: the profile split (after) below`);
   }
 
   const node = measured.get('Node');
