@@ -304,13 +304,12 @@ impl WasmVerifier {
             .map_err(|e| to_js_error(&e))
     }
 
-    /// Replaces the key set with a new JWKS (JSON text); returns the skipped entries.
+    /// Replaces the key set with a new JWKS (JSON text).
     #[wasm_bindgen(js_name = setKeys)]
-    pub fn set_keys(&mut self, jwks_json: &str) -> Result<JsValue, JsValue> {
+    pub fn set_keys(&mut self, jwks_json: &str) -> Result<(), JsValue> {
         let keys = KeySet::from_jwks(jwks_json).map_err(|e| to_js_error(&e))?;
-        let skipped = to_js(&keys.skipped())?;
         self.inner.set_keys(keys);
-        Ok(skipped)
+        Ok(())
     }
 
     /// Verifies a signed introspection response (RFC 9701; UTF-8 bytes, see
@@ -328,12 +327,6 @@ impl WasmVerifier {
     /// The key set's skipped entries: `[{ index, kid, reason }]`.
     pub fn skipped(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.keys().skipped())
-    }
-
-    /// The kids of the usable keys (`null` for keys without one).
-    pub fn kids(&self) -> Result<JsValue, JsValue> {
-        let kids: Vec<Option<&str>> = self.inner.keys().keys().iter().map(|k| k.kid()).collect();
-        to_js(&kids)
     }
 }
 
