@@ -34,6 +34,7 @@
 //! `serde_json`'s.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use serde_json::{Map, Value};
 
@@ -65,9 +66,19 @@ pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
 /// checked.
 pub(crate) fn check_object<'a>(
     bytes: &'a [u8],
-    member: &mut dyn FnMut(&[u8], &'a [u8]),
+    member: &mut dyn FnMut(&[u8], &'a str),
 ) -> Result<(), String> {
-    if Scan::run(bytes, member)? {
+    // One check of the whole text, so that each value's text is a slice of
+    // it. A text that is not UTF-8 fails the scan (its strings are checked,
+    // and no byte past ASCII is JSON outside one), so `member` never misses
+    // a value of a text that passes.
+    let text = core::str::from_utf8(bytes).unwrap_or_default();
+    let mut value = |name: &[u8], range: Range<usize>| {
+        if let Some(value) = text.get(range) {
+            member(name, value);
+        }
+    };
+    if Scan::run(bytes, &mut value)? {
         Ok(())
     } else {
         Err(NOT_AN_OBJECT.to_owned())
@@ -89,16 +100,18 @@ fn describe(e: &serde_json::Error) -> String {
 /// The value of a member's text that [`check_object`] accepted: a string
 /// without escapes and a small non-negative integer are read here, anything
 /// else by `serde_json` (which reads an accepted text whole and alike).
-pub(crate) fn value(text: &[u8]) -> Option<Value> {
-    match text {
-        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => core::str::from_utf8(inner)
-            .ok()
-            .map(|s| Value::String(s.to_owned())),
-        digits if small_integer(digits) => core::str::from_utf8(digits)
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map(Value::from),
-        _ => serde_json::from_slice(text).ok(),
+pub(crate) fn value(text: &str) -> Option<Value> {
+    match text.as_bytes() {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => text
+            .get(1..text.len() - 1)
+            .map(|inner| Value::String(inner.to_owned())),
+        // At most 19 digits: below 10^19, within u64.
+        digits if small_integer(digits) => Some(Value::from(
+            digits
+                .iter()
+                .fold(0u64, |n, digit| n * 10 + u64::from(digit - b'0')),
+        )),
+        _ => serde_json::from_slice(text.as_bytes()).ok(),
     }
 }
 
@@ -111,9 +124,9 @@ fn small_integer(digits: &[u8]) -> bool {
         || digits == b"0"
 }
 
-/// What [`check_object`] tells its caller about each top-level member: its
-/// unescaped name and the text of its value.
-type Member<'m, 'a> = &'m mut dyn FnMut(&[u8], &'a [u8]);
+/// What a scan tells its caller about each top-level member: its unescaped
+/// name and where the text of its value is.
+type Member<'m> = &'m mut dyn FnMut(&[u8], Range<usize>);
 
 /// Why a scan stopped.
 enum Stop {
@@ -227,7 +240,7 @@ fn plain_end(bytes: &[u8], from: usize) -> usize {
 impl<'a> Scan<'a> {
     /// Checks the whole text, calling `member` for each member of a
     /// top-level object; `Ok(true)` when the text is an object.
-    fn run(bytes: &'a [u8], member: Member<'_, 'a>) -> Result<bool, String> {
+    fn run(bytes: &'a [u8], member: Member<'_>) -> Result<bool, String> {
         let mut scan = Scan {
             bytes,
             at: 0,
@@ -280,7 +293,7 @@ impl<'a> Scan<'a> {
 
     /// One value at nesting `depth` (0 for the whole text). `member` is
     /// `Some` only for the whole text.
-    fn value(&mut self, depth: usize, member: Option<Member<'_, 'a>>) -> Result<(), Stop> {
+    fn value(&mut self, depth: usize, member: Option<Member<'_>>) -> Result<(), Stop> {
         self.space();
         match self.peek() {
             Some(b'{') => self.object(depth, member),
@@ -328,7 +341,7 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize, mut member: Option<Member<'_, 'a>>) -> Result<(), Stop> {
+    fn object(&mut self, depth: usize, mut member: Option<Member<'_>>) -> Result<(), Stop> {
         if self.open(depth, b'}')? {
             return Ok(());
         }
@@ -381,9 +394,8 @@ impl<'a> Scan<'a> {
             }
             self.value(depth + 1, None)?;
             if let Some(member) = member.as_mut() {
-                let text = self.bytes.get(start..self.at).unwrap_or_default();
                 let name = self.names.get(slot).map_or(&[][..], |name| &name.text);
-                member(name, text);
+                member(name, start..self.at);
             }
             if !self.more(b'}')? {
                 break;

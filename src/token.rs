@@ -194,9 +194,9 @@ pub fn header_rules() -> Vec<HeaderRule> {
 #[derive(Default)]
 struct HeaderMembers<'a> {
     count: usize,
-    alg: Option<&'a [u8]>,
-    kid: Option<&'a [u8]>,
-    typ: Option<&'a [u8]>,
+    alg: Option<&'a str>,
+    kid: Option<&'a str>,
+    typ: Option<&'a str>,
     nonce: bool,
     crit: bool,
     /// Which of [`UNSUPPORTED_MEMBERS`] it carries: bit `i` for the `i`th.
@@ -205,7 +205,7 @@ struct HeaderMembers<'a> {
 
 impl<'a> HeaderMembers<'a> {
     /// Notes member `name` whose value has the text `value`.
-    fn note(&mut self, name: &[u8], value: &'a [u8]) {
+    fn note(&mut self, name: &[u8], value: &'a str) {
         self.count += 1;
         match name {
             b"alg" => self.alg = Some(value),
@@ -235,7 +235,7 @@ fn unsupported_bit(name: &[u8]) -> u32 {
 }
 
 /// The value of a member whose text the strict check accepted.
-fn member_value(text: Option<&[u8]>) -> Result<Option<Value>> {
+fn member_value(text: Option<&str>) -> Result<Option<Value>> {
     text.map(|text| json::value(text).ok_or_else(|| Error::new(ErrorKind::Internal)))
         .transpose()
 }
