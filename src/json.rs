@@ -431,7 +431,16 @@ impl<'a> Scan<'a> {
     /// UTF-8 where it stands, so the text needs no check of its own.
     fn string(&mut self) -> Result<Cow<'a, [u8]>, Stop> {
         let start = self.at;
-        let end = plain_end(self.bytes, start + 1);
+        // The first eight bytes here: most names and many values end in them.
+        let first = self.bytes.get(start + 1..start + 9);
+        let stops = first.map_or(0, |word| {
+            string_stops(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        });
+        let end = match (first, stops) {
+            (Some(_), 0) => plain_end(self.bytes, start + 9),
+            (Some(_), stops) => start + 1 + (stops.trailing_zeros() / 8) as usize,
+            (None, _) => plain_end(self.bytes, start + 1),
+        };
         if self.bytes.get(end) == Some(&b'"') {
             self.at = end + 1;
             return self
