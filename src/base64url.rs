@@ -2,12 +2,19 @@
 //! no whitespace, and the unused bits of the last symbol must be zero, so
 //! every byte string has exactly one accepted encoding.
 
-/// Marks a byte outside the alphabet in [`SEXTETS`].
-const INVALID: u8 = 0x80;
+/// A byte outside the alphabet in [`SEXTETS`]: every bit set, so that a
+/// quad holding one, its four values shifted into place and ORed (the
+/// first by 18 bits, the last by none), has a bit set at 24 or above, where
+/// a quad of symbols (24 bits) never has one.
+const INVALID: u32 = u32::MAX;
+
+/// The bits at 24 and above of a decoded quad: set only by [`INVALID`].
+const OUTSIDE: u32 = !0x00ff_ffff;
 
 /// The 6-bit value of each byte of the base64url alphabet; [`INVALID`] for
-/// every other byte.
-const SEXTETS: [u8; 256] = sextets();
+/// every other byte. Values are `u32` (1 KB), so decoding needs no
+/// conversion and no separate validity test per symbol.
+const SEXTETS: [u32; 256] = sextets();
 
 /// The base64url alphabet, in sextet order.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -16,25 +23,22 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
     clippy::indexing_slicing,
     reason = "const evaluation: i < 64 and a byte indexes 256 entries"
 )]
-const fn sextets() -> [u8; 256] {
+const fn sextets() -> [u32; 256] {
     let mut table = [INVALID; 256];
     let mut i = 0;
     while i < 64 {
-        table[ALPHABET[i] as usize] = i as u8;
+        table[ALPHABET[i] as usize] = i as u32;
         i += 1;
     }
     table
 }
-
-/// [`INVALID`] in a `u32` of ORed sextets.
-const FLAG: u32 = INVALID as u32;
 
 /// The first byte of `s` (its index and value) that is neither a base64url
 /// symbol nor a `.`, the bytes a compact JWS may hold; `None` when there is
 /// none. The common case, a well-formed token, costs one pass without early
 /// exit or branches (a table lookup per byte); only a bad token is searched.
 pub(crate) fn first_outside_compact_jws(s: &str) -> Option<(usize, u8)> {
-    let outside = |b: u8| if b == b'.' { 0 } else { sextet(b) & FLAG };
+    let outside = |b: u8| if b == b'.' { 0 } else { sextet(b) & OUTSIDE };
     if s.bytes().fold(0, |all, b| all | outside(b)) == 0 {
         return None;
     }
@@ -43,10 +47,20 @@ pub(crate) fn first_outside_compact_jws(s: &str) -> Option<(usize, u8)> {
 
 fn sextet(byte: u8) -> u32 {
     // A u8 always indexes 256 entries.
-    u32::from(SEXTETS.get(usize::from(byte)).copied().unwrap_or(INVALID))
+    SEXTETS.get(usize::from(byte)).copied().unwrap_or(INVALID)
+}
+
+/// Four symbols as their 24 bits, with bits at 24 and above ([`OUTSIDE`])
+/// when one of them is not a symbol.
+fn quad(a: u8, b: u8, c: u8, d: u8) -> u32 {
+    (sextet(a) << 18) | (sextet(b) << 12) | (sextet(c) << 6) | sextet(d)
 }
 
 /// Decodes `s`; `None` when it is not canonical unpadded base64url.
+///
+/// Four symbols at a time into a buffer of the exact length; one test of
+/// the ORed quads at the end decides validity (symbols, and zero unused
+/// bits in the last symbol), so the loop has no branch but its own.
 pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let input = s.as_bytes();
     let quads = input.chunks_exact(4);
@@ -60,38 +74,35 @@ pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let body_len = input.len() / 4 * 3;
     let mut out = vec![0u8; body_len + tail_len];
     let (body, rest) = out.split_at_mut(body_len);
-    // `invalid` collects every symbol's bits (the INVALID bit among them) and
-    // INVALID for non-zero unused bits: one test at the end.
-    let mut invalid = 0u32;
-    for (quad, bytes) in quads.zip(body.chunks_exact_mut(3)) {
-        if let ([a, b, c, d], [x, y, z]) = (quad, bytes) {
-            let (a, b, c, d) = (sextet(*a), sextet(*b), sextet(*c), sextet(*d));
-            invalid |= a | b | c | d;
-            let v = (a << 18) | (b << 12) | (c << 6) | d;
-            *x = (v >> 16) as u8;
-            *y = (v >> 8) as u8;
-            *z = v as u8;
+    // Every quad ORed (their OUTSIDE bits among them), and OUTSIDE for
+    // non-zero unused bits: one test at the end.
+    let mut all = 0u32;
+    for (symbols, bytes) in quads.zip(body.chunks_exact_mut(3)) {
+        if let (&[a, b, c, d], [x, y, z]) = (symbols, bytes) {
+            let v = quad(a, b, c, d);
+            all |= v;
+            let [_, high, middle, low] = v.to_be_bytes();
+            (*x, *y, *z) = (high, middle, low);
         }
     }
     match (tail, rest) {
         ([], []) => {}
         // Two symbols carry one byte; their last 4 bits must be zero.
-        ([a, b], [x]) => {
-            let (a, b) = (sextet(*a), sextet(*b));
-            invalid |= a | b | if b & 0x0f == 0 { 0 } else { FLAG };
-            *x = ((a << 2) | (b >> 4)) as u8;
+        (&[a, b], [x]) => {
+            let v = quad(a, b, b'A', b'A');
+            all |= v | if v & 0x00_ffff == 0 { 0 } else { OUTSIDE };
+            *x = (v >> 16) as u8;
         }
         // Three symbols carry two bytes; their last 2 bits must be zero.
-        ([a, b, c], [x, y]) => {
-            let (a, b, c) = (sextet(*a), sextet(*b), sextet(*c));
-            invalid |= a | b | c | if c & 0x03 == 0 { 0 } else { FLAG };
-            let v = (a << 12) | (b << 6) | c;
-            *x = (v >> 10) as u8;
-            *y = (v >> 2) as u8;
+        (&[a, b, c], [x, y]) => {
+            let v = quad(a, b, c, b'A');
+            all |= v | if v & 0x00_00ff == 0 { 0 } else { OUTSIDE };
+            *x = (v >> 16) as u8;
+            *y = (v >> 8) as u8;
         }
         _ => return None,
     }
-    (invalid & FLAG == 0).then_some(out)
+    (all & OUTSIDE == 0).then_some(out)
 }
 
 /// Encodes `bytes` as unpadded base64url (RFC 4648 §5), as JOSE writes

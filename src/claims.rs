@@ -66,26 +66,26 @@ pub(crate) fn check(
 /// check reads whatever the policy (the issuer, audience, time, subject,
 /// tenant, client, scope, authentication and binding claims), then `roles`,
 /// the default roles claim; `None` for any other name.
-fn slot(name: &str) -> Option<usize> {
+fn slot(name: &[u8]) -> Option<usize> {
     Some(match name {
-        "iss" => 0,
-        "tid" => 1,
-        "aud" => 2,
-        "client_id" => 3,
-        "exp" => 4,
-        "nbf" => 5,
-        "iat" => 6,
-        "auth_time" => 7,
-        "sub" => 8,
-        "azp" => 9,
-        "appid" => 10,
-        "scp" => 11,
-        "scope" => 12,
-        "acr" => 13,
-        "acrs" => 14,
-        "xms_cc" => 15,
-        "cnf" => 16,
-        "roles" => ROLES_SLOT,
+        b"iss" => 0,
+        b"tid" => 1,
+        b"aud" => 2,
+        b"client_id" => 3,
+        b"exp" => 4,
+        b"nbf" => 5,
+        b"iat" => 6,
+        b"auth_time" => 7,
+        b"sub" => 8,
+        b"azp" => 9,
+        b"appid" => 10,
+        b"scp" => 11,
+        b"scope" => 12,
+        b"acr" => 13,
+        b"acrs" => 14,
+        b"xms_cc" => 15,
+        b"cnf" => 16,
+        b"roles" => ROLES_SLOT,
         _ => return None,
     })
 }
@@ -100,12 +100,13 @@ const SLOTS: usize = ROLES_SLOT + 1;
 /// Whether [`check`] or the binding check may read claim `name` (with
 /// [`slot`]'s answer for it) under `policy`: a claim every policy reads;
 /// the policy's roles claim; a claim it requires, forbids or constrains.
-fn reads(policy: &Policy, name: &str, slot: Option<usize>) -> bool {
+fn reads(policy: &Policy, name: &[u8], slot: Option<usize>) -> bool {
+    let named = |claim: &String| claim.as_bytes() == name;
     slot.is_some_and(|slot| slot != ROLES_SLOT)
-        || policy.roles_claim == name
-        || policy.required_claims.iter().any(|claim| claim == name)
-        || policy.forbidden_claims.iter().any(|claim| claim == name)
-        || policy.claim_values.contains_key(name)
+        || named(&policy.roles_claim)
+        || policy.required_claims.iter().any(named)
+        || policy.forbidden_claims.iter().any(named)
+        || policy.claim_values.keys().any(named)
 }
 
 /// The members of a token's payload that its policy's checks read: one
@@ -119,7 +120,7 @@ pub(crate) struct ReadClaims {
 
 impl ClaimSet for ReadClaims {
     fn get(&self, name: &str) -> Option<&Value> {
-        match slot(name) {
+        match slot(name.as_bytes()) {
             Some(slot) => self.slots.get(slot)?.as_ref(),
             None => self
                 .others
@@ -157,7 +158,11 @@ pub(crate) fn read_payload(policy: &Policy, payload: &[u8]) -> Result<ReadClaims
         // A strict payload names each member once: no slot is filled twice.
         match slot.and_then(|slot| read.slots.get_mut(slot)) {
             Some(place) => *place = Some(value),
-            None => read.others.push((name.to_owned(), value)),
+            // The strict check hands over UTF-8 names.
+            None => read.others.push((
+                core::str::from_utf8(name).unwrap_or_default().to_owned(),
+                value,
+            )),
         }
     })
     .map_err(|why| Error::with_detail(ErrorKind::TokenMalformed, format!("payload: {why}")))?;

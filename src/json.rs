@@ -24,15 +24,17 @@
 //! - for a header or payload, an object at the top.
 //!
 //! [`check_object`] makes every one of those checks in one pass over the
-//! bytes without building a tree: a token's
-//! payload is checked so, and only the members its policy reads are parsed
+//! bytes without building a tree: a token's header and payload are checked
+//! so, and only the members its header rules and policy read are parsed
 //! into values. [`parse`] checks the same way, then lets `serde_json` build
-//! the tree of a text that can no longer surprise it (headers, key sets).
+//! the tree of a text that can no longer surprise it (key sets, DPoP
+//! proofs, introspection responses).
 //! The first problem in the text decides the message, as with a tree parser:
 //! a broken limit or duplicate has its own message, anything else
 //! `serde_json`'s.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use serde_json::{Map, Value};
 
@@ -60,12 +62,23 @@ pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
 
 /// Checks `bytes` as one strict JSON object, exactly as [`parse_object`]
 /// does, without building it: `member` sees each top-level member's name
-/// (unescaped) and the text of its value, once the value has been checked.
+/// (unescaped, UTF-8) and the text of its value, once the value has been
+/// checked.
 pub(crate) fn check_object<'a>(
     bytes: &'a [u8],
-    member: &mut dyn FnMut(&str, &'a [u8]),
+    member: &mut dyn FnMut(&[u8], &'a str),
 ) -> Result<(), String> {
-    if Scan::run(bytes, member)? {
+    // One check of the whole text, so that each value's text is a slice of
+    // it. A text that is not UTF-8 fails the scan (its strings are checked,
+    // and no byte past ASCII is JSON outside one), so `member` never misses
+    // a value of a text that passes.
+    let text = core::str::from_utf8(bytes).unwrap_or_default();
+    let mut value = |name: &[u8], range: Range<usize>| {
+        if let Some(value) = text.get(range) {
+            member(name, value);
+        }
+    };
+    if Scan::run(bytes, &mut value)? {
         Ok(())
     } else {
         Err(NOT_AN_OBJECT.to_owned())
@@ -87,16 +100,18 @@ fn describe(e: &serde_json::Error) -> String {
 /// The value of a member's text that [`check_object`] accepted: a string
 /// without escapes and a small non-negative integer are read here, anything
 /// else by `serde_json` (which reads an accepted text whole and alike).
-pub(crate) fn value(text: &[u8]) -> Option<Value> {
-    match text {
-        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => core::str::from_utf8(inner)
-            .ok()
-            .map(|s| Value::String(s.to_owned())),
-        digits if small_integer(digits) => core::str::from_utf8(digits)
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map(Value::from),
-        _ => serde_json::from_slice(text).ok(),
+pub(crate) fn value(text: &str) -> Option<Value> {
+    match text.as_bytes() {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => text
+            .get(1..text.len() - 1)
+            .map(|inner| Value::String(inner.to_owned())),
+        // At most 19 digits: below 10^19, within u64.
+        digits if small_integer(digits) => Some(Value::from(
+            digits
+                .iter()
+                .fold(0u64, |n, digit| n * 10 + u64::from(digit - b'0')),
+        )),
+        _ => serde_json::from_slice(text.as_bytes()).ok(),
     }
 }
 
@@ -109,9 +124,9 @@ fn small_integer(digits: &[u8]) -> bool {
         || digits == b"0"
 }
 
-/// What [`check_object`] tells its caller about each top-level member: its
-/// unescaped name and the text of its value.
-type Member<'m, 'a> = &'m mut dyn FnMut(&str, &'a [u8]);
+/// What a scan tells its caller about each top-level member: its unescaped
+/// name and where the text of its value is.
+type Member<'m> = &'m mut dyn FnMut(&[u8], Range<usize>);
 
 /// Why a scan stopped.
 enum Stop {
@@ -125,14 +140,31 @@ enum Stop {
 /// One pass over a JSON text.
 struct Scan<'a> {
     bytes: &'a [u8],
-    /// `bytes` as text when the whole of it is UTF-8 (one check up front, so
-    /// strings need none of their own), else `None`.
-    text: Option<&'a str>,
     at: usize,
     /// The names of every object still open, the innermost last; an
     /// object's names in order of appearance while it has at most
     /// [`LINEAR_NAMES`], sorted from then on.
-    names: Vec<Cow<'a, str>>,
+    names: Vec<Name<'a>>,
+}
+
+/// A member name (unescaped, UTF-8) and its [`fingerprint`].
+struct Name<'a> {
+    fingerprint: u64,
+    text: Cow<'a, [u8]>,
+}
+
+/// A name's length and its first two and last two bytes: two names with
+/// different fingerprints differ, so an object's new name is compared in
+/// full only with the names whose fingerprint it shares (in a token,
+/// rarely any).
+fn fingerprint(name: &[u8]) -> u64 {
+    let len = name.len();
+    let byte = |i: usize| u64::from(name.get(i).copied().unwrap_or(0));
+    ((len as u64) << 32)
+        | (byte(0) << 24)
+        | (byte(1) << 16)
+        | (byte(len.wrapping_sub(2)) << 8)
+        | byte(len.wrapping_sub(1))
 }
 
 /// Names an object compares a new name with one by one (a short object's
@@ -141,31 +173,76 @@ struct Scan<'a> {
 /// comparisons, not O(n²).
 const LINEAR_NAMES: usize = 32;
 
-/// The bytes that end a run of plain string content: `"`, `\` and the
-/// control characters JSON forbids unescaped.
-#[expect(
-    clippy::indexing_slicing,
-    reason = "evaluated at compile time: an index past 255 fails the build, never a call"
-)]
-const STRING_STOPS: [bool; 256] = {
-    let mut stops = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        stops[byte] = true;
-        byte += 1;
+/// Sorts an object's [`LINEAR_NAMES`] names, once, by insertion: a few
+/// hundred comparisons of names that mostly differ early, in far less code
+/// than the standard library's sort (a wasm size concern).
+fn sort(names: &mut [Name<'_>]) {
+    for sorted in 1..names.len() {
+        let mut at = sorted;
+        while let Some([before, name]) = at.checked_sub(1).and_then(|i| names.get_mut(i..=at)) {
+            if before.text <= name.text {
+                break;
+            }
+            core::mem::swap(before, name);
+            at -= 1;
+        }
     }
-    stops[b'"' as usize] = true;
-    stops[b'\\' as usize] = true;
-    stops
-};
+}
+
+/// Whether `byte` ends a run of plain ASCII string content: `"`, `\\`, a
+/// control character (JSON forbids them unescaped) or a byte of a
+/// multi-byte UTF-8 character (checked apart).
+fn string_stop(byte: u8) -> bool {
+    matches!(byte, b'"' | b'\\' | ..0x20 | 0x80..)
+}
+
+/// `0x01` in each byte of a word.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+
+/// `0x80` in each byte of a word.
+const HIGHS: u64 = ONES * 0x80;
+
+/// The bytes of `word` (8 bytes, little-endian) that are [`string_stop`]s,
+/// as their high bits; exact for the lowest one (a borrow only carries into
+/// bytes above a byte that is a stop, so a higher one may be marked
+/// wrongly, never a lower one). The classic test for a zero byte,
+/// `(w - 0x01…) & !w & 0x80…`, finds `"` and `\\`; `w - 0x20…` sets the
+/// high bit of a byte below 0x20, and `w` itself that of a byte from 0x80.
+fn string_stops(word: u64) -> u64 {
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let quote = zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
+    let control_or_high = (word.wrapping_sub(ONES * 0x20) | word) & HIGHS;
+    quote | backslash | control_or_high
+}
+
+/// The index of the first [`string_stop`] in `bytes` at or after `from`,
+/// or the length: eight bytes at a time.
+fn plain_end(bytes: &[u8], from: usize) -> usize {
+    let rest = bytes.get(from..).unwrap_or_default();
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
+    for word in words.by_ref() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let stops = string_stops(word);
+        if stops != 0 {
+            return at + (stops.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let tail = words.remainder();
+    at + tail
+        .iter()
+        .position(|&b| string_stop(b))
+        .unwrap_or(tail.len())
+}
 
 impl<'a> Scan<'a> {
     /// Checks the whole text, calling `member` for each member of a
     /// top-level object; `Ok(true)` when the text is an object.
-    fn run(bytes: &'a [u8], member: &mut dyn FnMut(&str, &'a [u8])) -> Result<bool, String> {
+    fn run(bytes: &'a [u8], member: Member<'_>) -> Result<bool, String> {
         let mut scan = Scan {
             bytes,
-            text: core::str::from_utf8(bytes).ok(),
             at: 0,
             // Room for a typical token's claims without growing.
             names: Vec::with_capacity(32),
@@ -216,7 +293,7 @@ impl<'a> Scan<'a> {
 
     /// One value at nesting `depth` (0 for the whole text). `member` is
     /// `Some` only for the whole text.
-    fn value(&mut self, depth: usize, member: Option<Member<'_, 'a>>) -> Result<(), Stop> {
+    fn value(&mut self, depth: usize, member: Option<Member<'_>>) -> Result<(), Stop> {
         self.space();
         match self.peek() {
             Some(b'{') => self.object(depth, member),
@@ -264,7 +341,7 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize, mut member: Option<Member<'_, 'a>>) -> Result<(), Stop> {
+    fn object(&mut self, depth: usize, mut member: Option<Member<'_>>) -> Result<(), Stop> {
         if self.open(depth, b'}')? {
             return Ok(());
         }
@@ -275,27 +352,28 @@ impl<'a> Scan<'a> {
                 return Err(Stop::Grammar);
             }
             let name = self.string()?;
+            let fingerprint = fingerprint(&name);
             let names = self.names.get_mut(first..).unwrap_or_default();
-            let seen = if names.len() < LINEAR_NAMES {
-                names.contains(&name)
+            let found = if names.len() < LINEAR_NAMES {
+                let seen = names
+                    .iter()
+                    .any(|seen| seen.fingerprint == fingerprint && seen.text == name);
+                if seen { Ok(0) } else { Err(names.len()) }
             } else {
                 if names.len() == LINEAR_NAMES {
-                    names.sort_unstable();
+                    sort(names);
                 }
-                names.binary_search(&name).is_ok()
+                names.binary_search_by(|seen| seen.text.as_ref().cmp(&name))
             };
-            if seen {
-                return Err(Stop::Rule(format!(
-                    "duplicate json member {}",
-                    crate::text::quote(&name)
-                )));
-            }
-            let slot = first
-                + if names.len() < LINEAR_NAMES {
-                    names.len()
-                } else {
-                    names.binary_search(&name).unwrap_or_else(|slot| slot)
-                };
+            let slot = match found {
+                Ok(_) => {
+                    return Err(Stop::Rule(format!(
+                        "duplicate json member {}",
+                        crate::text::quote(core::str::from_utf8(&name).unwrap_or_default())
+                    )));
+                }
+                Err(slot) => first + slot,
+            };
             if names.len() >= MAX_JSON_MEMBERS {
                 return Err(Stop::Rule(format!(
                     "json object with more than {MAX_JSON_MEMBERS} members"
@@ -304,12 +382,20 @@ impl<'a> Scan<'a> {
             self.expect(b':')?;
             self.space();
             let start = self.at;
-            self.names.insert(slot, name);
+            let name = Name {
+                fingerprint,
+                text: name,
+            };
+            // Names in order of appearance go last, without a move.
+            if slot == self.names.len() {
+                self.names.push(name);
+            } else {
+                self.names.insert(slot, name);
+            }
             self.value(depth + 1, None)?;
             if let Some(member) = member.as_mut() {
-                let text = self.bytes.get(start..self.at).unwrap_or_default();
-                let name = self.names.get(slot).map_or("", |name| name.as_ref());
-                member(name, text);
+                let name = self.names.get(slot).map_or(&[][..], |name| &name.text);
+                member(name, start..self.at);
             }
             if !self.more(b'}')? {
                 break;
@@ -338,45 +424,69 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// A string, its text unescaped: borrowed when it has no escape (then
-    /// UTF-8 without control characters is all there is to check), else
-    /// unescaped by `serde_json` itself, so escapes and surrogates follow
-    /// its rules exactly.
-    fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
+    /// A string, its text unescaped (UTF-8): borrowed when it has no
+    /// escape, else unescaped by `serde_json` itself, so escapes and
+    /// surrogates follow its rules exactly. Plain ASCII is passed over eight
+    /// bytes at a time; each run of multi-byte characters is checked as
+    /// UTF-8 where it stands, so the text needs no check of its own.
+    fn string(&mut self) -> Result<Cow<'a, [u8]>, Stop> {
         let start = self.at;
-        let mut end = start + 1;
+        // The first eight bytes here: most names and many values end in them.
+        let first = self.bytes.get(start + 1..start + 9);
+        let stops = first.map_or(0, |word| {
+            string_stops(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        });
+        let end = match (first, stops) {
+            (Some(_), 0) => plain_end(self.bytes, start + 9),
+            (Some(_), stops) => start + 1 + (stops.trailing_zeros() / 8) as usize,
+            (None, _) => plain_end(self.bytes, start + 1),
+        };
+        if self.bytes.get(end) == Some(&b'"') {
+            self.at = end + 1;
+            return self
+                .bytes
+                .get(start + 1..end)
+                .map(Cow::Borrowed)
+                .ok_or(Stop::Grammar);
+        }
+        self.string_rest(start, end)
+    }
+
+    /// [`Scan::string`] from the string's (at `start`) first stop at `end`
+    /// that is not its closing quote: an escape, a multi-byte character or
+    /// an error. Apart, so that the common plain string takes a short path.
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize, mut end: usize) -> Result<Cow<'a, [u8]>, Stop> {
         let mut escaped = false;
         loop {
-            let rest = self.bytes.get(end..).unwrap_or_default();
-            end += rest
-                .iter()
-                .position(|&b| STRING_STOPS.get(usize::from(b)) != Some(&false))
-                .ok_or(Stop::Grammar)?;
+            end = plain_end(self.bytes, end);
             match self.bytes.get(end) {
                 Some(b'"') => break,
                 Some(b'\\') => {
                     escaped = true;
                     end += 2;
                 }
+                Some(0x80..) => {
+                    let rest = self.bytes.get(end..).unwrap_or_default();
+                    let run = rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len());
+                    let characters = rest.get(..run).unwrap_or_default();
+                    core::str::from_utf8(characters).map_err(|_| Stop::Grammar)?;
+                    end += run;
+                }
                 _ => return Err(Stop::Grammar),
             }
         }
         self.at = end + 1;
-        let quoted = self.bytes.get(start..self.at).ok_or(Stop::Grammar)?;
         if escaped {
+            let quoted = self.bytes.get(start..self.at).ok_or(Stop::Grammar)?;
             return serde_json::from_slice::<String>(quoted)
-                .map(Cow::Owned)
+                .map(|text| Cow::Owned(text.into_bytes()))
                 .map_err(|_| Stop::Grammar);
         }
-        match self.text {
-            Some(text) => text.get(start + 1..end).map(Cow::Borrowed),
-            None => self
-                .bytes
-                .get(start + 1..end)
-                .and_then(|inner| core::str::from_utf8(inner).ok())
-                .map(Cow::Borrowed),
-        }
-        .ok_or(Stop::Grammar)
+        self.bytes
+            .get(start + 1..end)
+            .map(Cow::Borrowed)
+            .ok_or(Stop::Grammar)
     }
 
     /// A number: the longest run of the bytes a number is written with,

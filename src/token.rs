@@ -111,8 +111,12 @@ pub(crate) fn not_canonical(what: &str) -> Error {
 
 /// Parses decoded segment bytes holding a JSON object.
 pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
-    json::parse_object(bytes)
-        .map_err(|why| Error::with_detail(ErrorKind::TokenMalformed, format!("{what}: {why}")))
+    json::parse_object(bytes).map_err(|why| not_json(what, &why))
+}
+
+/// The error for a segment (`what`) that is not strict JSON (`why`).
+fn not_json(what: &str, why: &str) -> Error {
+    Error::with_detail(ErrorKind::TokenMalformed, format!("{what}: {why}"))
 }
 
 /// Decodes a base64url segment holding a JSON object.
@@ -126,7 +130,8 @@ pub(crate) struct Header {
     pub(crate) alg: Algorithm,
     pub(crate) kid: Option<String>,
     pub(crate) typ: Option<String>,
-    pub(crate) members: Map<String, Value>,
+    /// The header's JSON text, as the strict check accepted it.
+    pub(crate) json: String,
 }
 
 /// Members that belong to JWE, nested tokens or unencoded payloads: a token
@@ -184,24 +189,80 @@ pub fn header_rules() -> Vec<HeaderRule> {
     rules
 }
 
+/// What the header rules read of a header: its member count, and the
+/// members they name (for `alg`, `kid` and `typ`, the text of the value).
+#[derive(Default)]
+struct HeaderMembers<'a> {
+    count: usize,
+    alg: Option<&'a str>,
+    kid: Option<&'a str>,
+    typ: Option<&'a str>,
+    nonce: bool,
+    crit: bool,
+    /// Which of [`UNSUPPORTED_MEMBERS`] it carries: bit `i` for the `i`th.
+    unsupported: u32,
+}
+
+impl<'a> HeaderMembers<'a> {
+    /// Notes member `name` whose value has the text `value`.
+    fn note(&mut self, name: &[u8], value: &'a str) {
+        self.count += 1;
+        match name {
+            b"alg" => self.alg = Some(value),
+            b"kid" => self.kid = Some(value),
+            b"typ" => self.typ = Some(value),
+            b"nonce" => self.nonce = true,
+            b"crit" => self.crit = true,
+            _ => self.unsupported |= unsupported_bit(name),
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        match name {
+            "nonce" => self.nonce,
+            "crit" => self.crit,
+            _ => self.unsupported != 0 && self.unsupported & unsupported_bit(name.as_bytes()) != 0,
+        }
+    }
+}
+
+/// Bit `i` for the `i`th of [`UNSUPPORTED_MEMBERS`], 0 for any other name.
+fn unsupported_bit(name: &[u8]) -> u32 {
+    UNSUPPORTED_MEMBERS
+        .iter()
+        .position(|(member, _)| member.as_bytes() == name)
+        .map_or(0, |i| 1 << i)
+}
+
+/// The value of a member whose text the strict check accepted.
+fn member_value(text: Option<&str>) -> Result<Option<Value>> {
+    text.map(|text| json::value(text).ok_or_else(|| Error::new(ErrorKind::Internal)))
+        .transpose()
+}
+
 impl Header {
-    /// Applies the header rules that do not depend on the policy.
-    pub(crate) fn parse(members: Map<String, Value>) -> Result<Self> {
-        check_member_count(&members)?;
+    /// Checks a decoded header strictly as JSON, in one pass without a
+    /// tree (`ERR_TOKEN_MALFORMED`), then applies the header rules that do
+    /// not depend on the policy; only `alg`, `kid` and `typ` are read into
+    /// values, and the text is kept.
+    pub(crate) fn parse(bytes: Vec<u8>) -> Result<Self> {
+        let mut members = HeaderMembers::default();
+        json::check_object(&bytes, &mut |name, value| members.note(name, value))
+            .map_err(|why| not_json("header", &why))?;
+        check_member_count(members.count)?;
         // Microsoft Graph (and other first-party Microsoft APIs) put a `nonce`
         // in the header and sign a hash of it: such a token can never verify
         // here, and the caller needs to hear why.
-        if members.contains_key("nonce") {
+        if members.nonce {
             return Err(Error::claim(ErrorKind::ForeignToken, "nonce", NONCE_RULE));
         }
-        let alg = parse_alg(members.get("alg"))?;
-        check_crit(&members)?;
-        check_unsupported_members(&members, &[])?;
-        let kid = match members.get("kid") {
+        let alg = parse_alg(member_value(members.alg)?.as_ref())?;
+        let carries = |name: &str| members.contains(name);
+        check_crit(&carries)?;
+        check_unsupported_members(&carries, &[])?;
+        let kid = match member_value(members.kid)? {
             None => None,
-            Some(Value::String(kid)) if !kid.is_empty() && kid.len() <= MAX_KID_LEN => {
-                Some(kid.clone())
-            }
+            Some(Value::String(kid)) if !kid.is_empty() && kid.len() <= MAX_KID_LEN => Some(kid),
             Some(Value::String(_)) => {
                 return Err(Error::claim(
                     ErrorKind::HeaderInvalid,
@@ -217,9 +278,9 @@ impl Header {
                 ));
             }
         };
-        let typ = match members.get("typ") {
+        let typ = match member_value(members.typ)? {
             None => None,
-            Some(Value::String(typ)) => Some(typ.clone()),
+            Some(Value::String(typ)) => Some(typ),
             Some(_) => {
                 return Err(Error::claim(
                     ErrorKind::HeaderInvalid,
@@ -228,20 +289,22 @@ impl Header {
                 ));
             }
         };
+        // The strict check accepted the bytes, so they are UTF-8.
+        let json = String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::Internal))?;
         Ok(Self {
             alg,
             kid,
             typ,
-            members,
+            json,
         })
     }
 }
 
-/// At most [`MAX_HEADER_MEMBERS`] members. A header rule that a DPoP
-/// proof's header follows too, as do [`check_crit`] and
+/// At most [`MAX_HEADER_MEMBERS`] members (`count`). A header rule that a
+/// DPoP proof's header follows too, as do [`check_crit`] and
 /// [`check_unsupported_members`].
-pub(crate) fn check_member_count(members: &Map<String, Value>) -> Result<()> {
-    if members.len() > MAX_HEADER_MEMBERS {
+pub(crate) fn check_member_count(count: usize) -> Result<()> {
+    if count > MAX_HEADER_MEMBERS {
         return Err(Error::with_detail(
             ErrorKind::HeaderInvalid,
             format!("more than {MAX_HEADER_MEMBERS} members"),
@@ -250,22 +313,24 @@ pub(crate) fn check_member_count(members: &Map<String, Value>) -> Result<()> {
     Ok(())
 }
 
-/// No `crit`: no critical header extension is understood.
-pub(crate) fn check_crit(members: &Map<String, Value>) -> Result<()> {
-    if members.contains_key("crit") {
+/// No `crit` (`carries` says whether the header has a member): no critical
+/// header extension is understood.
+pub(crate) fn check_crit(carries: &dyn Fn(&str) -> bool) -> Result<()> {
+    if carries("crit") {
         return Err(Error::claim(ErrorKind::CritUnsupported, "crit", CRIT_RULE));
     }
     Ok(())
 }
 
 /// None of [`UNSUPPORTED_MEMBERS`] but those `allowed` (a DPoP proof's
-/// header carries its `jwk`).
+/// header carries its `jwk`); `carries` says whether the header has a
+/// member.
 pub(crate) fn check_unsupported_members(
-    members: &Map<String, Value>,
+    carries: &dyn Fn(&str) -> bool,
     allowed: &[&str],
 ) -> Result<()> {
     for (name, why) in UNSUPPORTED_MEMBERS {
-        if !allowed.contains(name) && members.contains_key(*name) {
+        if !allowed.contains(name) && carries(name) {
             return Err(Error::claim(ErrorKind::HeaderInvalid, name, *why));
         }
     }
@@ -342,7 +407,7 @@ mod tests {
     use super::*;
 
     fn header(json: &str) -> Result<Header> {
-        Header::parse(json::parse_object(json.as_bytes()).unwrap())
+        Header::parse(json.as_bytes().to_vec())
     }
 
     /// Each rule the facts list refuses a header carrying its member, with

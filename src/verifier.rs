@@ -114,11 +114,14 @@ pub const CHECKS: &[Check] = {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Verified {
-    /// The protected header.
-    pub header: Map<String, Value>,
+    /// The protected header exactly as the token carries it (decoded,
+    /// strictly checked): see [`Verified::header_json`] and
+    /// [`Verified::header`].
+    #[serde(rename = "header", serialize_with = "serialize_object")]
+    header_json: String,
     /// The payload exactly as the token carries it (decoded, strictly
     /// checked): see [`Verified::claims_json`] and [`Verified::claims`].
-    #[serde(rename = "claims", serialize_with = "serialize_claims")]
+    #[serde(rename = "claims", serialize_with = "serialize_object")]
     claims_json: String,
     /// Which key verified the signature.
     pub key: KeyUsed,
@@ -126,27 +129,40 @@ pub struct Verified {
     pub binding: Option<Binding>,
 }
 
-/// Serialises the payload text as the claims object it holds.
-fn serialize_claims<S: serde::Serializer>(
+/// Serialises a header or payload text as the object it holds.
+fn serialize_object<S: serde::Serializer>(
     text: &str,
     serializer: S,
 ) -> core::result::Result<S::Ok, S::Error> {
-    parse_claims(text).serialize(serializer)
+    parse_object(text).serialize(serializer)
 }
 
-/// The claims of a payload text the strict check accepted (so a plain
-/// parse reads it whole and alike).
-fn parse_claims(text: &str) -> Map<String, Value> {
+/// The object of a header or payload text the strict check accepted (so a
+/// plain parse reads it whole and alike).
+fn parse_object(text: &str) -> Map<String, Value> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
 impl Verified {
+    /// The protected header, parsed from [`Verified::header_json`] on each
+    /// call. The verification itself reads only the members its rules
+    /// name.
+    pub fn header(&self) -> Map<String, Value> {
+        parse_object(&self.header_json)
+    }
+
+    /// The protected header as the token's own JSON text, which the strict
+    /// parser accepted, as [`Verified::claims_json`] is the payload's.
+    pub fn header_json(&self) -> &str {
+        &self.header_json
+    }
+
     /// The claims (payload), checked against the policy: parsed from
     /// [`Verified::claims_json`] on each call. The verification itself
     /// checks the payload in one pass and parses only the claims its policy
     /// reads.
     pub fn claims(&self) -> Map<String, Value> {
-        parse_claims(&self.claims_json)
+        parse_object(&self.claims_json)
     }
 
     /// The claims as the token's own JSON text, which the strict parser
@@ -457,7 +473,7 @@ impl Verifier {
     /// on the way.
     fn check_header<'t>(&self, token: &'t str) -> Result<(Segments<'t>, Header, Decoded)> {
         let segments = token::split(token, self.policy.max_token_size)?;
-        let header = Header::parse(token::decode_object(segments.header, "header")?)?;
+        let header = Header::parse(token::decode_segment(segments.header, "header")?)?;
         // `split` checked the header's symbols, and decoding the payload
         // and the signature checks theirs: a token is searched for the byte
         // to name only when one of them does not decode.
@@ -532,7 +548,7 @@ impl Verifier {
                 kid: key.kid().map(str::to_owned),
                 alg: header.alg.name().to_owned(),
             },
-            header: header.members,
+            header_json: header.json,
         })
     }
 

@@ -199,13 +199,20 @@ fn finish_prepared_concludes_from_what_prepare_kept() {
         let verified = verifier.verify(&token, now()).unwrap();
         let finished = verifier.finish_prepared(prepared, Some(index), now());
         assert_eq!(finished.as_ref(), Ok(&verified), "{alg}");
-        // The claims text is the payload as signed, which parses to the claims.
-        let payload = token.split('.').nth(1).unwrap();
-        let text = verified.claims_json();
-        assert_eq!(b64(text.as_bytes()), payload, "{alg}");
-        let parsed: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(text).unwrap();
-        assert_eq!(parsed, verified.claims(), "{alg}");
+        // The claims and header texts are the payload and header as signed,
+        // which parse to the claims and the header.
+        let [header, payload] = [0, 1].map(|i| token.split('.').nth(i).unwrap());
+        let texts = [
+            (verified.claims_json(), payload, verified.claims()),
+            (verified.header_json(), header, verified.header()),
+        ];
+        for (text, segment, object) in texts {
+            assert_eq!(b64(text.as_bytes()), segment, "{alg}");
+            let parsed: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(text).unwrap();
+            assert_eq!(parsed, object, "{alg}");
+        }
+        assert_eq!(verified.header()["alg"], alg, "{alg}");
         // No key, or a key not offered: refused as `finish` refuses them.
         let again = || verifier.prepare(&token).unwrap().unwrap();
         let none = verifier.finish_prepared(again(), None, now());

@@ -31,7 +31,7 @@ fn jose_signed_tokens_verify() {
             Some(format!("{}-key", alg.to_lowercase()).as_str())
         );
         assert_eq!(verified.claims()["jti"], format!("jti-{alg}"));
-        assert_eq!(verified.header["typ"], "at+jwt");
+        assert_eq!(verified.header()["typ"], "at+jwt");
     }
 }
 

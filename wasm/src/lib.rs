@@ -48,18 +48,17 @@ fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
 }
 
 /// A verified token as JSON text `{ claims, header, key, binding }` for one
-/// `JSON.parse`: the claims are the token's own payload text, which the
-/// core's strict parser accepted (no duplicate names, depth and size
-/// limits), so they are not serialised again; the small rest is.
+/// `JSON.parse`: the claims and the header are the token's own payload and
+/// header texts, which the core's strict parser accepted (no duplicate
+/// names, depth and size limits), so they are not serialised again; the
+/// small rest is.
 fn verified_text(verified: &Verified) -> Result<String, JsValue> {
     #[derive(serde::Serialize)]
     struct Rest<'a> {
-        header: &'a serde_json::Map<String, serde_json::Value>,
         key: &'a jwtguard::KeyUsed,
         binding: &'a Option<jwtguard::Binding>,
     }
     let rest = to_json_text(&Rest {
-        header: &verified.header,
         key: &verified.key,
         binding: &verified.binding,
     })?;
@@ -67,7 +66,11 @@ fn verified_text(verified: &Verified) -> Result<String, JsValue> {
     let members = rest
         .strip_prefix('{')
         .ok_or_else(|| to_js_error(&Error::new(ErrorKind::Internal)))?;
-    Ok(format!("{{\"claims\":{},{members}", verified.claims_json()))
+    Ok(format!(
+        "{{\"claims\":{},\"header\":{},{members}",
+        verified.claims_json(),
+        verified.header_json()
+    ))
 }
 
 fn policy(json: &str) -> Result<Policy, JsValue> {
