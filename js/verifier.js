@@ -135,7 +135,7 @@ export function createVerifier(options) {
     /** Entries of the current key set that were skipped, with reasons. */
     skippedKeys() {
       const verifier = keyed.sync();
-      return verifier === null ? [] : verifier.skipped();
+      return verifier === null ? [] : JSON.parse(verifier.skipped());
     },
   });
 }

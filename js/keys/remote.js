@@ -17,7 +17,7 @@ import { KEY_SOURCE, nextGeneration } from './source.js';
 function parseJwks(url) {
   return (text) => {
     try {
-      return usableKids(text).filter((kid) => kid !== null);
+      return JSON.parse(usableKids(text)).filter((kid) => kid !== null);
     } catch (error) {
       const core = fromCore(error);
       throw new JwtGuardError(core.code, `${core.detail ?? 'unusable'} (from ${url})`, { cause: error });
