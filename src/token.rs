@@ -31,12 +31,14 @@ pub(crate) fn split(token: &str, max_size: usize) -> Result<Segments<'_>> {
             format!("{} bytes, limit {max_size}", token.len()),
         ));
     }
+    // Each byte is searched for a dot once, segment by segment.
+    let (header, rest) = token.split_once('.').unwrap_or((token, ""));
     // The header's symbols first: its rules (b64, crit, …) say more than a
     // symbol count would. The rest is checked once the header has passed.
-    check_alphabet(token.split('.').next().unwrap_or_default())?;
-    let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+    check_alphabet(header)?;
+    let Some((payload, signature)) = rest
+        .split_once('.')
+        .filter(|(_, signature)| !signature.contains('.'))
     else {
         let count = token.split('.').count();
         return Err(Error::with_detail(
