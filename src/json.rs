@@ -60,25 +60,30 @@ pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// Checks `bytes` as one strict JSON object, exactly as [`parse_object`]
+/// `bytes` as text when they are UTF-8, else the message of the strict
+/// check for them (a text that is not UTF-8 fails it): the one UTF-8 check
+/// of a header or payload, before [`check_object`].
+pub(crate) fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| match Scan::run(e.as_bytes(), &mut |_, _| {}) {
+        Err(why) => why,
+        Ok(_) => "invalid json".to_owned(),
+    })
+}
+
+/// Checks `text` as one strict JSON object, exactly as [`parse_object`]
 /// does, without building it: `member` sees each top-level member's name
 /// (unescaped, UTF-8) and the text of its value, once the value has been
 /// checked.
 pub(crate) fn check_object<'a>(
-    bytes: &'a [u8],
+    text: &'a str,
     member: &mut dyn FnMut(&[u8], &'a str),
 ) -> Result<(), String> {
-    // One check of the whole text, so that each value's text is a slice of
-    // it. A text that is not UTF-8 fails the scan (its strings are checked,
-    // and no byte past ASCII is JSON outside one), so `member` never misses
-    // a value of a text that passes.
-    let text = core::str::from_utf8(bytes).unwrap_or_default();
     let mut value = |name: &[u8], range: Range<usize>| {
         if let Some(value) = text.get(range) {
             member(name, value);
         }
     };
-    if Scan::run(bytes, &mut value)? {
+    if Scan::run(text.as_bytes(), &mut value)? {
         Ok(())
     } else {
         Err(NOT_AN_OBJECT.to_owned())

@@ -248,8 +248,9 @@ impl Header {
     /// not depend on the policy; only `alg`, `kid` and `typ` are read into
     /// values, and the text is kept.
     pub(crate) fn parse(bytes: Vec<u8>) -> Result<Self> {
+        let json = json::utf8(bytes).map_err(|why| not_json("header", &why))?;
         let mut members = HeaderMembers::default();
-        json::check_object(&bytes, &mut |name, value| members.note(name, value))
+        json::check_object(&json, &mut |name, value| members.note(name, value))
             .map_err(|why| not_json("header", &why))?;
         check_member_count(members.count)?;
         // Microsoft Graph (and other first-party Microsoft APIs) put a `nonce`
@@ -291,8 +292,6 @@ impl Header {
                 ));
             }
         };
-        // The strict check accepted the bytes, so they are UTF-8.
-        let json = String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::Internal))?;
         Ok(Self {
             alg,
             kid,
