@@ -150,12 +150,12 @@ pub(crate) fn read_payload(policy: &Policy, payload: Vec<u8>) -> Result<(ReadCla
     let text = crate::json::utf8(payload).map_err(malformed)?;
     let mut read = ReadClaims::default();
     let mut unreadable = false;
-    crate::json::check_object(&text, &mut |name, text| {
+    crate::json::check_object(&text, &mut |name, checked| {
         let slot = slot(name);
         if !reads(policy, name, slot) {
             return;
         }
-        let Some(value) = crate::json::value(text) else {
+        let Some(value) = crate::json::value(checked) else {
             unreadable = true;
             return;
         };

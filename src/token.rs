@@ -9,6 +9,7 @@ use crate::alg::Algorithm;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::Checked;
 use crate::limits::{MAX_HEADER_MEMBERS, MAX_KID_LEN};
 use crate::text::quote;
 use crate::{base64url, json};
@@ -192,13 +193,13 @@ pub fn header_rules() -> Vec<HeaderRule> {
 }
 
 /// What the header rules read of a header: its member count, and the
-/// members they name (for `alg`, `kid` and `typ`, the text of the value).
+/// members they name (for `alg`, `kid` and `typ`, the value as checked).
 #[derive(Default)]
 struct HeaderMembers<'a> {
     count: usize,
-    alg: Option<&'a str>,
-    kid: Option<&'a str>,
-    typ: Option<&'a str>,
+    alg: Option<Checked<'a>>,
+    kid: Option<Checked<'a>>,
+    typ: Option<Checked<'a>>,
     nonce: bool,
     crit: bool,
     /// Which of [`UNSUPPORTED_MEMBERS`] it carries: bit `i` for the `i`th.
@@ -207,12 +208,12 @@ struct HeaderMembers<'a> {
 
 impl<'a> HeaderMembers<'a> {
     /// Notes member `name` whose value has the text `value`.
-    fn note(&mut self, name: &[u8], value: &'a str) {
+    fn note(&mut self, name: &[u8], value: &Checked<'a>) {
         self.count += 1;
         match name {
-            b"alg" => self.alg = Some(value),
-            b"kid" => self.kid = Some(value),
-            b"typ" => self.typ = Some(value),
+            b"alg" => self.alg = Some(*value),
+            b"kid" => self.kid = Some(*value),
+            b"typ" => self.typ = Some(*value),
             b"nonce" => self.nonce = true,
             b"crit" => self.crit = true,
             _ => self.unsupported |= unsupported_bit(name),
@@ -237,8 +238,9 @@ fn unsupported_bit(name: &[u8]) -> u32 {
 }
 
 /// The value of a member whose text the strict check accepted.
-fn member_value(text: Option<&str>) -> Result<Option<Value>> {
-    text.map(|text| json::value(text).ok_or_else(|| Error::new(ErrorKind::Internal)))
+fn member_value(checked: Option<Checked<'_>>) -> Result<Option<Value>> {
+    checked
+        .map(|checked| json::value(&checked).ok_or_else(|| Error::new(ErrorKind::Internal)))
         .transpose()
 }
 
