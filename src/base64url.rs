@@ -58,12 +58,14 @@ fn quad(a: u8, b: u8, c: u8, d: u8) -> u32 {
 
 /// Decodes `s`; `None` when it is not canonical unpadded base64url.
 ///
-/// Four symbols at a time into a buffer of the exact length; one test of
-/// the ORed quads at the end decides validity (symbols, and zero unused
-/// bits in the last symbol), so the loop has no branch but its own.
+/// Eight symbols (two quads, six bytes) at a time, then at most one quad,
+/// into a buffer of the exact length; one test of the ORed quads at the end
+/// decides validity (symbols, and zero unused bits in the last symbol), so
+/// the loops have no branch but their own.
 pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let input = s.as_bytes();
-    let quads = input.chunks_exact(4);
+    let octets = input.chunks_exact(8);
+    let quads = octets.remainder().chunks_exact(4);
     let tail = quads.remainder();
     let tail_len = match tail.len() {
         0 => 0,
@@ -74,10 +76,19 @@ pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let body_len = input.len() / 4 * 3;
     let mut out = vec![0u8; body_len + tail_len];
     let (body, rest) = out.split_at_mut(body_len);
+    let (body, last_quad) = body.split_at_mut(input.len() / 8 * 6);
     // Every quad ORed (their OUTSIDE bits among them), and OUTSIDE for
     // non-zero unused bits: one test at the end.
     let mut all = 0u32;
-    for (symbols, bytes) in quads.zip(body.chunks_exact_mut(3)) {
+    for (symbols, bytes) in octets.zip(body.chunks_exact_mut(6)) {
+        if let &[a, b, c, d, e, f, g, h] = symbols {
+            let (first, second) = (quad(a, b, c, d), quad(e, f, g, h));
+            all |= first | second;
+            let [_, _, six @ ..] = ((u64::from(first) << 24) | u64::from(second)).to_be_bytes();
+            bytes.copy_from_slice(&six);
+        }
+    }
+    for (symbols, bytes) in quads.zip(last_quad.chunks_exact_mut(3)) {
         if let (&[a, b, c, d], [x, y, z]) = (symbols, bytes) {
             let v = quad(a, b, c, d);
             all |= v;

@@ -140,18 +140,22 @@ impl ReadClaims {
 }
 
 /// The claims of a signed payload that `policy`'s checks read, from its
-/// decoded bytes: the whole payload is checked as strictly as a parse would
-/// (`ERR_TOKEN_MALFORMED` otherwise), in one pass and without a tree; only
-/// the members [`reads`] names are parsed into values.
-pub(crate) fn read_payload(policy: &Policy, payload: &[u8]) -> Result<ReadClaims> {
+/// decoded bytes, and the payload's text: the whole payload is checked as
+/// strictly as a parse would (`ERR_TOKEN_MALFORMED` otherwise), in one pass
+/// and without a tree; only the members [`reads`] names are parsed into
+/// values.
+pub(crate) fn read_payload(policy: &Policy, payload: Vec<u8>) -> Result<(ReadClaims, String)> {
+    let malformed =
+        |why: String| Error::with_detail(ErrorKind::TokenMalformed, format!("payload: {why}"));
+    let text = crate::json::utf8(payload).map_err(malformed)?;
     let mut read = ReadClaims::default();
     let mut unreadable = false;
-    crate::json::check_object(payload, &mut |name, text| {
+    crate::json::check_object(&text, &mut |name, checked| {
         let slot = slot(name);
         if !reads(policy, name, slot) {
             return;
         }
-        let Some(value) = crate::json::value(text) else {
+        let Some(value) = crate::json::value(checked) else {
             unreadable = true;
             return;
         };
@@ -165,11 +169,11 @@ pub(crate) fn read_payload(policy: &Policy, payload: &[u8]) -> Result<ReadClaims
             )),
         }
     })
-    .map_err(|why| Error::with_detail(ErrorKind::TokenMalformed, format!("payload: {why}")))?;
+    .map_err(malformed)?;
     if unreadable {
         return Err(Error::new(ErrorKind::Internal));
     }
-    Ok(read)
+    Ok((read, text))
 }
 
 /// A string claim, when present; any other type is `ERR_CLAIM_INVALID`.

@@ -57,7 +57,8 @@ pub(crate) fn disagreement(bytes: &[u8]) -> Option<String> {
         Value::Object(map) => Ok(map),
         _ => Err(json::NOT_AN_OBJECT.to_owned()),
     });
-    let checked = json::check_object(bytes, &mut |_, _| {});
+    let checked =
+        json::utf8(bytes.to_vec()).and_then(|text| json::check_object(&text, &mut |_, _| {}));
     if checked.as_ref().err() != tree_object.as_ref().err() {
         return Some(format!("check_object: {checked:?}, tree {tree_object:?}"));
     }
@@ -71,7 +72,7 @@ pub(crate) fn disagreement(bytes: &[u8]) -> Option<String> {
                 )
             })
             .and_then(|claims| crate::claims::check(&policy, &claims, None, NOW));
-        let kept = crate::claims::read_payload(&policy, bytes);
+        let kept = crate::claims::read_payload(&policy, bytes.to_vec()).map(|(kept, _)| kept);
         if let (Ok(kept), Ok(tree)) = (&kept, &tree_object) {
             // Every claim kept is the tree's member of that name, and none
             // is kept under a name the tree does not have.
@@ -366,8 +367,8 @@ mod tests {
             let policies = super::policies();
             let strict = policies.get(1).expect("the strict policy");
             verified += usize::from(
-                crate::claims::read_payload(strict, &payload)
-                    .and_then(|claims| crate::claims::check(strict, &claims, None, super::NOW))
+                crate::claims::read_payload(strict, payload.clone())
+                    .and_then(|(claims, _)| crate::claims::check(strict, &claims, None, super::NOW))
                     .is_ok(),
             );
         }

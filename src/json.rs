@@ -47,7 +47,7 @@ pub(crate) mod oracle;
 ///
 /// The error is a short description of what is wrong (no input bytes).
 pub(crate) fn parse(bytes: &[u8]) -> Result<Value, String> {
-    Scan::run(bytes, &mut |_, _| {})?;
+    Scan::run(bytes, &mut |_, _, _| {})?;
     // Checked above: serde_json's grammar, and nothing it would overlook.
     serde_json::from_slice(bytes).map_err(|e| describe(&e))
 }
@@ -60,25 +60,37 @@ pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// Checks `bytes` as one strict JSON object, exactly as [`parse_object`]
+/// `bytes` as text when they are UTF-8, else the message of the strict
+/// check for them (a text that is not UTF-8 fails it): the one UTF-8 check
+/// of a header or payload, before [`check_object`].
+pub(crate) fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| match Scan::run(e.as_bytes(), &mut |_, _, _| {}) {
+        Err(why) => why,
+        Ok(_) => "invalid json".to_owned(),
+    })
+}
+
+/// The text of a member's value that [`check_object`] accepted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checked<'a> {
+    pub(crate) text: &'a str,
+    /// A string without escapes: its value is its text inside the quotes.
+    pub(crate) plain_string: bool,
+}
+
+/// Checks `text` as one strict JSON object, exactly as [`parse_object`]
 /// does, without building it: `member` sees each top-level member's name
-/// (unescaped, UTF-8) and the text of its value, once the value has been
-/// checked.
+/// (unescaped, UTF-8) and its value, once the value has been checked.
 pub(crate) fn check_object<'a>(
-    bytes: &'a [u8],
-    member: &mut dyn FnMut(&[u8], &'a str),
+    text: &'a str,
+    member: &mut dyn FnMut(&[u8], &Checked<'a>),
 ) -> Result<(), String> {
-    // One check of the whole text, so that each value's text is a slice of
-    // it. A text that is not UTF-8 fails the scan (its strings are checked,
-    // and no byte past ASCII is JSON outside one), so `member` never misses
-    // a value of a text that passes.
-    let text = core::str::from_utf8(bytes).unwrap_or_default();
-    let mut value = |name: &[u8], range: Range<usize>| {
-        if let Some(value) = text.get(range) {
-            member(name, value);
+    let mut value = |name: &[u8], range: Range<usize>, plain_string: bool| {
+        if let Some(text) = text.get(range) {
+            member(name, &Checked { text, plain_string });
         }
     };
-    if Scan::run(bytes, &mut value)? {
+    if Scan::run(text.as_bytes(), &mut value)? {
         Ok(())
     } else {
         Err(NOT_AN_OBJECT.to_owned())
@@ -97,12 +109,13 @@ fn describe(e: &serde_json::Error) -> String {
     }
 }
 
-/// The value of a member's text that [`check_object`] accepted: a string
-/// without escapes and a small non-negative integer are read here, anything
-/// else by `serde_json` (which reads an accepted text whole and alike).
-pub(crate) fn value(text: &str) -> Option<Value> {
+/// The value of a member that [`check_object`] accepted: a string without
+/// escapes and a small non-negative integer are read here, anything else by
+/// `serde_json` (which reads an accepted text whole and alike).
+pub(crate) fn value(checked: &Checked<'_>) -> Option<Value> {
+    let text = checked.text;
     match text.as_bytes() {
-        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => text
+        [b'"', .., b'"'] if checked.plain_string => text
             .get(1..text.len() - 1)
             .map(|inner| Value::String(inner.to_owned())),
         // At most 19 digits: below 10^19, within u64.
@@ -125,8 +138,9 @@ fn small_integer(digits: &[u8]) -> bool {
 }
 
 /// What a scan tells its caller about each top-level member: its unescaped
-/// name and where the text of its value is.
-type Member<'m> = &'m mut dyn FnMut(&[u8], Range<usize>);
+/// name, where the text of its value is, and whether that is a string
+/// without escapes.
+type Member<'m> = &'m mut dyn FnMut(&[u8], Range<usize>, bool);
 
 /// Why a scan stopped.
 enum Stop {
@@ -249,7 +263,7 @@ impl<'a> Scan<'a> {
         };
         scan.space();
         let object = scan.peek() == Some(b'{');
-        let whole = scan.value(0, Some(member)).and_then(|()| {
+        let whole = scan.value(0, Some(member)).and_then(|_| {
             scan.space();
             if scan.at == bytes.len() {
                 Ok(())
@@ -291,20 +305,21 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// One value at nesting `depth` (0 for the whole text). `member` is
-    /// `Some` only for the whole text.
-    fn value(&mut self, depth: usize, member: Option<Member<'_>>) -> Result<(), Stop> {
+    /// One value at nesting `depth` (0 for the whole text): `Ok(true)` for
+    /// a string without escapes. `member` is `Some` only for the whole text.
+    fn value(&mut self, depth: usize, member: Option<Member<'_>>) -> Result<bool, Stop> {
         self.space();
-        match self.peek() {
+        let other = match self.peek() {
+            Some(b'"') => return self.string().map(|text| matches!(text, Cow::Borrowed(_))),
             Some(b'{') => self.object(depth, member),
             Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().map(drop),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b't') => self.word(b"true"),
             Some(b'f') => self.word(b"false"),
             Some(b'n') => self.word(b"null"),
             _ => Err(Stop::Grammar),
-        }
+        };
+        other.map(|()| false)
     }
 
     /// The opening of an object or array at `depth`: `Ok(true)` when
@@ -392,10 +407,10 @@ impl<'a> Scan<'a> {
             } else {
                 self.names.insert(slot, name);
             }
-            self.value(depth + 1, None)?;
+            let plain_string = self.value(depth + 1, None)?;
             if let Some(member) = member.as_mut() {
                 let name = self.names.get(slot).map_or(&[][..], |name| &name.text);
-                member(name, start..self.at);
+                member(name, start..self.at, plain_string);
             }
             if !self.more(b'}')? {
                 break;

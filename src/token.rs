@@ -9,6 +9,7 @@ use crate::alg::Algorithm;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::Checked;
 use crate::limits::{MAX_HEADER_MEMBERS, MAX_KID_LEN};
 use crate::text::quote;
 use crate::{base64url, json};
@@ -31,12 +32,14 @@ pub(crate) fn split(token: &str, max_size: usize) -> Result<Segments<'_>> {
             format!("{} bytes, limit {max_size}", token.len()),
         ));
     }
+    // Each byte is searched for a dot once, segment by segment.
+    let (header, rest) = token.split_once('.').unwrap_or((token, ""));
     // The header's symbols first: its rules (b64, crit, …) say more than a
     // symbol count would. The rest is checked once the header has passed.
-    check_alphabet(token.split('.').next().unwrap_or_default())?;
-    let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+    check_alphabet(header)?;
+    let Some((payload, signature)) = rest
+        .split_once('.')
+        .filter(|(_, signature)| !signature.contains('.'))
     else {
         let count = token.split('.').count();
         return Err(Error::with_detail(
@@ -190,13 +193,13 @@ pub fn header_rules() -> Vec<HeaderRule> {
 }
 
 /// What the header rules read of a header: its member count, and the
-/// members they name (for `alg`, `kid` and `typ`, the text of the value).
+/// members they name (for `alg`, `kid` and `typ`, the value as checked).
 #[derive(Default)]
 struct HeaderMembers<'a> {
     count: usize,
-    alg: Option<&'a str>,
-    kid: Option<&'a str>,
-    typ: Option<&'a str>,
+    alg: Option<Checked<'a>>,
+    kid: Option<Checked<'a>>,
+    typ: Option<Checked<'a>>,
     nonce: bool,
     crit: bool,
     /// Which of [`UNSUPPORTED_MEMBERS`] it carries: bit `i` for the `i`th.
@@ -205,12 +208,12 @@ struct HeaderMembers<'a> {
 
 impl<'a> HeaderMembers<'a> {
     /// Notes member `name` whose value has the text `value`.
-    fn note(&mut self, name: &[u8], value: &'a str) {
+    fn note(&mut self, name: &[u8], value: &Checked<'a>) {
         self.count += 1;
         match name {
-            b"alg" => self.alg = Some(value),
-            b"kid" => self.kid = Some(value),
-            b"typ" => self.typ = Some(value),
+            b"alg" => self.alg = Some(*value),
+            b"kid" => self.kid = Some(*value),
+            b"typ" => self.typ = Some(*value),
             b"nonce" => self.nonce = true,
             b"crit" => self.crit = true,
             _ => self.unsupported |= unsupported_bit(name),
@@ -235,8 +238,9 @@ fn unsupported_bit(name: &[u8]) -> u32 {
 }
 
 /// The value of a member whose text the strict check accepted.
-fn member_value(text: Option<&str>) -> Result<Option<Value>> {
-    text.map(|text| json::value(text).ok_or_else(|| Error::new(ErrorKind::Internal)))
+fn member_value(checked: Option<Checked<'_>>) -> Result<Option<Value>> {
+    checked
+        .map(|checked| json::value(&checked).ok_or_else(|| Error::new(ErrorKind::Internal)))
         .transpose()
 }
 
@@ -246,8 +250,9 @@ impl Header {
     /// not depend on the policy; only `alg`, `kid` and `typ` are read into
     /// values, and the text is kept.
     pub(crate) fn parse(bytes: Vec<u8>) -> Result<Self> {
+        let json = json::utf8(bytes).map_err(|why| not_json("header", &why))?;
         let mut members = HeaderMembers::default();
-        json::check_object(&bytes, &mut |name, value| members.note(name, value))
+        json::check_object(&json, &mut |name, value| members.note(name, value))
             .map_err(|why| not_json("header", &why))?;
         check_member_count(members.count)?;
         // Microsoft Graph (and other first-party Microsoft APIs) put a `nonce`
@@ -289,8 +294,6 @@ impl Header {
                 ));
             }
         };
-        // The strict check accepted the bytes, so they are UTF-8.
-        let json = String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::Internal))?;
         Ok(Self {
             alg,
             kid,

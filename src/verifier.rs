@@ -535,12 +535,9 @@ impl Verifier {
             payload,
             key,
         } = signed;
-        let claims = claims::read_payload(&self.policy, &payload)?;
+        let (claims, claims_json) = claims::read_payload(&self.policy, payload)?;
         claims::check(&self.policy, &claims, key.issuer(), now)?;
         let binding = binding::check(&self.policy, &claims, token, presented, now)?;
-        // The strict parser accepted the bytes, so they are UTF-8.
-        let claims_json =
-            String::from_utf8(payload).map_err(|_| Error::new(ErrorKind::Internal))?;
         Ok(Verified {
             claims_json,
             binding,
