@@ -13,7 +13,7 @@ import { coreSlot } from './trap.js';
  * @typedef {object} KeyedCore
  * @property {(context?: object) => any} sync the WasmVerifier with the source's current keys, or null when none are loaded
  * @property {() => number | null} generation the key-set generation the core holds
- * @property {(handle: { free(): void } | undefined) => void} release frees a handle of one call
+ * @property {(verifier: any, slot: number) => void} release frees the slot of a token `verifier` prepared
  * @property {(error: unknown) => import('./errors.js').JwtGuardError} failure a core failure as a JwtGuardError; a trap is reported too
  * @property {(context?: object) => Promise<void>} ready loads the keys (a remote source: fetches) into the core
  * @property {<T>(token: string, context: object | undefined, check: (token: string, context?: object) => T | Promise<T>, keyMissing?: (error: any) => boolean) => Promise<T>} withKeys
@@ -101,8 +101,10 @@ export function keyedCore({ policyJson, secret, kid, source, emit }) {
   return Object.freeze({
     sync,
     generation: () => generation,
-    // A handle of an instance a trap dropped meanwhile is only forgotten.
-    release: (handle) => core.free(handle),
+    // The slots of a verifier a trap dropped meanwhile went with its instance.
+    release: (verifier, slot) => {
+      if (core.holds(verifier)) verifier.release(slot);
+    },
     failure,
     ready,
     withKeys,

@@ -7,7 +7,8 @@
  * backend that throws or rejects sends the token through the core alone,
  * never to an acceptance.
  *
- * @typedef {object} PreparedToken what the core's handle (WasmPrepared) offers, read in one crossing (prepared-token.js)
+ * @typedef {object} PreparedToken what the core's `prepare` offers, read in one crossing (prepared-token.js)
+ * @property {number} slot where the core keeps the token until the host releases it
  * @property {string} alg the token's algorithm
  * @property {number[]} keys the indices of the keys to try, in the core's order
  * @property {number} signingInputLength the length of `header.payload` in the token's bytes

@@ -76,23 +76,24 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     if (hit) return hit;
     let prepared;
     try {
-      // Nothing below awaits, so the shared buffer's bytes stay this token's.
+      // Nothing below awaits, so the shared buffers' bytes stay this token's.
       const bytes = sharedTokenBytes(token);
-      prepared = native === null ? undefined : verifier.prepare(bytes);
-      if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      const offer = native === null ? 0 : verifier.prepare(bytes);
+      if (offer === 0) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      prepared = preparedToken(offer, false);
       let key;
       try {
-        key = native.firstValidKeySync(verifier, keyed.generation(), preparedToken(prepared), bytes);
+        key = native.firstValidKeySync(verifier, keyed.generation(), prepared, bytes);
       } catch (error) {
         // A trap inside the core (reading a key for node:crypto) is no host failure.
         if (error instanceof WebAssembly.RuntimeError) throw error;
         return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       }
-      return conclude(token, coreFinish(verifier, prepared, key, at, presented), lookup);
+      return conclude(token, coreFinish(verifier, prepared.slot, key, at, presented), lookup);
     } catch (error) {
       throw keyed.failure(error);
     } finally {
-      keyed.release(prepared);
+      if (prepared !== undefined) keyed.release(verifier, prepared.slot);
     }
   }
 
@@ -110,13 +111,14 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
     // lent to this verification alone: it awaits, so the shared one cannot serve.
     const bytes = lentTokenBytes(token);
     try {
-      prepared = verifier.prepare(bytes);
-      if (prepared === undefined) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      const offer = verifier.prepare(bytes);
+      if (offer === 0) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
+      prepared = preparedToken(offer, true);
       const before = keyed.generation();
       let key;
       let hostFailed = false;
       try {
-        key = await webCrypto.firstValidKey(verifier, before, preparedToken(prepared), bytes);
+        key = await webCrypto.firstValidKey(verifier, before, prepared, bytes);
       } catch (error) {
         // A trap inside the core (reading a key for WebCrypto) is no host failure.
         if (error instanceof WebAssembly.RuntimeError) throw error;
@@ -127,12 +129,12 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
         return conclude(token, coreVerify(verifier, bytes, at, presented), null);
       }
       if (hostFailed) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
-      return conclude(token, coreFinish(verifier, prepared, key, at, presented), lookup);
+      return conclude(token, coreFinish(verifier, prepared.slot, key, at, presented), lookup);
     } catch (error) {
       throw keyed.failure(error);
     } finally {
-      // The handle's memory is the core's: freed here, finished or not.
-      keyed.release(prepared);
+      // The slot is the core's: freed here, finished or not.
+      if (prepared !== undefined) keyed.release(verifier, prepared.slot);
       returnTokenBytes(bytes);
     }
   }
@@ -169,11 +171,11 @@ function coreVerify(verifier, bytes, at, presented) {
     : verifier.verifyPresented(bytes, at, ...presentation(presented));
 }
 
-/** The core's second half after `prepare` and the host's answer `key`, as coreVerify. */
-function coreFinish(verifier, prepared, key, at, presented) {
+/** The core's second half for the token in `slot` after the host's answer `key`, as coreVerify. */
+function coreFinish(verifier, slot, key, at, presented) {
   return presented === undefined
-    ? verifier.finish(prepared, key, at)
-    : verifier.finishPresented(prepared, key, at, ...presentation(presented));
+    ? verifier.finish(slot, key, at)
+    : verifier.finishPresented(slot, key, at, ...presentation(presented));
 }
 
 /**

@@ -31,8 +31,9 @@ export function abandon(object) {
  * A core object (a WasmVerifier, a WasmRouter) kept in the live instance of
  * the core: `get()` returns it, and after a trap restarted the core it first
  * forgets the old one and builds it again with `build()` (null: nothing to
- * build yet), calling `onRestart`. `set()` replaces it; `free(handle)` frees
- * a handle of one call, or only forgets it when a trap dropped its instance.
+ * build yet), calling `onRestart`. `set()` replaces it; `holds(value)` says
+ * whether `value` is the object kept, in the live instance: an object a trap
+ * dropped must not be called any more.
  * @template T
  * @param {() => T | null} build
  * @param {() => void} [onRestart]
@@ -56,10 +57,9 @@ export function coreSlot(build, onRestart = () => {}) {
     set(value) {
       object = value;
     },
-    /** @param {{ free(): void } | undefined} handle */
-    free(handle) {
-      if (of === instance) handle?.free();
-      else abandon(/** @type {any} */ (handle));
+    /** @param {T} value */
+    holds(value) {
+      return of === instance && value === object;
     },
   });
 }

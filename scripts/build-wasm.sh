@@ -35,8 +35,9 @@ wasm-bindgen --target web --remove-name-section --remove-producers-section \
 # the instance and instantiates the compiled module again, synchronously. The
 # glue keeps the module but has no way to start over; this adds one. It uses
 # the glue's own names, so a wasm-bindgen that renames them fails here.
-grep -q '^let wasmModule, wasmInstance, wasm;$' "$out/jwtguard.js" && grep -q '^function initSync(module) {$' "$out/jwtguard.js" || {
-  echo "build-wasm: the wasm-bindgen glue changed shape; update the reinstantiate() appended below" >&2
+grep -q '^let wasmModule, wasmInstance, wasm;$' "$out/jwtguard.js" && grep -q '^function initSync(module) {$' "$out/jwtguard.js" \
+  && grep -q '^function getUint8ArrayMemory0() {$' "$out/jwtguard.js" || {
+  echo "build-wasm: the wasm-bindgen glue changed shape; update the functions appended below" >&2
   exit 1
 }
 # A finalizer frees its object's memory in whichever instance is live when
@@ -65,11 +66,21 @@ export function reinstantiate() {
     wasm = undefined;
     return initSync({ module });
 }
+
+// Appended by scripts/build-wasm.sh: the live instance's memory as bytes, for
+// reading what a core call left at an address it returned (js/prepared-token.js).
+// Valid until the next call into the core, which may grow the memory.
+export function memoryBytes() {
+    return getUint8ArrayMemory0();
+}
 JS
 cat >> "$out/jwtguard.d.ts" <<'TS'
 
 /** A fresh instance of the same module, for the host's recovery from a trap. */
 export function reinstantiate(): InitOutput;
+
+/** The live instance's memory as bytes, valid until the next call into the core. */
+export function memoryBytes(): Uint8Array;
 TS
 
 # The codes, messages, policy members and limits the JS layer shares with the core.

@@ -6,6 +6,9 @@
 use js_sys::{Error as JsError, Reflect};
 use wasm_bindgen::prelude::*;
 
+mod pending;
+use pending::Pending;
+
 use jwtguard::{
     Algorithm, Certificate, DpopRequest, Error, ErrorKind, Introspection, IssuerRouter, KeySet,
     Policy, Prepared, Presentation, Scheme, Times, Verified, Verifier,
@@ -105,6 +108,10 @@ fn token_text(bytes: &[u8]) -> Result<&str, JsValue> {
 #[wasm_bindgen]
 pub struct WasmVerifier {
     inner: Verifier,
+    /// Tokens between `prepare` and `release`.
+    pending: Pending,
+    /// The last `prepare`'s offer, which the host reads before its next call.
+    offer: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -114,7 +121,7 @@ impl WasmVerifier {
     pub fn new(policy_json: &str, jwks_json: &str) -> Result<WasmVerifier, JsValue> {
         let keys = KeySet::from_jwks(jwks_json).map_err(|e| to_js_error(&e))?;
         let inner = Verifier::new(policy(policy_json)?, keys).map_err(|e| to_js_error(&e))?;
-        Ok(Self { inner })
+        Ok(Self::around(inner))
     }
 
     /// A verifier from a policy (JSON text) and an HMAC shared secret.
@@ -126,7 +133,7 @@ impl WasmVerifier {
     ) -> Result<WasmVerifier, JsValue> {
         let keys = KeySet::from_secret(secret, kid.as_deref()).map_err(|e| to_js_error(&e))?;
         let inner = Verifier::new(policy(policy_json)?, keys).map_err(|e| to_js_error(&e))?;
-        Ok(Self { inner })
+        Ok(Self::around(inner))
     }
 
     /// Verifies `token` (its UTF-8 bytes, see `token_text`) at `now` (Unix
@@ -186,40 +193,49 @@ impl WasmVerifier {
 
     /// The first half of a verification whose signature the host checks
     /// with its own crypto (see `Verifier::prepare`), on the token's UTF-8
-    /// bytes (see `token_text`): every check up to the signature, then a
-    /// handle holding what the host needs (`alg`, `keys`,
-    /// `signingInputLength`, `signature`) and what `finish` continues from;
-    /// `undefined` when the token's algorithm is only ever checked here: call
-    /// `verify`. The host frees the handle (`free()`) when done with it.
-    pub fn prepare(&self, token: &[u8]) -> Result<Option<WasmPrepared>, JsValue> {
+    /// bytes (see `token_text`): every check up to the signature. The core
+    /// keeps the token in a slot for `finish` and returns the address in its
+    /// memory of what the host needs (the offer, see `write_offer`), which
+    /// the host reads before its next call into the core; 0 when the token's
+    /// algorithm is only ever checked here: call `verify`. The host releases
+    /// the slot (`release`) when done with it, finished or not.
+    pub fn prepare(&mut self, token: &[u8]) -> Result<u32, JsValue> {
         let prepared = self
             .inner
             .prepare(token_text(token)?)
             .map_err(|e| to_js_error(&e))?;
-        Ok(prepared.map(|prepared| WasmPrepared {
-            inner: Some(prepared),
-        }))
+        let Some(prepared) = prepared else {
+            return Ok(0);
+        };
+        write_offer(&mut self.offer, &prepared);
+        let slot = self.pending.hold(prepared);
+        // Slot numbers are below the number of tokens in flight at once.
+        if let Some(bytes) = self.offer.get_mut(..SLOT_BYTES) {
+            bytes.copy_from_slice(&(slot as u32).to_le_bytes());
+        }
+        // Addresses in wasm32 memory fit in u32; an allocation's is never 0.
+        Ok(self.offer.as_ptr() as usize as u32)
     }
 
-    /// The second half (see `Verifier::finish_prepared`): `key` is the index
-    /// the host's crypto verified the signature with, `undefined` when none
-    /// did. Takes what `prepared` holds (a second `finish` on it is an
-    /// internal error); returns what `verify` returns and throws what it
-    /// throws.
-    pub fn finish(
-        &self,
-        prepared: &mut WasmPrepared,
-        key: Option<u32>,
-        now: f64,
-    ) -> Result<String, JsValue> {
+    /// The second half (see `Verifier::finish_prepared`) for the token in
+    /// `slot`: `key` is the index the host's crypto verified the signature
+    /// with, `undefined` when none did. Takes the slot's token (a second
+    /// `finish` on it is an internal error); returns what `verify` returns
+    /// and throws what it throws.
+    pub fn finish(&mut self, slot: u32, key: Option<u32>, now: f64) -> Result<String, JsValue> {
         let now = seconds(now)?;
-        let prepared = take_prepared(prepared)?;
+        let prepared = self.take(slot)?;
         let key = key.map(|index| index as usize);
         let verified = self
             .inner
             .finish_prepared(prepared, key, now)
             .map_err(|e| to_js_error(&e))?;
         verified_text(&verified)
+    }
+
+    /// Frees `slot` after `prepare`, whether or not it was finished.
+    pub fn release(&mut self, slot: u32) {
+        self.pending.release(slot);
     }
 
     /// `finish` for a token as a request presented it (the arguments after
@@ -231,8 +247,8 @@ impl WasmVerifier {
         reason = "flat arguments cross the wasm boundary without a parse"
     )]
     pub fn finish_presented(
-        &self,
-        prepared: &mut WasmPrepared,
+        &mut self,
+        slot: u32,
         key: Option<u32>,
         now: f64,
         scheme: &str,
@@ -254,7 +270,7 @@ impl WasmVerifier {
             &certificate_der,
             certificate_sha256,
         )?;
-        let prepared = take_prepared(prepared)?;
+        let prepared = self.take(slot)?;
         let key = key.map(|index| index as usize);
         let verified = self
             .inner
@@ -385,45 +401,57 @@ impl WasmIntrospection {
     }
 }
 
-/// A token after `WasmVerifier::prepare`, until `finish` takes it.
-#[wasm_bindgen]
-pub struct WasmPrepared {
-    inner: Option<Prepared>,
-}
-
-#[wasm_bindgen]
-impl WasmPrepared {
-    /// What the host's crypto needs, in one crossing (a getter per member
-    /// would cross, allocate and free once each), as bytes: the signing
-    /// input's length (the prefix of the token the signature covers; u32,
-    /// little-endian), the algorithm (u8: its position in
-    /// `algorithmNames()`), the number of key indices to try (u8), the
-    /// indices in order (u32 little-endian each), then the decoded
-    /// signature (for ECDSA, the JWS form r || s). Empty once finished.
-    /// `js/prepared-token.js` reads it.
-    #[wasm_bindgen(getter)]
-    pub fn offer(&self) -> Vec<u8> {
-        let Some(prepared) = self.inner.as_ref() else {
-            return Vec::new();
-        };
-        let mut offer = Vec::with_capacity(6 + 4 * prepared.keys.len() + prepared.signature.len());
-        // Tokens are at most MAX_TOKEN_SIZE_CEILING bytes.
-        offer.extend_from_slice(&(prepared.signing_input_len as u32).to_le_bytes());
-        // A few dozen algorithms at most; at most MAX_KEYS_TRIED indices
-        // into a key set of at most MAX_JWKS_KEYS keys.
-        let position = Algorithm::all().position(|alg| alg == prepared.alg);
-        offer.push(position.map_or(u8::MAX, |position| position as u8));
-        offer.push(prepared.keys.len() as u8);
-        for &index in &prepared.keys {
-            offer.extend_from_slice(&(index as u32).to_le_bytes());
+impl WasmVerifier {
+    fn around(inner: Verifier) -> Self {
+        Self {
+            inner,
+            pending: Pending::default(),
+            offer: Vec::new(),
         }
-        offer.extend_from_slice(&prepared.signature);
-        offer
+    }
+
+    /// The token in `slot` for `finish`: one never prepared, already
+    /// finished or released is an internal error.
+    fn take(&mut self, slot: u32) -> Result<Prepared, JsValue> {
+        self.pending.take(slot).ok_or_else(|| {
+            to_js_error(&Error::with_detail(
+                ErrorKind::Internal,
+                "this prepared token was already finished or released",
+            ))
+        })
     }
 }
 
+/// Bytes of the offer's slot number, its first member.
+const SLOT_BYTES: usize = 4;
+
+/// What the host's crypto needs from `prepare`, in one crossing, as bytes
+/// (`js/prepared-token.js` reads them): the slot (u32, little-endian; written
+/// by `prepare` after this), the signing input's length (the prefix of the
+/// token the signature covers; u32), the signature's length (u32), the
+/// algorithm (u8: its position in `algorithmNames()`), the number of key
+/// indices to try (u8), the indices in order (u32 each), then the decoded
+/// signature (for ECDSA, the JWS form r || s). `offer` is reused, so it
+/// allocates only when a token needs more room than any before.
+fn write_offer(offer: &mut Vec<u8>, prepared: &Prepared) {
+    offer.clear();
+    offer.extend_from_slice(&[0; SLOT_BYTES]);
+    // Tokens are at most MAX_TOKEN_SIZE_CEILING bytes.
+    offer.extend_from_slice(&(prepared.signing_input_len as u32).to_le_bytes());
+    offer.extend_from_slice(&(prepared.signature.len() as u32).to_le_bytes());
+    // A few dozen algorithms at most; at most MAX_KEYS_TRIED indices into a
+    // key set of at most MAX_JWKS_KEYS keys.
+    let position = Algorithm::all().position(|alg| alg == prepared.alg);
+    offer.push(position.map_or(u8::MAX, |position| position as u8));
+    offer.push(prepared.keys.len() as u8);
+    for &index in &prepared.keys {
+        offer.extend_from_slice(&(index as u32).to_le_bytes());
+    }
+    offer.extend_from_slice(&prepared.signature);
+}
+
 /// The names of the algorithms the core knows, in the order whose positions
-/// `WasmPrepared.offer` gives.
+/// the offer of `WasmVerifier::prepare` gives.
 #[wasm_bindgen(js_name = algorithmNames)]
 pub fn algorithm_names() -> Vec<String> {
     Algorithm::all().map(|alg| alg.name().to_owned()).collect()
@@ -515,17 +543,6 @@ pub mod trap_hook {
             std::process::abort();
         }
     }
-}
-
-/// What a `WasmPrepared` holds, taken out: a second `finish` on the same
-/// handle is an internal error.
-fn take_prepared(prepared: &mut WasmPrepared) -> Result<Prepared, JsValue> {
-    prepared.inner.take().ok_or_else(|| {
-        to_js_error(&Error::with_detail(
-            ErrorKind::Internal,
-            "this prepared token was already finished",
-        ))
-    })
 }
 
 /// The server nonces as the core reads them: borrowed slices.
