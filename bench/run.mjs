@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { ALGORITHMS, COLD_TOKENS, makeFixtures } from './fixtures.mjs';
-import { measure } from './measure.mjs';
+import { COLD_TOKENS, makeFixtures } from './fixtures.mjs';
+import { measureCases } from './measure.mjs';
 import { nodeLibraries } from './node.mjs';
 import { ROW } from './libraries.mjs';
 import { coldStart, sizes } from './size.mjs';
@@ -25,40 +25,6 @@ const machine = () =>
 
 const fmt = (us) => (us === null ? '—' : us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : us.toFixed(0));
 const ratio = (us, ref) => (us === null || !ref ? '—' : `${(us / ref).toFixed(2)}×`);
-
-/** Runs `libraries` (`[name, factory]`) over both modes of every algorithm, in this process. */
-async function runCases(libraries, fixtures, clocks) {
-  // One discarded pass over every case first: whichever case ran first
-  // otherwise paid for garbage from signing the fixtures and for the
-  // background optimisation of the wasm module.
-  for (const alg of ALGORITHMS) {
-    for (const [, factory] of libraries) {
-      const subject = factory(fixtures, alg);
-      if (subject) await measure(subject.verify, fixtures.tokens[alg], { isAsync: subject.isAsync, ...clocks, samples: 1 }).catch(() => {});
-    }
-  }
-  const rows = [];
-  for (const alg of ALGORITHMS) {
-    for (const mode of ['cold', 'warm']) {
-      const tokens = mode === 'cold' ? fixtures.tokens[alg] : fixtures.tokens[alg].slice(0, 1);
-      for (const [name, factory] of libraries) {
-        let us = null;
-        let note = '';
-        try {
-          const subject = factory(fixtures, alg);
-          if (subject) us = await measure(subject.verify, tokens, { isAsync: subject.isAsync, ...clocks, ...(quick ? { samples: 3, sampleMs: 10 } : {}) });
-          else note = 'unsupported';
-        } catch (error) {
-          note = `failed: ${error.code ?? ''} ${error.message}`.trim();
-        }
-        rows.push({ alg, mode, name, us, note });
-        process.stderr.write('.');
-      }
-    }
-  }
-  process.stderr.write('\n');
-  return rows;
-}
 
 /**
  * One runtime's table. Rows carry `us: { wall, cpu }`; the ratio is taken on
@@ -100,7 +66,9 @@ if (only.includes('node')) {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;
   };
-  const rows = await runCases(nodeLibraries(), fixtures, { clock: () => performance.now(), cpuClock });
+  const options = { clock: () => performance.now(), cpuClock, ...(quick ? { samples: 3, sampleMs: 10 } : {}) };
+  const rows = await measureCases(nodeLibraries(), fixtures, options, () => process.stderr.write('.'));
+  process.stderr.write('\n');
   measured.set('Node', rows);
   sections.push(table(`Node ${process.version}`, rows));
 }
@@ -146,6 +114,8 @@ const report = [
   'absolute figures are noisy; compare ratios, which are measured in the same run.',
   '',
   `Method: each figure is the median of ${quick ? 3 : 11} samples of ≥ ${quick ? 10 : 25} ms each, per verification.`,
+  'The libraries of one algorithm and mode take their samples in turn (one sample of each, then the next of each),',
+  'so a change in the machine\'s load reaches them alike and their ratios do not drift with it.',
   'In Node the figures are CPU time (process.cpuUsage: this process only, every thread, so WebCrypto work',
   'on the libuv pool counts), which other processes on the shared machine do not inflate; wall time is beside it.',
   `cold = a distinct token per verification (${quick ? 50 : COLD_TOKENS} tokens cycled; more than the 1,000-entry`,

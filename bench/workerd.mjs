@@ -59,6 +59,28 @@ export async function startWorker(fixtures, { inspectorPort } = {}) {
   return { mf, call, scriptPath };
 }
 
+const note = (error) => (error.message === 'unsupported' ? 'unsupported' : `failed: ${error.message.slice(0, 80)}`);
+
+/**
+ * One case warmed up (JIT, wasm tier-up, key import, as in measure.mjs), and
+ * the number n of verifications per request that computes for about 50 ms
+ * beyond an empty request: `{ query, n }`.
+ */
+async function calibrate(call, query, quick) {
+  const warmUntil = performance.now() + WARM_UP_MS;
+  while (performance.now() < warmUntil) await call({ ...query, n: 20 });
+  const target = quick ? 15 : 50;
+  let n = 50;
+  for (;;) {
+    // The median of three, so one slow request cannot stop the growth early.
+    const tries = [];
+    for (let t = 0; t < 3; t += 1) tries.push((await call({ ...query, n })) - (await call({ ...query, n: 0 })));
+    const spent = median(tries);
+    if (spent >= target || n >= 1_000_000) return { query, n };
+    n = Math.min(1_000_000, Math.ceil(n * Math.min(16, Math.max(2, target / Math.max(spent, 0.1)))));
+  }
+}
+
 export async function run(fixtures, { quick }) {
   const { mf, call } = await startWorker(fixtures);
   try {
@@ -75,36 +97,39 @@ export async function run(fixtures, { quick }) {
     const rows = [];
     for (const alg of ALGORITHMS) {
       for (const mode of ['cold', 'warm']) {
+        // Each library warmed and its n found first; then the libraries take
+        // their samples in turn, as measureTogether does in the other runtimes.
+        const timed = [];
+        const notes = new Map();
         for (const lib of LIBRARIES) {
-          let us = null;
-          let note = '';
           try {
-            const query = { alg, mode, lib };
-            // Warm-up (JIT, wasm tier-up, key import), as in measure.mjs.
-            const warmUntil = performance.now() + WARM_UP_MS;
-            while (performance.now() < warmUntil) await call({ ...query, n: 20 });
-            // Grow n until a request computes for about 50 ms beyond an empty one.
-            const target = quick ? 15 : 50;
-            let n = 50;
-            for (;;) {
-              // The median of three, so one slow request cannot stop the growth early.
-              const tries = [];
-              for (let t = 0; t < 3; t += 1) tries.push((await call({ ...query, n })) - (await call({ ...query, n: 0 })));
-              const spent = median(tries);
-              if (spent >= target || n >= 1_000_000) break;
-              n = Math.min(1_000_000, Math.ceil(n * Math.min(16, Math.max(2, target / Math.max(spent, 0.1)))));
-            }
-            const empty = [];
-            const full = [];
-            for (let s = 0; s < samples; s += 1) {
-              empty.push(await call({ ...query, n: 0 }));
-              full.push(await call({ ...query, n }));
-            }
-            us = { wall: (Math.max(0, median(full) - median(empty)) * 1000) / n, cpu: null };
+            timed.push({ lib, ...(await calibrate(call, { alg, mode, lib }, quick)), empty: [], full: [] });
           } catch (error) {
-            note = error.message === 'unsupported' ? 'unsupported' : `failed: ${error.message.slice(0, 80)}`;
+            notes.set(lib, note(error));
           }
-          rows.push({ alg, mode, name: lib, us, note });
+        }
+        for (let s = 0; s < samples; s += 1) {
+          // Each round starts one library later, as in measureTogether.
+          for (let i = 0; i < timed.length; i += 1) {
+            const entry = timed[(s + i) % timed.length];
+            if (notes.has(entry.lib)) continue;
+            try {
+              entry.empty.push(await call({ ...entry.query, n: 0 }));
+              entry.full.push(await call({ ...entry.query, n: entry.n }));
+            } catch (error) {
+              notes.set(entry.lib, note(error));
+            }
+          }
+        }
+        for (const lib of LIBRARIES) {
+          const entry = timed.find((t) => t.lib === lib);
+          const perVerification = (full, empty) => (Math.max(0, full - empty) * 1000) / entry.n;
+          const us = notes.has(lib) ? null : {
+            wall: perVerification(median(entry.full), median(entry.empty)),
+            cpu: null,
+            rounds: entry.full.map((full, s) => perVerification(full, entry.empty[s])),
+          };
+          rows.push({ alg, mode, name: lib, us, note: notes.get(lib) ?? '' });
           process.stderr.write('.');
         }
       }
