@@ -37,10 +37,7 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
    */
   function begin(token, context, presented) {
     tokenInput(token, maxTokenSize);
-    const verifier = keyed.sync(context);
-    if (verifier === null) {
-      throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'await verifier.ready() or use verify()');
-    }
+    const verifier = liveCore(context);
     const at = now();
     // Only bearer-scheme tokens may come from the cache: it holds only
     // unbound tokens, and a DPoP-scheme one needs its proof checked.
@@ -53,6 +50,15 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
       throw keyed.failure(error);
     }
     return { core: verifier, at, lookup };
+  }
+
+  /** The core with the source's current keys, rebuilt after a trap. */
+  function liveCore(context) {
+    const verifier = keyed.sync(context);
+    if (verifier === null) {
+      throw new JwtGuardError('ERR_KEYS_NOT_LOADED', 'await verifier.ready() or use verify()');
+    }
+    return verifier;
   }
 
   /**
@@ -124,9 +130,12 @@ export function tokenPath({ policyJson, maxTokenSize, now, cache, native, webCry
         if (error instanceof WebAssembly.RuntimeError) throw error;
         hostFailed = true;
       }
-      if (keyed.generation() !== before) {
-        // The key set changed while WebCrypto worked: the indices are stale.
-        return conclude(token, coreVerify(verifier, bytes, at, presented), null);
+      const live = liveCore(context);
+      if (live !== verifier || keyed.generation() !== before) {
+        // While WebCrypto worked, the key set changed (the indices are
+        // stale) or a trap restarted the core (the verifier and the token's
+        // slot went with the old instance): the live core checks it alone.
+        return conclude(token, coreVerify(live, bytes, at, presented), null);
       }
       if (hostFailed) return conclude(token, coreVerify(verifier, bytes, at, presented), lookup);
       return conclude(token, coreFinish(verifier, prepared.slot, key, at, presented), lookup);

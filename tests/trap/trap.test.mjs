@@ -60,6 +60,33 @@ describe('after a trap', () => {
     assert.equal(lib.inspectToken(token).header.kid, 'trap-key');
   });
 
+  test('a token awaiting WebCrypto when the core restarts is checked again by the new core', async () => {
+    // The trap comes from another verifier while this token's signature is
+    // with WebCrypto: its verifier and its slot in the core went with the
+    // old instance, so it must not be finished there.
+    const pair = await keyPair('RS256', 'awaiting-key');
+    const awaiting = lib.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, cache: false, webCrypto: true, nodeCrypto: false });
+    const other = lib.createVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { keys: [pair.jwk] }, cache: false });
+    const [token, forged] = await Promise.all([sign(pair, goodClaims({ sub: 'awaited' })), sign(await keyPair('RS256', 'awaiting-key'), goodClaims())]);
+    const { subtle } = globalThis.crypto;
+    let traps = 0;
+    subtle.verify = async function verifyAfterATrap(...args) {
+      glue.armTrapForTest();
+      assert.throws(() => other.verifySync(token), { code: 'ERR_INTERNAL' });
+      traps += 1;
+      return Object.getPrototypeOf(subtle).verify.apply(subtle, args);
+    };
+    try {
+      assert.equal((await awaiting.verify(token)).claims.sub, 'awaited');
+      // A forged signature is refused by the new core, never accepted.
+      await assert.rejects(awaiting.verify(forged), { code: 'ERR_SIGNATURE_INVALID' });
+    } finally {
+      delete subtle.verify;
+    }
+    assert.equal(traps, 2, 'each verification met a restart while it awaited WebCrypto');
+    assert.equal(other.verifySync(token).claims.sub, 'awaited');
+  });
+
   test('a verifier with a shared secret is rebuilt too', async () => {
     const secret = 'a shared secret of at least thirty-two bytes!';
     const verifier = lib.createVerifier({ issuer: ISSUER, audience: AUDIENCE, secret, cache: false });
