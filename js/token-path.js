@@ -2,8 +2,9 @@
  * The path of one token through a verifier (ARCHITECTURE.md, "The path of
  * one token"): the input checks, the verified-token cache, then the core
  * alone or the core's `prepare`, a signature backend's answer and the core's
- * `finish`. A backend failure, or a key set that changed meanwhile, sends
- * the token through the core alone: never an acceptance.
+ * `finish`. A backend failure, a key set that changed meanwhile, or a core
+ * restarted meanwhile after a trap, sends the token through the (live) core
+ * alone: never an acceptance.
  */
 
 import { JwtGuardError } from './errors.js';
