@@ -6,7 +6,8 @@
 //   - workerd: miniflare's inspector, the Profiler domain over CDP (ws);
 //   - Chromium: the Profiler domain through playwright-core's CDP session.
 // Cases: the core work without the signature and the host's default path,
-// RS256, a distinct token each time (cache off). Prints the split per host;
+// RS256, a distinct token each time (cache off); in Node also the core work
+// and node:crypto run together (bench/interference.mjs). Prints the split per host;
 // `--record before|after` also writes bench/profile-<when>.md, which
 // `make bench` puts in bench/RESULTS.md. A measurement, never a test.
 //   node bench/profile.mjs [--record before|after] [--only=native,node,workerd,chromium] [--seconds=3]
@@ -19,6 +20,7 @@ import { ROW } from './libraries.mjs';
 import { WARM_UP_MS } from './measure.mjs';
 import { connectInspector } from '../tests/worker/inspector.mjs';
 import { moduleMap, split, splitTable } from './profile-split.mjs';
+import { interference } from './interference.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -160,7 +162,10 @@ try {
   const sections = [];
   const tables = (host, rows, results) => rows.map((row, i) => splitTable(`${host}, ${ALG}: ${row}`, results[i].result, results[i].verifications));
   if (only.includes('native')) sections.push(native(fixtures));
-  if (only.includes('node')) sections.push(...tables(`Node ${process.version} (--cpu-prof)`, CASES.node, CASES.node.map(node)));
+  if (only.includes('node')) {
+    sections.push(...tables(`Node ${process.version} (--cpu-prof)`, CASES.node, CASES.node.map(node)));
+    sections.push(await interference(fixtures, ALG));
+  }
   for (const [host, run] of [['workerd', workerd], ['chromium', chromium]]) {
     if (!only.includes(host)) continue;
     try {

@@ -101,7 +101,7 @@ export function judge({ measured, wasmGzip, memory }) {
         `the same node:crypto call as the peers plus jwtguard's work around it (${gap}); the peers check fewer rules (no duplicate-member, depth or typ checks, no exact signature encoding)`);
       add(`Node ${alg}, default path, cold, cache off ≤ ${NODE_VS_SIGNATURE}× node:crypto's signature check alone`, 'Node',
         `${us(own)} vs ${us(floor)}`, known(vsSignature) ? times(vsSignature) : '—', known(vsSignature) ? vsSignature <= NODE_VS_SIGNATURE : null,
-        `the work around the signature (${gap}) is more than a quarter of the signature itself`);
+        `the work around the signature (${gap}) is more than a quarter of the signature itself; run per token after the core work, the two cost more than apart, and less in blocks of tokens (the profile's "run together" table below)`);
     }
   }
 
