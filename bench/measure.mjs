@@ -108,13 +108,6 @@ export async function measureTogether(subjects, tokens, { clock, cpuClock = null
   return results;
 }
 
-/** `measureTogether` for one subject: its medians, or it throws what stopped it. */
-export async function measure(verify, tokens, { isAsync, ...options }) {
-  const result = (await measureTogether([['subject', { verify, isAsync }]], tokens, options)).get('subject');
-  if (result instanceof Error) throw result;
-  return result;
-}
-
 const failed = (error) => `failed: ${error.code ?? ''} ${error.message}`.trim();
 
 /**
@@ -127,32 +120,16 @@ const failed = (error) => `failed: ${error.code ?? ''} ${error.message}`.trim();
 export async function measureCases(libraries, fixtures, options, progress = () => {}) {
   // One discarded pass over every case first: whichever case ran first
   // otherwise paid for garbage from signing the fixtures and for the
-  // background optimisation of the wasm module.
+  // background optimisation of the wasm module. Failures are reported by
+  // the measured pass.
   for (const alg of ALGORITHMS) {
-    for (const [, factory] of libraries) {
-      try {
-        const subject = factory(fixtures, alg);
-        if (subject) await measure(subject.verify, fixtures.tokens[alg], { isAsync: subject.isAsync, ...options, samples: 1 });
-      } catch {
-        // Reported by the measured pass.
-      }
-    }
+    await measureTogether(subjectsOf(libraries, fixtures, alg).subjects, fixtures.tokens[alg], { ...options, samples: 1 });
   }
   const rows = [];
   for (const alg of ALGORITHMS) {
     for (const mode of ['cold', 'warm']) {
       const tokens = mode === 'cold' ? fixtures.tokens[alg] : fixtures.tokens[alg].slice(0, 1);
-      const subjects = [];
-      const notes = new Map();
-      for (const [name, factory] of libraries) {
-        try {
-          const subject = factory(fixtures, alg);
-          if (subject) subjects.push([name, subject]);
-          else notes.set(name, 'unsupported');
-        } catch (error) {
-          notes.set(name, failed(error));
-        }
-      }
+      const { subjects, notes } = subjectsOf(libraries, fixtures, alg);
       const results = await measureTogether(subjects, tokens, options);
       for (const [name] of libraries) {
         const result = results.get(name);
@@ -163,4 +140,23 @@ export async function measureCases(libraries, fixtures, options, progress = () =
     }
   }
   return rows;
+}
+
+/**
+ * The libraries' subjects for `alg` (`[name, { verify, isAsync }]`), and a
+ * note by name for each that does not support it or failed to start.
+ */
+function subjectsOf(libraries, fixtures, alg) {
+  const subjects = [];
+  const notes = new Map();
+  for (const [name, factory] of libraries) {
+    try {
+      const subject = factory(fixtures, alg);
+      if (subject) subjects.push([name, subject]);
+      else notes.set(name, 'unsupported');
+    } catch (error) {
+      notes.set(name, failed(error));
+    }
+  }
+  return { subjects, notes };
 }
