@@ -61,28 +61,36 @@ export function coreWork() {
 }
 
 /**
- * The floor under the core-work row: the part of it that stays as long as a
- * verification hands the caller a parsed, frozen claims object. Each token's
- * result text (`{ claims, header, key, binding }`, the claims the token's own
- * payload text, as the core returns it) is made on first sight; a
- * verification here is only `JSON.parse` and the deep freeze of that text.
- * A measurement device only: it checks nothing.
+ * Each token's result text as the core returns it for that token
+ * (`{ claims, header, key, binding }`, the claims the token's own payload
+ * text), made on first sight and remembered: a measurement device's input,
+ * so that it times only what it does with the text.
  */
-export function resultParse() {
+export function resultTexts() {
   const decoder = new TextDecoder();
   const segment = (text) => decoder.decode(Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+  const texts = new Map();
+  return (token) => {
+    let text = texts.get(token);
+    if (text === undefined) {
+      const [header, payload] = token.split('.');
+      const { alg, kid } = JSON.parse(segment(header));
+      text = `{"claims":${segment(payload)},"header":${segment(header)},"key":${JSON.stringify({ kid, alg })},"binding":null}`;
+      texts.set(token, text);
+    }
+    return text;
+  };
+}
+
+/**
+ * The floor under the core-work row: the part of it that stays as long as a
+ * verification hands the caller a parsed, frozen claims object. A
+ * verification here is only `JSON.parse` and the deep freeze of the token's
+ * result text (`resultTexts`). A measurement device only: it checks nothing.
+ */
+export function resultParse() {
   return () => {
-    const texts = new Map();
-    const textOf = (token) => {
-      let text = texts.get(token);
-      if (text === undefined) {
-        const [header, payload] = token.split('.');
-        const { alg, kid } = JSON.parse(segment(header));
-        text = `{"claims":${segment(payload)},"header":${segment(header)},"key":${JSON.stringify({ kid, alg })},"binding":null}`;
-        texts.set(token, text);
-      }
-      return text;
-    };
+    const textOf = resultTexts();
     return { verify: (token) => deepFreeze(JSON.parse(textOf(token))), isAsync: false };
   };
 }

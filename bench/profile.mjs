@@ -7,7 +7,8 @@
 //   - Chromium: the Profiler domain through playwright-core's CDP session.
 // Cases: the core work without the signature and the host's default path,
 // RS256, a distinct token each time (cache off); in Node also the core work
-// and node:crypto run together (bench/interference.mjs). Prints the split per host;
+// and node:crypto run together (bench/interference.mjs) and the result's
+// freeze forms (bench/freeze-forms.mjs). Prints the split per host;
 // `--record before|after` also writes bench/profile-<when>.md, which
 // `make bench` puts in bench/RESULTS.md. A measurement, never a test.
 //   node bench/profile.mjs [--record before|after] [--only=native,node,workerd,chromium] [--seconds=3]
@@ -21,6 +22,7 @@ import { WARM_UP_MS } from './measure.mjs';
 import { connectInspector } from '../tests/worker/inspector.mjs';
 import { moduleMap, split, splitTable } from './profile-split.mjs';
 import { interference } from './interference.mjs';
+import { freezeForms } from './freeze-forms.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -165,6 +167,7 @@ try {
   if (only.includes('node')) {
     sections.push(...tables(`Node ${process.version} (--cpu-prof)`, CASES.node, CASES.node.map(node)));
     sections.push(await interference(fixtures, ALG));
+    sections.push(await freezeForms(fixtures, ALG));
   }
   for (const [host, run] of [['workerd', workerd], ['chromium', chromium]]) {
     if (!only.includes(host)) continue;
