@@ -22,47 +22,38 @@ const CLAIMS_MARK = '{"claims":';
 const HEADER_MARK = ',"header":';
 
 /**
- * The forms, each `[name, (text) => result]`. The lazy ones make an object
- * with a `claims` getter, itself frozen, so that the getter is the only way
- * to the claims.
+ * A result whose `claims` sit behind a getter that makes them (frozen) on
+ * its first call; the result itself is frozen, so that the getter is the
+ * only way to the claims.
  */
+function withLazyClaims({ header, key, binding }, makeClaims) {
+  let claims = null;
+  return Object.freeze({
+    header: deepFreeze(header),
+    key: deepFreeze(key),
+    binding,
+    get claims() {
+      claims ??= makeClaims();
+      return claims;
+    },
+  });
+}
+
+/** The forms, each `[name, (text) => result]`. */
 const FORMS = [
   ['deep freeze at once (the release)', (text) => deepFreeze(JSON.parse(text))],
   [
     'deep freeze of the claims on their first read',
     (text) => {
-      const { claims, header, key, binding } = JSON.parse(text);
-      let frozen = false;
-      return Object.freeze({
-        header: deepFreeze(header),
-        key: deepFreeze(key),
-        binding,
-        get claims() {
-          if (!frozen) {
-            deepFreeze(claims);
-            frozen = true;
-          }
-          return claims;
-        },
-      });
+      const parsed = JSON.parse(text);
+      return withLazyClaims(parsed, () => deepFreeze(parsed.claims));
     },
   ],
   [
     'parse and deep freeze of the claims on their first read',
     (text) => {
       const end = text.lastIndexOf(HEADER_MARK);
-      const { header, key, binding } = JSON.parse(`{${text.slice(end + 1)}`);
-      const claimsText = text.slice(CLAIMS_MARK.length, end);
-      let claims = null;
-      return Object.freeze({
-        header: deepFreeze(header),
-        key: deepFreeze(key),
-        binding,
-        get claims() {
-          claims ??= deepFreeze(JSON.parse(claimsText));
-          return claims;
-        },
-      });
+      return withLazyClaims(JSON.parse(`{${text.slice(end + 1)}`), () => deepFreeze(JSON.parse(text.slice(CLAIMS_MARK.length, end))));
     },
   ],
   [
