@@ -48,16 +48,36 @@ function roundsOf(rows, alg, mode, name) {
 
 /**
  * Row `name`'s time over the fastest of the rows `refs`, round by round: the
- * median over the rounds of (own / fastest ref in that round). The rows of
- * one algorithm and mode take each round's samples within about a second of
- * each other, so a drift of the machine's speed, which moves the medians of
- * rows measured at different moments, cancels. Null when a row is missing.
+ * ratio within each round, in the order taken. The rows of one algorithm and
+ * mode take each round's samples within about a second of each other, so a
+ * drift of the machine's speed, which moves the medians of rows measured at
+ * different moments, cancels. Null when a row is missing.
  */
-export function pairedRatio(rows, alg, mode, name, refs) {
+function roundRatios(rows, alg, mode, name, refs) {
   const own = roundsOf(rows, alg, mode, name);
   const others = refs.map((ref) => roundsOf(rows, alg, mode, ref)).filter((rounds) => rounds !== null);
   if (own === null || others.length === 0 || others.some((rounds) => rounds.length !== own.length)) return null;
-  return median(own.map((x, round) => x / Math.min(...others.map((rounds) => rounds[round]))));
+  return own.map((x, round) => x / Math.min(...others.map((rounds) => rounds[round])));
+}
+
+/** The median of `roundRatios`: the ratio a target is judged on. Null when a row is missing. */
+export function pairedRatio(rows, alg, mode, name, refs) {
+  const ratios = roundRatios(rows, alg, mode, name, refs);
+  return ratios === null ? null : median(ratios);
+}
+
+/**
+ * The middle half of `roundRatios` as `[low, high]` (the samples nearest the
+ * lower and upper quartiles), or null: how far the rounds of one run
+ * disagree. A threshold inside it is within the run's own spread, so the
+ * verdict may come out the other way in the next run.
+ */
+export function pairedSpread(rows, alg, mode, name, refs) {
+  const ratios = roundRatios(rows, alg, mode, name, refs);
+  if (ratios === null) return null;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const last = sorted.length - 1;
+  return [sorted[Math.floor(last / 4)], sorted[Math.ceil((last * 3) / 4)]];
 }
 
 const us = (x) => (x === null ? '—' : `${x < 10 ? x.toFixed(2) : x.toFixed(1)} µs`);
@@ -65,14 +85,23 @@ const times = (x) => `${x.toFixed(2)}×`;
 const known = (...xs) => xs.every((x) => typeof x === 'number' && Number.isFinite(x));
 
 /**
- * The targets as rows `{ target, host, measured, ratio, met, limit }`:
- * `met` null when not measured; `limit` says what holds a missed target back.
+ * The targets as rows `{ target, host, measured, ratio, met, limit, withinSpread }`:
+ * `met` null when not measured; `limit` says what holds a missed target back;
+ * `withinSpread` when a paired ratio's threshold is inside `pairedSpread`.
  * `measured` maps host names (Node, workerd, chromium) to their rows.
  */
 export function judge({ measured, wasmGzip, memory }) {
   const out = [];
-  const add = (target, host, measuredText, ratio, met, limit) =>
-    out.push({ target, host, measured: measuredText, ratio, met, limit: met === false ? limit : '' });
+  const add = (target, host, measuredText, ratio, met, limit, withinSpread = false) =>
+    out.push({ target, host, measured: measuredText, ratio, met, limit: met === false ? limit : '', withinSpread });
+  /** A paired-ratio target's columns: the ratio with its spread, the verdict, and whether the threshold is within the spread. */
+  const paired = (rows, alg, name, refs, threshold) => {
+    const ratio = pairedRatio(rows, alg, 'cold', name, refs);
+    const spread = pairedSpread(rows, alg, 'cold', name, refs);
+    if (!known(ratio)) return { text: '—', met: null, withinSpread: false };
+    const [low, high] = spread;
+    return { text: `${times(ratio)} (${low.toFixed(2)}–${high.toFixed(2)})`, met: ratio <= threshold, withinSpread: low <= threshold && threshold <= high };
+  };
   const coreOf = (rows) => value(rows, 'RS256', 'cold', ROW.coreWork);
 
   for (const [host, rows] of measured) {
@@ -93,15 +122,16 @@ export function judge({ measured, wasmGzip, memory }) {
       const floor = value(node, alg, 'cold', ROW.nodeCrypto);
       const core = value(node, alg, 'cold', ROW.coreWork);
       const gap = known(own, floor) ? `jwtguard − signature = ${us(own - floor)}; the core-work row: ${us(core)}` : '';
-      const vsPeers = pairedRatio(node, alg, 'cold', ROW.nodeDefaultNoCache, [ROW.fastJwt, ROW.awsJwtVerify]);
-      const vsSignature = pairedRatio(node, alg, 'cold', ROW.nodeDefaultNoCache, [ROW.nodeCrypto]);
+      const vsPeers = paired(node, alg, ROW.nodeDefaultNoCache, [ROW.fastJwt, ROW.awsJwtVerify], NODE_VS_PEERS);
+      const vsSignature = paired(node, alg, ROW.nodeDefaultNoCache, [ROW.nodeCrypto], NODE_VS_SIGNATURE);
       add(`Node ${alg}, default path, cold, cache off ≤ ${NODE_VS_PEERS}× the faster of fast-jwt and aws-jwt-verify`, 'Node',
-        `${us(own)} vs ${peer ?? '—'} ${us(known(fastest) ? fastest : null)}`, known(vsPeers) ? times(vsPeers) : '—',
-        known(vsPeers) ? vsPeers <= NODE_VS_PEERS : null,
-        `the same node:crypto call as the peers plus jwtguard's work around it (${gap}); the peers check fewer rules (no duplicate-member, depth or typ checks, no exact signature encoding)`);
+        `${us(own)} vs ${peer ?? '—'} ${us(known(fastest) ? fastest : null)}`, vsPeers.text, vsPeers.met,
+        `the same node:crypto call as the peers plus jwtguard's work around it (${gap}); the peers check fewer rules (no duplicate-member, depth or typ checks, no exact signature encoding)`,
+        vsPeers.withinSpread);
       add(`Node ${alg}, default path, cold, cache off ≤ ${NODE_VS_SIGNATURE}× node:crypto's signature check alone`, 'Node',
-        `${us(own)} vs ${us(floor)}`, known(vsSignature) ? times(vsSignature) : '—', known(vsSignature) ? vsSignature <= NODE_VS_SIGNATURE : null,
-        `the work around the signature (${gap}) is more than a quarter of the signature itself; run per token after the core work, the two cost more than apart, and less in blocks of tokens (the profile's "run together" table below)`);
+        `${us(own)} vs ${us(floor)}`, vsSignature.text, vsSignature.met,
+        `the work around the signature (${gap}) is more than a quarter of the signature itself; run per token after the core work, the two cost more than apart, and less in blocks of tokens (the profile's "run together" table below)`,
+        vsSignature.withinSpread);
     }
   }
 
@@ -112,10 +142,11 @@ export function judge({ measured, wasmGzip, memory }) {
       const own = value(rows, alg, 'cold', ROW.webDefaultNoCache);
       const jose = value(rows, alg, 'cold', ROW.jose);
       const core = value(rows, alg, 'cold', ROW.coreWork);
-      const vsJose = pairedRatio(rows, alg, 'cold', ROW.webDefaultNoCache, [ROW.jose]);
+      const vsJose = paired(rows, alg, ROW.webDefaultNoCache, [ROW.jose], WEB_VS_JOSE);
       add(`${host} ${alg}, verify() with WebCrypto (the default), cold, cache off ≤ ${WEB_VS_JOSE}× jose`, host,
-        `${us(own)} vs ${us(jose)}`, known(vsJose) ? times(vsJose) : '—', known(vsJose) ? vsJose <= WEB_VS_JOSE : null,
-        `the same WebCrypto call as jose plus jwtguard's core work (${us(core)} here), more than jose's own JS around the call`);
+        `${us(own)} vs ${us(jose)}`, vsJose.text, vsJose.met,
+        `the same WebCrypto call as jose plus jwtguard's core work (${us(core)} here), more than jose's own JS around the call`,
+        vsJose.withinSpread);
     }
   }
 
@@ -151,15 +182,17 @@ export function judge({ measured, wasmGzip, memory }) {
 
 /** The targets as a Markdown table. */
 export function targetsTable(rows) {
-  const verdict = (met) => (met === null ? 'not measured' : met ? 'met' : '**not met**');
+  const verdict = (met, withinSpread) => `${met === null ? 'not measured' : met ? 'met' : '**not met**'}${withinSpread ? ', within the spread' : ''}`;
   return [
     '### Targets (issue 27, this run)',
     '',
     'Measured: the medians. Ratio: the median over the rounds of the ratio within each round (the rows of one',
     'algorithm and mode take their samples in turn), which the machine\'s drift does not move; the verdict is on it.',
+    'In brackets, the middle half of the rounds\' ratios (from the lower to the upper quartile): "within the spread"',
+    'marks a target whose threshold falls inside it, a verdict the next run may turn.',
     '',
     '| target | host | measured | ratio | verdict | what limits it |',
     '|---|---|---|--:|---|---|',
-    ...rows.map((r) => `| ${r.target} | ${r.host} | ${r.measured} | ${r.ratio} | ${verdict(r.met)} | ${r.limit} |`),
+    ...rows.map((r) => `| ${r.target} | ${r.host} | ${r.measured} | ${r.ratio} | ${verdict(r.met, r.withinSpread)} | ${r.limit} |`),
   ].join('\n');
 }

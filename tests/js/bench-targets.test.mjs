@@ -1,9 +1,10 @@
 // The bench's verdicts take each ratio round by round (bench/targets.mjs
-// pairedRatio): checked here on rows made up for it, where a drift of the
-// machine's speed between rounds would mislead a ratio of medians.
+// pairedRatio), and say how far the rounds disagree (pairedSpread): checked
+// here on rows made up for it, where a drift of the machine's speed between
+// rounds would mislead a ratio of medians.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pairedRatio } from '../../bench/targets.mjs';
+import { pairedRatio, pairedSpread, targetsTable } from '../../bench/targets.mjs';
 
 const row = (name, rounds) => ({ alg: 'RS256', mode: 'cold', name, us: { wall: null, cpu: null, rounds } });
 
@@ -41,5 +42,42 @@ for (const { name, rows, refs, expected } of cases) {
     const ratio = pairedRatio(rows, 'RS256', 'cold', 'own', refs);
     if (expected === null) assert.equal(ratio, null);
     else assert.ok(Math.abs(ratio - expected) < 1e-12, `${ratio} ≠ ${expected}`);
+  });
+}
+
+const spreads = [
+  {
+    name: 'eleven rounds: the third and ninth smallest ratios',
+    own: [11, 1, 10, 2, 9, 3, 8, 4, 7, 5, 6],
+    expected: [0.3, 0.9],
+  },
+  { name: 'one round: that ratio twice', own: [4], expected: [0.4, 0.4] },
+  { name: 'two rounds: the smaller and the larger', own: [2, 6], expected: [0.2, 0.6] },
+];
+
+for (const { name, own, expected } of spreads) {
+  test(`spread: ${name}`, () => {
+    const rows = [row('own', own), row('peer', own.map(() => 10))];
+    const [low, high] = pairedSpread(rows, 'RS256', 'cold', 'own', ['peer']);
+    assert.ok(Math.abs(low - expected[0]) < 1e-12 && Math.abs(high - expected[1]) < 1e-12, `${[low, high]} ≠ ${expected}`);
+  });
+}
+
+test('spread: null when a row is missing', () => {
+  assert.equal(pairedSpread([row('own', [5])], 'RS256', 'cold', 'own', ['missing']), null);
+});
+
+const verdicts = [
+  { met: true, withinSpread: false, expected: '| met |' },
+  { met: true, withinSpread: true, expected: '| met, within the spread |' },
+  { met: false, withinSpread: true, expected: '| **not met**, within the spread |' },
+  { met: false, withinSpread: false, expected: '| **not met** |' },
+  { met: null, withinSpread: false, expected: '| not measured |' },
+];
+
+for (const { met, withinSpread, expected } of verdicts) {
+  test(`the table's verdict: ${expected}`, () => {
+    const table = targetsTable([{ target: 't', host: 'h', measured: 'm', ratio: 'r', met, limit: '', withinSpread }]);
+    assert.ok(table.split('\n').at(-1).includes(` r ${expected}`), table.split('\n').at(-1));
   });
 }
