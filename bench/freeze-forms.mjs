@@ -11,6 +11,7 @@
 import { deepFreeze } from '../js/token-cache.js';
 import { resultTexts } from './libraries.mjs';
 import { measureTogether, median } from './measure.mjs';
+import { NODE_CLOCKS } from './node.mjs';
 
 /** The member that every form's caller reads after the verification. */
 const READ = 'sub';
@@ -81,11 +82,7 @@ export async function freezeForms(fixtures, alg) {
     const textOf = resultTexts();
     return [name, { isAsync: false, verify: (token) => form(textOf(token)).claims[READ] }];
   });
-  const cpuClock = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
-  const results = await measureTogether(subjects, tokens, { clock: () => performance.now(), cpuClock });
+  const results = await measureTogether(subjects, tokens, NODE_CLOCKS);
   const cpu = (name) => results.get(name).cpu;
   const [release] = FORMS[0];
   // Within each round, as the targets' ratios are taken (bench/targets.mjs).

@@ -8,7 +8,7 @@
 // only); a measurement, never a test.
 import { measureTogether } from './measure.mjs';
 import { ROW } from './libraries.mjs';
-import { nodeLibraries } from './node.mjs';
+import { NODE_CLOCKS, nodeLibraries } from './node.mjs';
 
 /** Block sizes after "alternated per token" (1). */
 const BLOCKS = [4, 16, 64];
@@ -41,11 +41,7 @@ export async function interference(fixtures, alg) {
     ['both, alternated per token', inBlocks(core, signature, 1)],
     ...BLOCKS.map((size) => [`both, in blocks of ${size} tokens`, inBlocks(core, signature, size)]),
   ];
-  const cpuClock = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
-  const results = await measureTogether(subjects, fixtures.tokens[alg], { clock: () => performance.now(), cpuClock });
+  const results = await measureTogether(subjects, fixtures.tokens[alg], NODE_CLOCKS);
   const cpu = (name) => results.get(name).cpu;
   const apart = cpu(ROW.nodeCrypto) + cpu(ROW.coreWork);
   return [

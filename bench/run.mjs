@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { COLD_TOKENS, makeFixtures } from './fixtures.mjs';
 import { measureCases } from './measure.mjs';
-import { nodeLibraries } from './node.mjs';
+import { NODE_CLOCKS, nodeLibraries } from './node.mjs';
 import { ROW } from './libraries.mjs';
 import { coldStart, sizes } from './size.mjs';
 import { writeCharts } from './charts.mjs';
@@ -62,11 +62,7 @@ const runtimeTitles = new Map();
 
 if (only.includes('node')) {
   process.stderr.write('node ');
-  const cpuClock = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
-  const options = { clock: () => performance.now(), cpuClock, ...(quick ? { samples: 3, sampleMs: 10 } : {}) };
+  const options = { ...NODE_CLOCKS, ...(quick ? { samples: 3, sampleMs: 10 } : {}) };
   const rows = await measureCases(nodeLibraries(), fixtures, options, () => process.stderr.write('.'));
   process.stderr.write('\n');
   measured.set('Node', rows);
