@@ -67,15 +67,13 @@ export function pairedRatio(rows, alg, mode, name, refs) {
 }
 
 /**
- * The middle half of `roundRatios` as `[low, high]` (the samples nearest the
- * lower and upper quartiles), or null: how far the rounds of one run
- * disagree. A threshold inside it is within the run's own spread, so the
+ * The middle half of `values` (a row's `roundRatios`) as `[low, high]`, the
+ * samples nearest the lower and upper quartiles: how far the rounds of one
+ * run disagree. A threshold inside it is within the run's own spread, so the
  * verdict may come out the other way in the next run.
  */
-export function pairedSpread(rows, alg, mode, name, refs) {
-  const ratios = roundRatios(rows, alg, mode, name, refs);
-  if (ratios === null) return null;
-  const sorted = [...ratios].sort((a, b) => a - b);
+export function middleHalf(values) {
+  const sorted = [...values].sort((a, b) => a - b);
   const last = sorted.length - 1;
   return [sorted[Math.floor(last / 4)], sorted[Math.ceil((last * 3) / 4)]];
 }
@@ -87,7 +85,7 @@ const known = (...xs) => xs.every((x) => typeof x === 'number' && Number.isFinit
 /**
  * The targets as rows `{ target, host, measured, ratio, met, limit, withinSpread }`:
  * `met` null when not measured; `limit` says what holds a missed target back;
- * `withinSpread` when a paired ratio's threshold is inside `pairedSpread`.
+ * `withinSpread` when a paired ratio's threshold is inside the `middleHalf` of its rounds.
  * `measured` maps host names (Node, workerd, chromium) to their rows.
  */
 export function judge({ measured, wasmGzip, memory }) {
@@ -96,10 +94,10 @@ export function judge({ measured, wasmGzip, memory }) {
     out.push({ target, host, measured: measuredText, ratio, met, limit: met === false ? limit : '', withinSpread });
   /** A paired-ratio target's columns: the ratio with its spread, the verdict, and whether the threshold is within the spread. */
   const paired = (rows, alg, name, refs, threshold) => {
-    const ratio = pairedRatio(rows, alg, 'cold', name, refs);
-    const spread = pairedSpread(rows, alg, 'cold', name, refs);
-    if (!known(ratio)) return { text: '—', met: null, withinSpread: false };
-    const [low, high] = spread;
+    const ratios = roundRatios(rows, alg, 'cold', name, refs);
+    if (ratios === null) return { text: '—', met: null, withinSpread: false };
+    const ratio = median(ratios);
+    const [low, high] = middleHalf(ratios);
     return { text: `${times(ratio)} (${low.toFixed(2)}–${high.toFixed(2)})`, met: ratio <= threshold, withinSpread: low <= threshold && threshold <= high };
   };
   const coreOf = (rows) => value(rows, 'RS256', 'cold', ROW.coreWork);
